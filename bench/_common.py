@@ -1,0 +1,127 @@
+"""Helpers shared by the bench scripts: Django setup, a web server, an HTTP load generator."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ikomek.settings")
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def summary(values: list[float], unit: str = "ms") -> str:
+    return (
+        f"n={len(values)} median={statistics.median(values):.1f}{unit} "
+        f"p90={percentile(values, 0.9):.1f}{unit} min={min(values):.1f}{unit} max={max(values):.1f}{unit}"
+    )
+
+
+class WebServer:
+    """gunicorn with as many sync workers as cores (measured best on 2 cores), on loopback."""
+
+    def __init__(self, port: int, workers: int | None = None) -> None:
+        self.port = port
+        self.workers = workers or os.cpu_count() or 2
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> WebServer:
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "ikomek.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                conn.request("GET", "/healthz", headers={"Host": "localhost"})
+                if conn.getresponse().status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *_exc: object) -> None:
+        assert self.process
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def load(port: int, host: str, path: str, seconds: float = 10.0, connections: int = 8) -> dict[str, float]:
+    """Requests per second with wrk when installed, else with a threaded Python client."""
+    wrk = shutil.which("wrk")
+    if wrk:
+        out = subprocess.run(
+            [
+                wrk,
+                "-t2",
+                f"-c{connections}",
+                f"-d{int(seconds)}s",
+                "-H",
+                f"Host: {host}",
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        rps = float(next(line for line in out.splitlines() if line.startswith("Requests/sec")).split()[1])
+        return {"rps": rps, "tool": 0.0}
+    count = [0]
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        done = 0
+        while time.monotonic() < stop:
+            try:
+                conn.request("GET", path, headers={"Host": host})
+                response = conn.getresponse()
+                response.read()
+                if response.getheader("Connection") == "close":
+                    conn.close()
+                done += 1
+            except OSError:
+                conn.close()
+        with lock:
+            count[0] += done
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"rps": count[0] / (time.monotonic() - started), "tool": 1.0}

@@ -1,0 +1,14 @@
+"""Demo seeders in order; each is idempotent and says what it did."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+SEEDERS: list[Callable[[], Iterator[str]]] = []
+
+
+def run_seeders() -> Iterator[str]:
+    if not SEEDERS:
+        yield "no demo data beyond the 14 tenants yet"
+    for seeder in SEEDERS:
+        yield from seeder()

@@ -1,0 +1,1 @@
+"""Federation between akimats and the region: outbox, relay, inbox, transfers, escalations."""

@@ -1,0 +1,219 @@
+"""Settings for iKOMEK, read from the environment (django-environ) with safe local defaults.
+
+The local defaults match the project-local services that `platform/bin/services` starts
+(see platform/profiles/*.env); production must set everything explicitly and
+`settings_guard.check_production_settings` refuses unsafe values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+from ikomek.settings_guard import DEVELOPMENT_SECRET_KEY, check_production_settings
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+# development | test | production
+IKOMEK_ENV = env.str("IKOMEK_ENV", default="development")
+PRODUCTION = IKOMEK_ENV == "production"
+
+DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
+
+# Tenants live at <slug>.<BASE_DOMAIN>; the region (public schema) at BASE_DOMAIN itself.
+BASE_DOMAIN = env.str("IKOMEK_BASE_DOMAIN", default="localhost")
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS",
+    default=[] if PRODUCTION else [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1"],
+)
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# ---------------------------------------------------------------- identity (Keycloak)
+KEYCLOAK_URL = env.str("KEYCLOAK_URL", default="")  # e.g. http://localhost:8180
+KEYCLOAK_REALM = env.str("KEYCLOAK_REALM", default="ikomek")
+KEYCLOAK_ADMIN_USER = env.str("KEYCLOAK_ADMIN_USER", default="admin")
+KEYCLOAK_ADMIN_PASSWORD = env.str("KEYCLOAK_ADMIN_PASSWORD", default="")
+KEYCLOAK_TIMEOUT_SECONDS = env.float("KEYCLOAK_TIMEOUT_SECONDS", default=2.0)
+# Without Keycloak the platform runs with local demo users and says so at start.
+LOCAL_IDENTITY = not KEYCLOAK_URL
+
+if PRODUCTION:
+    check_production_settings(
+        debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, local_identity=LOCAL_IDENTITY
+    )
+
+# ---------------------------------------------------------------- applications
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django.contrib.gis",
+    "graphene_django",
+    "pgtrigger",
+    "demo",
+    "ikomek",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.admin",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Akimat"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# New tenants are cloned from this schema instead of replaying every migration.
+TENANT_BASE_SCHEMA = "tenant_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+# search_path is set once per connection and tenant, not before every query.
+TENANT_LIMIT_SET_CALLS = True
+# Seconds a process keeps the host -> tenant map before reading it again.
+TENANT_HOST_CACHE_SECONDS = env.int("TENANT_HOST_CACHE_SECONDS", default=30)
+
+ROOT_URLCONF = "ikomek.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "ikomek.urls_public"
+
+MIDDLEWARE = [
+    "tenants.middleware.CachedTenantMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "observability.middleware.RequestContextMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "ikomek" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "ikomek.wsgi.application"
+
+# ---------------------------------------------------------------- database
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="postgis://ikomek:ikomek@127.0.0.1:54329/ikomek"),
+}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Persistent connections with health checks; never a transaction-mode pooler (search_path).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+ORIGINAL_BACKEND = "django.contrib.gis.db.backends.postgis"
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------- Redis: cache and broker
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:63790/0")
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/1")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_REDIS_URL,
+        # Every key carries the tenant's schema: one akimat never reads another's cache.
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Cookies stay on the tenant's own host: no parent-domain cookie shared between akimats.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+
+# ---------------------------------------------------------------- Celery
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_RESULT_BACKEND = None
+CELERY_TIMEZONE = "Asia/Almaty"
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged after it ran: a worker killed mid-task leaves it to be redelivered.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".local" / "celerybeat-schedule")
+)
+# Beat entries carry no tenant: each periodic job is fanned out to every active tenant.
+CELERY_BEAT_SCHEDULE = {
+    "heartbeat-every-tenant": {
+        "task": "ikomek.tasks.fan_out_to_tenants",
+        "schedule": 60.0,
+        "args": ("ikomek.tasks.record_heartbeat",),
+    },
+}
+
+# ---------------------------------------------------------------- i18n and time
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Almaty"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / ".local" / "static"
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / ".local" / "media"))
+
+# ---------------------------------------------------------------- observability
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "observability.logging.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+    },
+}
+
+if SENTRY_DSN:
+    from observability.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=IKOMEK_ENV)
+
+GRAPHENE = {"SCHEMA": "ikomek.schema.schema"}
+
+SILENCED_SYSTEM_CHECKS = [
+    # Debian 12 ships GDAL 3.6; spatial references come only from our own data, never from users.
+    "gis.W001",
+]

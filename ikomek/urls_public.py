@@ -1,0 +1,16 @@
+"""URLs of the regional host (the base domain, public schema)."""
+
+from django.contrib import admin
+from django.urls import path
+
+from ikomek.graphql_view import regional_graphql_view
+from ikomek.views import region_home
+from observability.health import healthz, readyz
+
+urlpatterns = [
+    path("", region_home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("graphql/", regional_graphql_view, name="graphql"),
+    path("admin/", admin.site.urls),
+]

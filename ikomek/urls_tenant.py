@@ -1,0 +1,16 @@
+"""URLs of an akimat's host (<slug>.<base domain>)."""
+
+from django.contrib import admin
+from django.urls import path
+
+from ikomek.graphql_view import tenant_graphql_view
+from ikomek.views import tenant_home
+from observability.health import healthz, readyz
+
+urlpatterns = [
+    path("", tenant_home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("graphql/", tenant_graphql_view, name="graphql"),
+    path("admin/", admin.site.urls),
+]

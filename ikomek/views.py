@@ -1,0 +1,24 @@
+"""Landing pages: an akimat's own 109 page and the region's overview."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_tenants.utils import get_public_schema_name
+
+from tenants.models import Akimat
+
+
+def tenant_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "ikomek/tenant_home.html", {"akimat": request.tenant})
+
+
+def region_home(request: HttpRequest) -> HttpResponse:
+    akimats = Akimat.objects.exclude(schema_name=get_public_schema_name()).filter(is_active=True)
+    port = request.get_port()
+    suffix = "" if port in ("80", "443") else f":{port}"
+    links = [
+        (akimat, f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}/") for akimat in akimats
+    ]
+    return render(request, "ikomek/region_home.html", {"region": request.tenant, "links": links})

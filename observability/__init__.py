@@ -1,0 +1,1 @@
+"""Sentry with personal data scrubbed, structured logs with tenant context, health checks."""

@@ -1,0 +1,79 @@
+"""Liveness (/healthz) and readiness (/readyz) with one line per dependency."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import cache
+
+import redis
+import requests
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+
+def check_database() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return None
+
+
+@cache
+def _redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+
+
+def check_redis() -> str | None:
+    _redis_client(settings.REDIS_URL).ping()
+    return None
+
+
+def check_keycloak() -> str | None:
+    if settings.LOCAL_IDENTITY:
+        return "not configured (local development identity)"
+    url = f"{settings.KEYCLOAK_URL}/realms/{settings.KEYCLOAK_REALM}/.well-known/openid-configuration"
+    response = requests.get(url, timeout=settings.KEYCLOAK_TIMEOUT_SECONDS)
+    response.raise_for_status()
+    return None
+
+
+CHECKS: dict[str, Callable[[], str | None]] = {
+    "database": check_database,
+    "redis": check_redis,
+    "keycloak": check_keycloak,
+}
+
+
+def run_checks() -> tuple[bool, dict[str, dict[str, object]]]:
+    results: dict[str, dict[str, object]] = {}
+    ready = True
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            note = check()
+            result: dict[str, object] = {"ok": True}
+            if note:
+                result["note"] = note
+        except Exception as error:
+            ready = False
+            result = {"ok": False, "error": f"{type(error).__name__}: {str(error)[:200]}"}
+        result["ms"] = round((time.perf_counter() - started) * 1000, 1)
+        results[name] = result
+    return ready, results
+
+
+def healthz(_request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    ready, results = run_checks()
+    tenant = getattr(request, "tenant", None)
+    body = {
+        "status": "ready" if ready else "unavailable",
+        "tenant": getattr(tenant, "slug", None),
+        "checks": results,
+    }
+    return JsonResponse(body, status=200 if ready else 503)

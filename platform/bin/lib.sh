@@ -1,0 +1,226 @@
+# Shared functions of the platform scripts: install what is missing, start and stop the
+# project-local services (PostgreSQL+PostGIS, Redis, Keycloak) of one profile (dev or test).
+# Everything lives under .local/<profile>/ and listens on 127.0.0.1 only.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL="$ROOT/.local"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.7.3}"
+KC_JAVA_HOME="${KC_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+KC_ADMIN_PASSWORD="${KC_ADMIN_PASSWORD:-admin-dev-only}"
+DB_NAME=ikomek
+DB_USER=ikomek
+DB_PASSWORD=ikomek
+
+say() { printf '\033[1;34m[ikomek]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[ikomek] %s\033[0m\n' "$*" >&2; exit 1; }
+
+load_profile() {
+  # shellcheck disable=SC1090
+  source "$ROOT/platform/profiles/$1.env"
+  STATE="$LOCAL/$PROFILE"
+  mkdir -p "$STATE/log" "$STATE/run"
+  export IKOMEK_ENV="${IKOMEK_ENV:-$([ "$PROFILE" = test ] && echo test || echo development)}"
+  export DATABASE_URL="postgis://$DB_USER:$DB_PASSWORD@127.0.0.1:$PG_PORT/$DB_NAME"
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+  export KEYCLOAK_URL="${KEYCLOAK_URL-http://localhost:$KC_PORT}"
+  export KEYCLOAK_ADMIN_PASSWORD="$KC_ADMIN_PASSWORD"
+  export CELERY_BEAT_SCHEDULE_FILENAME="$STATE/run/celerybeat-schedule"
+  export MEDIA_ROOT="$STATE/media"
+  export IKOMEK_WEB_PORT="$WEB_PORT"
+  export DJANGO_SETTINGS_MODULE=ikomek.settings
+}
+
+# ------------------------------------------------------------------ installation
+SYSTEM_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server unzip)
+
+missing_system_packages() {
+  local missing=()
+  [ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
+  [ -f /usr/share/postgresql/15/extension/postgis.control ] || missing+=(postgresql-15-postgis-3)
+  command -v gdalinfo >/dev/null || missing+=(gdal-bin)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v unzip >/dev/null || missing+=(unzip)
+  echo "${missing[@]:-}"
+}
+
+ensure_system_packages() {
+  local missing
+  missing="$(missing_system_packages)"
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" = 0 ]; then
+    say "installing Debian packages: $missing"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >"$LOCAL/apt.log" 2>&1 \
+      || die "apt-get install failed, see $LOCAL/apt.log"
+  else
+    die "missing Debian packages; run: sudo apt-get install -y ${SYSTEM_PACKAGES[*]}"
+  fi
+}
+
+ensure_venv() {
+  local stamp="$VENV/.installed" want
+  want="$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+  if [ -x "$PY" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
+  say "installing Python dependencies into .venv"
+  [ -x "$PY" ] || python3.11 -m venv "$VENV" 2>/dev/null || python3 -m venv "$VENV"
+  "$PY" -m pip install -q --upgrade pip >/dev/null
+  "$PY" -m pip install -q -e "$ROOT[dev]" >"$LOCAL/pip.log" 2>&1 || die "pip install failed, see $LOCAL/pip.log"
+  echo "$want" >"$stamp"
+}
+
+keycloak_zip() {
+  echo "$LOCAL/downloads/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
+}
+
+ensure_keycloak_dist() {
+  local zip home="$STATE/keycloak"
+  [ -x "$home/bin/kc.sh" ] && return 0
+  [ -x "$KC_JAVA_HOME/bin/java" ] || die "Keycloak $KEYCLOAK_VERSION needs Java 21+; set KC_JAVA_HOME (looked in $KC_JAVA_HOME)"
+  zip="$(keycloak_zip)"
+  if [ ! -f "$zip" ]; then
+    say "downloading Keycloak $KEYCLOAK_VERSION from Maven Central"
+    mkdir -p "$LOCAL/downloads"
+    (cd "$LOCAL" && mvn -q dependency:copy -DoutputDirectory="$LOCAL/downloads" \
+      -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip") >"$LOCAL/mvn.log" 2>&1 \
+      || die "Maven could not fetch Keycloak, see $LOCAL/mvn.log"
+  fi
+  say "unpacking Keycloak into $home"
+  rm -rf "$STATE/keycloak.tmp" && mkdir -p "$STATE/keycloak.tmp"
+  unzip -q "$zip" -d "$STATE/keycloak.tmp"
+  mv "$STATE/keycloak.tmp/keycloak-$KEYCLOAK_VERSION" "$home"
+  rm -rf "$STATE/keycloak.tmp"
+}
+
+ensure_installed() {
+  mkdir -p "$LOCAL"
+  ensure_system_packages
+  ensure_venv
+  if [ -n "$KEYCLOAK_URL" ]; then ensure_keycloak_dist; fi
+}
+
+# ------------------------------------------------------------------ PostgreSQL + PostGIS
+as_pg_owner() {
+  # initdb and postgres refuse to run as root: run them as the postgres system user.
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_start() {
+  local data="$STATE/pgdata" sock="$STATE/run"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    say "creating PostgreSQL cluster in $data"
+    mkdir -p "$data"
+    if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$data" "$sock"; chmod 755 "$STATE" "$LOCAL"; fi
+    as_pg_owner "$PG_BIN/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$STATE/log/initdb.log"
+    {
+      echo "listen_addresses = '127.0.0.1'"
+      echo "unix_socket_directories = '$sock'"
+      echo "max_connections = 200"
+      echo "shared_buffers = 256MB"
+      echo "timezone = 'Asia/Almaty'"
+      if [ "$PG_DURABLE" = 0 ]; then
+        echo "fsync = off"; echo "synchronous_commit = off"; echo "full_page_writes = off"
+      fi
+    } >>"$data/postgresql.conf"
+  fi
+  if [ "$(id -u)" = 0 ]; then
+    touch "$STATE/log/postgres.log" && chown postgres:postgres "$sock" "$STATE/log/postgres.log"
+  fi
+  if ! as_pg_owner "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_pg_owner "$PG_BIN/pg_ctl" -D "$data" -o "-p $PG_PORT" -l "$STATE/log/postgres.log" -w -t 60 start >/dev/null \
+      || die "PostgreSQL did not start, see $STATE/log/postgres.log"
+  fi
+  local psql=("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
+  if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'")" != 1 ]; then
+    # Superuser so that the test runner can create its database with the PostGIS extension.
+    "${psql[@]}" -d postgres -c "CREATE ROLE $DB_USER LOGIN SUPERUSER PASSWORD '$DB_PASSWORD'"
+  fi
+  if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname='$DB_NAME'")" != 1 ]; then
+    "${psql[@]}" -d postgres -c "CREATE DATABASE $DB_NAME OWNER $DB_USER"
+  fi
+  "${psql[@]}" -d "$DB_NAME" -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+  say "PostgreSQL+PostGIS on 127.0.0.1:$PG_PORT"
+}
+
+pg_stop() {
+  local data="$STATE/pgdata"
+  [ -f "$data/PG_VERSION" ] || return 0
+  as_pg_owner "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# ------------------------------------------------------------------ Redis
+redis_start() {
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then return 0; fi
+  mkdir -p "$STATE/redis"
+  # Append-only file: a message acknowledged to the broker survives a Redis restart.
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE/redis" --daemonize yes \
+    --pidfile "$STATE/run/redis.pid" --logfile "$STATE/log/redis.log" \
+    --appendonly yes --appendfsync everysec --save "" >/dev/null
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || die "Redis did not start, see $STATE/log/redis.log"
+  say "Redis on 127.0.0.1:$REDIS_PORT"
+}
+
+redis_stop() {
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+}
+
+# ------------------------------------------------------------------ Keycloak
+kc_ready() { curl -fs "http://127.0.0.1:$KC_MGMT_PORT/health/ready" >/dev/null 2>&1; }
+
+kc_start() {
+  [ -n "$KEYCLOAK_URL" ] || { say "KEYCLOAK_URL is empty: local development identity"; return 0; }
+  kc_ready && return 0
+  local pidfile="$STATE/run/keycloak.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    return 0  # already starting; kc_wait waits for it
+  fi
+  local home="$STATE/keycloak"
+  mkdir -p "$home/data/import"
+  if [ "${KC_FRESH:-0}" = 1 ]; then rm -rf "$home/data/h2"; fi
+  cp "$ROOT/platform/keycloak/ikomek-realm.json" "$home/data/import/ikomek-realm.json"
+  say "starting Keycloak $KEYCLOAK_VERSION on http://localhost:$KC_PORT (log: $STATE/log/keycloak.log)"
+  (
+    export JAVA_HOME="$KC_JAVA_HOME"
+    export KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$KC_ADMIN_PASSWORD"
+    # Dev mode; the issuer is pinned to the hostname the platform and browsers use.
+    exec setsid "$home/bin/kc.sh" start-dev --import-realm \
+      --http-host=127.0.0.1 --http-port="$KC_PORT" --hostname="http://localhost:$KC_PORT" \
+      --http-management-port="$KC_MGMT_PORT" --health-enabled=true
+  ) >"$STATE/log/keycloak.log" 2>&1 &
+  echo $! >"$STATE/run/keycloak.pid"
+}
+
+kc_wait() {
+  [ -n "$KEYCLOAK_URL" ] || return 0
+  for _ in $(seq 240); do kc_ready && { say "Keycloak ready"; return 0; }; sleep 0.5; done
+  tail -n 30 "$STATE/log/keycloak.log" >&2
+  die "Keycloak did not become ready in 120 s, see $STATE/log/keycloak.log"
+}
+
+kc_stop() {
+  local pidfile="$STATE/run/keycloak.pid"
+  [ -f "$pidfile" ] || return 0
+  kill -- "-$(cat "$pidfile")" 2>/dev/null || kill "$(cat "$pidfile")" 2>/dev/null || true
+  for _ in $(seq 60); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.25; done
+  rm -f "$pidfile"
+}
+
+services_start() {
+  kc_start          # slowest first: it boots while the others start
+  pg_start
+  redis_start
+  kc_wait
+}
+
+services_stop() {
+  kc_stop
+  redis_stop
+  pg_stop
+}

@@ -1,0 +1,1 @@
+"""Tenant registry (public schema): the region, its akimats, their domains and onboarding."""

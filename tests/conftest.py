@@ -1,0 +1,42 @@
+"""Suite-wide fixtures: real tenants onboarded once per session in the real test database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+from tenants import host_map
+from tenants.models import Akimat
+from tenants.onboarding import ensure_region, onboard_tenant
+from tenants.region_data import region_spec, tenant_spec
+
+# Real akimats of the region, onboarded once for the whole run (committed).
+SESSION_TENANTS = ("petropavlovsk", "kyzylzhar", "esil")
+
+
+@pytest.fixture(scope="session")
+def onboarded(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> dict[str, Akimat]:
+    with django_db_blocker.unblock():
+        ensure_region(region_spec())
+        tenants = {slug: onboard_tenant(tenant_spec(slug)).tenant for slug in SESSION_TENANTS}
+        connection.set_schema_to_public()
+    return tenants
+
+
+@pytest.fixture
+def tenants(onboarded: dict[str, Akimat], db: None) -> dict[str, Akimat]:
+    """The session's tenants, inside the test's rolled-back transaction."""
+    return onboarded
+
+
+@pytest.fixture(autouse=True)
+def _fresh_context() -> Iterator[None]:
+    """Each test starts in public with an empty host map, whatever the previous one did."""
+    host_map.clear()
+    yield
+    host_map.clear()
+    if connection.schema_name != get_public_schema_name():
+        connection.set_schema_to_public()

@@ -1,0 +1,102 @@
+"""The permission matrix: one table, role x operation, used by GraphQL, views and admin alike."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.principal import Principal
+from accounts.roles import Role
+
+
+class Operation(StrEnum):
+    APPEAL_CREATE = "appeal.create"
+    APPEAL_VIEW = "appeal.view"
+    APPEAL_VIEW_PERSONAL_DATA = "appeal.view_personal_data"
+    APPEAL_ROUTE = "appeal.route"  # register, classify, assign to an organisation
+    APPEAL_EXECUTE = "appeal.execute"  # start work, report done / not done
+    APPEAL_REJECT = "appeal.reject"
+    APPEAL_CALLBACK = "appeal.callback"  # record the call-back to the citizen, close
+    APPEAL_CANCEL = "appeal.cancel"  # duplicate or spam
+    APPEAL_REOPEN = "appeal.reopen"
+    APPEAL_TRANSFER = "appeal.transfer"  # to another district, escalate to the region
+    APPEAL_FORWARD_112 = "appeal.forward_112"
+    CATALOGUE_MANAGE = "catalogue.manage"
+    REPORTS_VIEW = "reports.view"  # SLA compliance, overdue, repeats, hotspots
+    VIOLATION_VIEW = "violation.view"
+    VIOLATION_MANAGE = "violation.manage"
+    REGIONAL_VIEW = "regional.view"
+    REGIONAL_ESCALATION_DECIDE = "regional.escalation.decide"
+    EMERGENCY_HANDLE = "emergency.handle"  # 112 dispatcher inbox
+    TENANT_ADMIN = "tenant.admin"  # onboarding, deactivation
+    FEDERATION_ADMIN = "federation.admin"  # dead letters, replay
+
+
+_O = Operation
+MATRIX: dict[Role, frozenset[Operation]] = {
+    Role.OPERATOR: frozenset(
+        {
+            _O.APPEAL_CREATE,
+            _O.APPEAL_VIEW,
+            _O.APPEAL_VIEW_PERSONAL_DATA,
+            _O.APPEAL_ROUTE,
+            _O.APPEAL_REJECT,
+            _O.APPEAL_CALLBACK,
+            _O.APPEAL_CANCEL,
+            _O.APPEAL_REOPEN,
+            _O.APPEAL_TRANSFER,
+            _O.APPEAL_FORWARD_112,
+        }
+    ),
+    Role.EXECUTOR: frozenset({_O.APPEAL_VIEW, _O.APPEAL_EXECUTE}),
+    Role.SUPERVISOR: frozenset(
+        {
+            _O.APPEAL_CREATE,
+            _O.APPEAL_VIEW,
+            _O.APPEAL_VIEW_PERSONAL_DATA,
+            _O.APPEAL_ROUTE,
+            _O.APPEAL_REJECT,
+            _O.APPEAL_CALLBACK,
+            _O.APPEAL_CANCEL,
+            _O.APPEAL_REOPEN,
+            _O.APPEAL_TRANSFER,
+            _O.APPEAL_FORWARD_112,
+            _O.CATALOGUE_MANAGE,
+            _O.REPORTS_VIEW,
+            _O.VIOLATION_VIEW,
+        }
+    ),
+    Role.ANALYST: frozenset({_O.APPEAL_VIEW, _O.REPORTS_VIEW}),
+    Role.LAWYER: frozenset(
+        {
+            _O.APPEAL_VIEW,
+            _O.APPEAL_VIEW_PERSONAL_DATA,
+            _O.REPORTS_VIEW,
+            _O.VIOLATION_VIEW,
+            _O.VIOLATION_MANAGE,
+        }
+    ),
+    Role.AKIM: frozenset({_O.APPEAL_VIEW, _O.REPORTS_VIEW, _O.VIOLATION_VIEW}),
+    Role.REGIONAL_VIEWER: frozenset({_O.REGIONAL_VIEW}),
+    Role.REGIONAL_ADMIN: frozenset({_O.REGIONAL_VIEW, _O.REGIONAL_ESCALATION_DECIDE, _O.TENANT_ADMIN}),
+    Role.DISPATCHER_112: frozenset({_O.EMERGENCY_HANDLE}),
+    Role.INTEGRATOR: frozenset({_O.APPEAL_CREATE, _O.APPEAL_VIEW}),
+    Role.PLATFORM_ADMIN: frozenset({_O.TENANT_ADMIN, _O.FEDERATION_ADMIN, _O.REGIONAL_VIEW}),
+}
+
+
+def can(principal: Principal, operation: Operation) -> bool:
+    return any(operation in MATRIX.get(role, frozenset()) for role in principal.roles)
+
+
+def require(principal: Principal, operation: Operation) -> None:
+    """Raise PermissionDenied naming the operation when no role of the principal allows it."""
+    if not can(principal, operation):
+        who = principal.username or "anonymous"
+        raise PermissionDenied(f"{who} may not perform {operation.value}")
+
+
+def sees_personal_data(principal: Principal) -> bool:
+    """Applicants' names, phones and IINs are shown only to roles that need them; others see them masked."""
+    return can(principal, Operation.APPEAL_VIEW_PERSONAL_DATA)

@@ -1,0 +1,35 @@
+"""Who is calling: a person or a machine client, with the tenant they belong to and their roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from accounts.roles import REGIONAL_ROLES, Role
+
+PrincipalKind = Literal["user", "service", "anonymous"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str  # Keycloak `sub`, or "local:<username>" for the development identity
+    issuer: str  # Keycloak issuer URL, or "local"
+    username: str
+    display_name: str
+    kind: PrincipalKind
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    tenant: str | None = None  # slug of the akimat the principal belongs to; None for regional staff
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.kind != "anonymous"
+
+    @property
+    def is_regional(self) -> bool:
+        return bool(self.roles & REGIONAL_ROLES)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+
+ANONYMOUS = Principal(subject="anonymous", issuer="", username="", display_name="", kind="anonymous")

@@ -1,7 +1,7 @@
 """URLs of the regional host (the base domain, public schema)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from ikomek.graphql_view import regional_graphql_view
 from ikomek.views import region_home
@@ -13,4 +13,5 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("graphql/", regional_graphql_view, name="graphql"),
     path("admin/", admin.site.urls),
+    path("", include("federation.emergency_112.urls")),
 ]

@@ -1,0 +1,60 @@
+"""The emergency services a 109 line can forward to, and how each is labelled in EIDO.
+
+One place decides the 112 service code: 101 fire, 102 police, 103 ambulance (EMS), 104 gas.
+The first three use the IANA `urn:emergency:service:responder` labels that EIDO's `agencyType`
+takes; 104 (gas emergency service) has no IANA label, so it uses the documented local label
+`x-kz.gas` (see README.md).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Service(StrEnum):
+    FIRE = "101"
+    POLICE = "102"
+    AMBULANCE = "103"
+    GAS = "104"
+
+
+LOCAL_GAS_LABEL = "x-kz.gas"
+
+AGENCY_TYPE: dict[Service, str] = {
+    Service.FIRE: "fire",
+    Service.POLICE: "police",
+    Service.AMBULANCE: "ems",
+    Service.GAS: LOCAL_GAS_LABEL,
+}
+SERVICE_BY_AGENCY_TYPE = {label: service for service, label in AGENCY_TYPE.items()}
+
+# The incident type we announce for the first (primary) service requested.
+INCIDENT_TYPE: dict[Service, str] = {
+    Service.FIRE: "Fire",
+    Service.POLICE: "LawEnforcement",
+    Service.AMBULANCE: "Medical",
+    Service.GAS: "HazardousMaterials",
+}
+
+NAMES: dict[Service, tuple[str, str]] = {  # (kk, ru)
+    Service.FIRE: ("Өрт сөндіру қызметі", "Пожарная служба"),
+    Service.POLICE: ("Полиция", "Полиция"),
+    Service.AMBULANCE: ("Жедел медициналық жәрдем", "Скорая медицинская помощь"),
+    Service.GAS: ("Газ қызметі", "Газовая служба"),
+}
+
+
+def parse_services(codes: list[str] | tuple[str, ...]) -> list[Service]:
+    """The requested services in a stable order; unknown or repeated codes are refused."""
+    if not codes:
+        raise ValueError("at least one service (101, 102, 103, 104) is required")
+    seen: list[Service] = []
+    for code in codes:
+        try:
+            service = Service(str(code))
+        except ValueError:
+            raise ValueError(f"unknown service {code!r}: expected 101, 102, 103 or 104") from None
+        if service in seen:
+            raise ValueError(f"service {code} is listed twice")
+        seen.append(service)
+    return sorted(seen)

@@ -1,0 +1,95 @@
+"""Every document sent or received is validated against the JSON Schemas in `schemas/`.
+
+An invalid document is refused with `DocumentInvalid`, which carries the schema's own errors:
+a JSON Pointer to the offending member and jsonschema's message, most relevant first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+REQUEST_FOR_SERVICE_SCHEMA = "request-for-service.v1.schema.json"
+CAD_STATUS_SCHEMA = "cad-status.v1.schema.json"
+
+_formats = FormatChecker(formats=("uuid",))
+
+
+@_formats.checks("date-time", raises=ValueError)
+def _is_rfc3339(value: object) -> bool:
+    # jsonschema checks date-time only with an optional extra package; an offset is required here.
+    if not isinstance(value, str):
+        return True
+    if "T" not in value.upper():
+        raise ValueError("not an RFC 3339 date-time")
+    return datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00")).tzinfo is not None
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    path: str  # JSON Pointer into the document, "" for the root
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '/'}: {self.message}"
+
+
+class DocumentInvalid(ValueError):
+    """A document that does not satisfy its schema (or a rule the schema cannot express)."""
+
+    def __init__(self, errors: list[SchemaError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(error) for error in errors[:5]))
+
+    @property
+    def first(self) -> SchemaError:
+        return self.errors[0]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": "schema_invalid",
+            "message": str(self.first),
+            "errors": [{"path": error.path, "message": error.message} for error in self.errors[:20]],
+        }
+
+
+def pointer(parts: object) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+@cache
+def validator_for(schema_name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=_formats)
+
+
+def _validate(document: object, schema_name: str) -> None:
+    errors: list[ValidationError] = list(validator_for(schema_name).iter_errors(document))
+    if errors:
+        best = best_match(errors)
+        rest = sorted((e for e in errors if e is not best), key=lambda e: pointer(e.absolute_path))
+        raise DocumentInvalid([SchemaError(pointer(e.absolute_path), e.message) for e in [best, *rest]])
+
+
+def validate_request_for_service(document: object) -> None:
+    _validate(document, REQUEST_FOR_SERVICE_SCHEMA)
+
+
+def validate_cad_status(document: object) -> None:
+    _validate(document, CAD_STATUS_SCHEMA)
+
+
+def parse_json(body: bytes) -> object:
+    """Bytes from the wire to JSON, refusing non-UTF-8 and malformed JSON with a clear error."""
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DocumentInvalid([SchemaError("", f"body is not UTF-8 JSON: {error}")]) from None

@@ -1,0 +1,219 @@
+"""Fixtures of the 112 tests: incident inputs for real tenants, dispatchers, centres, real processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test import Client
+from django.test.utils import setup_databases, teardown_databases
+
+from accounts.principal import Principal
+from accounts.roles import Role
+from federation.emergency_112.documents import (
+    ALMATY,
+    CallerInput,
+    IncidentInput,
+    LocationInput,
+    Priority,
+    SourceAgencyInput,
+    build_request_for_service,
+)
+from federation.emergency_112.models import EmergencyCentre
+from tenants.models import Akimat
+from tests.support.cad_stub import CadStub
+from tests.support.processes import ROOT, env_for_test_database
+
+EMERGENCY_TABLES = (
+    "cad_deliveries",
+    "emergency_112_incidentalarm",
+    "emergency_112_outgoingstatus",
+    "emergency_112_incidentevent",
+    "emergency_112_incident",
+    "emergency_112_emergencycentre",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_for_committed_tests(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> Iterator[None]:
+    """pytest-django creates the test database only when a collected test asks for `db`.
+
+    The worker tests here use committed rows (no `db`), so when they run alone the database is
+    created here; in a full run the other tests already did it and this does nothing.
+    """
+    if connection.settings_dict["NAME"].startswith("test_"):
+        yield
+        return
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+
+
+def make_input(tenant: Akimat, **overrides: object) -> IncidentInput:
+    number = overrides.pop("appeal_number", f"T-{uuid.uuid4().hex[:10]}")
+    values: dict[str, object] = {
+        "appeal_number": number,
+        "agency_id": f"{tenant.slug}.ikomek.kz",
+        "tenant_schema": tenant.schema_name,
+        "akimat_kato": tenant.kato,
+        "services": ("101",),
+        "priority": Priority.HIGH,
+        "created": datetime(2026, 11, 26, 18, 30, tzinfo=ALMATY),
+        "category_kk": "Өрт",
+        "category_ru": "Пожар",
+        "location": LocationInput(
+            address_text="ул. Конституции Казахстана, 23",
+            language="ru",
+            latitude=54.8753,
+            longitude=69.1629,
+            accuracy_m=25.0,
+            map_object_id="bld-7710",
+            map_object_name="Жилой дом",
+        ),
+        "caller": CallerInput(name="Сауле Ахметова", phone="+77015556677", callback_number="", language="ru"),
+        "source": SourceAgencyInput(
+            name_kk=tenant.name_kk, name_ru=tenant.name_ru, operator_name="Айгерим Оператор", operator_id="42"
+        ),
+        "notes": "Түтін шығып жатыр / Дым из окна, 3 этаж",
+    }
+    values.update(overrides)
+    return IncidentInput(**values)
+
+
+@pytest.fixture
+def document_for(onboarded: dict[str, Akimat]) -> Callable[..., dict]:
+    def build(slug: str = "petropavlovsk", **overrides: object) -> dict:
+        return build_request_for_service(make_input(onboarded[slug], **overrides))
+
+    return build
+
+
+def principal_with(*roles: Role, name: str = "disp") -> Principal:
+    return Principal(
+        subject=f"local:{name}",
+        issuer="local",
+        username=name,
+        display_name=name.title(),
+        kind="user",
+        roles=frozenset(roles),
+    )
+
+
+@pytest.fixture
+def dispatcher() -> Principal:
+    return principal_with(Role.DISPATCHER_112, name="dispatcher-aida")
+
+
+@pytest.fixture
+def operator() -> Principal:
+    return principal_with(Role.OPERATOR, name="operator-109")
+
+
+def client_for(username: str, *groups: str) -> Client:
+    """A logged-in browser on the regional host: a public-schema user with realm-role groups."""
+    user = User.objects.create_user(username=username, password="unused-in-tests")
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def make_centre(stub: CadStub | None = None, **overrides: object) -> EmergencyCentre:
+    values: dict[str, object] = {
+        "slug": f"c112-{uuid.uuid4().hex[:6]}",
+        "name_kk": "Бірыңғай 112 орталығы",
+        "name_ru": "Единый центр 112",
+        "is_primary": True,
+        "runs_own_cad": stub is not None,
+        "endpoint_url": stub.url if stub else "",
+        "secret": stub.secret if stub else "",
+    }
+    values.update(overrides)
+    return EmergencyCentre.objects.create(**values)
+
+
+@pytest.fixture
+def cad_stub() -> Iterator[CadStub]:
+    stub = CadStub(secret=f"s3cret-{uuid.uuid4().hex}").start()
+    yield stub
+    stub.stop()
+
+
+def truncate_emergency_tables() -> None:
+    # TRUNCATE fires no row triggers: the append-only rule on events stays intact for DELETE.
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(EMERGENCY_TABLES)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def committed(onboarded: dict[str, Akimat], django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    """Autocommit access for tests with real worker processes; their rows are removed afterwards."""
+    with django_db_blocker.unblock():
+        truncate_emergency_tables()
+        yield
+        connection.set_schema_to_public()
+        truncate_emergency_tables()
+
+
+WORKER_ENV = {
+    "EMERGENCY_CAD_BACKOFF_BASE_SECONDS": "0.3",
+    "EMERGENCY_CAD_BACKOFF_MAX_SECONDS": "1",
+    "EMERGENCY_CAD_READ_TIMEOUT_SECONDS": "20",
+    "EMERGENCY_CAD_SWEEP_SECONDS": "1",
+    "EMERGENCY_WATCHDOG_SECONDS": "1",
+}
+
+
+@contextmanager
+def celery_process(
+    log_path: Path, *command: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen]:
+    """A real `celery -A ikomek <command>` on the test broker and database; killed at the end."""
+    connection.close()  # the child must not inherit our socket
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "ikomek", *command],
+        cwd=ROOT,
+        env={**env_for_test_database(), **WORKER_ENV, **(env or {})},
+        stdout=log_path.open("a"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def worker_command() -> tuple[str, ...]:
+    return (
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    )
+
+
+def beat_command(tmp_path: Path) -> tuple[str, ...]:
+    return ("beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "beat-schedule"))

@@ -46,12 +46,14 @@ def queue_delivery(centre: EmergencyCentre, incident: Incident, document: dict[s
     return delivery
 
 
-def kick_delivery(countdown: float = 0) -> None:
+def kick_delivery(countdown: float = 0, *, follow_up: bool = False) -> None:
     """Ask a worker to drain due deliveries now; the beat sweep catches anything this misses."""
     from federation.emergency_112.tasks import deliver_cad_documents
 
     try:
-        deliver_cad_documents.apply_async(countdown=countdown, headers={"_schema_name": "public"})
+        deliver_cad_documents.apply_async(
+            kwargs={"follow_up": follow_up}, countdown=countdown, headers={"_schema_name": "public"}
+        )
     except Exception:  # the broker being down must not fail the request; the sweep retries
         log.warning("could not enqueue CAD delivery; the periodic sweep will send it", exc_info=True)
 

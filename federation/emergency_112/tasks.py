@@ -13,8 +13,10 @@ MAX_FOLLOW_UP_SECONDS = 60.0
 
 
 @shared_task(name="emergency_112.deliver_cad_documents", ignore_result=True)
-def deliver_cad_documents() -> dict[str, int]:
-    """Send due CAD documents; then, once per interval, book a run for the next retry."""
+def deliver_cad_documents(follow_up: bool = False) -> dict[str, int]:
+    """Send due CAD documents; then book one run for the next retry, unless one is booked."""
+    if follow_up:
+        cache.delete(FOLLOW_UP_KEY)  # this is the booked run: the next one may be booked
     with schema_context(get_public_schema_name()):
         counts = cad_delivery.deliver_due()
         wait = cad_delivery.seconds_until_next_due()
@@ -22,8 +24,9 @@ def deliver_cad_documents() -> dict[str, int]:
         wait = min(wait, MAX_FOLLOW_UP_SECONDS)
         # One booked follow-up at a time (kicks from many incidents must not multiply them);
         # the beat sweep below covers a follow-up lost with a dead worker.
-        if cache.add(FOLLOW_UP_KEY, 1, timeout=max(1, int(wait) + 1)):
-            cad_delivery.kick_delivery(countdown=wait)
+        # The booking expires on its own if the booked run dies with its worker.
+        if cache.add(FOLLOW_UP_KEY, 1, timeout=int(wait) + 30):
+            cad_delivery.kick_delivery(countdown=wait, follow_up=True)
     return counts
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_databases, teardown_databases
@@ -28,6 +29,7 @@ from federation.emergency_112.documents import (
     build_request_for_service,
 )
 from federation.emergency_112.models import EmergencyCentre
+from federation.emergency_112.tasks import FOLLOW_UP_KEY
 from tenants.models import Akimat
 from tests.support.cad_stub import CadStub
 from tests.support.processes import ROOT, env_for_test_database
@@ -156,6 +158,7 @@ def truncate_emergency_tables() -> None:
     # TRUNCATE fires no row triggers: the append-only rule on events stays intact for DELETE.
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(EMERGENCY_TABLES)} RESTART IDENTITY CASCADE")
+    cache.delete(FOLLOW_UP_KEY)  # a retry booked by an earlier test's worker
 
 
 @pytest.fixture

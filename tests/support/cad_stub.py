@@ -43,7 +43,8 @@ class CadStub:
     mode: str = "ok"  # ok | error (answer 500) | hang (answer after hang_seconds) | status
     hang_seconds: float = 30.0
     fixed_status: int = 200  # the answer in mode "status" (e.g. 422, 429)
-    requests: list[Received] = field(default_factory=list)
+    requests: list[Received] = field(default_factory=list)  # recorded when answered
+    requests_started: int = 0  # counted on arrival (a hanging request is started, not yet answered)
     documents: dict[str, dict] = field(default_factory=dict)  # by message id, first copy only
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -83,6 +84,8 @@ class CadStub:
 
     # -------------------------------------------------------------- receiving
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.requests_started += 1
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length)
         headers = {key: value for key, value in handler.headers.items()}

@@ -7,7 +7,6 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,28 +19,14 @@ from django.test.utils import setup_databases, teardown_databases
 from accounts.principal import Principal
 from accounts.roles import Role
 from federation.emergency_112.documents import (
-    ALMATY,
-    CallerInput,
-    IncidentInput,
-    LocationInput,
-    Priority,
-    SourceAgencyInput,
     build_request_for_service,
 )
 from federation.emergency_112.models import EmergencyCentre
 from federation.emergency_112.tasks import FOLLOW_UP_KEY
 from tenants.models import Akimat
+from tests.emergency_112.factories import EMERGENCY_TABLES, make_input
 from tests.support.cad_stub import CadStub
 from tests.support.processes import ROOT, env_for_test_database
-
-EMERGENCY_TABLES = (
-    "cad_deliveries",
-    "emergency_112_incidentalarm",
-    "emergency_112_outgoingstatus",
-    "emergency_112_incidentevent",
-    "emergency_112_incident",
-    "emergency_112_emergencycentre",
-)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,37 +46,6 @@ def _test_database_for_committed_tests(
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=0)
-
-
-def make_input(tenant: Akimat, **overrides: object) -> IncidentInput:
-    number = overrides.pop("appeal_number", f"T-{uuid.uuid4().hex[:10]}")
-    values: dict[str, object] = {
-        "appeal_number": number,
-        "agency_id": f"{tenant.slug}.ikomek.kz",
-        "tenant_schema": tenant.schema_name,
-        "akimat_kato": tenant.kato,
-        "services": ("101",),
-        "priority": Priority.HIGH,
-        "created": datetime(2026, 11, 26, 18, 30, tzinfo=ALMATY),
-        "category_kk": "Өрт",
-        "category_ru": "Пожар",
-        "location": LocationInput(
-            address_text="ул. Конституции Казахстана, 23",
-            language="ru",
-            latitude=54.8753,
-            longitude=69.1629,
-            accuracy_m=25.0,
-            map_object_id="bld-7710",
-            map_object_name="Жилой дом",
-        ),
-        "caller": CallerInput(name="Сауле Ахметова", phone="+77015556677", callback_number="", language="ru"),
-        "source": SourceAgencyInput(
-            name_kk=tenant.name_kk, name_ru=tenant.name_ru, operator_name="Айгерим Оператор", operator_id="42"
-        ),
-        "notes": "Түтін шығып жатыр / Дым из окна, 3 этаж",
-    }
-    values.update(overrides)
-    return IncidentInput(**values)
 
 
 @pytest.fixture

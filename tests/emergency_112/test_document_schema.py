@@ -28,7 +28,7 @@ from federation.emergency_112.validation import (
     validate_cad_status,
     validate_request_for_service,
 )
-from tests.emergency_112.conftest import make_input
+from tests.emergency_112.factories import make_input
 
 
 def eido(document: dict) -> dict:

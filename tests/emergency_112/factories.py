@@ -1,0 +1,56 @@
+"""Plain builders for the 112 tests and bench (no fixtures): an incident input for a real tenant."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from federation.emergency_112.documents import (
+    ALMATY,
+    CallerInput,
+    IncidentInput,
+    LocationInput,
+    Priority,
+    SourceAgencyInput,
+)
+from tenants.models import Akimat
+
+EMERGENCY_TABLES = (
+    "cad_deliveries",
+    "emergency_112_incidentalarm",
+    "emergency_112_outgoingstatus",
+    "emergency_112_incidentevent",
+    "emergency_112_incident",
+    "emergency_112_emergencycentre",
+)
+
+
+def make_input(tenant: Akimat, **overrides: object) -> IncidentInput:
+    number = overrides.pop("appeal_number", f"T-{uuid.uuid4().hex[:10]}")
+    values: dict[str, object] = {
+        "appeal_number": number,
+        "agency_id": f"{tenant.slug}.ikomek.kz",
+        "tenant_schema": tenant.schema_name,
+        "akimat_kato": tenant.kato,
+        "services": ("101",),
+        "priority": Priority.HIGH,
+        "created": datetime(2026, 11, 26, 18, 30, tzinfo=ALMATY),
+        "category_kk": "Өрт",
+        "category_ru": "Пожар",
+        "location": LocationInput(
+            address_text="ул. Конституции Казахстана, 23",
+            language="ru",
+            latitude=54.8753,
+            longitude=69.1629,
+            accuracy_m=25.0,
+            map_object_id="bld-7710",
+            map_object_name="Жилой дом",
+        ),
+        "caller": CallerInput(name="Сауле Ахметова", phone="+77015556677", callback_number="", language="ru"),
+        "source": SourceAgencyInput(
+            name_kk=tenant.name_kk, name_ru=tenant.name_ru, operator_name="Айгерим Оператор", operator_id="42"
+        ),
+        "notes": "Түтін шығып жатыр / Дым из окна, 3 этаж",
+    }
+    values.update(overrides)
+    return IncidentInput(**values)

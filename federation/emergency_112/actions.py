@@ -26,6 +26,7 @@ from federation.emergency_112.models import (
     Incident,
     IncidentEvent,
     IncidentState,
+    ReceivedDocument,
 )
 from federation.emergency_112.status_feedback import status_changed
 from federation.emergency_112.validation import DocumentInvalid, SchemaError
@@ -129,6 +130,7 @@ def _apply_summary(incident: Incident, summary: IncidentSummary, document: dict[
     incident.notes = summary.notes
     incident.created = summary.created
     incident.document = document
+    incident.document_sent_at = summary.sent_at
 
 
 def receive_incident(document: dict, *, source_schema: str) -> Incident:
@@ -187,20 +189,31 @@ def _create(summary: IncidentSummary, document: dict, akimat: Akimat) -> Inciden
             incident.save(force_insert=True)
     except IntegrityError:
         return None
+    _remember(incident, summary, applied=True)
     event = _write_event(incident, FEDERATION, EventKind.RECEIVED, "")
     status_changed(incident, event)
     _queue_for_cad(incident, document)
     return incident
 
 
+def _remember(incident: Incident, summary: IncidentSummary, *, applied: bool) -> None:
+    ReceivedDocument.objects.create(
+        message_id=summary.message_id, incident=incident, sent_at=summary.sent_at, applied=applied
+    )
+
+
 def _update(incident: Incident, summary: IncidentSummary, document: dict) -> Incident:
-    last_message = incident.document.get("requestForService", {}).get("messageId")
-    if last_message == summary.message_id:
-        return incident  # the same message delivered again (at-least-once relay)
     if incident.source_schema != summary.tenant_schema:
         raise DocumentInvalid(
             [SchemaError("/requestForService/eido/$id", "belongs to another tenant's incident")]
         )
+    if ReceivedDocument.objects.filter(message_id=summary.message_id).exists():
+        return incident  # a message delivered again (at-least-once relay): already taken in
+    if summary.sent_at < incident.document_sent_at:
+        # Overtaken by a newer version on the way: kept on record, never applied over it.
+        _remember(incident, summary, applied=False)
+        return incident
+    _remember(incident, summary, applied=True)
     _apply_summary(incident, summary, document)
     incident.document_version += 1
     incident.save()

@@ -118,10 +118,10 @@ def incident_id(appeal_number: str, agency_id: str) -> str:
     return f"urn:emergency:uid:incidentid:{appeal_number}:{agency_id}"
 
 
-def _iso(moment: datetime) -> str:
+def _iso(moment: datetime, timespec: str = "seconds") -> str:
     if moment.tzinfo is None:
         raise DocumentInvalid([SchemaError("", "timestamps must be timezone-aware")])
-    return moment.astimezone(ALMATY).isoformat(timespec="seconds")
+    return moment.astimezone(ALMATY).isoformat(timespec=timespec)
 
 
 def _e164(number: str, path: str) -> str:
@@ -207,7 +207,8 @@ def build_request_for_service(data: IncidentInput) -> dict[str, object]:
         _e164(data.caller.callback_number, "/caller/callback_number") if data.caller.callback_number else ""
     )
     at = _iso(data.created)
-    sent_at = _iso(data.sent_at or datetime.now(tz=ALMATY))
+    # Milliseconds: the receiver orders updates of one incident by it.
+    sent_at = _iso(data.sent_at or datetime.now(tz=ALMATY), "milliseconds")
     agency = data.agency_id
     eido_id = incident_id(data.appeal_number, agency)
     base = f"{data.appeal_number}:{agency}"
@@ -375,6 +376,7 @@ class IncidentSummary:
     map_object_name: str
     notes: str
     created: datetime
+    sent_at: datetime
 
 
 def _by_id(components: list[dict], ref: str, path: str) -> tuple[int, dict]:
@@ -510,4 +512,5 @@ def read_request_for_service(document: object) -> IncidentSummary:
         map_object_name=location.get("locationDescriptionText", ""),
         notes=notes,
         created=datetime.fromisoformat(incident["lastUpdateTimeStamp"]),
+        sent_at=datetime.fromisoformat(envelope["sentAt"]),
     )

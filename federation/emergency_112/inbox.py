@@ -77,12 +77,21 @@ def incident_json(incident: Incident) -> dict[str, object]:
         "rejection_note": incident.rejection_note,
         "version": incident.document_version,
         "received_at": _time(incident.received_at),
+        "received_local": incident.received_at.astimezone(ALMATY).strftime("%d.%m %H:%M:%S"),
         "acknowledged_at": _time(incident.acknowledged_at),
         "dispatched_at": _time(incident.dispatched_at),
         "on_scene_at": _time(incident.on_scene_at),
         "finished_at": _time(incident.finished_at),
-        "alarms": [
-            {"kind": alarm.kind, "recipient": alarm.recipient, "message": alarm.message}
-            for alarm in getattr(incident, "open_alarms", [])
-        ],
+        "alarms": _alarms(getattr(incident, "open_alarms", [])),
     }
+
+
+def _alarms(alarms: list[IncidentAlarm]) -> list[dict[str, object]]:
+    """One entry per alarm kind with everyone it went to (the rows are per recipient)."""
+    by_kind: dict[str, dict[str, object]] = {}
+    for alarm in alarms:
+        entry = by_kind.setdefault(
+            alarm.kind, {"kind": alarm.kind, "message": alarm.message, "recipients": []}
+        )
+        entry["recipients"].append(alarm.recipient)
+    return list(by_kind.values())

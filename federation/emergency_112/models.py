@@ -89,6 +89,7 @@ class Incident(models.Model):
     rejection_note = models.TextField(blank=True)
     document = models.JSONField(help_text="The last requestForService received")
     document_version = models.PositiveIntegerField(default=1)
+    document_sent_at = models.DateTimeField(help_text="sentAt of the document applied last")
     created = models.DateTimeField(help_text="When the 109 line registered the appeal")
     received_at = models.DateTimeField(default=timezone.now)
     awaiting_ack_since = models.DateTimeField(null=True, blank=True)
@@ -114,6 +115,19 @@ class Incident(models.Model):
     @property
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
+
+
+class ReceivedDocument(models.Model):
+    """Every forwarded message taken in, by id: a repeat is a no-op, an older one is not applied."""
+
+    message_id = models.UUIDField(unique=True)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="received_documents")
+    sent_at = models.DateTimeField()
+    applied = models.BooleanField(help_text="False when a newer document had already been applied")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
 
 
 class EventKind(models.TextChoices):

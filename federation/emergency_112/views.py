@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import Operation, require
@@ -40,6 +41,7 @@ def dispatcher_only(view: View) -> View:
     return wrapped
 
 
+@never_cache  # callers' names and phones: never kept by a browser or proxy cache
 @require_GET
 @dispatcher_only
 def inbox_page(request: HttpRequest) -> HttpResponse:
@@ -52,6 +54,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_GET
 @dispatcher_only
 def inbox_feed(request: HttpRequest) -> JsonResponse:

@@ -19,6 +19,7 @@ EMERGENCY_TABLES = (
     "cad_deliveries",
     "emergency_112_incidentalarm",
     "emergency_112_outgoingstatus",
+    "emergency_112_receiveddocument",
     "emergency_112_incidentevent",
     "emergency_112_incident",
     "emergency_112_emergencycentre",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
+from django.utils import timezone
 
 from federation.emergency_112 import actions
 from federation.emergency_112.actions import (
@@ -277,3 +281,49 @@ def test_cad_status_mapping_is_idempotent_for_a_repeated_status(tenants, documen
         f"cad:{centre.slug}",
         "service",
     )
+
+
+def test_an_older_version_arriving_late_is_recorded_but_not_applied(tenants, document_for):
+    now = timezone.now()
+    newer = document_for(appeal_number="ORD-1", notes="new", sent_at=now)
+    older = document_for(appeal_number="ORD-1", notes="old", sent_at=now - timedelta(seconds=5))
+    receive_incident(newer, source_schema="petropavlovsk")
+    incident = receive_incident(older, source_schema="petropavlovsk")
+    incident.refresh_from_db()
+    assert incident.notes == "new" and incident.document_version == 1
+    assert list(incident.received_documents.values_list("applied", flat=True)) == [True, False]
+
+
+@pytest.mark.slow
+def test_concurrent_forwards_of_one_incident_make_one_incident(committed, onboarded, document_for):
+    """The relay may deliver in parallel and out of order: one incident, the newest version wins."""
+    now = timezone.now()
+    first = document_for(appeal_number="RACE-1", sent_at=now)
+    updates = [
+        document_for(appeal_number="RACE-1", notes=f"update {n}", sent_at=now + timedelta(seconds=n + 1))
+        for n in range(3)
+    ]
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def forward(document: dict) -> None:
+        try:
+            barrier.wait(timeout=10)
+            receive_incident(document, source_schema="petropavlovsk")
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=forward, args=(doc,)) for doc in [first, first, first, *updates]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    (incident,) = Incident.objects.filter(appeal_number="RACE-1")
+    assert incident.notes == "update 2"  # the newest, whatever the arrival order
+    assert incident.received_documents.count() == 4  # each distinct message once
+    kinds = list(incident.events.values_list("kind", flat=True))
+    assert kinds.count(EventKind.RECEIVED) == 1
+    assert incident.document_version == 1 + kinds.count(EventKind.UPDATED)

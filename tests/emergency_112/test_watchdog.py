@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,8 @@ from django.utils import timezone
 from federation.emergency_112 import watchdog
 from federation.emergency_112.actions import acknowledge_incident, receive_incident
 from federation.emergency_112.models import AlarmKind, AlarmRecipient, Incident, IncidentAlarm
-from tests.emergency_112.conftest import client_for
+from tests.emergency_112.conftest import beat_command, celery_process, client_for, worker_command
+from tests.support.processes import wait_until
 
 
 def overdue(document_for, seconds: int = 61, slug: str = "petropavlovsk") -> Incident:
@@ -108,3 +110,19 @@ def test_concurrent_watchdog_runs_raise_each_alarm_once(committed, onboarded, do
     assert not errors, errors
     assert sum(results) == 2 * len(incidents)
     assert IncidentAlarm.objects.count() == 2 * len(incidents)
+
+
+@pytest.mark.slow
+def test_the_beat_runs_the_watchdog_in_public_and_alarms_once(committed, onboarded, document_for, tmp_path):
+    env = {"EMERGENCY_ACK_TIMEOUT_SECONDS": "1", "EMERGENCY_WATCHDOG_SECONDS": "0.5"}
+    incident = receive_incident(document_for(), source_schema="petropavlovsk")
+    with (
+        celery_process(tmp_path / "worker.log", *worker_command(), env=env),
+        celery_process(tmp_path / "beat.log", *beat_command(tmp_path), env=env),
+    ):
+        assert wait_until(lambda: IncidentAlarm.objects.filter(incident=incident).count() == 2, timeout=40), (
+            tmp_path / "worker.log"
+        ).read_text()[-2000:]
+        # Several more beats later: still exactly the two alarms.
+        time.sleep(3)
+        assert IncidentAlarm.objects.filter(incident=incident).count() == 2

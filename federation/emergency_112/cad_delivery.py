@@ -106,6 +106,9 @@ def deliver_one() -> CadDelivery | None:
         centre = delivery.centre
         if not (centre.is_active and centre.runs_own_cad):
             outcome = SendOutcome(Verdict.DEAD, None, "the centre no longer runs an active CAD")
+        elif not (centre.endpoint_url.startswith("https://") or settings.EMERGENCY_CAD_ALLOW_PLAIN_HTTP):
+            # A signed incident with personal data never travels in clear text.
+            outcome = SendOutcome(Verdict.DEAD, None, "the CAD endpoint is not https://")
         else:
             outcome = send_document(
                 endpoint_url=centre.endpoint_url,

@@ -116,6 +116,15 @@ def test_a_document_rejected_as_unprocessable_is_dead_at_once(tenants, cad_stub,
     assert deliver_one().status == DeliveryStatus.DEAD
 
 
+def test_plain_http_endpoints_are_refused_when_not_allowed(tenants, cad_stub, document_for, settings):
+    settings.EMERGENCY_CAD_ALLOW_PLAIN_HTTP = False  # as in production
+    make_centre(cad_stub)
+    receive_incident(document_for(), source_schema="petropavlovsk")
+    delivery = deliver_one()
+    assert delivery.status == DeliveryStatus.DEAD and "https" in delivery.last_error
+    assert cad_stub.requests_started == 0  # nothing left the platform
+
+
 def test_too_many_attempts_end_dead(tenants, cad_stub, document_for, settings):
     settings.EMERGENCY_CAD_MAX_ATTEMPTS = 2
     make_centre(cad_stub)

@@ -199,9 +199,9 @@ kc_start() {
 
 kc_wait() {
   [ -n "$KEYCLOAK_URL" ] || return 0
-  for _ in $(seq 240); do kc_ready && { say "Keycloak ready"; return 0; }; sleep 0.5; done
+  for _ in $(seq 600); do kc_ready && { say "Keycloak ready"; return 0; }; sleep 0.5; done
   tail -n 30 "$STATE/log/keycloak.log" >&2
-  die "Keycloak did not become ready in 120 s, see $STATE/log/keycloak.log"
+  die "Keycloak did not become ready in 300 s, see $STATE/log/keycloak.log"
 }
 
 kc_stop() {

@@ -16,15 +16,26 @@ from keycloak import KeycloakAdmin
 
 
 def _timeout() -> int:
-    # python-keycloak passes the timeout to requests; whole seconds, at least one.
-    return max(1, round(settings.KEYCLOAK_TIMEOUT_SECONDS))
+    # Onboarding is not a request path: a busy Keycloak may take seconds (partial imports hash passwords).
+    return settings.KEYCLOAK_ADMIN_TIMEOUT_SECONDS
 
 
-@cache
 def provisioner() -> KeycloakAdmin:
     """The service account that creates akimat groups and integrator clients."""
     if settings.LOCAL_IDENTITY:
         raise ImproperlyConfigured("Keycloak is not configured (KEYCLOAK_URL is empty)")
+    return _provisioner()
+
+
+def master_admin() -> KeycloakAdmin:
+    """The bootstrap admin of a development Keycloak, working on the ikomek realm."""
+    if settings.PRODUCTION or settings.LOCAL_IDENTITY:
+        raise ImproperlyConfigured("the master admin connection exists only for a development Keycloak")
+    return _master_admin()
+
+
+@cache
+def _provisioner() -> KeycloakAdmin:
     return KeycloakAdmin(
         server_url=settings.KEYCLOAK_URL,
         realm_name=settings.KEYCLOAK_REALM,
@@ -36,10 +47,7 @@ def provisioner() -> KeycloakAdmin:
 
 
 @cache
-def master_admin() -> KeycloakAdmin:
-    """The bootstrap admin of a development Keycloak, working on the ikomek realm."""
-    if settings.PRODUCTION or settings.LOCAL_IDENTITY:
-        raise ImproperlyConfigured("the master admin connection exists only for a development Keycloak")
+def _master_admin() -> KeycloakAdmin:
     return KeycloakAdmin(
         server_url=settings.KEYCLOAK_URL,
         username=settings.KEYCLOAK_ADMIN_USER,
@@ -52,8 +60,8 @@ def master_admin() -> KeycloakAdmin:
 
 
 def reset_connections() -> None:
-    provisioner.cache_clear()
-    master_admin.cache_clear()
+    _provisioner.cache_clear()
+    _master_admin.cache_clear()
 
 
 @receiver(setting_changed)

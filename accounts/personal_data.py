@@ -25,7 +25,7 @@ class PersonalField(StrEnum):
 
 
 def mask_name(name: str) -> str:
-    """ "Иванов Иван Иванович" -> "И••• И. И."."""
+    """Иванов Иван Иванович becomes И••• И. И."""
     words = name.split()
     if not words:
         return ""
@@ -33,11 +33,12 @@ def mask_name(name: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """ "+7 701 123 45 67" -> "+7 ••• ••• •• 67": the last two digits only."""
+    """+7 701 123 45 67 (or 8 701 ...) becomes +7 ••• ••• •• 67: the last two digits only."""
     digits = re.sub(r"\D", "", phone)
     if len(digits) < 4:
         return MASK * len(digits)
-    return f"+{digits[0]} {MASK * 3} {MASK * 3} {MASK * 2} {digits[-2:]}"
+    kazakhstan = len(digits) == 11 and digits[0] in "78"
+    return ("+7 " if kazakhstan else "") + f"{MASK * 3} {MASK * 3} {MASK * 2} {digits[-2:]}"
 
 
 def mask_iin(iin: str) -> str:

@@ -72,7 +72,8 @@ def _ensure_integrator(kc: KeycloakAdmin, tenant: Akimat, group_id: str) -> list
     client_id = realm.integrator_client_id(tenant.slug)
     client = _client(kc, client_id)
     if client is None:
-        kc.create_client(realm.integrator_client(tenant.slug, tenant.name_en or tenant.name_ru, enabled=True))
+        display_name = tenant.name_en or tenant.name_ru
+        kc.create_client(realm.integrator_client(tenant.slug, display_name, enabled=tenant.is_active))
         client = _client(kc, client_id)
         changes.append(f"client {client_id}")
     elif not client.get("enabled") and tenant.is_active:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from mozilla_django_oidc.views import OIDCLogoutView
 
 from accounts.oidc import CallbackView, LoginView
-from accounts.permissions import MATRIX, can, sees_personal_data
+from accounts.permissions import Operation, can, sees_personal_data
 
 
 def login(request: HttpRequest) -> HttpResponse:
@@ -51,7 +51,7 @@ def me(request: HttpRequest) -> JsonResponse:
         )
         response["WWW-Authenticate"] = f'Bearer realm="{settings.KEYCLOAK_REALM}"'
         return response
-    operations = sorted({op.value for ops in MATRIX.values() for op in ops if can(principal, op)})
+    operations = sorted(operation.value for operation in Operation if can(principal, operation))
     return JsonResponse(
         {
             "subject": principal.subject,

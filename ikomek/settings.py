@@ -47,6 +47,8 @@ KEYCLOAK_PROVISIONER_CLIENT_ID = env.str("KEYCLOAK_PROVISIONER_CLIENT_ID", defau
 KEYCLOAK_PROVISIONER_SECRET = env.str(
     "KEYCLOAK_PROVISIONER_SECRET", default="" if PRODUCTION else "ikomek-provisioner-dev-secret"
 )
+# Admin calls (onboarding, dev realm) may wait longer than a request path's 2 s.
+KEYCLOAK_ADMIN_TIMEOUT_SECONDS = env.int("KEYCLOAK_ADMIN_TIMEOUT_SECONDS", default=15)
 KEYCLOAK_TOKEN_LEEWAY_SECONDS = env.int("KEYCLOAK_TOKEN_LEEWAY_SECONDS", default=10)
 KEYCLOAK_JWKS_LIFESPAN_SECONDS = env.int("KEYCLOAK_JWKS_LIFESPAN_SECONDS", default=3600)
 # A token naming an unknown key id refetches the JWKS at most this often (per process).

@@ -22,6 +22,7 @@ from accounts import keycloak_realm
 from accounts.dev_identity import DEMO_PASSWORD, DEV_CLIENT_ID, apply_dev_realm
 from accounts.keycloak_admin import master_admin, provisioner
 from accounts.provisioning import ensure_tenant_identity
+from accounts.tokens import verifier
 from tests.conftest import SESSION_TENANTS
 
 
@@ -31,9 +32,10 @@ def tenant_host(slug: str | None) -> str:
     return f"{base}:{settings.IKOMEK_PUBLIC_PORT}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def keycloak(onboarded, django_db_blocker) -> KeycloakAdmin:
-    """One master-admin connection for the session, on a realm with the dev extras and demo users."""
+    """One master-admin connection for the session, on a realm with the dev extras and demo users
+    (autouse: every test here may log a demo user in, in whatever order tests run)."""
     with django_db_blocker.unblock():
         # Other areas' tests switch akimats off and roll the database back; Keycloak keeps the
         # switch-off. Re-running the initializer is exactly how an akimat is restored.
@@ -130,6 +132,9 @@ def minting_key(keycloak) -> Iterator[MintingKey]:
         }
     )
     kid = next(key["kid"] for key in keycloak.get_keys()["keys"] if key.get("providerId") == component_id)
+    # Start from an empty key cache, as after a restart: within the refresh cooldown a cache filled
+    # earlier would rightly refuse the new key (picking keys up in flight: test_key_rotation.py).
+    verifier.cache_clear()
     yield MintingKey(private_key, kid)
     keycloak.delete_component(component_id)
 

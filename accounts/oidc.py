@@ -12,9 +12,11 @@ import logging
 from typing import Any
 
 import requests
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from mozilla_django_oidc import middleware as mozilla_middleware
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -77,5 +79,23 @@ class LoginView(OIDCAuthenticationRequestView):
 
 class CallbackView(OIDCAuthenticationCallbackView):
     def login_failure(self) -> HttpResponse:
+        if self.request.GET.get("error") == "login_required":
+            # A silent re-check (SessionRefresh) found the Keycloak session over: sign in again.
+            return HttpResponseRedirect(settings.LOGIN_URL)
         refusal = getattr(self.request, REFUSAL_ATTRIBUTE, None) or LoginFailed("login_failed")
         return refusal_page(self.request, refusal)
+
+
+class SessionRefresh(mozilla_middleware.SessionRefresh):
+    """Every OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS a console session is checked with Keycloak
+    (prompt=none): a person logged out, disabled or moved elsewhere in Keycloak loses the session,
+    and changed roles arrive. Sessions not made by the OIDC login (tests' force_login) are left alone.
+    """
+
+    def is_refreshable_url(self, request: HttpRequest) -> bool:
+        return (
+            request.method == "GET"
+            and not settings.LOCAL_IDENTITY
+            and "oidc_id_token_expiration" in request.session
+            and super().is_refreshable_url(request)
+        )

@@ -72,6 +72,8 @@ OIDC_OP_LOGOUT_URL_METHOD = "accounts.logout.keycloak_logout_url"
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_STORE_ID_TOKEN = True  # the hint that lets Keycloak end its session at logout
+# How often a console session is re-checked with Keycloak (disabled people lose it within this).
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env.int("KEYCLOAK_SESSION_RECHECK_SECONDS", default=900)
 OIDC_TIMEOUT = KEYCLOAK_TIMEOUT_SECONDS * 2
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LocalIdentityBackend" if LOCAL_IDENTITY else "accounts.oidc.KeycloakBackend"
@@ -135,6 +137,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PrincipalMiddleware",
+    "accounts.oidc.SessionRefresh",  # console sessions re-checked with Keycloak (identity)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "observability.middleware.RequestContextMiddleware",

@@ -189,3 +189,35 @@ def test_the_session_principal_costs_three_queries(tenants, web_test_user):
         assert login.client.get("/auth/me").status_code == 200
     # session, user with its identity (one join), the user's role groups
     assert len(queries) == 3, [query["sql"] for query in queries]
+
+
+def expire_recheck(login: BrowserLogin) -> None:
+    with schema_context("petropavlovsk"):  # sessions live in the akimat's schema
+        session = login.client.session
+        session["oidc_id_token_expiration"] = 0
+        session.save()
+
+
+def test_session_is_rechecked_with_keycloak_and_ends_with_the_keycloak_session(
+    tenants, keycloak, web_test_user
+):
+    login = BrowserLogin(tenant_host("petropavlovsk"))
+    login.login(WEB_TEST_USER)
+    assert login.client.get("/auth/me").status_code == 200  # within the re-check interval: no detour
+
+    # Re-check due, Keycloak session alive: a silent round trip, then the page.
+    expire_recheck(login)
+    detour = login.client.get("/auth/me")
+    assert detour.status_code == 302 and "prompt=none" in detour["Location"]
+    silent = login.browser.get(detour["Location"], allow_redirects=False, timeout=10)
+    assert login.finish(silent.headers["Location"])["Location"] == "/auth/me"
+    assert login.client.get("/auth/me").json()["username"] == WEB_TEST_USER
+
+    # Re-check due, Keycloak session ended by an administrator: our session ends too.
+    keycloak.user_logout(web_test_user)
+    expire_recheck(login)
+    detour = login.client.get("/auth/me")
+    refused = login.browser.get(detour["Location"], allow_redirects=False, timeout=10)
+    assert "error=login_required" in refused.headers["Location"]
+    assert login.finish(refused.headers["Location"])["Location"] == "/auth/login/"
+    assert login.client.get("/auth/me").status_code == 401

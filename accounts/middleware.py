@@ -1,44 +1,121 @@
 """Attaches `request.principal` to every request.
 
-This first slice maps a Django session user (groups named after realm roles) to a Principal;
-the Keycloak bearer-token and OIDC paths are added by the identity issue.
+- `Authorization: Bearer <token>`: a Keycloak access token, verified (signature against the realm's
+  JWKS, issuer, audience, expiry) and matched against the host's akimat; a refused token gets a 401
+  or 403 that says why, and the request goes no further.
+- otherwise the Django session user (created by the OIDC login, or `force_login` in tests), whose
+  groups are named after realm roles; resolved lazily, so anonymous pages cost no query.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import SimpleLazyObject
 
+from accounts.claims import ROLE_NAMES, AccessRefused, principal_from_claims
 from accounts.principal import ANONYMOUS, Principal
 from accounts.roles import Role
+from accounts.tokens import TokenRefused, verifier
 
-ROLE_NAMES = {role.value for role in Role}
+__all__ = ["ROLE_NAMES", "PrincipalMiddleware", "principal_for_user", "request_tenant_slug"]
+
+logger = logging.getLogger(__name__)
+
+
+def request_tenant_slug(request: HttpRequest) -> str | None:
+    """The akimat whose host served the request; None on the regional host."""
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
+        return None
+    return tenant.slug
+
+
+def user_roles(user: object) -> frozenset[Role]:
+    """Roles of a Django user from its groups, cached on the user object (one query per request)."""
+    cached = getattr(user, "_ikomek_roles", None)
+    if cached is None:
+        names = user.groups.values_list("name", flat=True)
+        cached = frozenset(Role(name) for name in names if name in ROLE_NAMES)
+        user._ikomek_roles = cached
+    return cached
 
 
 def principal_for_user(user: object, tenant_slug: str | None) -> Principal:
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    roles = frozenset(Role(name) for name in user.groups.values_list("name", flat=True) if name in ROLE_NAMES)
+    # Joined by the auth backend's get_user: no extra query (None for local and test users).
+    identity = getattr(user, "oidc_identity", None)
     return Principal(
-        subject=f"local:{user.get_username()}",
-        issuer="local",
+        subject=identity.subject if identity else f"local:{user.get_username()}",
+        issuer=identity.issuer if identity else "local",
         username=user.get_username(),
         display_name=user.get_full_name() or user.get_username(),
         kind="user",
-        roles=roles,
+        roles=user_roles(user),
         tenant=tenant_slug,
     )
+
+
+def principal_from_bearer(token: str, tenant_slug: str | None) -> Principal:
+    if settings.LOCAL_IDENTITY:
+        raise TokenRefused(
+            "not_configured", "bearer tokens are not accepted: this server has no identity provider"
+        )
+    if not token:
+        raise TokenRefused("malformed", "the Authorization header holds no token")
+    return principal_from_claims(verifier().access_token(token), tenant_slug)
+
+
+def _refusal(status: int, code: str, message: str, challenge: str | None) -> JsonResponse:
+    body = {"error": code, "message": message, "errors": [{"message": message, "extensions": {"code": code}}]}
+    response = JsonResponse(body, status=status)
+    if challenge:
+        response["WWW-Authenticate"] = (
+            f'Bearer realm="{settings.KEYCLOAK_REALM}", error="{challenge}", error_description="{message}"'
+        )
+    if status == 503:
+        response["Retry-After"] = "5"
+    return response
+
+
+def token_refusal_response(refused: TokenRefused) -> JsonResponse:
+    return _refusal(
+        refused.status, refused.code, refused.message, "invalid_token" if refused.status == 401 else None
+    )
+
+
+def access_refusal_response(refused: AccessRefused) -> JsonResponse:
+    return _refusal(403, refused.code, refused.message, "insufficient_scope")
 
 
 class PrincipalMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        if settings.LOCAL_IDENTITY:
+            logger.warning(
+                "KEYCLOAK_URL is empty: local development identity in use (local demo users, no SSO); "
+                "never in production"
+            )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        tenant = getattr(request, "tenant", None)
-        slug = None if tenant is None or tenant.schema_name == "public" else tenant.slug
-        # Lazy: most requests (health checks, public tracking) never look at it.
+        slug = request_tenant_slug(request)
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() == "bearer":
+            try:
+                request.principal = principal_from_bearer(token.strip(), slug)
+            except TokenRefused as refused:
+                return token_refusal_response(refused)
+            except AccessRefused as refused:
+                return access_refusal_response(refused)
+            # The token is the identity: a session cookie sent along must not mix in, and a bearer
+            # token is no ambient credential, so CSRF protection does not apply to it.
+            request.user = AnonymousUser()
+            request._dont_enforce_csrf_checks = True
+            return self.get_response(request)
         request.principal = SimpleLazyObject(lambda: principal_for_user(request.user, slug))
         return self.get_response(request)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-SEEDERS: list[Callable[[], Iterator[str]]] = []
+from accounts.dev_identity import seed_demo_identity
+
+# Identities first: other demo data may name the demo users.
+SEEDERS: list[Callable[[], Iterator[str]]] = [seed_demo_identity]
 
 
 def run_seeders() -> Iterator[str]:

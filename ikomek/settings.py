@@ -40,6 +40,48 @@ KEYCLOAK_TIMEOUT_SECONDS = env.float("KEYCLOAK_TIMEOUT_SECONDS", default=2.0)
 # Without Keycloak the platform runs with local demo users and says so at start.
 LOCAL_IDENTITY = not KEYCLOAK_URL
 
+# ------------------------------------------------------- identity: web login and API tokens (accounts)
+# The only issuer accepted is KEYCLOAK_URL/realms/KEYCLOAK_REALM (Keycloak's hostname is pinned to it).
+KEYCLOAK_API_AUDIENCE = env.str("KEYCLOAK_API_AUDIENCE", default="ikomek-api")
+KEYCLOAK_PROVISIONER_CLIENT_ID = env.str("KEYCLOAK_PROVISIONER_CLIENT_ID", default="ikomek-provisioner")
+KEYCLOAK_PROVISIONER_SECRET = env.str(
+    "KEYCLOAK_PROVISIONER_SECRET", default="" if PRODUCTION else "ikomek-provisioner-dev-secret"
+)
+# Admin calls (onboarding, dev realm) may wait longer than a request path's 2 s.
+KEYCLOAK_ADMIN_TIMEOUT_SECONDS = env.int("KEYCLOAK_ADMIN_TIMEOUT_SECONDS", default=15)
+KEYCLOAK_TOKEN_LEEWAY_SECONDS = env.int("KEYCLOAK_TOKEN_LEEWAY_SECONDS", default=10)
+KEYCLOAK_JWKS_LIFESPAN_SECONDS = env.int("KEYCLOAK_JWKS_LIFESPAN_SECONDS", default=3600)
+# A token naming an unknown key id refetches the JWKS at most this often (per process).
+KEYCLOAK_JWKS_REFRESH_COOLDOWN_SECONDS = env.float("KEYCLOAK_JWKS_REFRESH_COOLDOWN_SECONDS", default=5.0)
+# How browsers reach our hosts: the redirect URIs registered in Keycloak for each akimat's host.
+IKOMEK_PUBLIC_SCHEME = env.str("IKOMEK_PUBLIC_SCHEME", default="https" if PRODUCTION else "http")
+IKOMEK_PUBLIC_PORT = env.int("IKOMEK_WEB_PORT", default=None if PRODUCTION else 8000)
+
+_ISSUER = f"{KEYCLOAK_URL.rstrip('/')}/realms/{KEYCLOAK_REALM}/protocol/openid-connect"
+OIDC_RP_CLIENT_ID = env.str("KEYCLOAK_WEB_CLIENT_ID", default="ikomek-web")
+OIDC_RP_CLIENT_SECRET = env.str(
+    "KEYCLOAK_WEB_CLIENT_SECRET", default="" if PRODUCTION else "ikomek-web-dev-secret"
+)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid profile email"
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{_ISSUER}/auth"
+OIDC_OP_TOKEN_ENDPOINT = f"{_ISSUER}/token"
+OIDC_OP_USER_ENDPOINT = f"{_ISSUER}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{_ISSUER}/certs"
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.logout.keycloak_logout_url"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # the hint that lets Keycloak end its session at logout
+# How often a console session is re-checked with Keycloak (disabled people lose it within this).
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env.int("KEYCLOAK_SESSION_RECHECK_SECONDS", default=900)
+OIDC_TIMEOUT = KEYCLOAK_TIMEOUT_SECONDS * 2
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LocalIdentityBackend" if LOCAL_IDENTITY else "accounts.oidc.KeycloakBackend"
+]
+LOGIN_URL = "/auth/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
 if PRODUCTION:
     check_production_settings(
         debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, local_identity=LOCAL_IDENTITY
@@ -96,6 +138,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PrincipalMiddleware",
+    "accounts.oidc.SessionRefresh",  # console sessions re-checked with Keycloak (identity)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "observability.middleware.RequestContextMiddleware",

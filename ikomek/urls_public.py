@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import admin_login
 from ikomek.graphql_view import regional_graphql_view
 from ikomek.views import region_home
 from observability.health import healthz, readyz
@@ -12,6 +13,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("graphql/", regional_graphql_view, name="graphql"),
+    path("auth/", include("accounts.urls")),
+    path("admin/login/", admin_login),  # the admin signs in through Keycloak like the console
     path("admin/", admin.site.urls),
     path("", include("federation.emergency_112.urls")),
 ]

@@ -1,8 +1,9 @@
 """URLs of an akimat's host (<slug>.<base domain>)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
+from accounts.views import admin_login
 from ikomek.graphql_view import tenant_graphql_view
 from ikomek.views import tenant_home
 from observability.health import healthz, readyz
@@ -12,5 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("graphql/", tenant_graphql_view, name="graphql"),
+    path("auth/", include("accounts.urls")),
+    path("admin/login/", admin_login),  # the admin signs in through Keycloak like the console
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_tenants.utils import get_public_schema_name
 
+from accounts.dev_identity import banner_lines
 from tenants.models import Akimat
 
 
@@ -28,4 +29,5 @@ class Command(BaseCommand):
             lines.append(f"  Keycloak admin: {settings.KEYCLOAK_URL}/admin/  ({admin})")
         else:
             lines.append("  WARNING: Keycloak not configured; local development identity in use.")
+        lines += banner_lines(port)
         self.stdout.write("\n".join(lines) + "\n")

@@ -1,0 +1,97 @@
+"""From verified token claims to a Principal, and the rule of who may act on which host.
+
+A token's akimat membership comes from its `groups` claim (/akimats/<slug>); its roles from
+`realm_access.roles`. On an akimat's host the token must belong to that akimat; on the regional
+host it must carry a regional role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from accounts.keycloak_realm import AKIMAT_GROUP_PREFIX
+from accounts.principal import Principal
+from accounts.roles import Role
+
+ROLE_NAMES = {role.value for role in Role}
+
+
+@dataclass(frozen=True)
+class AccessRefused(Exception):
+    """A valid identity that may not act here; messages are safe to show (en for APIs, kk/ru for pages)."""
+
+    code: str
+    message: str
+    message_kk: str
+    message_ru: str
+    own_tenants: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def akimat_slugs(claims: dict[str, Any]) -> frozenset[str]:
+    groups = claims.get("groups") or []
+    return frozenset(
+        group[len(AKIMAT_GROUP_PREFIX) :]
+        for group in groups
+        if isinstance(group, str)
+        and group.startswith(AKIMAT_GROUP_PREFIX)
+        and "/" not in group[len(AKIMAT_GROUP_PREFIX) :]
+    )
+
+
+def roles_in(claims: dict[str, Any]) -> frozenset[Role]:
+    names = (claims.get("realm_access") or {}).get("roles") or []
+    return frozenset(Role(name) for name in names if name in ROLE_NAMES)
+
+
+def is_service_account(claims: dict[str, Any]) -> bool:
+    # Keycloak sets the client_id session note only for client-credentials tokens.
+    return bool(claims.get("client_id")) and claims.get("client_id") == claims.get("azp")
+
+
+def principal_from_claims(claims: dict[str, Any], tenant_slug: str | None) -> Principal:
+    """The principal acting on `tenant_slug`'s host (None: the regional host), or AccessRefused."""
+    roles = roles_in(claims)
+    service = is_service_account(claims)
+    username = claims["client_id"] if service else claims.get("preferred_username") or claims["sub"]
+    principal = Principal(
+        subject=claims["sub"],
+        issuer=claims["iss"],
+        username=username,
+        display_name=claims.get("name") or username,
+        kind="service" if service else "user",
+        roles=roles,
+        tenant=tenant_slug,
+    )
+    if not roles:
+        raise AccessRefused(
+            "no_role",
+            "no iKOMEK role is granted to this account",
+            "Бұл тіркелгіге iKOMEK рөлі берілмеген.",
+            "Этой учётной записи не назначена ни одна роль iKOMEK.",
+        )
+    own = tuple(sorted(akimat_slugs(claims)))
+    if tenant_slug is None:
+        if not principal.is_regional:
+            raise AccessRefused(
+                "not_regional",
+                "only regional roles may use the regional address; use your akimat's address",
+                "Облыстық мекенжайды тек облыстық рөлдер пайдалана алады; "
+                "өз әкімдігіңіздің мекенжайына кіріңіз.",
+                "Областной адрес доступен только областным ролям; войдите по адресу своего акимата.",
+                own,
+            )
+        return principal
+    if tenant_slug not in own:
+        belongs = ", ".join(own) if own else "no akimat"
+        raise AccessRefused(
+            "wrong_tenant",
+            f"this identity belongs to {belongs}, not to {tenant_slug}",
+            f"Бұл тіркелгі «{tenant_slug}» әкімдігіне тиесілі емес.",
+            f"Эта учётная запись не относится к акимату «{tenant_slug}».",
+            own,
+        )
+    return principal

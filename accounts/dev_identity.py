@@ -1,0 +1,194 @@
+"""Demo identities for development: the dev realm's extras in Keycloak, or local users without it.
+
+Production never runs this (refused below). The realm file platform/keycloak/ikomek-realm.json is
+the same everywhere; the development realm adds, through Keycloak's partial import:
+- `ikomek-dev-cli`, a public client with direct (password) grants, so scripts and tests can get a
+  user's token without a browser; direct grants exist nowhere else;
+- demo users for every role: `<role>.<akimat slug>` in each demo akimat, and the regional roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django_tenants.utils import schema_context
+
+from accounts import keycloak_realm as realm
+from accounts.keycloak_admin import master_admin, provisioner
+from accounts.roles import Role
+
+DEMO_PASSWORD = "demo-109"  # noqa: S105 - development realm only, printed by `make run`
+DEV_CLIENT_ID = "ikomek-dev-cli"
+TENANT_ROLES = (Role.OPERATOR, Role.EXECUTOR, Role.SUPERVISOR, Role.ANALYST, Role.LAWYER, Role.AKIM)
+REGIONAL_DEMO_ROLES = (Role.REGIONAL_VIEWER, Role.REGIONAL_ADMIN, Role.DISPATCHER_112, Role.PLATFORM_ADMIN)
+
+_TITLES = {
+    Role.OPERATOR: "Оператор",
+    Role.EXECUTOR: "Исполнитель",
+    Role.SUPERVISOR: "Супервайзер",
+    Role.ANALYST: "Аналитик",
+    Role.LAWYER: "Юрист",
+    Role.AKIM: "Аким",
+    Role.REGIONAL_VIEWER: "Облысқа шолу",
+    Role.REGIONAL_ADMIN: "Облыс әкімшісі",
+    Role.DISPATCHER_112: "Диспетчер 112",
+    Role.PLATFORM_ADMIN: "Администратор платформы",
+}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    tenant: str | None  # None: regional
+
+    @property
+    def first_name(self) -> str:
+        return _TITLES[self.role]
+
+    @property
+    def last_name(self) -> str:
+        return (self.tenant or "region").replace("-", " ").title()
+
+    @property
+    def email(self) -> str:
+        return f"{self.username.replace('_', '-')}@demo.ikomek.invalid"
+
+
+def demo_username(role: Role, tenant: str | None) -> str:
+    return f"{role.value}.{tenant}" if tenant else role.value.replace("_", "-")
+
+
+def demo_users(tenant_slugs: Sequence[str]) -> list[DemoUser]:
+    users = [
+        DemoUser(demo_username(role, slug), role, slug) for slug in tenant_slugs for role in TENANT_ROLES
+    ]
+    return users + [DemoUser(demo_username(role, None), role, None) for role in REGIONAL_DEMO_ROLES]
+
+
+def _refuse_in_production() -> None:
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("demo identities are for development only")
+
+
+def dev_client() -> dict:
+    return {
+        "clientId": DEV_CLIENT_ID,
+        "name": "Development logins by password (development realm only)",
+        "enabled": True,
+        "protocol": "openid-connect",
+        "publicClient": True,
+        "standardFlowEnabled": False,
+        "implicitFlowEnabled": False,
+        "directAccessGrantsEnabled": True,
+        "serviceAccountsEnabled": False,
+        "protocolMappers": realm.api_token_mappers(settings.KEYCLOAK_API_AUDIENCE),
+    }
+
+
+def _keycloak_user(user: DemoUser) -> dict:
+    return {
+        "username": user.username,
+        "enabled": True,
+        "firstName": user.first_name,
+        "lastName": user.last_name,
+        "email": user.email,
+        "emailVerified": True,
+        "credentials": [{"type": "password", "value": DEMO_PASSWORD, "temporary": False}],
+        "realmRoles": [user.role.value],
+        "groups": [realm.akimat_group_path(user.tenant)] if user.tenant else [],
+    }
+
+
+def apply_dev_realm(tenant_slugs: Sequence[str]) -> str:
+    """Add the dev client and the demo users (the akimats' groups must exist: onboard first)."""
+    _refuse_in_production()
+    payload = {
+        "ifResourceExists": "SKIP",
+        "clients": [dev_client()],
+        "users": [_keycloak_user(user) for user in demo_users(tenant_slugs)],
+    }
+    result = master_admin().partial_import_realm(settings.KEYCLOAK_REALM, payload)
+    return f"dev realm: {result.get('added', 0)} added, {result.get('skipped', 0)} already there"
+
+
+def create_local_demo_users(tenants: Sequence[tuple[str, str]]) -> str:
+    """Without Keycloak: the same demo users as local users, each in its akimat's schema."""
+    _refuse_in_production()
+    password = make_password(DEMO_PASSWORD)  # hashed once: the same for every demo user
+    created = 0
+    for schema, slug in [*tenants, (settings.PUBLIC_SCHEMA_NAME, None)]:
+        users = [u for u in demo_users([slug] if slug else []) if u.tenant == slug]
+        with schema_context(schema), transaction.atomic():
+            for demo in users:
+                user, is_new = get_user_model().objects.get_or_create(
+                    username=demo.username,
+                    defaults={
+                        "password": password,
+                        "first_name": demo.first_name,
+                        "last_name": demo.last_name,
+                        "email": demo.email,
+                    },
+                )
+                user.groups.add(Group.objects.get_or_create(name=demo.role.value)[0])
+                created += is_new
+    return f"local demo users: {created} created"
+
+
+def seed_demo_identity() -> Iterator[str]:
+    """Demo seeder (`make run`): demo logins for every active akimat."""
+    from tenants.models import Akimat
+
+    akimats = list(
+        Akimat.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+        .filter(is_active=True)
+        .values_list("schema_name", "slug")
+    )
+    if settings.LOCAL_IDENTITY:
+        yield create_local_demo_users(akimats)
+    else:
+        yield apply_dev_realm([slug for _, slug in akimats])
+
+
+def banner_lines(web_port: str) -> list[str]:
+    """What `make run` prints about logging in (development only)."""
+    if settings.PRODUCTION:
+        return []
+    base = settings.BASE_DOMAIN
+    staff = ", ".join(role.value for role in TENANT_ROLES)
+    regional = ", ".join(demo_username(role, None) for role in REGIONAL_DEMO_ROLES)
+    lines = [
+        "",
+        f"  Demo logins (development only), password for all: {DEMO_PASSWORD}",
+        f"    akimat staff:  <role>.<akimat>, e.g. operator.petropavlovsk  (roles: {staff})",
+        f"    regional:      {regional}  at http://{base}:{web_port}/",
+        f"    log in at http://<akimat>.{base}:{web_port}/auth/login/  (who am I: /auth/me)",
+    ]
+    if settings.LOCAL_IDENTITY:
+        return lines
+    token_url = f"{realm.issuer()}/protocol/openid-connect/token"
+    lines += [
+        f"    a user's API token: curl -d grant_type=password -d client_id={DEV_CLIENT_ID} "
+        f"-d username=operator.petropavlovsk -d password={DEMO_PASSWORD} {token_url}",
+        "    112 centre (client credentials): ikomek-112 / ikomek-112-dev-secret",
+    ]
+    try:
+        kc = provisioner()
+        client = kc.get_client_id(realm.integrator_client_id("petropavlovsk"))
+        if client:
+            secret = kc.get_client_secrets(client)["value"]
+            lines.append(
+                f"    integrator of petropavlovsk: {realm.integrator_client_id('petropavlovsk')} / {secret}"
+            )
+    except Exception:
+        lines.append(
+            "    integrator secrets: Keycloak admin console, Clients > integrator-<akimat> > Credentials"
+        )
+    return lines

@@ -1,0 +1,70 @@
+"""Connections to Keycloak's admin API, one per process, kept while the settings stay the same.
+
+The platform provisions with the `ikomek-provisioner` service account (least privilege: clients,
+users and groups of the ikomek realm). Only the development realm setup uses the master admin.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from keycloak import KeycloakAdmin
+
+
+def _timeout() -> int:
+    # Onboarding is not a request path: a busy Keycloak may take seconds (partial imports hash passwords).
+    return settings.KEYCLOAK_ADMIN_TIMEOUT_SECONDS
+
+
+def provisioner() -> KeycloakAdmin:
+    """The service account that creates akimat groups and integrator clients."""
+    if settings.LOCAL_IDENTITY:
+        raise ImproperlyConfigured("Keycloak is not configured (KEYCLOAK_URL is empty)")
+    return _provisioner()
+
+
+def master_admin() -> KeycloakAdmin:
+    """The bootstrap admin of a development Keycloak, working on the ikomek realm."""
+    if settings.PRODUCTION or settings.LOCAL_IDENTITY:
+        raise ImproperlyConfigured("the master admin connection exists only for a development Keycloak")
+    return _master_admin()
+
+
+@cache
+def _provisioner() -> KeycloakAdmin:
+    return KeycloakAdmin(
+        server_url=settings.KEYCLOAK_URL,
+        realm_name=settings.KEYCLOAK_REALM,
+        client_id=settings.KEYCLOAK_PROVISIONER_CLIENT_ID,
+        client_secret_key=settings.KEYCLOAK_PROVISIONER_SECRET,
+        grant_type="client_credentials",
+        timeout=_timeout(),
+    )
+
+
+@cache
+def _master_admin() -> KeycloakAdmin:
+    return KeycloakAdmin(
+        server_url=settings.KEYCLOAK_URL,
+        username=settings.KEYCLOAK_ADMIN_USER,
+        password=settings.KEYCLOAK_ADMIN_PASSWORD,
+        realm_name=settings.KEYCLOAK_REALM,
+        user_realm_name="master",
+        grant_type="password",
+        timeout=_timeout(),
+    )
+
+
+def reset_connections() -> None:
+    _provisioner.cache_clear()
+    _master_admin.cache_clear()
+
+
+@receiver(setting_changed)
+def _forget_on_settings_change(setting: str, **_kwargs: object) -> None:
+    if setting.startswith("KEYCLOAK_") or setting == "LOCAL_IDENTITY":
+        reset_connections()

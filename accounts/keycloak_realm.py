@@ -1,0 +1,100 @@
+"""What the platform asks of the Keycloak realm: names, token mappers and the integrator client.
+
+platform/keycloak/ikomek-realm.json holds the same mappers for the clients it defines; a test keeps
+the two equal.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+AKIMATS_GROUP = "akimats"
+AKIMAT_GROUP_PREFIX = f"/{AKIMATS_GROUP}/"
+INTEGRATOR_CLIENT_PREFIX = "integrator-"
+# Client attribute naming the akimat an integrator client belongs to.
+TENANT_ATTRIBUTE = "ikomek.tenant"
+CALLBACK_PATH = "/auth/callback/"
+
+
+def akimat_group_path(slug: str) -> str:
+    return f"{AKIMAT_GROUP_PREFIX}{slug}"
+
+
+def integrator_client_id(slug: str) -> str:
+    return f"{INTEGRATOR_CLIENT_PREFIX}{slug}"
+
+
+def issuer() -> str:
+    """The only issuer the platform accepts (Keycloak's hostname is pinned to KEYCLOAK_URL)."""
+    return f"{settings.KEYCLOAK_URL.rstrip('/')}/realms/{settings.KEYCLOAK_REALM}"
+
+
+def api_token_mappers(audience: str) -> list[dict]:
+    """Mappers every client that calls the API needs: our audience, akimat membership, client id."""
+    return [
+        {
+            "name": "ikomek-api audience",
+            "protocol": "openid-connect",
+            "protocolMapper": "oidc-audience-mapper",
+            "config": {
+                "included.client.audience": audience,
+                "access.token.claim": "true",
+                "id.token.claim": "false",
+                "introspection.token.claim": "true",
+            },
+        },
+        {
+            "name": "akimat membership",
+            "protocol": "openid-connect",
+            "protocolMapper": "oidc-group-membership-mapper",
+            "config": {
+                "claim.name": "groups",
+                "full.path": "true",
+                "access.token.claim": "true",
+                "id.token.claim": "true",
+                "userinfo.token.claim": "true",
+                "introspection.token.claim": "true",
+            },
+        },
+        {
+            # Only client-credentials sessions carry this note: it tells a service from a person.
+            "name": "client id of service accounts",
+            "protocol": "openid-connect",
+            "protocolMapper": "oidc-usersessionmodel-note-mapper",
+            "config": {
+                "user.session.note": "client_id",
+                "claim.name": "client_id",
+                "jsonType.label": "String",
+                "access.token.claim": "true",
+                "id.token.claim": "false",
+                "introspection.token.claim": "true",
+            },
+        },
+    ]
+
+
+def integrator_client(slug: str, display_name: str, *, enabled: bool) -> dict:
+    """A confidential client with only a service account, bound to one akimat."""
+    return {
+        "clientId": integrator_client_id(slug),
+        "name": f"Integrator: {display_name}",
+        "description": f"Machine client of the akimat {slug}; its tokens are valid only on {slug}'s address.",
+        "enabled": enabled,
+        "protocol": "openid-connect",
+        "publicClient": False,
+        "clientAuthenticatorType": "client-secret",
+        "standardFlowEnabled": False,
+        "implicitFlowEnabled": False,
+        "directAccessGrantsEnabled": False,
+        "serviceAccountsEnabled": True,
+        "attributes": {TENANT_ATTRIBUTE: slug},
+        "protocolMappers": api_token_mappers(settings.KEYCLOAK_API_AUDIENCE),
+    }
+
+
+def web_origin(host: str) -> str:
+    """The browser origin of a host of ours, e.g. http://esil.localhost:8000."""
+    port = settings.IKOMEK_PUBLIC_PORT
+    default = {"http": 80, "https": 443}[settings.IKOMEK_PUBLIC_SCHEME]
+    suffix = "" if not port or int(port) == default else f":{port}"
+    return f"{settings.IKOMEK_PUBLIC_SCHEME}://{host}{suffix}"

@@ -1,0 +1,36 @@
+"""Bring Keycloak in line with the tenant registry: active akimats provisioned, inactive ones disabled.
+
+For repairs (Keycloak was down when an akimat was switched off) and after reactivating an akimat
+(`set_tenant_active <slug>` has no activation step: run this next). Idempotent.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django_tenants.utils import get_public_schema_name
+
+from accounts.provisioning import KeycloakProvisioningError, disable_tenant_identity, ensure_tenant_identity
+from tenants.models import Akimat
+
+
+class Command(BaseCommand):
+    help = "Provision active akimats in Keycloak and disable inactive ones (all, or the slugs given)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slugs", nargs="*")
+
+    def handle(self, *args, **options):
+        if settings.LOCAL_IDENTITY:
+            raise CommandError("Keycloak is not configured (KEYCLOAK_URL is empty)")
+        akimats = Akimat.objects.exclude(schema_name=get_public_schema_name()).order_by("kato")
+        if options["slugs"]:
+            akimats = akimats.filter(slug__in=options["slugs"])
+            missing = set(options["slugs"]) - {akimat.slug for akimat in akimats}
+            if missing:
+                raise CommandError(f"no such akimat: {', '.join(sorted(missing))}")
+        for akimat in akimats:
+            step = ensure_tenant_identity if akimat.is_active else disable_tenant_identity
+            try:
+                outcome = step(akimat)
+            except KeycloakProvisioningError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(f"{akimat.slug}: {outcome or 'in line'}")

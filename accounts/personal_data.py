@@ -1,0 +1,71 @@
+"""Applicants' personal data as each principal may see it: whole for the roles that need it
+(operator, supervisor, lawyer: `sees_personal_data`), masked for everyone else.
+
+Masks keep just enough to tell two records apart on a screen (initials, the last digits), never
+enough to reach the person.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from accounts.permissions import sees_personal_data
+from accounts.principal import Principal
+
+MASK = "•"
+
+
+class PersonalField(StrEnum):
+    NAME = "name"
+    PHONE = "phone"
+    IIN = "iin"  # individual identification number, 12 digits
+    EMAIL = "email"
+    ADDRESS = "address"  # the applicant's home address (not the problem's location)
+
+
+def mask_name(name: str) -> str:
+    """Иванов Иван Иванович becomes И••• И. И."""
+    words = name.split()
+    if not words:
+        return ""
+    return " ".join([words[0][0] + MASK * 3] + [f"{word[0]}." for word in words[1:]])
+
+
+def mask_phone(phone: str) -> str:
+    """+7 701 123 45 67 (or 8 701 ...) becomes +7 ••• ••• •• 67: the last two digits only."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 4:
+        return MASK * len(digits)
+    kazakhstan = len(digits) == 11 and digits[0] in "78"
+    return ("+7 " if kazakhstan else "") + f"{MASK * 3} {MASK * 3} {MASK * 2} {digits[-2:]}"
+
+
+def mask_iin(iin: str) -> str:
+    # The first six digits are the birth date: nothing of it is shown.
+    return MASK * 10 + iin[-2:] if len(iin) >= 4 else MASK * len(iin)
+
+
+def mask_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}{MASK * 3}@{domain}" if domain else MASK * 3
+
+
+def mask_address(_address: str) -> str:
+    return MASK * 3
+
+
+_MASKS = {
+    PersonalField.NAME: mask_name,
+    PersonalField.PHONE: mask_phone,
+    PersonalField.IIN: mask_iin,
+    PersonalField.EMAIL: mask_email,
+    PersonalField.ADDRESS: mask_address,
+}
+
+
+def personal_value(principal: Principal, field: PersonalField, value: str | None) -> str | None:
+    """The value itself for roles that see personal data; its mask for every other principal."""
+    if value is None or value == "" or sees_personal_data(principal):
+        return value
+    return _MASKS[field](value)

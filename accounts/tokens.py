@@ -1,0 +1,144 @@
+"""Verification of Keycloak-issued JWTs: RS256 only, the realm's keys, our issuer and audience.
+
+The realm's JWKS is cached in process memory (PyJWKClient) and fetched again when a token names a
+key id the cache does not know, so a key rotated in Keycloak is picked up without a restart; a
+cooldown keeps a stream of tokens with made-up key ids from hammering Keycloak.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jwt
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from accounts import keycloak_realm
+
+ALGORITHM = "RS256"
+# Keycloak's `typ` claim: access tokens are "Bearer", ID tokens "ID", refresh tokens "Refresh".
+TOKEN_TYPE_NAMES = {"Bearer": "an access token", "ID": "an ID token"}
+
+
+class TokenRefused(Exception):
+    """A token the platform will not accept; `code` is stable, `message` is safe to show."""
+
+    def __init__(self, code: str, message: str, status: int = 401) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def _refused(code: str, message: str, status: int = 401) -> TokenRefused:
+    return TokenRefused(code, message, status)
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        leeway_seconds: float,
+        jwks_lifespan_seconds: float,
+        refresh_cooldown_seconds: float,
+        timeout_seconds: float,
+    ) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway_seconds
+        self.jwks = jwt.PyJWKClient(
+            f"{issuer}/protocol/openid-connect/certs",
+            cache_jwk_set=True,
+            lifespan=jwks_lifespan_seconds,
+            cooldown_duration=refresh_cooldown_seconds,
+            timeout=timeout_seconds,
+        )
+
+    def access_token(self, token: str) -> dict[str, Any]:
+        """Claims of an access token meant for our API, or TokenRefused saying what is wrong."""
+        return self._verify(token, audience=self.audience, token_type="Bearer")  # noqa: S106
+
+    def id_token(self, token: str, *, client_id: str, nonce: str | None) -> dict[str, Any]:
+        """Claims of an OpenID Connect ID token issued to our web client for this login."""
+        claims = self._verify(token, audience=client_id, token_type="ID")  # noqa: S106
+        if nonce is not None and claims.get("nonce") != nonce:
+            raise _refused("wrong_nonce", "the ID token does not belong to this login attempt")
+        return claims
+
+    def _signing_key(self, token: str) -> Any:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.DecodeError:
+            raise _refused("malformed", "the token is not a well-formed JWT") from None
+        if header.get("alg") != ALGORITHM:
+            raise _refused("unsupported_algorithm", f"the token must be signed with {ALGORITHM}")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise _refused("malformed", "the token header names no key id (kid)")
+        try:
+            return self.jwks.get_signing_key(kid).key
+        except jwt.PyJWKClientConnectionError:
+            raise _refused(
+                "provider_unavailable", "the identity provider cannot be reached; try again shortly", 503
+            ) from None
+        except jwt.PyJWKClientError:
+            raise _refused(
+                "unknown_key", "the token is signed by a key this platform does not know"
+            ) from None
+
+    def _verify(self, token: str, *, audience: str, token_type: str) -> dict[str, Any]:
+        key = self._signing_key(token)
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
+        except jwt.InvalidSignatureError:
+            raise _refused("bad_signature", "the token signature is invalid") from None
+        except jwt.ExpiredSignatureError:
+            raise _refused("expired", "the token has expired") from None
+        except jwt.ImmatureSignatureError:
+            raise _refused("not_yet_valid", "the token is not valid yet") from None
+        except jwt.InvalidAudienceError:
+            raise _refused(
+                "wrong_audience",
+                f"the token is not meant for this API (its audience must include {audience})",
+            ) from None
+        except jwt.InvalidIssuerError:
+            raise _refused(
+                "wrong_issuer", "the token was not issued by this platform's identity provider"
+            ) from None
+        except jwt.MissingRequiredClaimError as error:
+            raise _refused("missing_claim", f"the token lacks the {error.claim!r} claim") from None
+        except jwt.InvalidTokenError:
+            raise _refused("malformed", "the token is not a well-formed JWT") from None
+        if claims.get("typ") != token_type:
+            raise _refused("wrong_token_type", f"the token is not {TOKEN_TYPE_NAMES[token_type]}")
+        return claims
+
+
+@cache
+def verifier() -> TokenVerifier:
+    return TokenVerifier(
+        issuer=keycloak_realm.issuer(),
+        audience=settings.KEYCLOAK_API_AUDIENCE,
+        leeway_seconds=settings.KEYCLOAK_TOKEN_LEEWAY_SECONDS,
+        jwks_lifespan_seconds=settings.KEYCLOAK_JWKS_LIFESPAN_SECONDS,
+        refresh_cooldown_seconds=settings.KEYCLOAK_JWKS_REFRESH_COOLDOWN_SECONDS,
+        timeout_seconds=settings.KEYCLOAK_TIMEOUT_SECONDS,
+    )
+
+
+@receiver(setting_changed)
+def _forget_on_settings_change(setting: str, **_kwargs: object) -> None:
+    if setting.startswith("KEYCLOAK_"):
+        verifier.cache_clear()

@@ -1,0 +1,72 @@
+"""The Django user behind a Keycloak identity: created or brought up to date on every login."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import transaction
+
+from accounts.admin_access import may_use_admin
+from accounts.claims import ROLE_NAMES
+from accounts.models import OIDCIdentity
+from accounts.principal import Principal
+
+logger = logging.getLogger(__name__)
+
+
+def _free_username(wanted: str, subject: str) -> str:
+    User = get_user_model()
+    wanted = wanted[:150]
+    if not User.objects.filter(username=wanted).exists():
+        return wanted
+    # Someone else holds the name (e.g. a local user): keep ours apart, recognisably.
+    return f"{wanted[:140]}~{subject[:8]}"
+
+
+def sync_user(principal: Principal, claims: dict[str, Any]) -> AbstractUser:
+    """Create or update the user of this (issuer, subject) in the current schema; groups = roles."""
+    User = get_user_model()
+    with transaction.atomic():
+        identity = (
+            OIDCIdentity.objects.select_for_update()
+            .select_related("user")
+            .filter(issuer=principal.issuer, subject=principal.subject)
+            .first()
+        )
+        created = identity is None
+        if created:
+            user = User(username=_free_username(principal.username, principal.subject))
+            user.set_unusable_password()
+        else:
+            user = identity.user
+        user.first_name = (claims.get("given_name") or "")[:150]
+        user.last_name = (claims.get("family_name") or "")[:150]
+        user.email = claims.get("email") or ""
+        user.is_active = True
+        user.is_staff = may_use_admin(principal)
+        user.is_superuser = False
+        user.save()
+        if created:
+            identity = OIDCIdentity.objects.create(
+                user=user, issuer=principal.issuer, subject=principal.subject
+            )
+        else:
+            identity.save(update_fields=["last_login_at"])
+        wanted = {role.value for role in principal.roles}
+        groups = [Group.objects.get_or_create(name=name)[0] for name in sorted(wanted)]
+        user.groups.remove(*user.groups.filter(name__in=ROLE_NAMES).exclude(name__in=wanted))
+        user.groups.add(*groups)
+    user._ikomek_roles = principal.roles
+    logger.info(
+        "user signed in",
+        extra={
+            "subject": principal.subject,
+            "akimat": principal.tenant,
+            "roles": sorted(wanted),
+            "new_user": created,
+        },
+    )
+    return user

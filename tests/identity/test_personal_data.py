@@ -1,0 +1,61 @@
+"""Applicants' personal data: whole for operator, supervisor and lawyer; masked for the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.claims import principal_from_claims
+from accounts.personal_data import PersonalField, mask_iin, mask_name, mask_phone, personal_value
+from accounts.principal import ANONYMOUS
+from accounts.tokens import verifier
+
+APPLICANT = {
+    PersonalField.NAME: "Жанар Серікқызы Ахметова",
+    PersonalField.PHONE: "+7 701 123 45 67",
+    PersonalField.IIN: "900101400123",
+    PersonalField.EMAIL: "zhanar@mail.kz",
+    PersonalField.ADDRESS: "ул. Конституции Казахстана, 15, кв. 3",
+}
+MASKED = {
+    PersonalField.NAME: "Ж••• С. А.",  # noqa: RUF001
+    PersonalField.PHONE: "+7 ••• ••• •• 67",
+    PersonalField.IIN: "••••••••••23",
+    PersonalField.EMAIL: "z•••@mail.kz",
+    PersonalField.ADDRESS: "•••",
+}
+
+
+@pytest.mark.parametrize(
+    ("username", "sees"),
+    [
+        ("operator.petropavlovsk", True),
+        ("supervisor.petropavlovsk", True),
+        ("lawyer.petropavlovsk", True),
+        ("analyst.petropavlovsk", False),
+        ("executor.petropavlovsk", False),
+        ("akim.petropavlovsk", False),
+    ],
+)
+def test_each_role_sees_personal_data_whole_or_masked(tokens, tenants, username, sees):
+    principal = principal_from_claims(verifier().access_token(tokens.password(username)), "petropavlovsk")
+
+    shown = {field: personal_value(principal, field, value) for field, value in APPLICANT.items()}
+
+    assert shown == (APPLICANT if sees else MASKED)
+
+
+def test_integrator_sees_masked_data(tokens, tenants):
+    principal = principal_from_claims(
+        verifier().access_token(tokens.service("integrator-petropavlovsk")), "petropavlovsk"
+    )
+    assert personal_value(principal, PersonalField.PHONE, "87011234567") == "+7 ••• ••• •• 67"
+
+
+def test_masks_keep_nothing_that_reaches_the_person():
+    assert mask_phone("+7 (701) 123-45-67") == "+7 ••• ••• •• 67"
+    assert "900101" not in mask_iin("900101400123")  # the birth date
+    assert mask_name("Ахметова") == "А•••"  # noqa: RUF001
+    assert mask_phone("+44 20 7946 0958") == "••• ••• •• 58"
+    # Nothing to hide stays nothing, for anyone.
+    assert personal_value(ANONYMOUS, PersonalField.NAME, None) is None
+    assert personal_value(ANONYMOUS, PersonalField.PHONE, "") == ""

@@ -59,6 +59,8 @@ SHARED_APPS = [
     "graphene_django",
     "pgtrigger",
     "accounts",
+    "federation",  # the outbox (public schema only)
+    "federation.inbox",  # each receiver's receipts: public and every tenant
     "demo",
     "ikomek",
 ]
@@ -68,6 +70,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.admin",
     "accounts",
+    "federation.inbox",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -173,6 +176,18 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("ikomek.tasks.record_heartbeat",),
     },
 }
+
+# ---------------------------------------------------------------- federation (outbox, relay, inbox)
+# See federation/conf.py for what each one means.
+FEDERATION_MAX_ATTEMPTS = env.int("FEDERATION_MAX_ATTEMPTS", default=10)
+FEDERATION_RETRY_BASE_SECONDS = env.float("FEDERATION_RETRY_BASE_SECONDS", default=2.0)
+FEDERATION_RETRY_MAX_SECONDS = env.float("FEDERATION_RETRY_MAX_SECONDS", default=600.0)
+FEDERATION_SWEEP_SECONDS = env.float("FEDERATION_SWEEP_SECONDS", default=30.0)
+FEDERATION_SWEEP_GRACE_SECONDS = env.float("FEDERATION_SWEEP_GRACE_SECONDS", default=5.0)
+FEDERATION_RETENTION_DAYS = env.int("FEDERATION_RETENTION_DAYS", default=14)
+# The relay works on the public outbox for every tenant at once: no per-tenant fan-out here.
+CELERY_BEAT_SCHEDULE["federation-sweep"] = {"task": "federation.sweep", "schedule": FEDERATION_SWEEP_SECONDS}
+CELERY_BEAT_SCHEDULE["federation-prune"] = {"task": "federation.prune", "schedule": 3600.0}
 
 # ---------------------------------------------------------------- i18n and time
 LANGUAGE_CODE = "ru"

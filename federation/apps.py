@@ -7,6 +7,7 @@ class FederationConfig(AppConfig):
 
     def ready(self) -> None:
         # The kinds federation itself handles.
-        from federation import probe
+        from federation import endpoints, probe
 
         probe.register_kind()
+        endpoints.connect_invalidation()

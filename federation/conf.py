@@ -18,6 +18,8 @@ DEFAULTS = {
     # Delivered messages (payloads may hold personal data) are deleted after this many days.
     "FEDERATION_RETENTION_DAYS": 14,
     "FEDERATION_MAX_PAYLOAD_BYTES": 256 * 1024,
+    # How long the relay trusts its in-memory copy of an akimat's registry row (active or not).
+    "FEDERATION_REGISTRY_CACHE_SECONDS": 10.0,
 }
 
 

@@ -27,6 +27,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from federation import endpoints
 from federation.backoff import retry_delay
 from federation.errors import PermanentError, UnknownSource, UnknownTarget
 from federation.handlers import Envelope, registration_for
@@ -40,7 +41,6 @@ from federation.models import (
     MessageState,
     Outcome,
 )
-from tenants.models import Akimat
 
 logger = logging.getLogger(__name__)
 
@@ -145,12 +145,35 @@ def _delivery_lock(message_id: uuid.UUID) -> Iterator[bool]:
                 )
 
 
+# One autocommitted statement: count the attempt and mark the row delivering, if it is due and no
+# earlier message of its ordering key is still open. Committed at once, so a crash counts.
+CLAIM_SQL = """
+UPDATE public.federation_message AS m
+   SET state = 'delivering', attempts = m.attempts + 1, last_attempt_at = now()
+ WHERE m.id = %s
+   AND m.state IN ('pending', 'retrying')
+   AND m.next_attempt_at <= now()
+   AND (m.ordering_key IS NULL OR NOT EXISTS (
+        SELECT 1 FROM public.federation_message AS p
+         WHERE p.source_schema = m.source_schema AND p.ordering_key = m.ordering_key
+           AND p.sequence < m.sequence AND p.state IN ('pending', 'delivering', 'retrying')))
+RETURNING m.*
+"""
+
+
 def _claim(message_id: uuid.UUID) -> Message | Report:
+    claimed = list(Message.objects.raw(CLAIM_SQL, [message_id]))
+    if claimed:
+        return claimed[0]
+    return _claim_or_explain(message_id)
+
+
+def _claim_or_explain(message_id: uuid.UUID) -> Message | Report:
+    """The rare path: say why the message cannot be delivered now, or take over an orphan."""
     with transaction.atomic():
-        message = Message.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
+        message = Message.objects.select_for_update().filter(pk=message_id).first()
         if message is None:
-            exists = Message.objects.filter(pk=message_id).exists()
-            return Report(message_id, Result.BUSY if exists else Result.NOT_FOUND)
+            return Report(message_id, Result.NOT_FOUND)
         if message.state in (MessageState.DELIVERED, MessageState.DEAD):
             return Report(message_id, Result.DONE_ALREADY)
         now = timezone.now()
@@ -167,6 +190,7 @@ def _claim(message_id: uuid.UUID) -> Message | Report:
             return Report(message_id, Result.NOT_DUE)
         if message.ordering_key is not None and _open_predecessor_exists(message_id, message):
             return Report(message_id, Result.WAITING)
+        # It became deliverable since the first look (its predecessor just closed).
         message.state = MessageState.DELIVERING
         message.attempts += 1
         message.last_attempt_at = now
@@ -234,10 +258,7 @@ def _apply(message: Message, via: DeliveredVia) -> Report:
 
 def _apply_in_target(message: Message) -> Outcome:
     """Run the kind's handler in the target schema, with the receipt; raise on any problem."""
-    registry = {
-        akimat.schema_name: akimat
-        for akimat in Akimat.objects.filter(schema_name__in=[message.source_schema, message.target_schema])
-    }
+    registry = endpoints.lookup([message.source_schema, message.target_schema])
     target = registry.get(message.target_schema)
     if target is None:
         raise UnknownTarget(f"no akimat or region has schema {message.target_schema!r}")

@@ -118,16 +118,24 @@ def _as_json(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _target_schema(target: Akimat | str, source: str) -> str:
+    """Check both ends against the registry (one query): a known source, a known and active target."""
     name = target.schema_name if isinstance(target, Akimat) else target
     if not isinstance(name, str) or not name:
         raise FederationError("target", "invalid", "target must be an Akimat or a schema name")
-    akimat = Akimat.objects.filter(schema_name=name).only("schema_name", "is_active").first()
-    if akimat is None:
-        raise FederationError("target", "unknown_target", f"no akimat or region has schema {name!r}")
-    if not akimat.is_active:
-        raise FederationError("target", "inactive", f"akimat {name!r} is deactivated")
     if name == source:
         raise FederationError("target", "same_as_source", f"{name!r} cannot send a message to itself")
+    registry = {
+        akimat.schema_name: akimat
+        for akimat in Akimat.objects.filter(schema_name__in=[source, name]).only("schema_name", "is_active")
+    }
+    if source not in registry:
+        raise FederationError(
+            "source", "unknown_source", f"the current schema {source!r} is no registered akimat or region"
+        )
+    if name not in registry:
+        raise FederationError("target", "unknown_target", f"no akimat or region has schema {name!r}")
+    if not registry[name].is_active:
+        raise FederationError("target", "inactive", f"akimat {name!r} is deactivated")
     return name
 
 

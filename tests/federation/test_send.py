@@ -111,6 +111,12 @@ def test_a_deactivated_akimat_is_refused_as_target(tenants):
     assert refused.value.code == "inactive"
 
 
+def test_a_schema_that_is_no_registered_akimat_cannot_send(tenants):
+    with schema_context("tenant_template"), pytest.raises(FederationError) as refused:
+        send(PROBE, {"token": "t"}, target="public")
+    assert (refused.value.field, refused.value.code) == ("source", "unknown_source")
+
+
 def test_the_region_sends_to_an_akimat(tenants):
     message_id = send(PROBE, {"token": "t"}, target=tenants["esil"])
     row = Message.objects.get(pk=message_id)

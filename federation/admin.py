@@ -44,11 +44,11 @@ class MessageEventInline(admin.TabularInline):
 
 
 class DeadFilter(admin.SimpleListFilter):
-    title = "dead letters"
+    title = "жеткізілмегендер / недоставленные"
     parameter_name = "dead"
 
     def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
-        return [("yes", "dead letters only")]
+        return [("yes", "тек жеткізілмегендер / только недоставленные")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(state=MessageState.DEAD) if self.value() == "yes" else queryset
@@ -75,11 +75,11 @@ class MessageAdmin(admin.ModelAdmin):
     list_per_page = 100
     readonly_fields = [field.name for field in Message._meta.fields] + ["latency"]
 
-    @admin.display(description="latency (ms)")
+    @admin.display(description="кідіріс, мс / задержка, мс")
     def latency(self, obj: Message) -> str:
         return f"{obj.latency_ms:.0f}" if obj.latency_ms is not None else "-"
 
-    @admin.display(description="last error")
+    @admin.display(description="соңғы қате / последняя ошибка")
     def short_error(self, obj: Message) -> str:
         return obj.last_error[:120]
 
@@ -98,14 +98,23 @@ class MessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description="Replay the selected dead letters")
+    @admin.action(description="Таңдалған жеткізілмегендерді қайта жіберу / Повторно отправить выбранные")
     def replay_dead(self, request: HttpRequest, queryset: QuerySet) -> None:
         actor = federation_admin(request)
         if actor is None:
-            self.message_user(request, "not allowed", level=messages.ERROR)
+            self.message_user(request, "рұқсат жоқ / нет доступа", level=messages.ERROR)
             return
         result = replay(queryset.values_list("id", flat=True), actor=actor, reason="admin action")
         if result.replayed:
-            self.message_user(request, f"{len(result.replayed)} message(s) replayed", level=messages.SUCCESS)
+            count = len(result.replayed)
+            self.message_user(
+                request,
+                f"{count} хабарлама қайта жіберілді / сообщений отправлено повторно: {count}",
+                level=messages.SUCCESS,
+            )
         for message_id, why in result.refused.items():
-            self.message_user(request, f"{message_id}: {why}", level=messages.WARNING)
+            self.message_user(
+                request,
+                f"{message_id}: қайта жіберілмеді / не отправлено повторно ({why})",
+                level=messages.WARNING,
+            )

@@ -15,28 +15,28 @@ from django.utils import timezone
 
 
 class MessageState(models.TextChoices):
-    PENDING = "pending", "pending"
-    DELIVERING = "delivering", "delivering"
-    DELIVERED = "delivered", "delivered"
-    RETRYING = "retrying", "failed, retrying"
-    DEAD = "dead", "dead"
+    PENDING = "pending", "күтуде / ожидает"
+    DELIVERING = "delivering", "жеткізілуде / доставляется"
+    DELIVERED = "delivered", "жеткізілді / доставлено"
+    RETRYING = "retrying", "қате, қайталанады / ошибка, повтор"
+    DEAD = "dead", "жеткізілмеді / не доставлено"
 
 
 class Outcome(models.TextChoices):
     """What the receiver did with a delivered message."""
 
-    APPLIED = "applied", "applied"
-    DUPLICATE = "duplicate", "duplicate (applied before)"
-    STALE = "stale", "stale (a newer one of its key was applied)"
+    APPLIED = "applied", "қолданылды / применено"
+    DUPLICATE = "duplicate", "қайталама / дубликат (применено ранее)"
+    STALE = "stale", "ескірген / устарело (применено более новое)"
 
 
 class DeliveredVia(models.TextChoices):
-    KICK = "kick", "kick on commit"
-    RETRY = "retry", "scheduled retry"
-    SWEEP = "sweep", "periodic sweep"
-    REPLAY = "replay", "replay"
-    SUCCESSOR = "successor", "after its predecessor"
-    DIRECT = "direct", "direct call"
+    KICK = "kick", "коммиттен кейін / после коммита"
+    RETRY = "retry", "қайталау / повтор"
+    SWEEP = "sweep", "мерзімді тексеру / периодическая проверка"
+    REPLAY = "replay", "қайта жіберу / повторная отправка"
+    SUCCESSOR = "successor", "алдыңғысынан кейін / после предыдущего"
+    DIRECT = "direct", "тікелей / напрямую"
 
 
 OPEN_STATES = (MessageState.PENDING, MessageState.DELIVERING, MessageState.RETRYING)
@@ -44,30 +44,36 @@ OPEN_STATES = (MessageState.PENDING, MessageState.DELIVERING, MessageState.RETRY
 
 class Message(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(max_length=100)
-    schema_version = models.PositiveSmallIntegerField()
-    source_schema = models.CharField(max_length=63)
-    target_schema = models.CharField(max_length=63)
-    ordering_key = models.CharField(max_length=200, null=True, blank=True)
-    sequence = models.BigIntegerField(null=True, blank=True)
-    payload = models.JSONField()
+    kind = models.CharField("түрі / тип", max_length=100)
+    schema_version = models.PositiveSmallIntegerField("схема нұсқасы / версия схемы")
+    source_schema = models.CharField("жіберуші / отправитель", max_length=63)
+    target_schema = models.CharField("алушы / получатель", max_length=63)
+    ordering_key = models.CharField("рет кілті / ключ порядка", max_length=200, null=True, blank=True)
+    sequence = models.BigIntegerField("реттік нөмір / номер в очереди", null=True, blank=True)
+    payload = models.JSONField("мазмұны / содержимое")
 
-    state = models.CharField(max_length=12, choices=MessageState.choices, default=MessageState.PENDING)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
-    delivered_via = models.CharField(max_length=10, choices=DeliveredVia.choices, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    max_attempts = models.PositiveIntegerField()
-    replays = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    state = models.CharField(
+        "күйі / состояние", max_length=12, choices=MessageState.choices, default=MessageState.PENDING
+    )
+    outcome = models.CharField("нәтиже / результат", max_length=10, choices=Outcome.choices, blank=True)
+    delivered_via = models.CharField(
+        "қалай жеткізілді / как доставлено", max_length=10, choices=DeliveredVia.choices, blank=True
+    )
+    attempts = models.PositiveIntegerField("әрекеттер / попытки", default=0)
+    max_attempts = models.PositiveIntegerField("әрекеттер шегі / предел попыток")
+    replays = models.PositiveIntegerField("қайта жіберулер / повторные отправки", default=0)
+    last_error = models.TextField("соңғы қате / последняя ошибка", blank=True)
 
-    created_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    dead_at = models.DateTimeField(null=True, blank=True)
-    handler_ms = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField("жасалды / создано", default=timezone.now)
+    next_attempt_at = models.DateTimeField("келесі әрекет / следующая попытка", default=timezone.now)
+    last_attempt_at = models.DateTimeField("соңғы әрекет / последняя попытка", null=True, blank=True)
+    delivered_at = models.DateTimeField("жеткізілді / доставлено", null=True, blank=True)
+    dead_at = models.DateTimeField("тоқтатылды / остановлено", null=True, blank=True)
+    handler_ms = models.FloatField("өңдеу, мс / обработка, мс", null=True, blank=True)
 
     class Meta:
+        verbose_name = "федерация хабарламасы / сообщение федерации"
+        verbose_name_plural = "федерация хабарламалары / сообщения федерации"
         ordering = ["-created_at"]
         indexes = [
             # The sweep's and the relay's "what is due" scan.
@@ -107,23 +113,25 @@ class Message(models.Model):
 
 
 class EventKind(models.TextChoices):
-    RETRY_SCHEDULED = "retry_scheduled", "retry scheduled"
-    DEAD = "dead", "dead-lettered"
-    WORKER_LOST = "worker_lost", "attempt interrupted (worker lost)"
-    REPLAYED = "replayed", "replayed"
+    RETRY_SCHEDULED = "retry_scheduled", "қайталау жоспарланды / повтор запланирован"
+    DEAD = "dead", "жеткізілмеді / не доставлено"
+    WORKER_LOST = "worker_lost", "әрекет үзілді / попытка прервана (процесс остановлен)"
+    REPLAYED = "replayed", "қайта жіберілді / отправлено повторно"
 
 
 class MessageEvent(models.Model):
     """What happened to a message besides a plain first-time delivery: failures, dead letter, replay."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    event = models.CharField(max_length=20, choices=EventKind.choices)
-    attempt = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    actor = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField("уақыты / время", default=timezone.now)
+    event = models.CharField("оқиға / событие", max_length=20, choices=EventKind.choices)
+    attempt = models.PositiveIntegerField("әрекет / попытка", default=0)
+    error = models.TextField("қате немесе себеп / ошибка или причина", blank=True)
+    actor = models.CharField("кім / кто", max_length=200, blank=True)
 
     class Meta:
+        verbose_name = "хабарлама оқиғасы / событие сообщения"
+        verbose_name_plural = "хабарлама оқиғалары / события сообщения"
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

@@ -79,7 +79,7 @@ def test_the_replay_action_requeues_dead_letters_only(tenants):
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "1 message(s) replayed" in page and "not dead (state: delivered)" in page
+    assert "сообщений отправлено повторно: 1" in page and "not dead (state: delivered)" in page
     dead.refresh_from_db()
     assert (dead.state, dead.replays, dead.attempts) == (MessageState.PENDING, 1, 0)
     assert dead.events.get().actor == "ops"

@@ -27,6 +27,7 @@ from federation.outbox import send  # noqa: E402
 from federation.probe import KIND as PROBE  # noqa: E402
 from tenants.models import Akimat  # noqa: E402
 
+BENCH_PREFIX = "bench-"
 LATENCY_MESSAGES = int(os.environ.get("BENCH_FEDERATION_LATENCY_MESSAGES", "300"))
 BURST_MESSAGES = int(os.environ.get("BENCH_FEDERATION_BURST_MESSAGES", "3000"))
 WORKER_PROCESSES = int(os.environ.get("BENCH_FEDERATION_WORKERS", "2"))
@@ -84,12 +85,12 @@ def wait_delivered(ids: list[uuid.UUID], timeout: float = 600.0) -> None:
         time.sleep(0.05)
 
 
-def commit_to_effect(sources: list[str]) -> tuple[list[float], list[float]]:
+def commit_to_effect(sources: list[str], count: int = LATENCY_MESSAGES) -> tuple[list[float], list[float]]:
     """One message per transaction, paced (not a flood): ms from commit to the effect and to the ack."""
     committed_at: dict[uuid.UUID, float] = {}
     tokens: dict[str, uuid.UUID] = {}
-    for index in range(LATENCY_MESSAGES):
-        token = f"bench-{uuid.uuid4().hex}"
+    for index in range(count):
+        token = f"{BENCH_PREFIX}{uuid.uuid4().hex}"
         with schema_context(sources[index % len(sources)]), transaction.atomic():
             message_id = send(PROBE, {"token": token}, target="public")
         committed_at[message_id] = time.time()
@@ -116,7 +117,7 @@ def burst(sources: list[str], per_transaction: int) -> dict[str, float]:
         target = sources[(batch + 1) % len(sources)]
         with schema_context(source), transaction.atomic():
             ids += [
-                send(PROBE, {"token": f"bench-{uuid.uuid4().hex}"}, target=target)
+                send(PROBE, {"token": f"{BENCH_PREFIX}{uuid.uuid4().hex}"}, target=target)
                 for _ in range(per_transaction)
             ]
     sent_seconds = time.time() - started
@@ -131,7 +132,23 @@ def burst(sources: list[str], per_transaction: int) -> dict[str, float]:
     }
 
 
-BENCH_PREFIX = "bench-"
+def backlog_drain(sources: list[str], log_dir: Path) -> dict[str, float]:
+    """BURST_MESSAGES committed while no worker runs; a worker then starts on the backlog.
+
+    Timed from the first to the last delivery, so the worker's start does not count.
+    """
+    ids: list[uuid.UUID] = []
+    for batch in range(BURST_MESSAGES // 50):
+        with schema_context(sources[batch % len(sources)]), transaction.atomic():
+            ids += [
+                send(PROBE, {"token": f"{BENCH_PREFIX}{uuid.uuid4().hex}"}, target="public")
+                for _ in range(50)
+            ]
+    with Worker(log_dir / "federation-worker-drain.log"):
+        wait_delivered(ids)
+    times = sorted(Message.objects.filter(pk__in=ids).values_list("delivered_at", flat=True))
+    seconds = (times[-1] - times[0]).total_seconds()
+    return {"messages": len(ids), "rate": len(ids) / seconds, "seconds": seconds}
 
 
 def cleanup() -> None:
@@ -162,6 +179,7 @@ def main() -> None:
     cleanup()
     print(f"== federation relay ({WORKER_PROCESSES} worker processes, durable commits) ==")
     with Worker(log_dir / "federation-worker.log"):
+        commit_to_effect(sources[:1], count=20)  # warm-up: worker processes open their connections
         effect, acked = commit_to_effect(sources)
         print(f"tenant commit -> effect in the region : {fmt(effect)}")
         print(f"tenant commit -> outbox acknowledged  : {fmt(acked)}")
@@ -173,6 +191,11 @@ def main() -> None:
                 f"(sender committed {result['send_rate']:.0f}/s; all delivered "
                 f"{result['relay_seconds']:.1f} s after the first commit)"
             )
+    result = backlog_drain(sources, log_dir)
+    print(
+        f"relay throughput, backlog of {result['messages']} (worker started on it): "
+        f"{result['rate']:6.0f} messages/s ({result['seconds']:.1f} s first to last delivery)"
+    )
     cleanup()
     port = int(os.environ.get("IKOMEK_WEB_PORT", "8002"))
     connection.close()

@@ -154,3 +154,22 @@ def test_dead_letters_are_listed_and_replayed_with_the_commands(committed, relay
     assert row.events.get(event=EventKind.REPLAYED).actor == "manage.py:duty-engineer"
     assert len(probes("esil", marker)) == 1
     assert message(unknown).state == MessageState.DEAD  # untouched by the other's replay
+
+
+def test_the_worker_keeps_its_connection_yet_survives_losing_it(committed, relay):
+    """Connections live across tasks (CELERY_DB_REUSE_MAX); a dropped one is replaced before the next task."""
+    from django.db import connection
+
+    wait_for_state(send_committed(committed["esil"], PROBE, {"token": token()}, target="public"), "delivered")
+    with connection.cursor() as cursor:  # as a database restart or an idle-connection reaper would
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] >= 1  # the worker's connection was open between tasks
+    marker = token()
+    row = wait_for_state(
+        send_committed(committed["esil"], PROBE, {"token": marker}, target="public"), "delivered"
+    )
+    assert row.delivered_via == "kick"  # the very next task reconnected; no retry, no sweep needed
+    assert len(probes("public", marker)) == 1

@@ -1,4 +1,8 @@
-"""Killed workers lose nothing and apply nothing twice; racing workers apply a message once."""
+"""Killed workers lose nothing and apply nothing twice; racing workers apply a message once.
+
+These tests commit for real (no test transaction). pytest-django creates the test database only when
+a collected test asks for `db`, so run them with the folder (`tests/federation`), not alone.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The relay with real processes: a Celery worker and Celery beat on the test broker and database."""
+"""The relay with real processes: a Celery worker and Celery beat on the test broker and database.
+
+These tests commit for real (no test transaction). pytest-django creates the test database only when
+a collected test asks for `db`, so run them with the folder (`tests/federation`), not alone.
+"""
 
 from __future__ import annotations
 

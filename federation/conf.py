@@ -1,0 +1,27 @@
+"""Federation settings with their defaults (ikomek/settings.py reads them from the environment)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Attempts before a message goes to the dead letters (a send may ask for another budget).
+    "FEDERATION_MAX_ATTEMPTS": 10,
+    # Retry n waits about base * 2**(n-1) seconds (between half and all of it), at most the cap.
+    "FEDERATION_RETRY_BASE_SECONDS": 2.0,
+    "FEDERATION_RETRY_MAX_SECONDS": 600.0,
+    # Messages younger than this are left to their own kick by the sweep.
+    "FEDERATION_SWEEP_GRACE_SECONDS": 5.0,
+    # The sweep stops after this many messages or seconds; the next sweep goes on.
+    "FEDERATION_SWEEP_BATCH": 500,
+    "FEDERATION_SWEEP_BUDGET_SECONDS": 20.0,
+    # Delivered messages (payloads may hold personal data) are deleted after this many days.
+    "FEDERATION_RETENTION_DAYS": 14,
+    "FEDERATION_MAX_PAYLOAD_BYTES": 256 * 1024,
+    # How long the relay trusts its in-memory copy of an akimat's registry row (active or not).
+    "FEDERATION_REGISTRY_CACHE_SECONDS": 10.0,
+}
+
+
+def get(name: str) -> object:
+    return getattr(settings, name, DEFAULTS[name])

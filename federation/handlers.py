@@ -1,0 +1,129 @@
+"""The registry of message kinds: who applies a kind on the receiving side, and what its payload is.
+
+Apps register their kinds from AppConfig.ready() (or a module imported there), so every process
+(web, worker, commands) knows the same kinds. A kind is `<app>.<name>`, e.g. `appeals.transfer`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from federation.errors import InvalidPayload, PermanentError, UnknownKind
+
+KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+
+
+class TargetScope(StrEnum):
+    ANY = "any"
+    REGION = "region"  # only the public schema (regional read model, escalations, 112 centre)
+    TENANT = "tenant"  # only an akimat's schema
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What a handler receives: the message as sent, plus which delivery attempt this is."""
+
+    message_id: uuid.UUID
+    kind: str
+    schema_version: int
+    source_schema: str
+    target_schema: str
+    ordering_key: str | None
+    sequence: int | None
+    payload: dict[str, Any]
+    attempt: int
+    created_at: datetime
+
+
+Handler = Callable[[Envelope], None]
+
+
+@dataclass(frozen=True)
+class Registration:
+    kind: str
+    handler: Handler
+    version: int  # the schema version this code sends
+    accepts: frozenset[int]  # the versions the handler can apply
+    targets: TargetScope
+    payload_schema: Mapping[str, Any] | None = None
+    _validator: Draft202012Validator | None = field(default=None, compare=False, repr=False)
+
+    def check_payload(self, payload: Mapping[str, Any], version: int) -> None:
+        """Raise InvalidPayload naming the first problem (path and reason)."""
+        if version not in self.accepts:
+            raise InvalidPayload(
+                f"{self.kind}: schema version {version} is not accepted (accepted: {sorted(self.accepts)})"
+            )
+        if self._validator is None or version != self.version:
+            return
+        error = best_match(self._validator.iter_errors(payload))
+        if error is not None:
+            where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+            raise InvalidPayload(f"{self.kind}: payload at {where}: {error.message}")
+
+    def check_target(self, target_schema: str, public_schema: str) -> None:
+        if self.targets == TargetScope.REGION and target_schema != public_schema:
+            raise PermanentError(f"{self.kind} is accepted only by the region, not by {target_schema!r}")
+        if self.targets == TargetScope.TENANT and target_schema == public_schema:
+            raise PermanentError(f"{self.kind} is accepted only by an akimat, not by the region")
+
+
+_lock = threading.Lock()
+_registry: dict[str, Registration] = {}
+
+
+def register(
+    kind: str,
+    handler: Handler,
+    *,
+    version: int = 1,
+    accepts: Iterable[int] | None = None,
+    payload_schema: Mapping[str, Any] | None = None,
+    targets: TargetScope = TargetScope.ANY,
+) -> Registration:
+    """Register the receiving handler of `kind`. Registering the same handler again is a no-op."""
+    if not KIND_PATTERN.match(kind):
+        raise ValueError(f"kind {kind!r} must look like '<app>.<name>' (lowercase, digits, underscores)")
+    accepted = frozenset(accepts) if accepts is not None else frozenset({version})
+    if version not in accepted:
+        raise ValueError(f"{kind}: the version sent ({version}) must be among the accepted ones")
+    validator = None
+    if payload_schema is not None:
+        Draft202012Validator.check_schema(payload_schema)
+        validator = Draft202012Validator(payload_schema)
+    registration = Registration(
+        kind=kind,
+        handler=handler,
+        version=version,
+        accepts=accepted,
+        targets=TargetScope(targets),
+        payload_schema=payload_schema,
+        _validator=validator,
+    )
+    with _lock:
+        existing = _registry.get(kind)
+        if existing is not None and existing.handler is not handler:
+            raise ValueError(f"kind {kind!r} is already handled by {existing.handler!r}")
+        _registry[kind] = registration
+    return registration
+
+
+def registration_for(kind: str) -> Registration:
+    try:
+        return _registry[kind]
+    except KeyError:
+        raise UnknownKind(f"no handler is registered for kind {kind!r} in this process") from None
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_registry)

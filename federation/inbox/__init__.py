@@ -1,0 +1,1 @@
+"""The receiving side, in every schema (each akimat and the region): receipts, ordering cursors, probes."""

@@ -1,0 +1,65 @@
+"""Message kinds used only by the tests: real registered handlers with real effects (probe rows).
+
+Imported by the test process (conftest) and by the test workers (`celery worker -I
+tests.federation.kinds`), so both sides know them, as web and worker know the production kinds.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from django.db import connection
+
+from federation.errors import PermanentError
+from federation.handlers import Envelope, register
+from federation.inbox.models import ProbeRecord
+from federation.probe import record_probe
+
+FLAKY = "test.flaky"
+SLOW = "test.slow"
+REQUIRES = "test.requires"
+ESCAPE = "test.escape"
+REGION_ONLY = "test.region_only"
+
+
+def apply_flaky(envelope: Envelope) -> None:
+    """Fails (as a receiver that is briefly unavailable would) until the given attempt."""
+    if envelope.attempt < envelope.payload["succeed_on_attempt"]:
+        raise ConnectionError(f"receiver unavailable on attempt {envelope.attempt}")
+    record_probe(envelope)
+
+
+def apply_slow(envelope: Envelope) -> None:
+    """Writes its probe, then on one attempt signals through a file and stalls inside the transaction."""
+    record_probe(envelope)
+    if envelope.attempt == envelope.payload.get("stall_on_attempt", 1):
+        Path(envelope.payload["marker"]).write_text(str(os.getpid()))
+        time.sleep(envelope.payload["seconds"])
+
+
+def apply_requires(envelope: Envelope) -> None:
+    """Applies only when the receiver has the probe it refers to (like an update of a known appeal)."""
+    required = envelope.payload["requires"]
+    if not ProbeRecord.objects.filter(token=required).exists():
+        raise PermanentError(f"unknown reference {required!r} in {connection.schema_name!r}")
+    record_probe(envelope)
+
+
+def apply_escape(envelope: Envelope) -> None:
+    """Misbehaves: writes its probe, then switches the connection to another schema."""
+    record_probe(envelope)
+    if connection.schema_name == "public":
+        connection.set_schema("esil")
+    else:
+        connection.set_schema_to_public()
+
+
+TOKEN = {"type": "object", "properties": {"token": {"type": "string"}}, "required": ["token"]}
+
+register(FLAKY, apply_flaky, payload_schema=TOKEN)
+register(SLOW, apply_slow, payload_schema=TOKEN)
+register(REQUIRES, apply_requires, payload_schema=TOKEN)
+register(ESCAPE, apply_escape, payload_schema=TOKEN)
+register(REGION_ONLY, record_probe, payload_schema=TOKEN, targets="region")

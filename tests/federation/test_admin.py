@@ -1,0 +1,101 @@
+"""Dead letters in the Django admin: on the regional host for platform admins, nowhere on an akimat's host."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from federation.models import Message, MessageState
+from federation.outbox import send
+from federation.probe import KIND as PROBE
+
+CHANGELIST = "/admin/federation/message/"
+
+
+def dead_letter(tenant: object, error: str = "PermanentError: unknown reference 'x'") -> Message:
+    with tenant_context(tenant):
+        message_id = send(PROBE, {"token": "t"}, target="public")
+    Message.objects.filter(pk=message_id).update(
+        state=MessageState.DEAD, attempts=1, last_error=error, dead_at=timezone.now()
+    )
+    return Message.objects.get(pk=message_id)
+
+
+def staff(username: str, *, roles: tuple[str, ...] = (), superuser: bool = False) -> User:
+    user = User.objects.create_user(username, password="x", is_staff=True, is_superuser=superuser)
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+def regional_client(user: User) -> Client:
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def test_platform_admin_sees_dead_letters_with_their_error_on_the_regional_host(tenants):
+    dead = dead_letter(tenants["esil"])
+    response = regional_client(staff("ops", roles=("platform_admin",))).get(CHANGELIST + "?dead=yes")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "unknown reference" in page and "esil" in page
+    detail = regional_client(staff("ops2", roles=("platform_admin",))).get(f"{CHANGELIST}{dead.pk}/change/")
+    assert detail.status_code == 200 and str(dead.pk) in detail.content.decode()
+
+
+def test_staff_without_the_federation_role_is_refused(tenants):
+    dead_letter(tenants["esil"])
+    client = regional_client(staff("viewer", roles=("regional_viewer",)))
+    assert client.get(CHANGELIST).status_code == 403
+    assert "federation/message" not in client.get("/admin/").content.decode()
+
+
+def test_an_akimat_admin_never_sees_the_outbox_even_as_superuser(tenants):
+    dead_letter(tenants["kyzylzhar"])
+    client = Client(HTTP_HOST="esil.localhost")
+    with tenant_context(tenants["esil"]):  # users and sessions live in the akimat's schema
+        client.force_login(staff("root", superuser=True))
+    assert client.get(CHANGELIST).status_code == 403
+    index = client.get("/admin/")
+    assert index.status_code == 200 and "federation/message" not in index.content.decode()
+    connection.set_schema_to_public()
+
+
+def test_the_replay_action_requeues_dead_letters_only(tenants):
+    dead = dead_letter(tenants["esil"])
+    with tenant_context(tenants["esil"]):
+        delivered_id = send(PROBE, {"token": "t"}, target="public")
+    Message.objects.filter(pk=delivered_id).update(state=MessageState.DELIVERED)
+    client = regional_client(staff("ops", roles=("platform_admin",)))
+    response = client.post(
+        CHANGELIST,
+        {"action": "replay_dead", "_selected_action": [str(dead.pk), str(delivered_id)]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "сообщений отправлено повторно: 1" in page and "not dead (state: delivered)" in page
+    dead.refresh_from_db()
+    assert (dead.state, dead.replays, dead.attempts) == (MessageState.PENDING, 1, 0)
+    assert dead.events.get().actor == "ops"
+
+
+def test_the_changelist_costs_the_same_queries_for_one_or_many_messages(tenants):
+    client = regional_client(staff("ops", roles=("platform_admin",), superuser=True))
+    dead_letter(tenants["esil"])
+    client.get(CHANGELIST)  # warm-up: sessions, content types
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(CHANGELIST).status_code == 200
+        return len(queries)
+
+    one = count()
+    for _ in range(10):
+        dead_letter(tenants["kyzylzhar"])
+    assert count() == one

@@ -1,0 +1,135 @@
+"""Sending: a message exists only together with the committed change, stamped with its source."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context, tenant_context
+
+from federation.errors import FederationError, OutsideTransaction
+from federation.models import Message, MessageState
+from federation.outbox import region, send
+from federation.probe import KIND as PROBE
+from tenants.models import Akimat
+from tests.federation.conftest import token
+from tests.federation.kinds import REGION_ONLY
+
+
+def test_send_refuses_to_run_outside_a_transaction(committed):
+    marker = token()
+    with (
+        tenant_context(committed["kyzylzhar"]),
+        pytest.raises(OutsideTransaction, match=r"inside transaction\.atomic\(\)"),
+    ):
+        send(PROBE, {"token": marker}, target=region())
+    assert not Message.objects.filter(payload__token=marker).exists()
+
+
+def test_a_rolled_back_change_takes_its_message_with_it(committed):
+    marker = token()
+    with (
+        tenant_context(committed["kyzylzhar"]),
+        pytest.raises(RuntimeError, match="change failed"),
+        transaction.atomic(),
+    ):
+        send(PROBE, {"token": marker}, target=region())
+        raise RuntimeError("change failed")
+    assert not Message.objects.filter(payload__token=marker).exists()
+
+
+def test_the_message_is_written_to_the_public_outbox_keyed_by_the_sending_schema(tenants):
+    with tenant_context(tenants["esil"]):
+        message_id = send(PROBE, {"token": "t1", "value": {"status": "new"}}, target=tenants["kyzylzhar"])
+    with schema_context("public"):
+        row = Message.objects.get(pk=message_id)
+    assert (row.source_schema, row.target_schema) == ("esil", "kyzylzhar")
+    assert row.state == MessageState.PENDING and row.attempts == 0
+    assert row.schema_version == 1 and row.payload == {"token": "t1", "value": {"status": "new"}}
+    assert row.ordering_key is None and row.sequence is None
+    # The table lives in public only: the tenant schema has no outbox of its own.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema FROM information_schema.tables WHERE table_name = 'federation_message'"
+        )
+        assert [r[0] for r in cursor.fetchall()] == ["public"]
+
+
+def test_the_kick_waits_for_the_commit(tenants, django_capture_on_commit_callbacks):
+    with tenant_context(tenants["esil"]), django_capture_on_commit_callbacks() as callbacks:
+        send(PROBE, {"token": "t"}, target=region())
+        send(PROBE, {"token": "u"}, target=region())
+    assert len(callbacks) == 2
+
+
+def test_sequences_follow_the_order_of_sends_per_source_and_key(tenants):
+    def send_from(slug: str, key: str) -> int:
+        with tenant_context(tenants[slug]):
+            return Message.objects.get(
+                pk=send(PROBE, {"token": "t"}, target=region(), ordering_key=key)
+            ).sequence
+
+    assert [send_from("esil", "appeal:1") for _ in range(3)] == [1, 2, 3]
+    assert send_from("esil", "appeal:2") == 1  # another key counts on its own
+    assert send_from("kyzylzhar", "appeal:1") == 1  # so does another source
+    assert send_from("esil", "appeal:1") == 4
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload", "target", "options", "field", "code"),
+    [
+        ("test.nobody_handles", {"token": "t"}, "public", {}, "kind", "unknown_kind"),
+        (PROBE, {"value": 1}, "public", {}, "payload", "invalid"),
+        (PROBE, {"token": 5}, "public", {}, "payload", "invalid"),
+        (PROBE, {"token": "t", "at": object()}, "public", {}, "payload", "not_json"),
+        (PROBE, {"token": "t", "x": float("nan")}, "public", {}, "payload", "not_json"),
+        (PROBE, ["token"], "public", {}, "payload", "invalid"),
+        (PROBE, {"token": "t"}, "nowhere", {}, "target", "unknown_target"),
+        (PROBE, {"token": "t"}, "esil", {}, "target", "same_as_source"),
+        (REGION_ONLY, {"token": "t"}, "kyzylzhar", {}, "target", "not_accepted"),
+        (PROBE, {"token": "t"}, "public", {"ordering_key": "has space"}, "ordering_key", "invalid"),
+        (PROBE, {"token": "t"}, "public", {"ordering_key": ""}, "ordering_key", "invalid"),
+        (PROBE, {"token": "t"}, "public", {"schema_version": 2}, "payload", "invalid"),
+        (PROBE, {"token": "t"}, "public", {"max_attempts": 0}, "max_attempts", "invalid"),
+    ],
+)
+def test_a_message_the_receiver_could_never_apply_is_refused_with_field_and_code(
+    tenants, kind, payload, target, options, field, code
+):
+    before = Message.objects.count()
+    with tenant_context(tenants["esil"]), pytest.raises(FederationError) as refused:
+        send(kind, payload, target=target, **options)
+    assert (refused.value.field, refused.value.code) == (field, code)
+    assert refused.value.message
+    assert Message.objects.count() == before
+
+
+def test_a_deactivated_akimat_is_refused_as_target(tenants):
+    Akimat.objects.filter(slug="kyzylzhar").update(is_active=False)
+    with tenant_context(tenants["esil"]), pytest.raises(FederationError) as refused:
+        send(PROBE, {"token": "t"}, target="kyzylzhar")
+    assert refused.value.code == "inactive"
+
+
+def test_a_schema_that_is_no_registered_akimat_cannot_send(tenants):
+    with schema_context("tenant_template"), pytest.raises(FederationError) as refused:
+        send(PROBE, {"token": "t"}, target="public")
+    assert (refused.value.field, refused.value.code) == ("source", "unknown_source")
+
+
+def test_the_region_sends_to_an_akimat(tenants):
+    message_id = send(PROBE, {"token": "t"}, target=tenants["esil"])
+    row = Message.objects.get(pk=message_id)
+    assert (row.source_schema, row.target_schema) == ("public", "esil")
+
+
+def test_send_costs_a_fixed_number_of_queries(tenants):
+    with tenant_context(tenants["esil"]):
+        send(PROBE, {"token": "warm"}, target=region())  # first use may load content types etc.
+        with CaptureQueriesContext(connection) as plain:
+            send(PROBE, {"token": "t"}, target=region())
+        with CaptureQueriesContext(connection) as keyed:
+            send(PROBE, {"token": "t"}, target=region(), ordering_key="appeal:7")
+    # target lookup + insert; a keyed message adds the sequence upsert.
+    assert len(plain) == 2, [q["sql"] for q in plain.captured_queries]
+    assert len(keyed) == 3, [q["sql"] for q in keyed.captured_queries]

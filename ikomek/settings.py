@@ -166,7 +166,7 @@ WSGI_APPLICATION = "ikomek.wsgi.application"
 
 # ---------------------------------------------------------------- database
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgis://ikomek:ikomek@127.0.0.1:54329/ikomek"),
+    "default": env.db("DATABASE_URL", default="postgis://ikomek:ikomek@127.0.0.1:15432/ikomek"),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # Persistent connections with health checks; never a transaction-mode pooler (search_path).

@@ -155,8 +155,13 @@ pg_stop() {
 }
 
 # ------------------------------------------------------------------ Redis
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
 redis_start() {
-  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then return 0; fi
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    alive "$STATE/run/redis.pid" && return 0
+    die "port $REDIS_PORT answers as Redis but it is not this profile's ($STATE); stop it or set another port"
+  fi
   mkdir -p "$STATE/redis"
   # Append-only file: a message acknowledged to the broker survives a Redis restart.
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE/redis" --daemonize yes \
@@ -176,15 +181,24 @@ kc_ready() { curl -fs "http://127.0.0.1:$KC_MGMT_PORT/health/ready" >/dev/null 2
 
 kc_start() {
   [ -n "$KEYCLOAK_URL" ] || { say "KEYCLOAK_URL is empty: local development identity"; return 0; }
-  kc_ready && return 0
-  local pidfile="$STATE/run/keycloak.pid"
-  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-    return 0  # already starting; kc_wait waits for it
+  local pidfile="$STATE/run/keycloak.pid" home="$STATE/keycloak" realm_sum
+  realm_sum="$(sha256sum "$ROOT/platform/keycloak/ikomek-realm.json" | cut -c1-16)"
+  if alive "$pidfile"; then
+    # Running (or starting) from an older realm file: the import never updates an existing realm.
+    [ "$(cat "$STATE/run/keycloak.realm" 2>/dev/null)" = "$realm_sum" ] && return 0
+    say "the realm definition changed since Keycloak started: restarting it with a fresh realm"
+    kc_stop
+    KC_FRESH=1
+  elif kc_ready; then
+    die "port $KC_MGMT_PORT answers as Keycloak but it is not this profile's ($STATE); stop it or set other ports"
   fi
-  local home="$STATE/keycloak"
   mkdir -p "$home/data/import"
-  if [ "${KC_FRESH:-0}" = 1 ]; then rm -rf "$home/data/h2"; fi
+  # A fresh realm when asked, or when the data was imported from another realm file.
+  if [ "${KC_FRESH:-0}" = 1 ] || [ "$(cat "$STATE/run/keycloak.realm" 2>/dev/null)" != "$realm_sum" ]; then
+    rm -rf "$home/data/h2"
+  fi
   cp "$ROOT/platform/keycloak/ikomek-realm.json" "$home/data/import/ikomek-realm.json"
+  echo "$realm_sum" >"$STATE/run/keycloak.realm"
   say "starting Keycloak $KEYCLOAK_VERSION on http://localhost:$KC_PORT (log: $STATE/log/keycloak.log)"
   (
     export JAVA_HOME="$KC_JAVA_HOME"

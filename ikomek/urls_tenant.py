@@ -1,7 +1,7 @@
 """URLs of an akimat's host (<slug>.<base domain>)."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from ikomek.graphql_view import tenant_graphql_view
 from ikomek.views import tenant_home
@@ -13,4 +13,5 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("graphql/", tenant_graphql_view, name="graphql"),
     path("admin/", admin.site.urls),
+    path("", include("appeals.urls")),
 ]

@@ -154,3 +154,37 @@ def scratch_tenant(onboarded, django_db_blocker) -> Iterator[object]:
         tenant.delete()
         with connection.cursor() as cursor:
             cursor.execute('DROP SCHEMA IF EXISTS "appeals_scratch" CASCADE')
+
+
+def gql(client: Client, query: str, variables: dict | None = None) -> dict:
+    """POST a GraphQL document; the answer as JSON (HTTP 200 is asserted)."""
+    response = client.post(
+        "/graphql/", {"query": query, "variables": variables or {}}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.fixture
+def operator_client(petropavlovsk) -> Client:
+    return logged_in(user_with_roles("gql-operator", "operator"))
+
+
+@pytest.fixture
+def executor_client(petropavlovsk) -> Client:
+    return logged_in(user_with_roles("gql-executor", "executor"))
+
+
+@pytest.fixture
+def analyst_client(petropavlovsk) -> Client:
+    return logged_in(user_with_roles("gql-analyst", "analyst"))
+
+
+@pytest.fixture
+def lawyer_client(petropavlovsk) -> Client:
+    return logged_in(user_with_roles("gql-lawyer", "lawyer"))
+
+
+@pytest.fixture
+def anonymous_client(petropavlovsk) -> Client:
+    return Client(HTTP_HOST="petropavlovsk.localhost")

@@ -23,11 +23,6 @@ def media(settings, tmp_path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def operator_client(petropavlovsk):
-    return logged_in(user_with_roles("op-files", "operator"))
-
-
 def upload(client, number: int, name: str, content: bytes):
     return client.post(f"/appeals/{number}/attachments", {"file": SimpleUploadedFile(name, content)})
 

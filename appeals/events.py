@@ -78,6 +78,13 @@ def record_event(
         comment=comment,
         data=data or {},
     )
+    announce(appeal, event)
+    return event
+
+
+def announce(appeal: Appeal, event: AppealEvent) -> None:
+    """Tell the listeners about an event row written in the current transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("appeal events are announced inside the transaction of the change")
     for listener in list(_listeners):
         listener(appeal, event)
-    return event

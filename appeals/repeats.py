@@ -4,6 +4,7 @@ category's radius (geography, metres) and time window. The operator decides what
 from __future__ import annotations
 
 import datetime
+import math
 
 from django.contrib.gis.geos import Point
 from django.db.models import Q, QuerySet
@@ -37,14 +38,18 @@ def repeat_candidates(
     if object_key:
         near |= Q(object_key=object_key)
     if location is not None:
+        # A cheap bounding-box test (index-friendly) first, then metres on the sphere for the few left.
+        dlat = category.repeat_radius_m / 111_320 * 1.01
+        dlon = dlat / max(math.cos(math.radians(location.y)), 0.01)
         within = RawSQL(
-            "ST_DWithin(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)",
-            (location.x, location.y, category.repeat_radius_m),
+            "location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s) AND "
+            "ST_DWithin(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)",
+            (location.x, location.y, dlon, dlat, location.x, location.y, category.repeat_radius_m),
         )
         base = base.annotate(
             within_radius=within,
             distance_m=RawSQL(
-                "ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography)",
+                "ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, false)",
                 (location.x, location.y),
             ),
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import graphene
 from django.contrib.gis.geos import Polygon
 from django.db.models import F, Q, QuerySet
@@ -14,6 +12,7 @@ from appeals.api.errors import bad_input
 from appeals.api.pagination import Ordering
 from appeals.applicants import normalise_phone
 from appeals.models import Appeal, Category, Organisation
+from appeals.models.appeal import DEADLINE_KEY
 from appeals.states import Status
 
 
@@ -51,15 +50,13 @@ ORDERINGS = {
     "number_desc": Ordering("number", descending=True, kind="int"),
     "number_asc": Ordering("number", descending=False, kind="int"),
 }
-# Appeals without a deadline (not yet classified) sort after every dated one.
-NO_DEADLINE = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
 
 
 def ordered(queryset: QuerySet[Appeal], order: object) -> tuple[QuerySet[Appeal], Ordering]:
     key = value_of(order) if order else "received_at_desc"
     ordering = ORDERINGS[key]
     if ordering.field == "deadline_key":
-        queryset = queryset.annotate(deadline_key=Coalesce("deadline", NO_DEADLINE))
+        queryset = queryset.annotate(deadline_key=DEADLINE_KEY)
     return queryset, ordering
 
 

@@ -40,6 +40,17 @@ LAWYER = principal(Role.LAWYER, name="lawyer")
 ANALYST = principal(Role.ANALYST, name="analyst")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_caches() -> Iterator[None]:
+    """Each test starts as a fresh process would: no catalogue rows cached from a rolled-back test."""
+    from appeals.catalogue.cache import forget_categories
+    from appeals.working_calendar import forget_tenant_calendar
+
+    forget_categories()
+    forget_tenant_calendar()
+    yield
+
+
 @pytest.fixture
 def petropavlovsk(tenants) -> Iterator[object]:
     """Run the test inside Petropavlovsk's schema (the test transaction still rolls it back)."""

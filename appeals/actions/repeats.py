@@ -79,6 +79,15 @@ def link_as_repeat(actor: Principal, number: int, *, original_number: int, comme
 def keep_separate(actor: Principal, number: int, *, proposed: list[int], comment: str = "") -> Appeal:
     """The operator looked at the proposed repeats and kept the appeal on its own (recorded)."""
     authorise(actor, Operation.APPEAL_ROUTE)
+    proposed = sorted(set(proposed))
+    known = set(Appeal.objects.filter(number__in=proposed).values_list("number", flat=True))
+    if not proposed or known != set(proposed):
+        missing = ", ".join(str(n) for n in proposed if n not in known) or "—"
+        raise AppealError.of(
+            "proposed",
+            "not_found",
+            f"Ұсынылған өтініштер табылмады / Предложенные обращения не найдены: {missing}",
+        )
     with transaction.atomic():
         appeal = locked_appeal(number)
         record_event(
@@ -87,6 +96,6 @@ def keep_separate(actor: Principal, number: int, *, proposed: list[int], comment
             actor,
             operation=Operation.APPEAL_ROUTE,
             comment=comment,
-            data={"proposed": sorted(set(proposed))},
+            data={"proposed": proposed},
         )
     return appeal

@@ -116,3 +116,11 @@ def test_keeping_it_separate_is_recorded(petropavlovsk):
     assert event.data == {"proposed": [first.number]} and event.comment == "другой подъезд"
     second.refresh_from_db()
     assert second.status == "received"
+
+
+def test_keeping_separate_from_unknown_appeals_is_refused(petropavlovsk):
+    appeal = intake()
+    with pytest.raises(AppealError) as caught:
+        actions.keep_separate(OPERATOR, appeal.number, proposed=[987654321])
+    assert (caught.value.problems[0].field, caught.value.problems[0].code) == ("proposed", "not_found")
+    assert not appeal.events.filter(kind="kept_separate").exists()

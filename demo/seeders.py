@@ -1,17 +1,30 @@
-"""Demo seeders in order; each is idempotent and says what it did."""
+"""Demo seeders in order; each is idempotent and yields what it did.
+
+A seeder is named by its dotted path so that `demo` imports no domain app at start-up (and no
+domain app has to import `demo`); `register_seeder` adds one more.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from accounts.dev_identity import seed_demo_identity
+from django.utils.module_loading import import_string
 
 # Identities first: other demo data may name the demo users.
-SEEDERS: list[Callable[[], Iterator[str]]] = [seed_demo_identity]
+SEEDERS: list[str] = [
+    "accounts.dev_identity.seed_demo_identity",
+    "appeals.demo.seed",  # catalogues, organisations and months of appeals in every akimat
+]
+
+
+def register_seeder(dotted_path: str) -> None:
+    if dotted_path not in SEEDERS:
+        SEEDERS.append(dotted_path)
 
 
 def run_seeders() -> Iterator[str]:
     if not SEEDERS:
         yield "no demo data beyond the 14 tenants yet"
-    for seeder in SEEDERS:
+    for path in SEEDERS:
+        seeder: Callable[[], Iterator[str]] = import_string(path)
         yield from seeder()

@@ -2,10 +2,15 @@
 
 import graphene
 
+from appeals.api.schema import AppealsMutation, AppealsQueryRoot
 from tenants.schema import RegionQuery, TenantQuery
 
 
-class Query(TenantQuery, graphene.ObjectType):
+class Query(AppealsQueryRoot, TenantQuery, graphene.ObjectType):
+    pass
+
+
+class Mutation(AppealsMutation, graphene.ObjectType):
     pass
 
 
@@ -13,5 +18,5 @@ class RegionalQuery(RegionQuery, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query)
+schema = graphene.Schema(query=Query, mutation=Mutation)
 regional_schema = graphene.Schema(query=RegionalQuery)

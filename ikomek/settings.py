@@ -114,6 +114,7 @@ TENANT_APPS = [
     "django.contrib.admin",
     "accounts",
     "federation.inbox",
+    "appeals",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -224,6 +225,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "args": ("ikomek.tasks.record_heartbeat",),
     },
+    # Appeals: SLA warnings, overdue marking, escalation and violations in every akimat.
+    "appeals-sla-monitor": {
+        "task": "ikomek.tasks.fan_out_to_tenants",
+        "schedule": 300.0,
+        "args": ("appeals.tasks.monitor_deadlines",),
+    },
 }
 
 # ---------------------------------------------------------------- emergency 112 (federation/emergency_112)
@@ -306,6 +313,15 @@ if SENTRY_DSN:
     init_sentry(dsn=SENTRY_DSN, environment=IKOMEK_ENV)
 
 GRAPHENE = {"SCHEMA": "ikomek.schema.schema"}
+
+# ---------------------------------------------------------------- appeals (the 109 service)
+APPEALS_ATTACHMENT_MAX_BYTES = env.int("APPEALS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+APPEALS_ATTACHMENTS_PER_APPEAL = 10
+# Unanswered call-back attempts after which the applicant counts as informed (unreachable).
+APPEALS_CALLBACK_MAX_ATTEMPTS = 3
+# Public tracking (number + last four phone digits): wrong guesses per appeal and hour.
+APPEALS_TRACKING_MAX_FAILURES = 10
+APPEALS_PAGE_SIZE_MAX = 100
 
 SILENCED_SYSTEM_CHECKS = [
     # Debian 12 ships GDAL 3.6; spatial references come only from our own data, never from users.

@@ -1,0 +1,41 @@
+"""Every change to an appeal goes through these functions (GraphQL, views, tasks, tests alike)."""
+
+from appeals.actions.callbacks import CallbackResult, record_callback
+from appeals.actions.intake import AppealInput, IntakeResult, create_appeal
+from appeals.actions.lifecycle import (
+    assign_appeal,
+    cancel_appeal,
+    close_appeal,
+    mark_done,
+    mark_not_done,
+    register_appeal,
+    reject_appeal,
+    reopen_appeal,
+    start_work,
+)
+from appeals.actions.repeats import keep_separate, link_as_repeat
+from appeals.actions.telephony import record_incoming_call
+from appeals.actions.violations import close_violation, propose_sanction, record_explanation
+
+__all__ = [
+    "AppealInput",
+    "CallbackResult",
+    "IntakeResult",
+    "assign_appeal",
+    "cancel_appeal",
+    "close_appeal",
+    "close_violation",
+    "create_appeal",
+    "keep_separate",
+    "link_as_repeat",
+    "mark_done",
+    "mark_not_done",
+    "propose_sanction",
+    "record_callback",
+    "record_explanation",
+    "record_incoming_call",
+    "register_appeal",
+    "reject_appeal",
+    "reopen_appeal",
+    "start_work",
+]

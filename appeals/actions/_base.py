@@ -1,0 +1,87 @@
+"""What every action shares: the permission check, locking the appeal, applying a transition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.permissions import Operation, can
+from accounts.principal import Principal
+from appeals.errors import AppealError, not_found
+from appeals.events import SYSTEM, record_event
+from appeals.models import Appeal, AppealEvent, EventKind
+from appeals.states import TRANSITIONS, Status
+
+
+def authorise(actor: Principal, operation: Operation) -> None:
+    if actor.subject == SYSTEM.subject and actor.kind == "service":
+        return
+    if not can(actor, operation):
+        who = actor.username or "anonymous / аноним"
+        raise AppealError.of(
+            None, "forbidden", f"{who}: {operation.value} рұқсат етілмеген / операция не разрешена"
+        )
+
+
+def locked_appeal(appeal: Appeal | int) -> Appeal:
+    """The appeal's row, locked until the transaction ends (by number, or the instance given)."""
+    number = appeal.number if isinstance(appeal, Appeal) else appeal
+    found = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("category")
+        .filter(number=number)
+        .first()
+    )
+    if found is None:
+        raise not_found("Өтініш / Обращение №", number, "number")
+    return found
+
+
+def require_text(value: str, field: str, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise AppealError.of(field, "required", f"{what}: міндетті / обязательно")
+    return text
+
+
+def apply_transition(
+    actor: Principal,
+    appeal: Appeal,
+    name: str,
+    *,
+    changed: Iterable[str] = (),
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+) -> AppealEvent:
+    """Move a locked appeal along one transition and write its event; refuse what the machine forbids."""
+    transition = TRANSITIONS[name]
+    authorise(actor, transition.operation)
+    if not transition.allows(appeal.status):
+        allowed = ", ".join(sorted(s.value for s in transition.sources))
+        raise AppealError.of(
+            "status",
+            "invalid_transition",
+            f"№{appeal.number}: '{name}' мүмкін емес '{appeal.status}' мәртебесінен / "
+            f"невозможно из статуса '{appeal.status}' (допустимо из: {allowed})",
+        )
+    from_status = appeal.status
+    appeal.status = transition.target
+    appeal.status_changed_at = timezone.now()
+    appeal.save(update_fields=["status", "status_changed_at", *changed])
+    return record_event(
+        appeal,
+        EventKind.TRANSITION,
+        actor,
+        operation=transition.operation,
+        from_status=from_status,
+        to_status=transition.target,
+        transition=name,
+        comment=comment,
+        data=data,
+    )
+
+
+def status_is(appeal: Appeal, *statuses: Status) -> bool:
+    return appeal.status in statuses

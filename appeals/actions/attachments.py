@@ -1,0 +1,70 @@
+"""Adding a photo or a PDF to an appeal."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from accounts.permissions import Operation, can
+from accounts.principal import Principal
+from appeals.actions._base import locked_appeal
+from appeals.attachments import check_upload
+from appeals.errors import AppealError
+from appeals.events import record_event
+from appeals.models import Attachment, EventKind
+
+# Operators attach what the citizen sent; executors attach photos of the work done.
+MAY_ATTACH = (Operation.APPEAL_CREATE, Operation.APPEAL_ROUTE, Operation.APPEAL_EXECUTE)
+
+
+def add_attachment(actor: Principal, number: int, upload: UploadedFile) -> Attachment:
+    operation = next((op for op in MAY_ATTACH if can(actor, op)), None)
+    if operation is None:
+        raise AppealError.of(None, "forbidden", "Файл қосуға рұқсат жоқ / Нет права прикладывать файлы")
+    head = upload.read(16)
+    upload.seek(0)
+    kind, problem = check_upload(upload.size, head)
+    if problem:
+        raise AppealError(problem)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        appeal = locked_appeal(number)
+        if appeal.attachments.count() >= settings.APPEALS_ATTACHMENTS_PER_APPEAL:
+            raise AppealError.of(
+                "file",
+                "too_many",
+                f"Ең көбі {settings.APPEALS_ATTACHMENTS_PER_APPEAL} файл / не больше "
+                f"{settings.APPEALS_ATTACHMENTS_PER_APPEAL} файлов",
+            )
+        attachment = Attachment(
+            appeal=appeal,
+            token=uuid.uuid4(),
+            extension=kind.extension,
+            content_type=kind.content_type,
+            size=upload.size,
+            original_name=(upload.name or "file")[-200:],
+            sha256=digest.hexdigest(),
+            uploaded_by=actor.subject,
+        )
+        attachment.file.save(f"{attachment.token}{kind.extension}", upload, save=False)
+        # The file is written first; a failure in the database removes it again.
+        try:
+            attachment.save()
+            record_event(
+                appeal,
+                EventKind.ATTACHMENT_ADDED,
+                actor,
+                operation=operation,
+                data={"token": str(attachment.token), "type": kind.content_type, "size": upload.size},
+            )
+        except BaseException:
+            attachment.file.delete(save=False)
+            raise
+    return attachment

@@ -1,0 +1,232 @@
+"""Intake: a new appeal from any channel, idempotent on the client's key."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.permissions import Operation
+from accounts.principal import Principal
+from appeals.actions._base import authorise
+from appeals.actions.lifecycle import register_locked
+from appeals.applicants import check_iin, normalise_phone
+from appeals.catalogue.cache import active_category
+from appeals.errors import AppealError, Problem
+from appeals.events import acting_role, announce
+from appeals.geography import point_in_tenant
+from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, Priority
+from appeals.repeats import repeat_candidates
+from appeals.sla import deadline_for
+from appeals.states import Status
+
+MAX_DESCRIPTION = 5000
+
+
+@dataclass
+class AppealInput:
+    channel: str
+    description: str
+    applicant_phone: str
+    applicant_name: str = ""
+    applicant_iin: str = ""
+    address: str = ""
+    longitude: float | None = None
+    latitude: float | None = None
+    object_key: str = ""
+    category_code: str = ""
+    priority: str = ""
+    client_key: str = ""
+    # Phone intake: the operator classifies while talking, so the appeal is registered at once.
+    register: bool = False
+
+
+@dataclass
+class IntakeResult:
+    appeal: Appeal
+    created: bool
+    repeat_candidates: list[Appeal] = field(default_factory=list)
+
+
+def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None]:
+    problems: list[Problem] = []
+    if data.channel not in Channel.values:
+        problems.append(Problem("channel", "invalid", f"{data.channel!r}: белгісіз арна / неизвестный канал"))
+    description = (data.description or "").strip()
+    if not description:
+        problems.append(Problem("description", "required", "Өтініш мәтіні қажет / Опишите обращение"))
+    elif len(description) > MAX_DESCRIPTION:
+        problems.append(
+            Problem(
+                "description",
+                "too_long",
+                f"{MAX_DESCRIPTION} таңбадан аспауы керек / не длиннее {MAX_DESCRIPTION}",
+            )
+        )
+    phone, problem = normalise_phone(data.applicant_phone)
+    if problem:
+        problems.append(problem)
+    iin, problem = check_iin(data.applicant_iin)
+    if problem:
+        problems.append(problem)
+    location = None
+    if (data.longitude is None) != (data.latitude is None):
+        problems.append(
+            Problem("location", "invalid_location", "Ендік пен бойлық қажет / Нужны широта и долгота")
+        )
+    elif data.longitude is not None:
+        location, problem = point_in_tenant(data.longitude, data.latitude)
+        if problem:
+            problems.append(problem)
+    category = None
+    if data.category_code:
+        category = active_category(data.category_code)
+        if category is None:
+            problems.append(
+                Problem("category", "not_found", f"{data.category_code!r}: санат жоқ / нет такой категории")
+            )
+    elif data.register:
+        problems.append(
+            Problem("category", "required", "Тіркеу үшін санат қажет / Для регистрации нужна категория")
+        )
+    if data.priority and data.priority not in Priority.values:
+        problems.append(
+            Problem("priority", "invalid", f"{data.priority!r}: белгісіз / неизвестный приоритет")
+        )
+    if len(data.client_key) > 100:
+        problems.append(
+            Problem("clientKey", "too_long", "100 таңбадан аспауы керек / не длиннее 100 символов")
+        )
+    if problems:
+        raise AppealError(*problems)
+    values = {
+        "channel": data.channel,
+        "description": description,
+        "applicant_name": (data.applicant_name or "").strip()[:200],
+        "applicant_phone": phone,
+        "applicant_iin": iin,
+        "address": (data.address or "").strip()[:300],
+        "location": location,
+        "object_key": (data.object_key or "").strip()[:100],
+        "category": category,
+        "priority": data.priority or (category.default_priority if category else Priority.NORMAL),
+        "client_key": data.client_key or None,
+    }
+    return values, category
+
+
+# The hot path in one statement (DESIGN.md, "Where the time goes"): the appeal and its first
+# event together; ON CONFLICT on the client key makes a retry insert nothing, also under
+# concurrency (the second insert waits for the first to commit, then does nothing).
+INSERT_WITH_EVENT = """
+WITH new AS (
+    INSERT INTO appeals_appeal (
+        status, status_changed_at, channel, client_key, applicant_name, applicant_phone, applicant_iin,
+        address, location, object_key, description, category_id, priority, received_at, deadline,
+        resolution, cancel_reason, repeat_count, reopen_count)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, '', '', 0, 0)
+    ON CONFLICT (client_key) DO NOTHING
+    RETURNING id, number
+), event AS (
+    INSERT INTO appeals_appealevent (
+        appeal_id, kind, from_status, to_status, transition, actor_subject, actor_name, actor_role, at,
+        comment, data)
+    SELECT id, %s, '', %s, '', %s, %s, %s, %s, '', %s::jsonb FROM new
+    RETURNING id
+)
+SELECT new.id, new.number, event.id FROM new, event
+"""
+
+
+def _insert(
+    actor: Principal, values: dict, category: Category | None, now: datetime.datetime
+) -> tuple | None:
+    """(appeal, event) as model instances, or None when the client key already has an appeal."""
+    deadline = deadline_for(category, now) if category else None
+    location = values["location"]
+    data = {"channel": values["channel"]}
+    role = acting_role(actor, Operation.APPEAL_CREATE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            INSERT_WITH_EVENT,
+            [
+                Status.RECEIVED.value,
+                now,
+                values["channel"],
+                values["client_key"],
+                values["applicant_name"],
+                values["applicant_phone"],
+                values["applicant_iin"],
+                values["address"],
+                bytes(location.ewkb) if location is not None else None,
+                values["object_key"],
+                values["description"],
+                category.pk if category else None,
+                values["priority"],
+                now,
+                deadline,
+                EventKind.CREATED.value,
+                Status.RECEIVED.value,
+                actor.subject,
+                actor.display_name or actor.username,
+                role,
+                now,
+                json.dumps(data),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    appeal_id, number, event_id = row
+    appeal = Appeal(
+        id=appeal_id,
+        number=number,
+        status=Status.RECEIVED.value,
+        status_changed_at=now,
+        received_at=now,
+        deadline=deadline,
+        **values,
+    )
+    appeal._state.adding = False
+    appeal._state.db = connection.alias
+    event = AppealEvent(
+        id=event_id,
+        appeal=appeal,
+        kind=EventKind.CREATED.value,
+        to_status=Status.RECEIVED.value,
+        actor_subject=actor.subject,
+        actor_name=actor.display_name or actor.username,
+        actor_role=role,
+        at=now,
+        data=data,
+    )
+    event._state.adding = False
+    event._state.db = connection.alias
+    return appeal, event
+
+
+def create_appeal(actor: Principal, data: AppealInput) -> IntakeResult:
+    """Record a new appeal (status received, or registered at once) with its first event.
+
+    A retry with the same client key returns the first appeal: the key is unique in the database,
+    so two concurrent retries cannot both insert.
+    """
+    authorise(actor, Operation.APPEAL_CREATE)
+    values, category = _validated(data)
+    now = timezone.now()
+    with transaction.atomic():
+        inserted = _insert(actor, values, category, now)
+        if inserted is None:
+            existing = Appeal.objects.select_related("category").get(client_key=values["client_key"])
+            return IntakeResult(appeal=existing, created=False)
+        appeal, event = inserted
+        announce(appeal, event)
+        if data.register:
+            register_locked(actor, appeal)
+        candidates = repeat_candidates(
+            category, appeal.location, appeal.object_key, exclude_id=appeal.pk, now=now
+        )
+    return IntakeResult(appeal=appeal, created=True, repeat_candidates=candidates)

@@ -1,0 +1,56 @@
+"""Caller ID: the telephone exchange reports an incoming call; the console shows the caller's
+earlier appeals at once."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.db import IntegrityError, transaction
+
+from appeals.applicants import normalise_phone
+from appeals.models import ExchangeCredential, IncomingCall
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def exchange_secret_matches(secret: str) -> bool:
+    """Constant-time comparison against every active credential of this akimat."""
+    if not secret:
+        return False
+    digest = secret_digest(secret)
+    matched = False
+    for stored in ExchangeCredential.objects.filter(is_active=True).values_list("secret_sha256", flat=True):
+        matched |= hmac.compare_digest(stored, digest)
+    return matched
+
+
+def set_exchange_secret(label: str, secret: str) -> ExchangeCredential:
+    credential, _ = ExchangeCredential.objects.update_or_create(
+        label=label, defaults={"secret_sha256": secret_digest(secret), "is_active": True}
+    )
+    return credential
+
+
+def record_incoming_call(
+    phone: str, *, exchange_call_id: str = "", line: str = ""
+) -> tuple[IncomingCall, bool]:
+    """(call, created). The exchange may retry: the same call id is recorded once.
+
+    A number that cannot be read (withheld, malformed) is still recorded as sent: nothing is lost.
+    """
+    e164, problem = normalise_phone(phone)
+    values = {
+        "phone": e164 if problem is None else (phone or "")[:32],
+        "phone_valid": problem is None,
+        "line": (line or "")[:40],
+    }
+    if not exchange_call_id:
+        return IncomingCall.objects.create(**values), True
+    try:
+        with transaction.atomic():
+            return IncomingCall.objects.create(exchange_call_id=exchange_call_id[:100], **values), True
+    except IntegrityError:
+        return IncomingCall.objects.get(exchange_call_id=exchange_call_id[:100]), False

@@ -1,0 +1,74 @@
+"""createAppeal: intake from any channel; idempotent with a client key."""
+
+from __future__ import annotations
+
+import graphene
+
+from accounts.principal import Principal
+from appeals import actions
+from appeals.actions import AppealInput
+from appeals.api.enums import AppealChannel, AppealPriority, value_of
+from appeals.api.mutations._base import AppealMutation
+from appeals.api.types import AppealType, GeoPointInput
+
+
+class CreateAppealInput(graphene.InputObjectType):
+    channel = AppealChannel(required=True)
+    description = graphene.String(required=True)
+    applicant_phone = graphene.String(required=True, description="any common format; stored as E.164")
+    applicant_name = graphene.String(default_value="")
+    applicant_iin = graphene.String(default_value="", description="12 digits with a valid control digit")
+    address = graphene.String(default_value="")
+    location = GeoPointInput(description="must lie inside the akimat's boundary")
+    object_key = graphene.String(default_value="")
+    category = graphene.String(default_value="", description="category code; required when register is true")
+    priority = AppealPriority()
+    client_key = graphene.String(
+        default_value="",
+        description="retrying with the same key returns the first appeal instead of a new one",
+    )
+    register = graphene.Boolean(default_value=False, description="operator intake: register at once")
+
+
+class CreateAppeal(AppealMutation):
+    class Arguments:
+        input = CreateAppealInput(required=True)
+
+    created = graphene.Boolean(description="false when the client key returned an earlier appeal")
+    repeat_candidates = graphene.List(
+        graphene.NonNull(AppealType), required=True, description="open appeals this one may repeat"
+    )
+
+    @classmethod
+    def perform(cls, principal: Principal, data: CreateAppealInput) -> dict:
+        location = data.location
+        result = actions.create_appeal(
+            principal,
+            AppealInput(
+                channel=value_of(data.channel),
+                description=data.description,
+                applicant_phone=data.applicant_phone,
+                applicant_name=data.applicant_name,
+                applicant_iin=data.applicant_iin,
+                address=data.address,
+                longitude=location.longitude if location else None,
+                latitude=location.latitude if location else None,
+                object_key=data.object_key,
+                category_code=data.category,
+                priority=value_of(data.priority) if data.priority else "",
+                client_key=data.client_key,
+                register=data.register,
+            ),
+        )
+        return {
+            "appeal": result.appeal,
+            "created": result.created,
+            "repeat_candidates": result.repeat_candidates,
+        }
+
+    @classmethod
+    def mutate(cls, root: None, info: graphene.ResolveInfo, input: CreateAppealInput) -> CreateAppeal:
+        payload = super().mutate(root, info, input)
+        if payload.repeat_candidates is None:
+            payload.repeat_candidates = []
+        return payload

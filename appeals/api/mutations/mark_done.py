@@ -1,0 +1,24 @@
+"""markDone: the responsible service reports the work done."""
+
+from __future__ import annotations
+
+import graphene
+
+from accounts.principal import Principal
+from appeals import actions
+from appeals.api.mutations._base import AppealMutation
+from appeals.models import Appeal
+
+
+class MarkDoneInput(graphene.InputObjectType):
+    number = graphene.Int(required=True)
+    resolution = graphene.String(default_value="", description="what was done")
+
+
+class MarkDone(AppealMutation):
+    class Arguments:
+        input = MarkDoneInput(required=True)
+
+    @classmethod
+    def perform(cls, principal: Principal, data: MarkDoneInput) -> Appeal:
+        return actions.mark_done(principal, data.number, resolution=data.resolution)

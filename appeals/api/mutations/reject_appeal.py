@@ -1,0 +1,18 @@
+"""rejectAppeal: not for this service or not justified (reason required)."""
+
+from __future__ import annotations
+
+from accounts.principal import Principal
+from appeals import actions
+from appeals.api.mutations._base import AppealMutation
+from appeals.api.mutations.mark_not_done import ReasonInput
+from appeals.models import Appeal
+
+
+class RejectAppeal(AppealMutation):
+    class Arguments:
+        input = ReasonInput(required=True)
+
+    @classmethod
+    def perform(cls, principal: Principal, data: ReasonInput) -> Appeal:
+        return actions.reject_appeal(principal, data.number, reason=data.reason)

@@ -1,0 +1,13 @@
+"""The app's GraphQL entry points, assembled into the tenant schema by ikomek.schema."""
+
+from graphene import relay
+
+from appeals.api.mutations import AppealsMutation
+from appeals.api.queries import AppealsQuery
+
+
+class AppealsQueryRoot(AppealsQuery):
+    node = relay.Node.Field()
+
+
+__all__ = ["AppealsMutation", "AppealsQueryRoot"]

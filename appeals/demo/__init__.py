@@ -1,0 +1,76 @@
+"""Demo data of the 109 service for `make run` (`manage.py seed_demo`): organisations, people and
+routes from editable fixtures in data/, then several thousand simulated appeals in Petropavlovsk
+and fewer in each district, written with COPY. Idempotent: a tenant that has demo appeals is skipped."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, tenant_context
+
+from appeals.demo.catalogue import ensure_demo_catalogue
+from appeals.demo.places import Places
+from appeals.demo.simulate import Simulator
+from appeals.demo.writer import write
+from appeals.models import Appeal
+from appeals.working_calendar import forget_tenant_calendar
+
+DATA = Path(__file__).resolve().parent / "data"
+CITY = "petropavlovsk"
+CITY_APPEALS = 6000
+HISTORY_DAYS = 150
+
+
+def district_plan() -> dict[str, tuple[str, int]]:
+    with (DATA / "districts.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["slug"]: (row["centre"], int(row["appeals"])) for row in csv.DictReader(handle)}
+
+
+def seed_tenant(tenant: object, now: datetime.datetime | None = None, scale: float = 1.0) -> str:
+    """Fill one akimat (in its schema); returns what was done."""
+    started = time.perf_counter()
+    now = now or timezone.now()
+    names = {"kk": tenant.name_kk, "ru": tenant.name_ru}
+    with tenant_context(tenant), transaction.atomic():
+        if tenant.slug == CITY:
+            catalogue = ensure_demo_catalogue("petropavlovsk.json", names)
+        else:
+            catalogue = ensure_demo_catalogue("district_organisations.json", names)
+        if Appeal.objects.filter(client_key__startswith="demo:").exists():
+            return f"{tenant.slug}: demo appeals already there" + (
+                f", {catalogue} catalogue rows" if catalogue else ""
+            )
+        # A fixed seed per tenant: the same demo every time the database is rebuilt.
+        rng = random.Random(f"ikomek-demo-{tenant.slug}")
+        boundary = bytes(tenant.boundary.wkb)
+        if tenant.slug == CITY:
+            places, count = Places.petropavlovsk(boundary, rng), CITY_APPEALS
+        else:
+            centre, count = district_plan().get(tenant.slug, ("", 200))
+            places = Places.district(boundary, rng, centre or tenant.name_ru)
+        forget_tenant_calendar()
+        appeals = Simulator(tenant.slug, places, rng, now, HISTORY_DAYS).run(max(1, int(count * scale)))
+        counts = write(appeals)
+    seconds = time.perf_counter() - started
+    return (
+        f"{tenant.slug}: {counts['appeals']} appeals, {counts['events']} events, "
+        f"{counts['callbacks']} call-backs, {counts['violations']} violations ({seconds:.1f} s)"
+    )
+
+
+def seed(scale: float = 1.0) -> Iterator[str]:
+    """The demo seeder registered in demo.seeders."""
+    from tenants.models import Akimat
+
+    tenants = (
+        Akimat.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name()).order_by("kato")
+    )
+    for tenant in tenants:
+        yield seed_tenant(tenant, scale=scale)

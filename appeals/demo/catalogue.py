@@ -1,0 +1,56 @@
+"""Demo organisations, their people and routing rules, from editable JSON files in data/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.gis.geos import MultiPolygon, Polygon
+
+from appeals.catalogue.fixtures import OrganisationRow
+from appeals.catalogue.seed import ensure_organisations
+from appeals.models import Category, Organisation, ResponsiblePerson, RoutingRule
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _load(name: str) -> dict:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def ensure_demo_catalogue(fixture: str, names: dict[str, str]) -> int:
+    """Organisations, people and routes of one demo fixture; only what is missing. Returns rows made."""
+    document = _load(fixture)
+    made_orgs, made_people = ensure_organisations(
+        [OrganisationRow(**item) for item in document.get("organisations", [])], names
+    )
+    made = made_orgs + made_people
+    for code, people in document.get("people", {}).items():
+        organisation = Organisation.objects.get(code=code)
+        for person in people:
+            _, created = ResponsiblePerson.objects.get_or_create(
+                organisation=organisation,
+                full_name=person["full_name"],
+                defaults={"position": person.get("position", ""), "is_head": person.get("is_head", False)},
+            )
+            made += created
+    areas = {
+        name: MultiPolygon(Polygon(ring, srid=4326), srid=4326)
+        for name, ring in document.get("areas", {}).items()
+    }
+    for route in document.get("routes", []):
+        category = Category.objects.get(code=route["category"])
+        organisation = Organisation.objects.get(code=route["organisation"])
+        area_name = route.get("area", "")
+        if area_name:
+            _, created = RoutingRule.objects.get_or_create(
+                category=category,
+                area_name=area_name,
+                defaults={"area": areas[area_name], "organisation": organisation},
+            )
+        else:
+            _, created = RoutingRule.objects.get_or_create(
+                category=category, area__isnull=True, defaults={"organisation": organisation}
+            )
+        made += created
+    return made

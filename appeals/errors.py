@@ -1,0 +1,29 @@
+"""Domain errors with a field, a machine-readable code and a human message (kk / ru).
+
+Actions raise them; the GraphQL layer turns them into typed user errors, views into 4xx answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str | None
+    code: str
+    message: str
+
+
+class AppealError(Exception):
+    def __init__(self, *problems: Problem) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{p.field or '-'}: {p.code}: {p.message}" for p in problems))
+
+    @classmethod
+    def of(cls, field: str | None, code: str, message: str) -> AppealError:
+        return cls(Problem(field, code, message))
+
+
+def not_found(what: str, key: object, field: str | None = None) -> AppealError:
+    return AppealError.of(field, "not_found", f"{what} {key} табылмады / не найдено")

@@ -1,0 +1,45 @@
+from appeals.models.appeal import Appeal, Attachment, CancelReason, Channel
+from appeals.models.callbacks import CallbackAttempt
+from appeals.models.catalogue import (
+    CalendarException,
+    CalendarExceptionKind,
+    Category,
+    Organisation,
+    OrganisationKind,
+    Priority,
+    ResponsiblePerson,
+    RoutingRule,
+    Service112,
+    SlaCalendar,
+)
+from appeals.models.events import AppealEvent, EventKind
+from appeals.models.notifications import Notification, NotificationKind
+from appeals.models.telephony import ExchangeCredential, IncomingCall
+from appeals.models.violations import Violation, ViolationEvent, ViolationStatus
+
+__all__ = [
+    "Appeal",
+    "AppealEvent",
+    "Attachment",
+    "CalendarException",
+    "CalendarExceptionKind",
+    "CallbackAttempt",
+    "CancelReason",
+    "Category",
+    "Channel",
+    "EventKind",
+    "ExchangeCredential",
+    "IncomingCall",
+    "Notification",
+    "NotificationKind",
+    "Organisation",
+    "OrganisationKind",
+    "Priority",
+    "ResponsiblePerson",
+    "RoutingRule",
+    "Service112",
+    "SlaCalendar",
+    "Violation",
+    "ViolationEvent",
+    "ViolationStatus",
+]

@@ -1,0 +1,139 @@
+"""The appeal: one message to the 109 line, from intake to call-back."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.gis.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Now
+
+from appeals.models.catalogue import Category, Organisation, Priority, ResponsiblePerson
+from appeals.states import ACTIVE_STATUSES, Status
+
+# The appeal number is read out on the phone: a per-tenant sequence (every schema has its own).
+NUMBER_SEQUENCE = "appeals_appeal_number_seq"
+# Sorting by deadline puts appeals without one (not yet classified) after every dated one; the
+# same expression is indexed, so "due soonest" pages stay fast on a million appeals.
+NO_DEADLINE = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
+DEADLINE_KEY = Coalesce("deadline", Value(NO_DEADLINE))
+
+
+class Channel(models.TextChoices):
+    LANDLINE = "landline", "Қалалық телефон / Городской телефон"
+    MOBILE = "mobile", "Ұялы телефон / Мобильный телефон"
+    WEB = "web", "Сайт"
+    MOBILE_APP = "mobile_app", "Мобильді қосымша / Мобильное приложение"
+    API = "api", "API"
+    WALK_IN = "walk_in", "Жеке келу / Личный приём"
+
+
+class CancelReason(models.TextChoices):
+    DUPLICATE = "duplicate", "Қайталама / Повторное"
+    SPAM = "spam", "Спам"
+
+
+class Appeal(models.Model):
+    number = models.BigIntegerField(
+        unique=True, db_default=models.Func(models.Value(NUMBER_SEQUENCE), function="nextval")
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    status_changed_at = models.DateTimeField(db_default=Now())
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    # A retried create with the same key returns the first appeal (unique, so also under concurrency).
+    client_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+
+    applicant_name = models.CharField(max_length=200, blank=True)
+    applicant_phone = models.CharField(max_length=16, blank=True, help_text="E.164")
+    applicant_iin = models.CharField(max_length=12, blank=True)
+
+    address = models.CharField(max_length=300, blank=True)
+    location = models.PointField(srid=4326, null=True, blank=True)
+    object_key = models.CharField(max_length=100, blank=True, help_text="map object (building, yard...)")
+    description = models.TextField()
+
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
+    assignee = models.ForeignKey(
+        ResponsiblePerson, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
+
+    received_at = models.DateTimeField(db_default=Now())
+    registered_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, help_text="done, not done or rejected")
+    informed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # SLA: the deadline counts from intake (or from reopening); the monitor stamps the rest.
+    deadline = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    resolution = models.TextField(blank=True)
+    cancel_reason = models.CharField(max_length=10, choices=CancelReason.choices, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+    )
+    repeat_count = models.PositiveIntegerField(default=0)
+    reopen_count = models.PositiveIntegerField(default=0)
+    callback_reached = models.BooleanField(null=True, blank=True)
+    callback_satisfied = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="appeal_received_idx"),
+            models.Index(fields=["status", "-received_at"], name="appeal_status_idx"),
+            models.Index(fields=["category", "-received_at"], name="appeal_category_idx"),
+            models.Index(fields=["organisation", "-received_at"], name="appeal_organisation_idx"),
+            models.Index(fields=["applicant_phone", "-received_at"], name="appeal_phone_idx"),
+            models.Index(
+                fields=["deadline"],
+                name="appeal_open_deadline_idx",
+                condition=models.Q(status__in=sorted(ACTIVE_STATUSES)),
+            ),
+            models.Index(DEADLINE_KEY, F("id"), name="appeal_deadline_order_idx"),
+            # The location's GiST index comes with the PointField (spatial_index).
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(applicant_iin="") | models.Q(applicant_iin__regex=r"^\d{12}$"),
+                name="appeal_iin_twelve_digits",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.CANCELLED) | ~models.Q(cancel_reason=""),
+                name="appeal_cancel_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"№{self.number} ({self.status})"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """Files live under the tenant's own folder; the download view checks the tenant as well."""
+    from django.db import connection
+
+    return f"appeals/{connection.schema_name}/{instance.appeal_id}/{instance.token}{instance.extension}"
+
+
+class Attachment(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="attachments")
+    token = models.UUIDField(unique=True)
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(db_default=Now())
+    uploaded_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

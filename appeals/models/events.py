@@ -1,0 +1,51 @@
+"""The append-only event log of appeals: who did what, when, from which status to which.
+
+UPDATE and DELETE are refused by a database trigger (django-pgtrigger), which lives in the
+migrations and is therefore cloned into every tenant schema with the template.
+"""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.db import models
+from django.db.models.functions import Now
+
+from appeals.models.appeal import Appeal
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Қабылданды / Принято"
+    TRANSITION = "transition", "Мәртебе өзгерді / Смена статуса"
+    REASSIGNED = "reassigned", "Қайта жіберілді / Переназначено"
+    SLA_WARNING = "sla_warning", "Мерзім жақындады / Срок подходит"
+    OVERDUE = "overdue", "Мерзімі өтті / Просрочено"
+    ESCALATED = "escalated", "Жетекшіге жіберілді / Эскалация руководителю"
+    CALLBACK_ATTEMPT = "callback_attempt", "Кері қоңырау / Обратный звонок"
+    REPEAT_LINKED = "repeat_linked", "Қайталама ретінде байланысты / Привязано как повтор"
+    REPEAT_ADDED = "repeat_added", "Қайталама қосылды / Добавлен повтор"
+    KEPT_SEPARATE = "kept_separate", "Жеке қалдырылды / Оставлено отдельным"
+    ATTACHMENT_ADDED = "attachment_added", "Файл қосылды / Добавлен файл"
+
+
+class AppealEvent(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    transition = models.CharField(max_length=20, blank=True)
+    actor_subject = models.CharField(max_length=200)
+    actor_name = models.CharField(max_length=200)
+    actor_role = models.CharField(max_length=40)
+    at = models.DateTimeField(db_default=Now())
+    comment = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["appeal", "at", "id"], name="appeal_event_history_idx")]
+        triggers = [
+            pgtrigger.Protect(name="appeal_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_status}->{self.to_status}"

@@ -1,0 +1,66 @@
+"""Notifications are rows of an outbox; delivery channels (SMS, e-mail, console) read them later."""
+
+from __future__ import annotations
+
+from accounts.roles import Role
+from appeals.models import Appeal, Notification, NotificationKind, ResponsiblePerson
+from appeals.working_calendar import ALMATY
+
+
+def _when(appeal: Appeal) -> str:
+    return appeal.deadline.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M") if appeal.deadline else "—"
+
+
+def _head(appeal: Appeal) -> ResponsiblePerson | None:
+    if appeal.organisation_id is None:
+        return None
+    return ResponsiblePerson.objects.filter(organisation_id=appeal.organisation_id, is_head=True).first()
+
+
+def notify_assigned(appeal: Appeal) -> Notification:
+    return Notification.objects.create(
+        kind=NotificationKind.ASSIGNED,
+        appeal=appeal,
+        organisation_id=appeal.organisation_id,
+        person_id=appeal.assignee_id,
+        text_kk=f"Жаңа өтініш №{appeal.number}, мерзімі {_when(appeal)}",
+        text_ru=f"Новое обращение №{appeal.number}, срок {_when(appeal)}",
+    )
+
+
+def notify_warning(appeal: Appeal) -> Notification:
+    return Notification.objects.create(
+        kind=NotificationKind.SLA_WARNING,
+        appeal=appeal,
+        organisation_id=appeal.organisation_id,
+        person_id=appeal.assignee_id,
+        text_kk=f"№{appeal.number} өтініштің мерзімі {_when(appeal)} аяқталады",
+        text_ru=f"Срок обращения №{appeal.number} истекает {_when(appeal)}",
+    )
+
+
+def notify_overdue(appeal: Appeal) -> list[Notification]:
+    """The organisation hears it is late; the supervisor of the 109 line gets the escalation."""
+    rows = []
+    if appeal.organisation_id is not None:
+        rows.append(
+            Notification(
+                kind=NotificationKind.OVERDUE,
+                appeal=appeal,
+                organisation_id=appeal.organisation_id,
+                person=appeal.assignee or _head(appeal),
+                text_kk=f"№{appeal.number} өтініштің мерзімі өтті ({_when(appeal)})",
+                text_ru=f"Обращение №{appeal.number} просрочено (срок {_when(appeal)})",
+            )
+        )
+    rows.append(
+        Notification(
+            kind=NotificationKind.ESCALATION,
+            appeal=appeal,
+            organisation_id=appeal.organisation_id,
+            recipient_role=Role.SUPERVISOR.value,
+            text_kk=f"Мерзімі өткен өтініш №{appeal.number} ({_when(appeal)}): бақылауға алыңыз",
+            text_ru=f"Просрочено обращение №{appeal.number} (срок {_when(appeal)}): возьмите на контроль",
+        )
+    )
+    return Notification.objects.bulk_create(rows)

@@ -1,0 +1,53 @@
+"""Read models the consoles work from: the call-back queue and the violation register."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from appeals.models import Appeal, CallbackAttempt, Violation
+from appeals.states import AWAITING_CALLBACK
+
+# A person's violations within this period count towards a repeat offence.
+REPEAT_OFFENCE_WINDOW = datetime.timedelta(days=365)
+
+
+def callback_queue() -> QuerySet[Appeal]:
+    """Appeals the service has answered and whose applicant waits for the operator's call, oldest
+    answer first, with the number of unanswered attempts on the applicant so far."""
+    attempts = (
+        CallbackAttempt.objects.filter(appeal=OuterRef("pk"), contact=OuterRef("pk"))
+        .order_by()
+        .values("appeal")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Appeal.objects.filter(status__in=AWAITING_CALLBACK)
+        .annotate(applicant_attempts=Coalesce(Subquery(attempts, output_field=IntegerField()), Value(0)))
+        .order_by("status_changed_at", "id")
+    )
+
+
+def callback_contacts(appeal: Appeal) -> list[Appeal]:
+    """Who is to be called: the applicant, then the applicants of the repeats linked to it."""
+    return [appeal, *appeal.repeats.order_by("received_at", "id")]
+
+
+def with_person_history(violations: QuerySet[Violation], now: datetime.datetime | None = None) -> QuerySet:
+    """Annotate `person_violations`: how many violations the same person has had in the last year
+    (this one included). Above 1 is a repeat offence, which the lawyer's register shows."""
+    since = (now or timezone.now()) - REPEAT_OFFENCE_WINDOW
+    history = (
+        Violation.objects.filter(person=OuterRef("person"), detected_at__gte=since)
+        .order_by()
+        .values("person")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return violations.annotate(
+        person_violations=Coalesce(Subquery(history, output_field=IntegerField()), Value(0))
+    )

@@ -1,0 +1,60 @@
+"""Repeat detection: open appeals of the same category at the same map object or within the
+category's radius (geography, metres) and time window. The operator decides what to link."""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django.contrib.gis.geos import Point
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from appeals.models import Appeal, Category
+from appeals.states import TERMINAL_STATUSES
+
+MAX_CANDIDATES = 10
+
+
+def repeat_candidates(
+    category: Category | None,
+    location: Point | None,
+    object_key: str = "",
+    *,
+    exclude_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Appeal]:
+    """Nearest first; only originals (an appeal linked as a repeat points to its original)."""
+    if category is None or (location is None and not object_key):
+        return []
+    since = (now or timezone.now()) - datetime.timedelta(hours=category.repeat_window_hours)
+    base: QuerySet[Appeal] = Appeal.objects.filter(
+        category=category, parent__isnull=True, received_at__gte=since
+    ).exclude(status__in=TERMINAL_STATUSES)
+    if exclude_id is not None:
+        base = base.exclude(pk=exclude_id)
+    near = Q()
+    if object_key:
+        near |= Q(object_key=object_key)
+    if location is not None:
+        # A cheap bounding-box test (index-friendly) first, then metres on the sphere for the few left.
+        dlat = category.repeat_radius_m / 111_320 * 1.01
+        dlon = dlat / max(math.cos(math.radians(location.y)), 0.01)
+        within = RawSQL(
+            "location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s) AND "
+            "ST_DWithin(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)",
+            (location.x, location.y, dlon, dlat, location.x, location.y, category.repeat_radius_m),
+        )
+        base = base.annotate(
+            within_radius=within,
+            distance_m=RawSQL(
+                "ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, false)",
+                (location.x, location.y),
+            ),
+        )
+        near |= Q(within_radius=True)
+        ordering = ["distance_m", "-received_at"]
+    else:
+        ordering = ["-received_at"]
+    return list(base.filter(near).select_related("category").order_by(*ordering)[:MAX_CANDIDATES])

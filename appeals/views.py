@@ -1,0 +1,127 @@
+"""HTTP endpoints beside GraphQL: caller ID for the telephone exchange, attachments up and down."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.core.files.storage import default_storage
+from django.db.models import Count
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import Operation, can
+from appeals import actions
+from appeals.actions.attachments import add_attachment
+from appeals.actions.telephony import exchange_secret_matches
+from appeals.attachments import tenant_prefix
+from appeals.errors import AppealError
+from appeals.models import Appeal, Attachment
+
+
+def _problems(error: AppealError, status: int = 400) -> JsonResponse:
+    codes = {p.code for p in error.problems}
+    if "forbidden" in codes:
+        status = 403
+    elif "not_found" in codes:
+        status = 404
+    return JsonResponse(
+        {"errors": [{"field": p.field, "code": p.code, "message": p.message} for p in error.problems]},
+        status=status,
+    )
+
+
+def _exchange_secret(request: HttpRequest) -> str:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return header.removeprefix("Bearer ").strip()
+    return request.headers.get("X-Exchange-Secret", "").strip()
+
+
+@csrf_exempt  # a machine client authenticated by the akimat's shared secret, not by a cookie
+@require_POST
+def incoming_call(request: HttpRequest) -> JsonResponse:
+    """The exchange reports an incoming call: {"caller": "+7...", "callId": "...", "line": "109"}."""
+    if not exchange_secret_matches(_exchange_secret(request)):
+        return JsonResponse(
+            {
+                "errors": [
+                    {"field": None, "code": "unauthorised", "message": "wrong or missing exchange secret"}
+                ]
+            },
+            status=401,
+        )
+    try:
+        body = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return JsonResponse(
+            {"errors": [{"field": None, "code": "invalid_json", "message": "body is not JSON"}]}, status=400
+        )
+    caller = body.get("caller") if isinstance(body, dict) else None
+    if not isinstance(caller, str) or not caller.strip():
+        return JsonResponse(
+            {"errors": [{"field": "caller", "code": "required", "message": "caller number is required"}]},
+            status=400,
+        )
+    call, created = actions.record_incoming_call(
+        caller, exchange_call_id=str(body.get("callId") or ""), line=str(body.get("line") or "")
+    )
+    earlier = (
+        Appeal.objects.filter(applicant_phone=call.phone).aggregate(n=Count("id"))["n"]
+        if call.phone_valid
+        else 0
+    )
+    return JsonResponse(
+        {"id": call.pk, "phone": call.phone, "phoneValid": call.phone_valid, "earlierAppeals": earlier},
+        status=201 if created else 200,
+    )
+
+
+@require_POST
+def upload_attachment(request: HttpRequest, number: int) -> JsonResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        return JsonResponse(
+            {
+                "errors": [
+                    {"field": "file", "code": "required", "message": "multipart field 'file' is required"}
+                ]
+            },
+            status=400,
+        )
+    try:
+        attachment = add_attachment(request.principal, number, upload)
+    except AppealError as error:
+        return _problems(error)
+    return JsonResponse(
+        {
+            "token": str(attachment.token),
+            "contentType": attachment.content_type,
+            "size": attachment.size,
+            "url": f"/appeals/attachments/{attachment.token}",
+        },
+        status=201,
+    )
+
+
+@require_GET
+def download_attachment(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    if not can(request.principal, Operation.APPEAL_VIEW):
+        return JsonResponse(
+            {"errors": [{"field": None, "code": "forbidden", "message": "appeal.view"}]}, status=403
+        )
+    # Looked up in this tenant's schema only; the path check guards against a row pointing elsewhere.
+    attachment = Attachment.objects.filter(token=token).first()
+    if attachment is None or not attachment.file.name.startswith(tenant_prefix()):
+        return JsonResponse(
+            {"errors": [{"field": None, "code": "not_found", "message": "no such file"}]}, status=404
+        )
+    response = FileResponse(
+        default_storage.open(attachment.file.name, "rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=f"{attachment.appeal.number}-{attachment.token}{attachment.extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,201 @@
+"""Fixtures of the appeals tests: work inside Petropavlovsk's schema, principals with roles, and
+helpers that build appeals through the real actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from accounts.principal import Principal
+from accounts.roles import Role
+from appeals import actions
+from appeals.actions import AppealInput
+from appeals.models import Appeal
+
+# Inside Petropavlovsk's real boundary (city centre).
+CENTRE = (69.1450, 54.8720)
+VALID_PHONE = "+77051234567"
+
+
+def principal(*roles: Role, name: str = "tester", tenant: str = "petropavlovsk") -> Principal:
+    return Principal(
+        subject=f"local:{name}",
+        issuer="local",
+        username=name,
+        display_name=name.title(),
+        kind="user",
+        roles=frozenset(roles),
+        tenant=tenant,
+    )
+
+
+OPERATOR = principal(Role.OPERATOR, name="operator")
+EXECUTOR = principal(Role.EXECUTOR, name="executor")
+SUPERVISOR = principal(Role.SUPERVISOR, name="supervisor")
+LAWYER = principal(Role.LAWYER, name="lawyer")
+ANALYST = principal(Role.ANALYST, name="analyst")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_caches() -> Iterator[None]:
+    """Each test starts as a fresh process would: no catalogue rows cached from a rolled-back test."""
+    from appeals.catalogue.cache import forget_categories
+    from appeals.working_calendar import forget_tenant_calendar
+
+    forget_categories()
+    forget_tenant_calendar()
+    yield
+
+
+@pytest.fixture
+def petropavlovsk(tenants) -> Iterator[object]:
+    """Run the test inside Petropavlovsk's schema (the test transaction still rolls it back)."""
+    with tenant_context(tenants["petropavlovsk"]):
+        yield tenants["petropavlovsk"]
+
+
+def intake(
+    *,
+    category: str = "heating",
+    phone: str = VALID_PHONE,
+    location: tuple[float, float] | None = CENTRE,
+    register: bool = False,
+    **extra: object,
+) -> Appeal:
+    data = AppealInput(
+        channel=extra.pop("channel", "landline"),
+        description=extra.pop("description", "В квартире холодные батареи"),
+        applicant_phone=phone,
+        applicant_name=extra.pop("applicant_name", "Айгерим Садыкова"),
+        longitude=location[0] if location else None,
+        latitude=location[1] if location else None,
+        category_code=category,
+        register=register,
+        **extra,
+    )
+    return actions.create_appeal(OPERATOR, data).appeal
+
+
+def appeal_in(status: str, **kwargs: object) -> Appeal:
+    """An appeal brought to `status` through the real transitions."""
+    appeal = intake(**kwargs)
+    n = appeal.number
+    path = {
+        "received": [],
+        "registered": [lambda: actions.register_appeal(OPERATOR, n)],
+        "assigned": [lambda: actions.register_appeal(OPERATOR, n, assign=True)],
+        "in_progress": [
+            lambda: actions.register_appeal(OPERATOR, n, assign=True),
+            lambda: actions.start_work(EXECUTOR, n),
+        ],
+    }
+    resolved = {
+        "done": lambda: actions.mark_done(EXECUTOR, n, resolution="Отопление восстановлено"),
+        "not_done": lambda: actions.mark_not_done(EXECUTOR, n, reason="Нужна замена стояка, весной"),
+        "rejected": lambda: actions.reject_appeal(OPERATOR, n, reason="Частный дом, не наша зона"),
+    }
+    steps = list(path.get(status, path["in_progress"]))
+    if status in resolved:
+        steps.append(resolved[status])
+    if status in ("citizen_informed", "closed", "reopened"):
+        steps.append(resolved["done"])
+        steps.append(
+            lambda: actions.record_callback(OPERATOR, n, reached=True, satisfied=status != "reopened")
+        )
+    if status == "closed":
+        steps.append(lambda: actions.close_appeal(OPERATOR, n))
+    if status == "cancelled":
+        steps = [lambda: actions.cancel_appeal(OPERATOR, n, reason="spam")]
+    for step in steps:
+        step()
+    appeal.refresh_from_db()
+    assert appeal.status == status, (appeal.status, status)
+    return appeal
+
+
+def user_with_roles(username: str, *roles: str) -> User:
+    """A Django user in the current tenant schema whose groups name its roles."""
+    user = User.objects.create_user(username=username, password="x", first_name=username.title())
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+def logged_in(user: User, host: str = "petropavlovsk.localhost") -> Client:
+    client = Client(HTTP_HOST=host)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def scratch_tenant(onboarded, django_db_blocker) -> Iterator[object]:
+    """A tenant cloned from the template for this run only (committed), dropped at the end.
+
+    For what must really commit (concurrency) or must be checked on a fresh clone.
+    """
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+    from django.db import connection
+
+    from tenants.models import Akimat
+    from tenants.onboarding import onboard_tenant
+    from tenants.specs import TenantSpec
+
+    square = Polygon(((69.0, 54.0), (69.1, 54.0), (69.1, 54.1), (69.0, 54.1), (69.0, 54.0)), srid=4326)
+    spec = TenantSpec(
+        slug="appeals-scratch",
+        kato="599700000",
+        kind="district",
+        name_kk="Сынақ ауданы",
+        name_ru="Тестовый район",
+        name_en="Scratch District",
+        boundary=MultiPolygon(square, srid=4326),
+    )
+    with django_db_blocker.unblock():
+        tenant = onboard_tenant(spec).tenant
+        connection.set_schema_to_public()
+    yield tenant
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        tenant = Akimat.objects.get(slug="appeals-scratch")
+        tenant.domains.all().delete()
+        tenant.delete()
+        with connection.cursor() as cursor:
+            cursor.execute('DROP SCHEMA IF EXISTS "appeals_scratch" CASCADE')
+
+
+def gql(client: Client, query: str, variables: dict | None = None) -> dict:
+    """POST a GraphQL document; the answer as JSON (HTTP 200 is asserted)."""
+    response = client.post(
+        "/graphql/", {"query": query, "variables": variables or {}}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.fixture
+def operator_client(petropavlovsk) -> Client:
+    return logged_in(user_with_roles("gql-operator", "operator"))
+
+
+@pytest.fixture
+def executor_client(petropavlovsk) -> Client:
+    return logged_in(user_with_roles("gql-executor", "executor"))
+
+
+@pytest.fixture
+def analyst_client(petropavlovsk) -> Client:
+    return logged_in(user_with_roles("gql-analyst", "analyst"))
+
+
+@pytest.fixture
+def lawyer_client(petropavlovsk) -> Client:
+    return logged_in(user_with_roles("gql-lawyer", "lawyer"))
+
+
+@pytest.fixture
+def anonymous_client(petropavlovsk) -> Client:
+    return Client(HTTP_HOST="petropavlovsk.localhost")

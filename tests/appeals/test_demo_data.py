@@ -1,0 +1,86 @@
+"""Demo data: realistic, inside each tenant's real boundary, consistent with the rules, and a second
+run changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from appeals.demo import seed_tenant
+from appeals.models import Appeal, AppealEvent, CallbackAttempt, Category, Violation
+from appeals.states import ACTIVE_STATUSES
+
+
+def test_a_seeded_city_looks_like_the_109_line(tenants):
+    petropavlovsk = tenants["petropavlovsk"]
+    message = seed_tenant(petropavlovsk, scale=0.1)  # 600 appeals: the shape, quickly
+    assert "600 appeals" in message
+    with tenant_context(petropavlovsk):
+        appeals = Appeal.objects.filter(client_key__startswith="demo:")
+        total = appeals.count()
+        assert total == 600
+        housing = appeals.filter(Q(category__is_housing_utilities=True)).count()
+        assert 0.7 <= housing / total <= 0.9  # "80% about housing and utilities"
+        repeats = appeals.filter(parent__isnull=False)
+        assert repeats.count() >= total * 0.1
+        assert all(r.status == "cancelled" and r.cancel_reason == "duplicate" for r in repeats[:50])
+        assert appeals.filter(repeat_count__gt=0).exists()
+        now = timezone.now()
+        assert appeals.filter(status__in=ACTIVE_STATUSES, deadline__lt=now).exists()  # open and overdue
+        assert appeals.filter(status="closed").count() > total * 0.3
+        assert appeals.filter(received_at__lt=now - datetime.timedelta(days=90)).exists()
+        assert Violation.objects.filter(appeal__in=appeals).exists()
+        assert CallbackAttempt.objects.filter(appeal__in=appeals).exists()
+
+        # Every point lies inside the tenant's real boundary.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM appeals_appeal a WHERE a.client_key LIKE 'demo:%%' "
+                "AND NOT ST_Covers(ST_GeomFromEWKB(%s), a.location)",
+                [bytes(petropavlovsk.boundary.ewkb)],
+            )
+            assert cursor.fetchone()[0] == 0
+
+        # The history agrees with the status, and deadlines come from the SLA rules.
+        sample = appeals.exclude(status="received").order_by("?")[:40]
+        for appeal in sample:
+            last = AppealEvent.objects.filter(appeal=appeal, kind="transition").order_by("at", "id").last()
+            assert last.to_status == appeal.status, appeal
+        open_late = appeals.filter(
+            status__in=ACTIVE_STATUSES, deadline__lt=now - datetime.timedelta(minutes=10)
+        )
+        assert not open_late.filter(overdue_at__isnull=True).exists()  # the monitor has nothing to catch up
+        heating = Category.objects.get(code="heating")
+        first = appeals.filter(category=heating, reopen_count=0).first()
+        if first is not None:
+            assert first.deadline - first.received_at == datetime.timedelta(hours=24)
+
+        # Numbers follow the order of arrival.
+        ordered = list(appeals.order_by("received_at").values_list("number", flat=True))
+        assert ordered == sorted(ordered)
+        per_org = appeals.values("organisation__code").annotate(n=Count("id"))
+        assert {"heat-network", "water-utility"} <= {row["organisation__code"] for row in per_org}
+
+    again = seed_tenant(petropavlovsk, scale=0.1)
+    assert "already there" in again
+    with tenant_context(petropavlovsk):
+        assert Appeal.objects.filter(client_key__startswith="demo:").count() == 600
+
+
+def test_a_district_gets_fewer_appeals_inside_its_boundary(tenants):
+    esil = tenants["esil"]
+    seed_tenant(esil, scale=0.2)
+    with tenant_context(esil):
+        count = Appeal.objects.count()
+        assert 30 <= count <= 80
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM appeals_appeal WHERE NOT ST_Covers(ST_GeomFromEWKB(%s), location)",
+                [bytes(esil.boundary.ewkb)],
+            )
+            assert cursor.fetchone()[0] == 0
+        assert Appeal.objects.filter(address__startswith="с. Явленка").count() == count

@@ -1,0 +1,123 @@
+"""The exported contract: graphql/schema.graphql must equal the schema the code serves (run
+`make schema` after changing it), and every example operation in graphql/operations/ runs clean."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from graphql import parse, print_schema
+
+from appeals.models import Appeal, Organisation, ResponsiblePerson
+from appeals.monitor import sweep
+from ikomek.schema import regional_schema, schema
+from tests.appeals.conftest import CENTRE, gql, intake, logged_in, user_with_roles
+
+GRAPHQL = Path(__file__).resolve().parents[2] / "graphql"
+OPERATIONS = GRAPHQL / "operations"
+
+
+@pytest.mark.parametrize(
+    ("served", "file"), [(schema, "schema.graphql"), (regional_schema, "regional.graphql")]
+)
+def test_exported_sdl_is_current(served, file):
+    exported = (GRAPHQL / file).read_text(encoding="utf-8")
+    assert exported == print_schema(served.graphql_schema), f"graphql/{file} is stale: run `make schema`"
+
+
+def operation(name: str) -> str:
+    return (OPERATIONS / f"{name}.graphql").read_text(encoding="utf-8")
+
+
+def test_every_operation_parses_and_validates():
+    from graphql import validate
+
+    for path in OPERATIONS.glob("*.graphql"):
+        document = parse(path.read_text(encoding="utf-8"))
+        assert validate(schema.graphql_schema, document) == [], path.name
+
+
+def test_every_example_operation_runs_in_a_real_scenario(petropavlovsk):
+    operator = logged_in(user_with_roles("ops-operator", "operator"))
+    executor = logged_in(user_with_roles("ops-executor", "executor"))
+    lawyer = logged_in(user_with_roles("ops-lawyer", "lawyer"))
+    anyone = logged_in(user_with_roles("ops-nobody"))
+    ran: set[str] = set()
+
+    def run(client, name: str, **variables: object) -> dict:
+        answer = gql(client, operation(name), variables)
+        assert "errors" not in answer, (name, answer)
+        payload = next(iter(answer["data"].values()))
+        if isinstance(payload, dict) and "errors" in payload:
+            assert payload["errors"] == [], (name, payload)
+        ran.add(name)
+        return answer["data"]
+
+    point = {"longitude": CENTRE[0], "latitude": CENTRE[1]}
+    run(anyone, "Categories")
+    created = run(
+        operator,
+        "CreateAppeal",
+        input={
+            "channel": "LANDLINE",
+            "description": "Нет отопления во всём подъезде",
+            "applicantPhone": "+7 705 123 45 67",
+            "applicantName": "Айгерим Садыкова",
+            "address": "ул. Конституции Казахстана, 20",
+            "location": point,
+            "category": "heating",
+            "clientKey": "ops-1",
+        },
+    )["createAppeal"]["appeal"]
+    number = created["number"]
+    run(operator, "RepeatCandidates", category="heating", location=point)
+    run(operator, "RegisterAppeal", input={"number": number})
+    head = ResponsiblePerson.objects.create(
+        organisation=Organisation.objects.get(code="housing-department"),
+        full_name="Нурлан Абенов",
+        is_head=True,
+    )
+    run(
+        operator,
+        "AssignAppeal",
+        input={"number": number, "organisation": "housing-department", "assigneeId": head.pk},
+    )
+    run(executor, "StartWork", input={"number": number})
+    Appeal.objects.filter(number=number).update(deadline=timezone.now() - datetime.timedelta(hours=2))
+    sweep()
+    run(executor, "MarkDone", input={"number": number, "resolution": "Заменили задвижку"})
+    run(operator, "CallbackQueue", first=10)
+    run(operator, "RecordCallback", input={"number": number, "reached": True, "satisfied": True})
+    run(operator, "CloseAppeal", input={"number": number})
+    run(operator, "ReopenAppeal", input={"number": number, "reason": "Снова холодно"})
+    run(operator, "AppealByNumber", number=number)
+    run(operator, "AppealsList", first=10, filter={"category": "housing"}, orderBy="RECEIVED_AT_DESC")
+    run(anyone, "TrackAppeal", number=number, phoneLast4="4567")
+
+    violation = run(lawyer, "Violations", first=10)["violations"]["edges"][0]["node"]["id"]
+    run(lawyer, "RecordExplanation", input={"id": violation, "text": "Не было запчастей"})
+    run(lawyer, "ProposeSanction", input={"id": violation, "text": "Замечание"})
+    run(lawyer, "CloseViolation", input={"id": violation, "text": "Взыскание наложено"})
+
+    other = intake(category="roads").number
+    run(operator, "RegisterAppeal", input={"number": other, "assign": True})
+    run(executor, "StartWork", input={"number": other})
+    run(executor, "MarkNotDone", input={"number": other, "reason": "Асфальт только весной"})
+    third = intake(category="roads").number
+    run(operator, "RegisterAppeal", input={"number": third})
+    run(operator, "RejectAppeal", input={"number": third, "reason": "Частная территория"})
+    spam = intake(category="other").number
+    run(operator, "CancelAppeal", input={"number": spam, "reason": "SPAM"})
+    original, repeat, separate = intake().number, intake().number, intake().number
+    run(operator, "LinkAsRepeat", input={"number": repeat, "originalNumber": original})
+    run(operator, "KeepSeparate", input={"number": separate, "proposed": [original]})
+    from appeals.actions.telephony import record_incoming_call
+
+    record_incoming_call("+77051234567")
+    run(operator, "RecentIncomingCalls", limit=5)
+
+    assert ran == {path.stem for path in OPERATIONS.glob("*.graphql")}, (
+        "an example operation is not exercised"
+    )

@@ -1,0 +1,194 @@
+"""Intake: validation with field and code, E.164 phones, IIN control digit, the akimat's boundary,
+and idempotent creation on the client's key (also when two requests race)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections, transaction
+from django_tenants.utils import tenant_context
+
+from appeals import actions
+from appeals.actions import AppealInput
+from appeals.applicants import check_iin, iin_control_digit, normalise_phone
+from appeals.errors import AppealError
+from appeals.models import Appeal, AppealEvent
+from tests.appeals.conftest import ANALYST, CENTRE, OPERATOR, intake
+
+
+def make_iin(first_eleven: str) -> str:
+    return first_eleven + str(iin_control_digit(first_eleven))
+
+
+VALID_IIN = make_iin("85031530012")  # born 15.03.1985
+
+
+def problems_of(**fields: object) -> set[tuple[str, str]]:
+    values = {"channel": "landline", "description": "Нет воды", "applicant_phone": "+77051234567"} | fields
+    with pytest.raises(AppealError) as caught:
+        actions.create_appeal(OPERATOR, AppealInput(**values))
+    return {(p.field, p.code) for p in caught.value.problems}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("+7 705 123 45 67", "+77051234567"),
+        ("8 (705) 123-45-67", "+77051234567"),
+        ("87051234567", "+77051234567"),
+        ("8 7152 46 12 34", "+77152461234"),  # Petropavlovsk landline
+        ("+7 (7152) 46-12-34", "+77152461234"),
+    ],
+)
+def test_phone_numbers_are_normalised_to_e164(raw, expected):
+    assert normalise_phone(raw) == (expected, None)
+
+
+@pytest.mark.parametrize("raw", ["12345", "+7 999", "телефон", "+7 000 000 00 00"])
+def test_invalid_phone_numbers_are_refused(raw):
+    phone, problem = normalise_phone(raw)
+    assert phone is None and problem.code == "invalid_phone" and raw in problem.message
+
+
+def test_iin_control_digit():
+    assert check_iin(VALID_IIN) == (VALID_IIN, None)
+    wrong = VALID_IIN[:11] + str((int(VALID_IIN[11]) + 1) % 10)
+    assert check_iin(wrong)[1].code == "invalid_iin"
+    assert "контрольная" in check_iin(wrong)[1].message
+    assert check_iin("851315300123")[1].code == "invalid_iin"  # month 13
+    assert check_iin("12345")[1].code == "invalid_iin"
+    assert check_iin("") == ("", None)  # optional
+
+
+def test_intake_normalises_and_records_everything(petropavlovsk):
+    result = actions.create_appeal(
+        OPERATOR,
+        AppealInput(
+            channel="mobile",
+            description="  Не горит фонарь у подъезда  ",
+            applicant_phone="8 705 123 45 67",
+            applicant_name="Ержан Касымов",
+            applicant_iin=VALID_IIN,
+            address="ул. Конституции Казахстана, 20",
+            longitude=CENTRE[0],
+            latitude=CENTRE[1],
+            category_code="street-lighting",
+            client_key="app-1",
+        ),
+    )
+    appeal = result.appeal
+    assert result.created
+    assert appeal.status == "received"
+    assert appeal.applicant_phone == "+77051234567"
+    assert appeal.applicant_iin == VALID_IIN
+    assert appeal.description == "Не горит фонарь у подъезда"
+    assert appeal.priority == "normal"  # the category's default
+    assert appeal.deadline is not None and appeal.deadline > appeal.received_at
+    assert (appeal.location.x, appeal.location.y) == CENTRE
+    event = appeal.events.get()
+    assert (event.kind, event.to_status, event.actor_role) == ("created", "received", "operator")
+
+
+def test_operator_intake_can_register_at_once(petropavlovsk):
+    appeal = intake(register=True)
+    assert appeal.status == "registered"
+    assert list(appeal.events.values_list("kind", flat=True)) == ["created", "transition"]
+
+
+def test_all_problems_are_reported_together(petropavlovsk):
+    problems = problems_of(
+        channel="pigeon",
+        description=" ",
+        applicant_phone="12",
+        applicant_iin="123456789012",
+        category_code="no-such",
+        priority="extreme",
+    )
+    assert problems == {
+        ("channel", "invalid"),
+        ("description", "required"),
+        ("applicantPhone", "invalid_phone"),
+        ("applicantIin", "invalid_iin"),
+        ("category", "not_found"),
+        ("priority", "invalid"),
+    }
+    assert not Appeal.objects.exists()
+
+
+def test_phone_is_required(petropavlovsk):
+    assert ("applicantPhone", "required") in problems_of(applicant_phone="")
+
+
+def test_a_point_outside_the_akimat_is_refused(petropavlovsk):
+    # Esil district's centre, not Petropavlovsk.
+    assert ("location", "outside_boundary") in problems_of(longitude=68.30, latitude=54.14)
+    assert ("location", "invalid_location") in problems_of(longitude=69.1)
+
+
+def test_registration_needs_a_category(petropavlovsk):
+    assert ("category", "required") in problems_of(register=True)
+
+
+def test_without_permission_nothing_is_created(petropavlovsk):
+    with pytest.raises(AppealError) as caught:
+        actions.create_appeal(
+            ANALYST, AppealInput(channel="web", description="x", applicant_phone="+77051234567")
+        )
+    assert caught.value.problems[0].code == "forbidden"
+
+
+def test_a_retry_with_the_same_client_key_returns_the_first_appeal(petropavlovsk):
+    first = actions.create_appeal(
+        OPERATOR,
+        AppealInput(channel="api", description="Нет света", applicant_phone="+77051234567", client_key="k-1"),
+    )
+    again = actions.create_appeal(
+        OPERATOR,
+        AppealInput(
+            channel="api", description="Нет света!", applicant_phone="+77051234567", client_key="k-1"
+        ),
+    )
+    assert first.created and not again.created
+    assert again.appeal.pk == first.appeal.pk
+    assert Appeal.objects.filter(client_key="k-1").count() == 1
+    assert AppealEvent.objects.filter(appeal=first.appeal).count() == 1
+
+
+def test_concurrent_retries_create_one_appeal(scratch_tenant, django_db_blocker):
+    """Eight threads, eight connections, one key, released together: one appeal, one event."""
+    key = f"race-{uuid.uuid4().hex}"
+    barrier = threading.Barrier(8)
+    results: list[tuple[int, bool]] = []
+    errors: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            with tenant_context(scratch_tenant):
+                barrier.wait(timeout=10)
+                result = actions.create_appeal(
+                    OPERATOR,
+                    AppealInput(
+                        channel="api", description="Гонка", applicant_phone="+77051234567", client_key=key
+                    ),
+                )
+                results.append((result.appeal.pk, result.created))
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    with django_db_blocker.unblock():
+        threads = [threading.Thread(target=create) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors, errors
+        assert len({pk for pk, _ in results}) == 1
+        assert sum(created for _, created in results) == 1
+        with tenant_context(scratch_tenant), transaction.atomic():
+            assert Appeal.objects.filter(client_key=key).count() == 1
+            assert AppealEvent.objects.filter(appeal__client_key=key).count() == 1
+        connection.set_schema_to_public()

@@ -1,0 +1,69 @@
+"""Public tracking: anyone with the number and the phone's last four digits sees the status and the
+dates, nothing personal; wrong guesses are limited per appeal and tenant."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django_tenants.utils import tenant_context
+
+from appeals.api.types import TrackedAppealType
+from ikomek.schema import schema
+from tests.appeals.conftest import appeal_in, gql, intake
+
+TRACK = """
+query Track($n: Int!, $d: String!) {
+  trackAppeal(number: $n, phoneLast4: $d) {
+    number status statusLabel receivedAt deadline resolvedAt closedAt
+  }
+}
+"""
+
+
+def test_the_right_digits_show_status_and_dates(anonymous_client):
+    appeal = appeal_in("done", phone="+77051239876", applicant_name="Ержан Касымов")
+    response = anonymous_client.post(
+        "/graphql/",
+        {"query": TRACK, "variables": {"n": appeal.number, "d": "9876"}},
+        content_type="application/json",
+    )
+    tracked = response.json()["data"]["trackAppeal"]
+    assert tracked["number"] == appeal.number and tracked["status"] == "DONE"
+    assert tracked["receivedAt"] and tracked["deadline"] and tracked["resolvedAt"]
+    body = response.content.decode()
+    for secret in ("77051239876", "Ержан", "Касымов", appeal.description):
+        assert secret not in body
+
+
+def test_the_type_has_no_personal_field_at_all():
+    fields = set(schema.graphql_schema.get_type(TrackedAppealType._meta.name).fields)
+    assert fields == {"number", "status", "statusLabel", "receivedAt", "deadline", "resolvedAt", "closedAt"}
+
+
+def test_wrong_digits_and_unknown_numbers_look_the_same(anonymous_client):
+    appeal = intake(phone="+77051239876")
+    assert gql(anonymous_client, TRACK, {"n": appeal.number, "d": "0000"})["data"]["trackAppeal"] is None
+    assert gql(anonymous_client, TRACK, {"n": 99999999, "d": "9876"})["data"]["trackAppeal"] is None
+    assert gql(anonymous_client, TRACK, {"n": appeal.number, "d": "98"})["data"]["trackAppeal"] is None
+
+
+def test_guessing_is_limited_per_appeal_and_tenant(anonymous_client, tenants):
+    appeal = intake(phone="+77051239876")
+    for _ in range(settings.APPEALS_TRACKING_MAX_FAILURES):
+        gql(anonymous_client, TRACK, {"n": appeal.number, "d": "1111"})
+    blocked = gql(anonymous_client, TRACK, {"n": appeal.number, "d": "9876"})
+    assert blocked["errors"][0]["extensions"]["code"] == "too_many_attempts"
+    # Another appeal of the same akimat is not blocked.
+    other = intake(phone="+77051230000")
+    assert (
+        gql(anonymous_client, TRACK, {"n": other.number, "d": "0000"})["data"]["trackAppeal"]["number"]
+        == other.number
+    )
+    # The same number in another akimat has its own counter.
+    with tenant_context(tenants["esil"]):
+        while (esil_appeal := intake(phone="+77051235555", location=(68.30, 54.14))).number < appeal.number:
+            pass
+    from django.test import Client
+
+    esil = Client(HTTP_HOST="esil.localhost")
+    answer = gql(esil, TRACK, {"n": esil_appeal.number, "d": "5555"})
+    assert "errors" not in answer

@@ -20,7 +20,7 @@ SECRET = "petropavlovsk-exchange-secret-for-tests"
 def post(
     body: object, secret: str | None = SECRET, host: str = "petropavlovsk.localhost", raw: bytes | None = None
 ):
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
+    headers = {"HTTP_X_EXCHANGE_SECRET": secret} if secret else {}
     return Client(HTTP_HOST=host).post(
         "/telephony/incoming-call",
         data=raw if raw is not None else json.dumps(body),

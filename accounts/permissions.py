@@ -29,6 +29,7 @@ class Operation(StrEnum):
     REGIONAL_VIEW = "regional.view"
     REGIONAL_ESCALATION_DECIDE = "regional.escalation.decide"
     EMERGENCY_HANDLE = "emergency.handle"  # 112 dispatcher inbox
+    EMERGENCY_ALARMS_VIEW = "emergency.alarms_view"  # the 112 watchdog's alarms about the akimat's appeals
     TENANT_ADMIN = "tenant.admin"  # onboarding, deactivation
     FEDERATION_ADMIN = "federation.admin"  # dead letters, replay
 
@@ -65,6 +66,7 @@ MATRIX: dict[Role, frozenset[Operation]] = {
             _O.CATALOGUE_MANAGE,
             _O.REPORTS_VIEW,
             _O.VIOLATION_VIEW,
+            _O.EMERGENCY_ALARMS_VIEW,
         }
     ),
     Role.ANALYST: frozenset({_O.APPEAL_VIEW, _O.REPORTS_VIEW}),

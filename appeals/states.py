@@ -2,7 +2,9 @@
 
 received -> registered -> assigned -> in_progress -> done | not_done | rejected -> citizen_informed
 -> closed; reopened when the citizen is not satisfied (then assigned again); cancelled as a duplicate
-or spam. Every transition is listed here once; `appeals.actions.lifecycle` refuses anything else.
+or spam. An emergency leaves this path for 112 (forwarded_112) and comes back either done (112
+closed it) or received (112 says it is no emergency: back in the operator's queue). Every
+transition is listed here once; `appeals.actions` refuse anything else.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Жабылды / Закрыто"
     REOPENED = "reopened", "Қайта ашылды / Открыто повторно"
     CANCELLED = "cancelled", "Жойылды / Аннулировано"
+    FORWARDED_112 = "forwarded_112", "112-ге жіберілді / Передано в 112"
 
 
 # The SLA clock runs in these: the responsible service has not answered yet.
@@ -35,6 +38,10 @@ ACTIVE_STATUSES = frozenset(
 # The service answered; the operator owes the citizen a call.
 AWAITING_CALLBACK = frozenset({Status.DONE, Status.NOT_DONE, Status.REJECTED})
 TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
+# Statuses from which an appeal can still be forwarded to 112 (before anyone answered it).
+FORWARDABLE_STATUSES = frozenset(
+    {Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,32 @@ _TRANSITIONS = (
         _S.CANCELLED,
         Operation.APPEAL_CANCEL,
         "Жою (қайталама немесе спам) / Аннулирование (повтор или спам)",
+    ),
+)
+_TRANSITIONS += (
+    # Forwarding again while 112 has the appeal updates the incident (e.g. one more service).
+    Transition(
+        "forward_112",
+        frozenset(FORWARDABLE_STATUSES | {_S.FORWARDED_112}),
+        _S.FORWARDED_112,
+        Operation.APPEAL_FORWARD_112,
+        "112-ге жіберу / Передача в 112",
+    ),
+    # 112 rejected it as not an emergency: back to the operator's queue with the dispatcher's note.
+    Transition(
+        "return_from_112",
+        frozenset({_S.FORWARDED_112}),
+        _S.RECEIVED,
+        Operation.EMERGENCY_HANDLE,
+        "112-ден қайтарылды / Возвращено из 112",
+    ),
+    # 112 closed the incident: the service answered, the operator owes the citizen a call-back.
+    Transition(
+        "closed_by_112",
+        frozenset({_S.FORWARDED_112}),
+        _S.DONE,
+        Operation.EMERGENCY_HANDLE,
+        "112 жабды / Закрыто службой 112",
     ),
 )
 TRANSITIONS: dict[str, Transition] = {transition.name: transition for transition in _TRANSITIONS}

@@ -267,7 +267,7 @@ def _apply_in_target(message: Message) -> Outcome:
     if message.source_schema not in registry:
         raise UnknownSource(f"source schema {message.source_schema!r} is not a registered akimat or region")
     registration = registration_for(message.kind)
-    registration.check_target(message.target_schema, get_public_schema_name())
+    registration.check_target(message.target_schema, get_public_schema_name(), message.source_schema)
     registration.check_payload(message.payload, message.schema_version)
     envelope = Envelope(
         message_id=message.pk,

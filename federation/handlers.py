@@ -27,6 +27,9 @@ class TargetScope(StrEnum):
     ANY = "any"
     REGION = "region"  # only the public schema (regional read model, escalations, 112 centre)
     TENANT = "tenant"  # only an akimat's schema
+    # Only the sender's own schema: the handler delivers outside iKOMEK (e.g. to a 112 centre's
+    # CAD), so outgoing calls get the outbox's retries, ordering, dead letters and replay.
+    SELF = "self"
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,11 @@ class Registration:
             where = "/".join(str(part) for part in error.absolute_path) or "(root)"
             raise InvalidPayload(f"{self.kind}: payload at {where}: {error.message}")
 
-    def check_target(self, target_schema: str, public_schema: str) -> None:
+    def check_target(self, target_schema: str, public_schema: str, source_schema: str) -> None:
+        if self.targets == TargetScope.SELF and target_schema != source_schema:
+            raise PermanentError(f"{self.kind} is applied only by its sender, not by {target_schema!r}")
+        if self.targets != TargetScope.SELF and target_schema == source_schema:
+            raise PermanentError(f"{target_schema!r} cannot send {self.kind} to itself")
         if self.targets == TargetScope.REGION and target_schema != public_schema:
             raise PermanentError(f"{self.kind} is accepted only by the region, not by {target_schema!r}")
         if self.targets == TargetScope.TENANT and target_schema == public_schema:

@@ -67,9 +67,9 @@ def send(
         raise FederationError("payload", "invalid", str(exc)) from None
 
     source = connection.schema_name
-    target_schema = _target_schema(target, source)
+    target_schema = _target_schema(target, source, to_self=registration.targets == handlers.TargetScope.SELF)
     try:
-        registration.check_target(target_schema, get_public_schema_name())
+        registration.check_target(target_schema, get_public_schema_name(), source)
     except PermanentError as exc:
         raise FederationError("target", "not_accepted", str(exc)) from None
     if max_attempts is not None and not 1 <= max_attempts <= 1000:
@@ -117,12 +117,12 @@ def _as_json(payload: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(text)
 
 
-def _target_schema(target: Akimat | str, source: str) -> str:
+def _target_schema(target: Akimat | str, source: str, *, to_self: bool = False) -> str:
     """Check both ends against the registry (one query): a known source, a known and active target."""
     name = target.schema_name if isinstance(target, Akimat) else target
     if not isinstance(name, str) or not name:
         raise FederationError("target", "invalid", "target must be an Akimat or a schema name")
-    if name == source:
+    if name == source and not to_self:
         raise FederationError("target", "same_as_source", f"{name!r} cannot send a message to itself")
     registry = {
         akimat.schema_name: akimat

@@ -242,18 +242,13 @@ EMERGENCY_SIGNATURE_TOLERANCE_SECONDS = env.int("EMERGENCY_SIGNATURE_TOLERANCE_S
 EMERGENCY_REPLAY_REDIS_URL = env.str("EMERGENCY_REPLAY_REDIS_URL", default=CACHE_REDIS_URL)
 EMERGENCY_CAD_CONNECT_TIMEOUT_SECONDS = env.float("EMERGENCY_CAD_CONNECT_TIMEOUT_SECONDS", default=3.0)
 EMERGENCY_CAD_READ_TIMEOUT_SECONDS = env.float("EMERGENCY_CAD_READ_TIMEOUT_SECONDS", default=10.0)
-EMERGENCY_CAD_BACKOFF_BASE_SECONDS = env.float("EMERGENCY_CAD_BACKOFF_BASE_SECONDS", default=2.0)
-EMERGENCY_CAD_BACKOFF_MAX_SECONDS = env.float("EMERGENCY_CAD_BACKOFF_MAX_SECONDS", default=300.0)
+# CAD documents are federation messages (retries and backoff: FEDERATION_RETRY_*); with the
+# defaults 30 attempts keep trying for 2 to 4 hours before the dead letter and the alarm.
 EMERGENCY_CAD_MAX_ATTEMPTS = env.int("EMERGENCY_CAD_MAX_ATTEMPTS", default=30)
-EMERGENCY_CAD_SWEEP_SECONDS = env.float("EMERGENCY_CAD_SWEEP_SECONDS", default=10.0)
 # CAD endpoints must be https:// in production; loopback test servers speak plain HTTP.
 EMERGENCY_CAD_ALLOW_PLAIN_HTTP = env.bool("EMERGENCY_CAD_ALLOW_PLAIN_HTTP", default=not PRODUCTION)
-# These run in the public schema (no tenant fan-out): the 112 register is regional.
+# This runs in the public schema (no tenant fan-out): the 112 register is regional.
 CELERY_BEAT_SCHEDULE |= {
-    "emergency-112-cad-sweep": {
-        "task": "emergency_112.sweep_cad_deliveries",
-        "schedule": EMERGENCY_CAD_SWEEP_SECONDS,
-    },
     "emergency-112-ack-watchdog": {
         "task": "emergency_112.raise_ack_alarms",
         "schedule": EMERGENCY_WATCHDOG_SECONDS,

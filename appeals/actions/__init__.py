@@ -1,6 +1,13 @@
 """Every change to an appeal goes through these functions (GraphQL, views, tasks, tests alike)."""
 
 from appeals.actions.callbacks import CallbackResult, record_callback
+from appeals.actions.emergency import (
+    AlarmUpdate,
+    EmergencyUpdate,
+    apply_112_status,
+    forward_to_112,
+    record_112_alarm,
+)
 from appeals.actions.intake import AppealInput, IntakeResult, create_appeal
 from appeals.actions.lifecycle import (
     assign_appeal,
@@ -18,19 +25,24 @@ from appeals.actions.telephony import record_incoming_call
 from appeals.actions.violations import close_violation, propose_sanction, record_explanation
 
 __all__ = [
+    "AlarmUpdate",
     "AppealInput",
     "CallbackResult",
+    "EmergencyUpdate",
     "IntakeResult",
+    "apply_112_status",
     "assign_appeal",
     "cancel_appeal",
     "close_appeal",
     "close_violation",
     "create_appeal",
+    "forward_to_112",
     "keep_separate",
     "link_as_repeat",
     "mark_done",
     "mark_not_done",
     "propose_sanction",
+    "record_112_alarm",
     "record_callback",
     "record_explanation",
     "record_incoming_call",

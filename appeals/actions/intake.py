@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals.actions._base import authorise
+from appeals.actions.emergency import forward_if_emergency
 from appeals.actions.lifecycle import register_locked
 from appeals.applicants import check_iin, normalise_phone
 from appeals.catalogue.cache import active_category
@@ -224,7 +225,9 @@ def create_appeal(actor: Principal, data: AppealInput) -> IntakeResult:
             return IntakeResult(appeal=existing, created=False)
         appeal, event = inserted
         announce(appeal, event)
-        if data.register:
+        # An emergency goes to 112 at once, before anything else: it never waits in a 109 queue.
+        forwarded = forward_if_emergency(actor, appeal, new=True)
+        if data.register and not forwarded:
             register_locked(actor, appeal)
         candidates = repeat_candidates(
             category, appeal.location, appeal.object_key, exclude_id=appeal.pk, now=now

@@ -9,11 +9,13 @@ from django.utils import timezone
 from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals.actions._base import apply_transition, authorise, locked_appeal, require_text
+from appeals.actions.emergency import forward_if_emergency
 from appeals.errors import AppealError, not_found
 from appeals.models import Appeal, CancelReason, Category, Organisation, Priority, ResponsiblePerson
 from appeals.notify import notify_assigned
 from appeals.routing import route
 from appeals.sla import deadline_for
+from appeals.states import Status
 from appeals.violations_register import settle_on_resolution
 
 
@@ -39,6 +41,8 @@ def register_locked(
         changed.append("priority")
     appeal.registered_at = timezone.now()
     apply_transition(actor, appeal, "register", changed=changed, comment=comment)
+    # Classified as an emergency: on to 112 at once (automatically only once per appeal).
+    forward_if_emergency(actor, appeal)
 
 
 def register_appeal(
@@ -54,7 +58,7 @@ def register_appeal(
     with transaction.atomic():
         appeal = locked_appeal(number)
         register_locked(actor, appeal, category_code=category_code, priority=priority, comment=comment)
-        if assign:
+        if assign and appeal.status == Status.REGISTERED:  # not when it went on to 112
             assign_locked(actor, appeal)
     return appeal
 

@@ -36,6 +36,8 @@ def selected(info: graphene.ResolveInfo, *path: str) -> dict[str, FieldNode]:
 
 def appeal_queryset(fields: dict[str, FieldNode], base: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:
     queryset = (base if base is not None else Appeal.objects.all()).select_related(*APPEAL_JOINS)
+    if "emergency112" in fields:
+        queryset = queryset.select_related("emergency")
     prefetches = []
     if "events" in fields:
         prefetches.append(Prefetch("events", queryset=AppealEvent.objects.order_by("at", "id")))

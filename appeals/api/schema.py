@@ -2,11 +2,12 @@
 
 from graphene import relay
 
+from appeals.api.emergency import EmergencyQuery
 from appeals.api.mutations import AppealsMutation
 from appeals.api.queries import AppealsQuery
 
 
-class AppealsQueryRoot(AppealsQuery):
+class AppealsQueryRoot(AppealsQuery, EmergencyQuery):
     node = relay.Node.Field()
 
 

@@ -9,6 +9,7 @@ import graphene
 from graphene import relay
 
 from accounts.permissions import Operation, can, sees_personal_data
+from appeals.api.emergency import AppealEmergencyType, TrackedEmergencyType, emergency_of
 from appeals.api.enums import AppealCancelReason, AppealChannel, AppealPriority, AppealStatus, ViolationState
 from appeals.applicants import mask_iin, mask_name, mask_phone
 from appeals.models import Appeal
@@ -265,6 +266,11 @@ class AppealType(graphene.ObjectType):
         required=True,
         description="appeals linked to this one as repeats",
     )
+    emergency112 = graphene.Field(
+        AppealEmergencyType,
+        resolver=lambda a, info: emergency_of(a),
+        description="the appeal at 112, when it was forwarded",
+    )
 
     @classmethod
     def get_node(cls, info: graphene.ResolveInfo, id: str) -> Appeal | None:
@@ -353,6 +359,11 @@ class TrackedAppealType(graphene.ObjectType):
     deadline = time_field("deadline")
     resolved_at = time_field("resolved_at")
     closed_at = time_field("closed_at")
+    emergency112 = graphene.Field(
+        TrackedEmergencyType,
+        resolver=lambda a, info: emergency_of(a),
+        description="112's status and dates, when the appeal was forwarded to 112",
+    )
 
 
 class IncomingCallType(graphene.ObjectType):

@@ -12,12 +12,19 @@ from appeals.models.catalogue import (
     Service112,
     SlaCalendar,
 )
+from appeals.models.emergency import (
+    OPEN_EMERGENCY_STATUSES,
+    EmergencyAlarm,
+    EmergencyForward,
+    EmergencyStatus,
+)
 from appeals.models.events import AppealEvent, EventKind
 from appeals.models.notifications import Notification, NotificationKind
 from appeals.models.telephony import ExchangeCredential, IncomingCall
 from appeals.models.violations import Violation, ViolationEvent, ViolationStatus
 
 __all__ = [
+    "OPEN_EMERGENCY_STATUSES",
     "Appeal",
     "AppealEvent",
     "Attachment",
@@ -27,6 +34,9 @@ __all__ = [
     "CancelReason",
     "Category",
     "Channel",
+    "EmergencyAlarm",
+    "EmergencyForward",
+    "EmergencyStatus",
     "EventKind",
     "ExchangeCredential",
     "IncomingCall",

@@ -25,6 +25,8 @@ class EventKind(models.TextChoices):
     REPEAT_ADDED = "repeat_added", "Қайталама қосылды / Добавлен повтор"
     KEPT_SEPARATE = "kept_separate", "Жеке қалдырылды / Оставлено отдельным"
     ATTACHMENT_ADDED = "attachment_added", "Файл қосылды / Добавлен файл"
+    EMERGENCY_STATUS = "emergency_status", "112 мәртебесі / Статус в 112"
+    EMERGENCY_ALARM = "emergency_alarm", "112 дабылы / Тревога 112"
 
 
 class AppealEvent(models.Model):

@@ -17,7 +17,7 @@ from accounts.permissions import Operation, require
 from accounts.principal import Principal
 from accounts.roles import Role
 from federation.emergency_112 import states, watchdog
-from federation.emergency_112.cad_delivery import queue_delivery
+from federation.emergency_112.cad_outbox import queue_for_cad
 from federation.emergency_112.documents import IncidentSummary, read_request_for_service
 from federation.emergency_112.models import (
     AlarmKind,
@@ -139,7 +139,8 @@ def receive_incident(document: dict, *, source_schema: str) -> Incident:
     `source_schema` is the sending tenant as the federation layer knows it; the document must say
     the same. A repeated delivery of the same message changes nothing; a new message for the same
     $id updates the incident (and reopens it if 112 had rejected it). When the centre runs its
-    own CAD, the document is queued for it in the same transaction.
+    own CAD, the document is queued for it in the same transaction. The federation handler of
+    `emergency_112.incident` calls it in the region's schema, in the delivery's transaction.
     """
     summary = read_request_for_service(document)
     if summary.tenant_schema != source_schema:
@@ -217,8 +218,10 @@ def _update(incident: Incident, summary: IncidentSummary, document: dict) -> Inc
     _apply_summary(incident, summary, document)
     incident.document_version += 1
     incident.save()
-    _write_event(incident, FEDERATION, EventKind.UPDATED, incident.state, note="document updated")
-    if incident.state == IncidentState.REJECTED:
+    event = _write_event(incident, FEDERATION, EventKind.UPDATED, incident.state, note="document updated")
+    if incident.state != IncidentState.REJECTED:
+        status_changed(incident, event)  # the 109 line learns 112 has the new version
+    else:
         # The 109 line forwards again after a rejection: 112 must look at it again.
         now = timezone.now()
         incident.state = IncidentState.RECEIVED
@@ -237,7 +240,7 @@ def _update(incident: Incident, summary: IncidentSummary, document: dict) -> Inc
 def _queue_for_cad(incident: Incident, document: dict) -> None:
     centre = incident.centre
     if centre is not None and centre.is_active and centre.runs_own_cad:
-        queue_delivery(centre, incident, document)
+        queue_for_cad(centre, incident, document)
 
 
 # ------------------------------------------------------------------ dispatcher steps

@@ -1,4 +1,7 @@
-"""The regional 112 register (public schema): centres, incidents, their events, CAD deliveries, alarms."""
+"""The regional 112 register (public schema): centres, incidents, their events, alarms.
+
+What leaves the register (statuses to akimats, documents to CADs) is a federation message.
+"""
 
 from __future__ import annotations
 
@@ -160,61 +163,6 @@ class IncidentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id}: {self.from_state}->{self.to_state}"
-
-
-class OutgoingStatus(models.Model):
-    """A status to send back to the originating tenant's appeal.
-
-    TO BE WIRED: the federation outbox will carry these to the tenant; until then they are
-    recorded here (sent_at stays empty) by `status_feedback.status_changed`, the single place.
-    """
-
-    event = models.OneToOneField(IncidentEvent, on_delete=models.PROTECT, related_name="outgoing_status")
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="outgoing_statuses")
-    target_schema = models.CharField(max_length=63)
-    appeal_number = models.CharField(max_length=40)
-    eido_id = models.CharField(max_length=300)
-    registry_status = models.CharField(max_length=30, help_text="EIDO Incident Status registry value")
-    internal_status = models.CharField(max_length=20)
-    note = models.TextField(blank=True)
-    unit = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [models.Index(fields=["sent_at", "id"], name="emergency_status_unsent")]
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "pending"
-    DELIVERED = "delivered", "delivered"
-    DEAD = "dead", "dead (not deliverable)"
-
-
-class CadDelivery(models.Model):
-    """One document to POST to a centre's CAD, retried with backoff until delivered or dead."""
-
-    centre = models.ForeignKey(EmergencyCentre, on_delete=models.PROTECT, related_name="deliveries")
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="cad_deliveries")
-    message_id = models.UUIDField(unique=True)
-    body = models.BinaryField(help_text="The exact bytes signed and sent")
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        db_table = "cad_deliveries"
-        ordering = ["id"]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"], condition=models.Q(status="pending"), name="cad_deliveries_due"
-            ),
-        ]
 
 
 class AlarmKind(models.TextChoices):

@@ -1,25 +1,73 @@
-"""The single place every incident status change leaves the 112 register for the 109 line.
+"""The single place every incident status leaves the 112 register for the 109 line that sent it.
 
-`status_changed(incident, event)` is called in the same transaction as the change. TO BE WIRED:
-the lead connects it to the federation outbox so the status reaches the originating tenant's
-appeal and the citizen's tracking; until then it records an `OutgoingStatus` row (never sent).
+`status_changed(incident, event)` runs in the transaction of the change and writes an
+`emergency_112.status` message to the originating akimat: the incident's whole current state
+(status, unit, notes, the time of each stage), keyed per incident, so the receiver applies the
+newest and an older one skipped on the way loses nothing (decision 15).
 """
 
 from __future__ import annotations
 
-from federation.emergency_112.models import Incident, IncidentEvent, OutgoingStatus
+import logging
+import uuid
+
+from django.utils import timezone
+
+from federation.emergency_112.documents import ALMATY
+from federation.emergency_112.models import Incident, IncidentEvent
 from federation.emergency_112.states import REGISTRY_STATUS
+from federation.errors import FederationError
+from federation.outbox import send
+
+log = logging.getLogger(__name__)
+
+STATUS_KIND = "emergency_112.status"
 
 
-def status_changed(incident: Incident, event: IncidentEvent) -> OutgoingStatus:
-    return OutgoingStatus.objects.create(
-        event=event,
-        incident=incident,
-        target_schema=incident.source_schema,
-        appeal_number=incident.appeal_number,
-        eido_id=incident.eido_id,
-        registry_status=REGISTRY_STATUS[incident.state],
-        internal_status=incident.state,
-        note=event.note,
-        unit=event.unit,
-    )
+def _time(moment: object) -> str | None:
+    return moment.astimezone(ALMATY).isoformat(timespec="milliseconds") if moment else None
+
+
+def status_payload(incident: Incident, event: IncidentEvent) -> dict[str, object]:
+    return {
+        "incidentId": incident.eido_id,
+        "appealNumber": incident.appeal_number,
+        "state": incident.state,
+        "registryStatus": REGISTRY_STATUS[incident.state],
+        "at": _time(event.at or timezone.now()),
+        "note": event.note,
+        "unit": incident.unit,
+        "rejectionNote": incident.rejection_note,
+        "dispatcher": event.actor_name,
+        "services": list(incident.services),
+        "documentVersion": incident.document_version,
+        "receivedAt": _time(incident.received_at),
+        "acknowledgedAt": _time(incident.acknowledged_at),
+        "dispatchedAt": _time(incident.dispatched_at),
+        "onSceneAt": _time(incident.on_scene_at),
+        "finishedAt": _time(incident.finished_at),
+    }
+
+
+def status_ordering_key(incident: Incident) -> str:
+    return f"incident:{incident.pk}"
+
+
+def status_changed(incident: Incident, event: IncidentEvent) -> uuid.UUID | None:
+    """Queue the incident's current state for its akimat (None only if that akimat was deactivated)."""
+    try:
+        return send(
+            STATUS_KIND,
+            status_payload(incident, event),
+            target=incident.source_schema,
+            ordering_key=status_ordering_key(incident),
+        )
+    except FederationError as error:
+        if error.code != "inactive":
+            raise
+        # A deactivated akimat receives nothing; 112's own work must not stop for it.
+        log.error(
+            "112 status not sent: the akimat is deactivated",
+            extra={"incident": incident.eido_id, "target": incident.source_schema, "state": incident.state},
+        )
+        return None

@@ -65,10 +65,16 @@ def pointer(parts: object) -> str:
 
 
 @cache
-def validator_for(schema_name: str) -> Draft202012Validator:
+def schema_document(schema_name: str) -> dict[str, object]:
+    """One of our JSON Schemas as a dict (also the federation payload schema of the forward)."""
     schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=_formats)
+    return schema
+
+
+@cache
+def validator_for(schema_name: str) -> Draft202012Validator:
+    return Draft202012Validator(schema_document(schema_name), format_checker=_formats)
 
 
 def _validate(document: object, schema_name: str) -> None:

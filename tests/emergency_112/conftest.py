@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_databases, teardown_databases
@@ -22,7 +21,6 @@ from federation.emergency_112.documents import (
     build_request_for_service,
 )
 from federation.emergency_112.models import EmergencyCentre
-from federation.emergency_112.tasks import FOLLOW_UP_KEY
 from tenants.models import Akimat
 from tests.emergency_112.factories import EMERGENCY_TABLES, make_input
 from tests.support.cad_stub import CadStub
@@ -109,27 +107,39 @@ def cad_stub() -> Iterator[CadStub]:
 
 
 def truncate_emergency_tables() -> None:
-    # TRUNCATE fires no row triggers: the append-only rule on events stays intact for DELETE.
+    """Empty the 112 register and the outbox (committed tests), and the broker's queue.
+
+    TRUNCATE fires no row triggers: the append-only rule on events stays intact for DELETE.
+    Identities are not restarted and the ordering counters are kept: receivers remember the last
+    sequence per key (`incident:<id>`, `alarm:<id>`), so a key must never start again from 1.
+    """
+    from ikomek.celery import app
+
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(EMERGENCY_TABLES)} RESTART IDENTITY CASCADE")
-    cache.delete(FOLLOW_UP_KEY)  # a retry booked by an earlier test's worker
+        cursor.execute(
+            f"TRUNCATE {', '.join(EMERGENCY_TABLES)}, federation_messageevent, federation_message CASCADE"
+        )
+    app.control.purge()
 
 
 @pytest.fixture
 def committed(onboarded: dict[str, Akimat], django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
     """Autocommit access for tests with real worker processes; their rows are removed afterwards."""
     with django_db_blocker.unblock():
+        connection.set_schema_to_public()
         truncate_emergency_tables()
         yield
         connection.set_schema_to_public()
         truncate_emergency_tables()
 
 
+# Quick relay retries and sweeps for the tests' workers (the production defaults are 2 s … 10 min).
 WORKER_ENV = {
-    "EMERGENCY_CAD_BACKOFF_BASE_SECONDS": "0.3",
-    "EMERGENCY_CAD_BACKOFF_MAX_SECONDS": "1",
+    "FEDERATION_RETRY_BASE_SECONDS": "0.3",
+    "FEDERATION_RETRY_MAX_SECONDS": "1",
+    "FEDERATION_SWEEP_SECONDS": "1",
+    "FEDERATION_SWEEP_GRACE_SECONDS": "1",
     "EMERGENCY_CAD_READ_TIMEOUT_SECONDS": "20",
-    "EMERGENCY_CAD_SWEEP_SECONDS": "1",
     "EMERGENCY_WATCHDOG_SECONDS": "1",
 }
 
@@ -174,3 +184,17 @@ def worker_command() -> tuple[str, ...]:
 
 def beat_command(tmp_path: Path) -> tuple[str, ...]:
     return ("beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "beat-schedule"))
+
+
+def outbox(kind: str, **filters: object) -> list:
+    """Messages of a kind in the outbox (public schema), in the order they were written."""
+    from federation.models import Message
+
+    return list(Message.objects.filter(kind=kind, **filters).order_by("created_at", "sequence"))
+
+
+def statuses_sent(incident: object) -> list[dict]:
+    """The `emergency_112.status` payloads written for an incident, oldest first."""
+    return [
+        message.payload for message in outbox("emergency_112.status", ordering_key=f"incident:{incident.pk}")
+    ]

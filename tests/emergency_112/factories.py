@@ -16,9 +16,7 @@ from federation.emergency_112.documents import (
 from tenants.models import Akimat
 
 EMERGENCY_TABLES = (
-    "cad_deliveries",
     "emergency_112_incidentalarm",
-    "emergency_112_outgoingstatus",
     "emergency_112_receiveddocument",
     "emergency_112_incidentevent",
     "emergency_112_incident",

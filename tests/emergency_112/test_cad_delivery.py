@@ -1,4 +1,5 @@
-"""Documents to an external CAD: signed, classified, retried, never lost, never doubled at the CAD.
+"""Documents to an external CAD: federation messages, signed, classified, retried, never lost, never
+doubled at the CAD.
 
 The CAD is a real HTTP server on loopback (tests/support/cad_stub.py); the slow tests run real
 Celery worker and beat processes against the test database and broker.
@@ -9,25 +10,33 @@ from __future__ import annotations
 import json
 import os
 import signal
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from federation.emergency_112 import watchdog
 from federation.emergency_112.actions import receive_incident
-from federation.emergency_112.cad_delivery import deliver_due, deliver_one
+from federation.emergency_112.cad_outbox import CadRefused, CadUnavailable, deliver_to_cad, encode
 from federation.emergency_112.cad_sender import Verdict, classify, send_document
 from federation.emergency_112.documents import read_request_for_service
 from federation.emergency_112.models import (
     AlarmKind,
-    CadDelivery,
-    DeliveryStatus,
+    AlarmRecipient,
+    EmergencyCentre,
     Incident,
     IncidentAlarm,
     IncidentState,
-    OutgoingStatus,
 )
-from tests.emergency_112.conftest import beat_command, celery_process, make_centre, worker_command
+from federation.handlers import Envelope
+from federation.models import EventKind, Message, MessageState
+from tests.emergency_112.conftest import (
+    beat_command,
+    celery_process,
+    make_centre,
+    outbox,
+    statuses_sent,
+    worker_command,
+)
 from tests.emergency_112.test_inbox_views import post_status
 from tests.support.cad_stub import CadStub
 from tests.support.processes import free_port, wait_until
@@ -78,66 +87,98 @@ def test_connection_refused_and_timeouts_are_retried(settings):
     assert timed_out.verdict == Verdict.RETRY and "timeout" in timed_out.detail
 
 
-def test_a_wrong_secret_is_refused_by_the_cad_and_goes_dead_with_an_alarm(tenants, cad_stub, document_for):
-    make_centre(cad_stub, secret="not-what-the-cad-knows")
-    incident = receive_incident(document_for(), source_schema="petropavlovsk")
-    delivery = deliver_one()
-    assert delivery.status == DeliveryStatus.DEAD and delivery.last_status_code == 401
+# ------------------------------------------------------------------ the handler, in this process
+def envelope_of(message: Message, attempt: int = 1) -> Envelope:
+    return Envelope(
+        message_id=message.pk,
+        kind=message.kind,
+        schema_version=message.schema_version,
+        source_schema=message.source_schema,
+        target_schema=message.target_schema,
+        ordering_key=message.ordering_key,
+        sequence=message.sequence,
+        payload=message.payload,
+        attempt=attempt,
+        created_at=message.created_at,
+    )
+
+
+def queued_for_cad(document_for, stub: CadStub, **centre: object) -> tuple[Incident, Message, dict]:
+    make_centre(stub, **centre)
+    document = document_for()
+    incident = receive_incident(document, source_schema="petropavlovsk")
+    (message,) = outbox("emergency_112.cad")
+    return incident, message, document
+
+
+def test_the_handler_posts_the_exact_document_signed(tenants, cad_stub, document_for):
+    _incident, message, document = queued_for_cad(document_for, cad_stub)
+    deliver_to_cad(envelope_of(message))
+    (received,) = cad_stub.requests
+    message_id = document["requestForService"]["messageId"]
+    assert received.signature_ok and received.message_id == message_id
+    assert received.body == encode(document) and cad_stub.documents[message_id] == document
+
+
+def test_a_wrong_secret_is_refused_by_the_cad_for_good(tenants, cad_stub, document_for):
+    _incident, message, _ = queued_for_cad(document_for, cad_stub, secret="not-what-the-cad-knows")
+    with pytest.raises(CadRefused) as caught:
+        deliver_to_cad(envelope_of(message))
+    assert "401" in str(caught.value)
     assert cad_stub.requests[0].signature_ok is False and cad_stub.documents == {}
-    alarm = IncidentAlarm.objects.get(incident=incident, kind=AlarmKind.CAD_UNDELIVERABLE)
-    assert alarm.recipient == "duty_officer_112" and "401" in alarm.message
 
 
-def test_retry_is_scheduled_with_backoff_and_nothing_is_sent_before_it(
-    tenants, cad_stub, document_for, settings
-):
-    settings.EMERGENCY_CAD_BACKOFF_BASE_SECONDS = 30
-    make_centre(cad_stub)
-    receive_incident(document_for(), source_schema="petropavlovsk")
-    cad_stub.mode = "error"
-    before = timezone.now()
-    delivery = deliver_one()
-    assert (
-        delivery.status == DeliveryStatus.PENDING
-        and delivery.attempts == 1
-        and delivery.last_status_code == 500
-    )
-    assert (
-        before + timedelta(seconds=23) <= delivery.next_attempt_at <= timezone.now() + timedelta(seconds=37)
-    )
-    assert deliver_due() == {"delivered": 0, "retry": 0, "dead": 0}  # not due yet
-    assert len(cad_stub.requests) == 1
-
-
-def test_a_document_rejected_as_unprocessable_is_dead_at_once(tenants, cad_stub, document_for):
-    make_centre(cad_stub)
-    receive_incident(document_for(), source_schema="petropavlovsk")
-    cad_stub.mode, cad_stub.fixed_status = "status", 422
-    assert deliver_one().status == DeliveryStatus.DEAD
+@pytest.mark.parametrize(
+    ("mode", "status", "error"),
+    [("error", 500, CadUnavailable), ("status", 429, CadUnavailable), ("status", 422, CadRefused)],
+)
+def test_answers_are_retried_or_refused_for_good(tenants, cad_stub, document_for, mode, status, error):
+    _incident, message, _ = queued_for_cad(document_for, cad_stub)
+    cad_stub.mode, cad_stub.fixed_status = mode, status
+    with pytest.raises(error) as caught:
+        deliver_to_cad(envelope_of(message))
+    assert str(status) in str(caught.value)
 
 
 def test_plain_http_endpoints_are_refused_when_not_allowed(tenants, cad_stub, document_for, settings):
+    _incident, message, _ = queued_for_cad(document_for, cad_stub)
     settings.EMERGENCY_CAD_ALLOW_PLAIN_HTTP = False  # as in production
-    make_centre(cad_stub)
-    receive_incident(document_for(), source_schema="petropavlovsk")
-    delivery = deliver_one()
-    assert delivery.status == DeliveryStatus.DEAD and "https" in delivery.last_error
+    with pytest.raises(CadRefused) as caught:
+        deliver_to_cad(envelope_of(message))
+    assert "https" in str(caught.value)
     assert cad_stub.requests_started == 0  # nothing left the platform
 
 
-def test_too_many_attempts_end_dead(tenants, cad_stub, document_for, settings):
-    settings.EMERGENCY_CAD_MAX_ATTEMPTS = 2
-    make_centre(cad_stub)
-    receive_incident(document_for(), source_schema="petropavlovsk")
-    cad_stub.mode, cad_stub.fixed_status = "status", 429
-    assert deliver_one().status == DeliveryStatus.PENDING
-    CadDelivery.objects.update(next_attempt_at=timezone.now())
-    assert deliver_one().status == DeliveryStatus.DEAD
+def test_a_centre_that_stopped_its_cad_refuses_what_is_still_queued(tenants, cad_stub, document_for):
+    _incident, message, _ = queued_for_cad(document_for, cad_stub)
+    EmergencyCentre.objects.update(runs_own_cad=False, endpoint_url="", secret="")
+    with pytest.raises(CadRefused, match="no longer runs an active CAD"):
+        deliver_to_cad(envelope_of(message))
+
+
+def test_a_dead_cad_message_raises_the_duty_officers_alarm_once(tenants, cad_stub, document_for):
+    incident, message, _ = queued_for_cad(document_for, cad_stub)
+    assert watchdog.raise_cad_alarms() == []  # pending is not dead
+    Message.objects.filter(pk=message.pk).update(
+        state=MessageState.DEAD, dead_at=timezone.now(), last_error="CadRefused: CAD sko: 422 bad document"
+    )
+    (alarm,) = watchdog.raise_cad_alarms()
+    assert (alarm.incident_id, alarm.kind, alarm.recipient) == (
+        incident.pk,
+        AlarmKind.CAD_UNDELIVERABLE,
+        AlarmRecipient.DUTY_OFFICER_112,
+    )
+    assert "422 bad document" in alarm.message
+    assert watchdog.raise_cad_alarms() == []
+    # Replayed and delivered later: the alarm is over.
+    deliver_to_cad(envelope_of(message))
+    alarm.refresh_from_db()
+    assert alarm.resolved_at is not None
 
 
 # ------------------------------------------------------------------ real worker processes
-def delivery_of(incident: Incident) -> CadDelivery:
-    return CadDelivery.objects.get(incident=incident)
+def cad_message(incident: Incident) -> Message:
+    return Message.objects.get(kind="emergency_112.cad", payload__incident=incident.pk)
 
 
 @pytest.mark.slow
@@ -149,7 +190,7 @@ def test_round_trip_build_sign_deliver_verify_callback_state(
     document = document_for(services=("101", "103"))
     with celery_process(tmp_path / "worker.log", *worker_command()):
         incident = receive_incident(document, source_schema="petropavlovsk")
-        assert wait_until(lambda: delivery_of(incident).status == DeliveryStatus.DELIVERED, timeout=30), (
+        assert wait_until(lambda: cad_message(incident).state == MessageState.DELIVERED, timeout=30), (
             tmp_path / "worker.log"
         ).read_text()[-3000:]
     message_id = document["requestForService"]["messageId"]
@@ -167,7 +208,7 @@ def test_round_trip_build_sign_deliver_verify_callback_state(
         assert post_status(*cad_stub.status_callback(incident.eido_id, status, **extra)).status_code == 200
     incident.refresh_from_db()
     assert incident.state == IncidentState.CLOSED and incident.unit == "ПЧ-1, СМП-7"
-    assert OutgoingStatus.objects.filter(incident=incident).last().registry_status == "Closed"
+    assert statuses_sent(incident)[-1]["registryStatus"] == "Closed"
 
 
 @pytest.mark.slow
@@ -178,18 +219,23 @@ def test_cad_down_then_500_then_recovered_gets_exactly_one_document(
     cad_stub.stop()  # down: connections refused on its port
     document = document_for()
     message_id = document["requestForService"]["messageId"]
-    with celery_process(tmp_path / "worker.log", *worker_command()):
+    log = tmp_path / "worker.log"
+    with celery_process(log, *worker_command()):
         incident = receive_incident(document, source_schema="petropavlovsk")
-        assert wait_until(lambda: delivery_of(incident).attempts >= 2, timeout=30)
-        assert "connection" in delivery_of(incident).last_error
+        assert wait_until(lambda: cad_message(incident).attempts >= 2, timeout=30), log.read_text()[-3000:]
+        assert "connection" in cad_message(incident).last_error
         cad_stub.mode = "error"
         cad_stub.start()
         assert wait_until(lambda: any(r.answered == 500 for r in cad_stub.requests), timeout=30)
-        assert wait_until(lambda: delivery_of(incident).last_status_code == 500, timeout=10)
+        assert wait_until(lambda: "500" in cad_message(incident).last_error, timeout=10)
         cad_stub.mode = "ok"
-        assert wait_until(lambda: delivery_of(incident).status == DeliveryStatus.DELIVERED, timeout=30)
-    delivery = delivery_of(incident)
-    assert delivery.attempts >= 4 and delivery.last_error == ""
+        assert wait_until(lambda: cad_message(incident).state == MessageState.DELIVERED, timeout=30), (
+            log.read_text()[-3000:]
+        )
+    message = cad_message(incident)
+    assert message.attempts >= 4 and message.outcome == "applied"
+    retries = list(message.events.filter(event=EventKind.RETRY_SCHEDULED).values_list("error", flat=True))
+    assert any("connection" in error for error in retries) and any("500" in error for error in retries)
     assert list(cad_stub.documents) == [message_id]  # one document, no loss, no duplicate
     assert [r.answered for r in cad_stub.requests if r.answered == 200] == [200]
 
@@ -205,20 +251,49 @@ def test_worker_killed_mid_delivery_is_recovered_by_the_next_worker(
     log = tmp_path / "worker.log"
     with celery_process(log, *worker_command()) as first:
         incident = receive_incident(document, source_schema="petropavlovsk")
-        # The worker is inside the HTTP request, holding the row lock, when it is killed.
+        # The worker is inside the HTTP request, its delivery transaction open, when it is killed.
         assert wait_until(lambda: cad_stub.requests_started >= 1, timeout=30), log.read_text()[-2000:]
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
-    assert delivery_of(incident).status == DeliveryStatus.PENDING  # nothing recorded as sent
+    message = cad_message(incident)
+    assert (message.state, message.attempts) == (MessageState.DELIVERING, 1)  # nothing recorded as sent
     cad_stub.mode = "ok"
-    # The kick died with the worker; the beat sweep finds the row due and the new worker sends it.
+    # The kick died with the worker; a new worker sweeps when it starts (beat would too).
     with (
         celery_process(log, *worker_command()),
         celery_process(tmp_path / "beat.log", *beat_command(tmp_path)),
     ):
-        assert wait_until(lambda: delivery_of(incident).status == DeliveryStatus.DELIVERED, timeout=40), (
+        assert wait_until(lambda: cad_message(incident).state == MessageState.DELIVERED, timeout=40), (
             log.read_text()[-3000:]
         )
+    # The CAD saw the same message id twice (the killed attempt reached it) and kept one document.
     assert list(cad_stub.documents) == [message_id]
     assert {r.message_id for r in cad_stub.requests} == {message_id}
-    assert delivery_of(incident).attempts == 1  # the killed attempt left no trace in the table
+    message = cad_message(incident)
+    assert message.attempts == 2
+    assert message.events.get(event=EventKind.WORKER_LOST).attempt == 1
+
+
+@pytest.mark.slow
+def test_a_refused_document_is_a_dead_letter_and_the_beat_alarms_the_duty_officer(
+    committed, onboarded, document_for, cad_stub, tmp_path
+):
+    make_centre(cad_stub)
+    cad_stub.mode, cad_stub.fixed_status = "status", 422
+    env = {"EMERGENCY_ACK_TIMEOUT_SECONDS": "3600"}  # only the CAD alarm here
+    with (
+        celery_process(tmp_path / "worker.log", *worker_command(), env=env),
+        celery_process(tmp_path / "beat.log", *beat_command(tmp_path), env=env),
+    ):
+        incident = receive_incident(document_for(), source_schema="petropavlovsk")
+        assert wait_until(
+            lambda: IncidentAlarm.objects.filter(
+                incident=incident, kind=AlarmKind.CAD_UNDELIVERABLE
+            ).exists(),
+            timeout=40,
+        ), (tmp_path / "worker.log").read_text()[-3000:]
+    message = cad_message(incident)
+    assert (message.state, message.attempts) == (MessageState.DEAD, 1)  # a 4xx is not retried
+    assert "422" in message.last_error
+    (alarm,) = IncidentAlarm.objects.filter(incident=incident, kind=AlarmKind.CAD_UNDELIVERABLE)
+    assert alarm.recipient == AlarmRecipient.DUTY_OFFICER_112 and "422" in alarm.message

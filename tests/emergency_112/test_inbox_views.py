@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from federation.emergency_112.actions import receive_incident, reject_incident
 from federation.emergency_112.documents import Priority
-from federation.emergency_112.models import Incident, IncidentEvent, IncidentState, OutgoingStatus
-from tests.emergency_112.conftest import client_for, make_centre
+from federation.emergency_112.models import Incident, IncidentEvent, IncidentState
+from tests.emergency_112.conftest import client_for, make_centre, statuses_sent
 from tests.support.cad_stub import CadStub, hmac_v1
 
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -168,9 +168,7 @@ def test_signed_status_callbacks_move_the_incident(cad, cad_incident):
     assert cad_incident.unit == "ПЧ-2 АЦ-40"
     last = IncidentEvent.objects.filter(incident=cad_incident).last()
     assert last.note == "Пожар потушен (Диспетчер Ким)" and last.actor_subject == "cad:sko-112"
-    assert list(
-        OutgoingStatus.objects.filter(incident=cad_incident).values_list("registry_status", flat=True)
-    ) == [
+    assert [status["registryStatus"] for status in statuses_sent(cad_incident)] == [
         "Active",
         "Active",
         "ResourcesAssigned",

@@ -24,15 +24,13 @@ from federation.emergency_112.actions import (
 )
 from federation.emergency_112.documents import CallerInput, Priority
 from federation.emergency_112.models import (
-    CadDelivery,
     EventKind,
     Incident,
     IncidentEvent,
     IncidentState,
-    OutgoingStatus,
 )
 from federation.emergency_112.validation import DocumentInvalid
-from tests.emergency_112.conftest import make_centre
+from tests.emergency_112.conftest import make_centre, outbox, statuses_sent
 
 S = IncidentState
 
@@ -42,7 +40,7 @@ def incident(tenants, document_for) -> Incident:
     return receive_incident(document_for(), source_schema="petropavlovsk")
 
 
-def test_receive_registers_the_incident_with_its_event_and_outgoing_status(tenants, document_for):
+def test_receive_registers_the_incident_with_its_event_and_the_status_message(tenants, document_for):
     document = document_for(
         appeal_number="PTR-1",
         services=("103", "101"),
@@ -64,13 +62,20 @@ def test_receive_registers_the_incident_with_its_event_and_outgoing_status(tenan
         "received",
         "system:federation",
     )
-    (status,) = OutgoingStatus.objects.filter(incident=incident)
-    assert (status.target_schema, status.appeal_number, status.registry_status, status.sent_at) == (
+    (message,) = outbox("emergency_112.status")
+    assert (message.source_schema, message.target_schema, message.ordering_key, message.sequence) == (
+        "public",
         "petropavlovsk",
-        "PTR-1",
-        "Active",
-        None,
+        f"incident:{incident.pk}",
+        1,
     )
+    status = message.payload
+    assert (status["appealNumber"], status["state"], status["registryStatus"]) == (
+        "PTR-1",
+        "received",
+        "Active",
+    )
+    assert status["incidentId"] == incident.eido_id and status["receivedAt"].endswith("+05:00")
 
 
 def test_the_same_message_twice_changes_nothing(tenants, document_for):
@@ -91,6 +96,11 @@ def test_a_new_message_for_the_same_incident_updates_it_without_a_duplicate(tena
     second.refresh_from_db()
     assert second.services == ["101", "103"] and second.priority == 1 and second.document_version == 2
     assert [event.kind for event in second.events.all()] == [EventKind.RECEIVED, EventKind.UPDATED]
+    # The 109 line hears that 112 holds version 2 (same state, all services).
+    assert [(s["state"], s["documentVersion"], s["services"]) for s in statuses_sent(second)] == [
+        ("received", 1, ["101"]),
+        ("received", 2, ["101", "103"]),
+    ]
 
 
 def test_a_tenant_cannot_forward_in_the_name_of_another(tenants, document_for):
@@ -116,14 +126,27 @@ def test_an_invalid_document_is_refused_with_the_schema_error(tenants, document_
     assert "'personComponent' is a required property" in caught.value.first.message
 
 
-def test_a_centre_with_its_own_cad_gets_a_delivery_queued(tenants, document_for):
+def test_a_centre_with_its_own_cad_gets_a_delivery_queued_in_the_outbox(tenants, document_for, settings):
     centre = make_centre(runs_own_cad=True, endpoint_url="http://127.0.0.1:9/eido", secret="x" * 32)
     document = document_for()
     incident = receive_incident(document, source_schema="petropavlovsk")
-    (delivery,) = CadDelivery.objects.filter(incident=incident)
-    assert delivery.centre == centre and incident.centre == centre
-    assert str(delivery.message_id) == document["requestForService"]["messageId"]
-    assert delivery.status == "pending" and delivery.attempts == 0
+    (message,) = outbox("emergency_112.cad")
+    assert incident.centre == centre
+    assert (message.source_schema, message.target_schema, message.state, message.attempts) == (
+        "public",
+        "public",
+        "pending",
+        0,
+    )
+    assert message.payload == {"centre": centre.slug, "incident": incident.pk, "document": document}
+    assert message.ordering_key == f"cad:{centre.slug}:{incident.pk}"
+    assert message.max_attempts == settings.EMERGENCY_CAD_MAX_ATTEMPTS
+
+
+def test_without_a_cad_of_its_own_nothing_is_queued_for_one(tenants, document_for):
+    make_centre()
+    receive_incident(document_for(), source_schema="petropavlovsk")
+    assert outbox("emergency_112.cad") == []
 
 
 # ------------------------------------------------------------------ the state machine
@@ -146,11 +169,19 @@ def test_every_legal_step_of_the_full_path_writes_event_and_status(incident, dis
             state,
             "local:dispatcher-aida",
         )
-        assert OutgoingStatus.objects.get(event=event).registry_status == registry
+        assert statuses_sent(incident)[-1]["registryStatus"] == registry
+        assert statuses_sent(incident)[-1]["state"] == state
         previous = state
     incident.refresh_from_db()
     assert incident.unit == "ПЧ-2, АЦ-40 / экипаж 103-7"
     assert all([incident.acknowledged_at, incident.dispatched_at, incident.on_scene_at, incident.finished_at])
+    # Each message carries the whole state: the last one alone tells the 109 line everything.
+    last = statuses_sent(incident)[-1]
+    assert last["unit"] == incident.unit and last["note"] == "Өрт сөндірілді"
+    assert all(
+        last[key] for key in ("receivedAt", "acknowledgedAt", "dispatchedAt", "onSceneAt", "finishedAt")
+    )
+    assert [message.sequence for message in outbox("emergency_112.status")] == [1, 2, 3, 4, 5]
 
 
 @pytest.mark.parametrize("state_before", [S.RECEIVED, S.ACKNOWLEDGED])
@@ -162,8 +193,12 @@ def test_rejection_is_legal_before_dispatch_and_records_the_note(incident, dispa
     assert rejected.state == S.REJECTED and rejected.rejection_note == note
     event = IncidentEvent.objects.filter(incident=incident).last()
     assert (event.from_state, event.to_state, event.note) == (state_before, S.REJECTED, note)
-    status = OutgoingStatus.objects.get(event=event)
-    assert (status.registry_status, status.internal_status, status.note) == ("Cancelled", "rejected", note)
+    status = statuses_sent(incident)[-1]
+    assert (status["registryStatus"], status["state"], status["rejectionNote"]) == (
+        "Cancelled",
+        "rejected",
+        note,
+    )
 
 
 def test_rejection_without_a_note_is_refused(incident, dispatcher):
@@ -244,7 +279,8 @@ def test_forwarding_again_after_rejection_reopens_the_incident(tenants, document
     assert again.pk == incident.pk and again.state == S.RECEIVED and again.awaiting_ack_since
     last = IncidentEvent.objects.filter(incident=incident).last()
     assert (last.from_state, last.to_state) == (S.REJECTED, S.RECEIVED)
-    assert OutgoingStatus.objects.filter(incident=incident).last().registry_status == "Active"
+    # Sent once per change: received, rejected, received again (no extra "updated" while rejected).
+    assert [status["state"] for status in statuses_sent(incident)] == ["received", "rejected", "received"]
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,7 @@ violation.manage            .  .  .  .  x  .  .  .  .   .  .
 regional.view               .  .  .  .  .  .  x  x  .   .  x
 regional.escalation.decide  .  .  .  .  .  .  .  x  .   .  .
 emergency.handle            .  .  .  .  .  .  .  .  x   .  .
+emergency.alarms_view       .  .  x  .  .  .  .  .  .   .  .
 tenant.admin                .  .  .  .  .  .  .  x  .   .  x
 federation.admin            .  .  .  .  .  .  .  .  .   .  x
 """

@@ -6,6 +6,7 @@ from appeals.api.mutations.assign_appeal import AssignAppeal
 from appeals.api.mutations.cancel_appeal import CancelAppeal
 from appeals.api.mutations.close_appeal import CloseAppeal
 from appeals.api.mutations.create_appeal import CreateAppeal
+from appeals.api.mutations.forward_to_112 import ForwardTo112
 from appeals.api.mutations.keep_separate import KeepSeparate
 from appeals.api.mutations.link_as_repeat import LinkAsRepeat
 from appeals.api.mutations.mark_done import MarkDone
@@ -32,6 +33,7 @@ class AppealsMutation(graphene.ObjectType):
     cancel_appeal = CancelAppeal.Field()
     link_as_repeat = LinkAsRepeat.Field()
     keep_separate = KeepSeparate.Field()
+    forward_to_112 = ForwardTo112.Field()
     record_explanation = RecordExplanation.Field()
     propose_sanction = ProposeSanction.Field()
     close_violation = CloseViolation.Field()

@@ -1,0 +1,98 @@
+"""GraphQL of emergencies at the 109 line: an appeal's 112 status (staff, and the citizen's tracking
+with status and dates only) and the 112 watchdog's alarms for the akimat's supervisor."""
+
+from __future__ import annotations
+
+import graphene
+
+from accounts.permissions import Operation
+from appeals.api.enums import _enum
+from appeals.api.errors import bad_input, require_read
+from appeals.models import EmergencyAlarm, EmergencyForward, EmergencyStatus
+from appeals.working_calendar import ALMATY
+
+EmergencyStatusEnum = _enum("EmergencyStatus", EmergencyStatus, "Where 112 is with a forwarded appeal")
+ALARMS_MAX = 100
+
+
+def _time(attr: str) -> graphene.DateTime:
+    def resolve(root: object, info: graphene.ResolveInfo) -> object:
+        value = getattr(root, attr)
+        return value.astimezone(ALMATY) if value is not None else None
+
+    return graphene.DateTime(resolver=resolve)
+
+
+def _status(root: EmergencyForward, info: graphene.ResolveInfo) -> str:
+    return str(root.status)
+
+
+class TrackedEmergencyType(graphene.ObjectType):
+    class Meta:
+        name = "TrackedEmergency"
+        description = "What a citizen sees of 112's work on an appeal: status and dates, nothing else."
+
+    status = graphene.Field(EmergencyStatusEnum, required=True, resolver=_status)
+    status_label = graphene.String(required=True, resolver=lambda f, info: EmergencyStatus(f.status).label)
+    forwarded_at = _time("forwarded_at")
+    received_at = _time("received_at")
+    acknowledged_at = _time("acknowledged_at")
+    dispatched_at = _time("dispatched_at")
+    on_scene_at = _time("on_scene_at")
+    finished_at = _time("finished_at")
+
+
+class AppealEmergencyType(TrackedEmergencyType):
+    class Meta:
+        name = "AppealEmergency"
+        description = "The appeal at 112: services asked for, 112's status with its dates and notes."
+
+    services = graphene.List(graphene.NonNull(graphene.String), required=True, description="101/102/103/104")
+    incident_id = graphene.String(required=True, description="EIDO $id, known once 112 answered")
+    forward_note = graphene.String(required=True, description="the operator's note with the last forward")
+    dispatcher_note = graphene.String(required=True, description="the note of 112's last status")
+    rejection_note = graphene.String(required=True, description="why 112 sent it back (not an emergency)")
+    unit = graphene.String(required=True, description="unit or crew 112 dispatched")
+    forwards = graphene.Int(required=True, description="how many times the 109 line forwarded it")
+    status_at = _time("status_at")
+
+
+class EmergencyAlarmType(graphene.ObjectType):
+    class Meta:
+        name = "EmergencyAlarm"
+        description = "An alarm of the regional 112 watchdog about one of this akimat's appeals."
+
+    id = graphene.Int(required=True, resolver=lambda a, info: a.alarm_id)
+    appeal_number = graphene.Int(required=True, resolver=lambda a, info: a.appeal.number)
+    kind = graphene.String(required=True, description="not_acknowledged: 112 did not take it in time")
+    text = graphene.String(required=True)
+    raised_at = _time("raised_at")
+    resolved_at = _time("resolved_at")
+    emergency = graphene.Field(AppealEmergencyType, resolver=lambda a, info: emergency_of(a.appeal))
+
+
+def emergency_of(appeal: object) -> EmergencyForward | None:
+    """The appeal's 112 record, or None when it was never forwarded (a reverse one-to-one)."""
+    return getattr(appeal, "emergency", None)
+
+
+class EmergencyQuery(graphene.ObjectType):
+    emergency_alarms = graphene.List(
+        graphene.NonNull(EmergencyAlarmType),
+        required=True,
+        include_resolved=graphene.Boolean(default_value=False),
+        limit=graphene.Int(default_value=50),
+        description="Supervisor: the 112 watchdog's alarms about this akimat's appeals, newest first",
+    )
+
+    @staticmethod
+    def resolve_emergency_alarms(
+        root: None, info: graphene.ResolveInfo, include_resolved: bool = False, limit: int = 50
+    ) -> list[EmergencyAlarm]:
+        require_read(info, Operation.EMERGENCY_ALARMS_VIEW)
+        if not 1 <= limit <= ALARMS_MAX:
+            raise bad_input("limit", "invalid_limit", f"limit must be between 1 and {ALARMS_MAX}")
+        alarms = EmergencyAlarm.objects.select_related("appeal__emergency").order_by("-raised_at", "-id")
+        if not include_resolved:
+            alarms = alarms.filter(resolved_at__isnull=True)
+        return list(alarms[:limit])

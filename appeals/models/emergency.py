@@ -1,0 +1,84 @@
+"""What the 109 line knows of an appeal it forwarded to 112: the services asked for, 112's status
+with its dates, and the alarms 112's watchdog raised for the akimat's supervisor.
+
+The rows are written only by `appeals.actions.emergency`, from the operator's forward and from the
+messages the region sends back (the akimat never reads the regional 112 register itself).
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models.functions import Now
+
+from appeals.models.appeal import Appeal
+from appeals.models.catalogue import Service112
+
+
+class EmergencyStatus(models.TextChoices):
+    FORWARDED = "forwarded", "112-ге жіберілді / Передано в 112"
+    RECEIVED = "received", "112 алды / Поступило в 112"
+    ACKNOWLEDGED = "acknowledged", "112 қабылдады / Принято 112"
+    DISPATCHED = "dispatched", "Күштер жіберілді / Направлены силы"
+    ON_SCENE = "on_scene", "Оқиға орнында / На месте"
+    CLOSED = "closed", "112 жабды / Закрыто 112"
+    REJECTED = "rejected", "Төтенше емес / Не экстренный"
+
+
+# 112 still works on it (or has not answered yet).
+OPEN_EMERGENCY_STATUSES = frozenset(
+    {
+        EmergencyStatus.FORWARDED,
+        EmergencyStatus.RECEIVED,
+        EmergencyStatus.ACKNOWLEDGED,
+        EmergencyStatus.DISPATCHED,
+        EmergencyStatus.ON_SCENE,
+    }
+)
+
+
+class EmergencyForward(models.Model):
+    """One per forwarded appeal; a forward again (more services, after a rejection) updates it."""
+
+    appeal = models.OneToOneField(Appeal, on_delete=models.PROTECT, related_name="emergency")
+    services = ArrayField(models.CharField(max_length=3, choices=Service112.choices))
+    status = models.CharField(max_length=20, choices=EmergencyStatus.choices)
+    incident_id = models.CharField(max_length=300, blank=True, help_text="EIDO $id, from 112's first status")
+    forward_note = models.TextField(blank=True, help_text="the operator's note with the last forward")
+    dispatcher_note = models.TextField(blank=True, help_text="the note of 112's last status")
+    rejection_note = models.TextField(blank=True)
+    unit = models.CharField(max_length=500, blank=True)
+    forwards = models.PositiveIntegerField(default=1)
+    forwarded_at = models.DateTimeField(help_text="the 109 line's last forward")
+    received_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status_at = models.DateTimeField(help_text="when 112's status (or the forward) last changed")
+
+    def __str__(self) -> str:
+        return f"№{self.appeal_id} 112:{self.status}"
+
+
+class EmergencyAlarm(models.Model):
+    """An alarm of the regional 112 watchdog about one of this akimat's appeals, for its supervisor."""
+
+    alarm_id = models.BigIntegerField(unique=True, help_text="the region's alarm id")
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="emergency_alarms")
+    kind = models.CharField(max_length=30)
+    text = models.TextField()
+    raised_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["-raised_at"], name="emergency_alarm_open_idx", condition=models.Q(resolved_at=None)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} №{self.appeal_id}"

@@ -15,12 +15,12 @@ EmergencyStatusEnum = _enum("EmergencyStatus", EmergencyStatus, "Where 112 is wi
 ALARMS_MAX = 100
 
 
-def _time(attr: str) -> graphene.DateTime:
+def _time(attr: str, required: bool = False) -> graphene.DateTime:
     def resolve(root: object, info: graphene.ResolveInfo) -> object:
         value = getattr(root, attr)
         return value.astimezone(ALMATY) if value is not None else None
 
-    return graphene.DateTime(resolver=resolve)
+    return graphene.DateTime(required=required, resolver=resolve)
 
 
 def _status(root: EmergencyForward, info: graphene.ResolveInfo) -> str:
@@ -34,7 +34,7 @@ class TrackedEmergencyType(graphene.ObjectType):
 
     status = graphene.Field(EmergencyStatusEnum, required=True, resolver=_status)
     status_label = graphene.String(required=True, resolver=lambda f, info: EmergencyStatus(f.status).label)
-    forwarded_at = _time("forwarded_at")
+    forwarded_at = _time("forwarded_at", required=True)
     received_at = _time("received_at")
     acknowledged_at = _time("acknowledged_at")
     dispatched_at = _time("dispatched_at")
@@ -54,7 +54,7 @@ class AppealEmergencyType(TrackedEmergencyType):
     rejection_note = graphene.String(required=True, description="why 112 sent it back (not an emergency)")
     unit = graphene.String(required=True, description="unit or crew 112 dispatched")
     forwards = graphene.Int(required=True, description="how many times the 109 line forwarded it")
-    status_at = _time("status_at")
+    status_at = _time("status_at", required=True)
 
 
 class EmergencyAlarmType(graphene.ObjectType):
@@ -66,7 +66,7 @@ class EmergencyAlarmType(graphene.ObjectType):
     appeal_number = graphene.Int(required=True, resolver=lambda a, info: a.appeal.number)
     kind = graphene.String(required=True, description="not_acknowledged: 112 did not take it in time")
     text = graphene.String(required=True)
-    raised_at = _time("raised_at")
+    raised_at = _time("raised_at", required=True)
     resolved_at = _time("resolved_at")
     emergency = graphene.Field(AppealEmergencyType, resolver=lambda a, info: emergency_of(a.appeal))
 

@@ -8,6 +8,7 @@ leaves: a document that cannot be built refuses the forward with a typed error i
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 
@@ -46,6 +47,27 @@ NO_CATEGORY = ("Төтенше жағдай", "Экстренный случай
 # Letters Kazakh has and Russian has not: the caller's language when the appeal does not say it.
 KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 AGENT_ID = re.compile(r"[^A-Za-z0-9._-]+")
+# EIDO notes are escaped HTML of at most 4000 characters (the schema's limit).
+NOTES_LIMIT = 4000
+CUT = " […]"
+
+
+def fit_notes(text: str, limit: int = NOTES_LIMIT) -> str:
+    """The notes, shortened at the end when their escaped form would exceed the limit.
+
+    A long description must never stop an emergency: 112 gets the beginning and a mark that it
+    was cut (the full text stays in the appeal).
+    """
+
+    def size(value: str) -> int:
+        return len(html.escape(value).replace("\n", "<br>"))
+
+    if size(text) <= limit:
+        return text
+    keep = len(text)
+    while keep > 0 and size(text[:keep] + CUT) > limit:
+        keep -= max(1, (size(text[:keep] + CUT) - limit) // 6)
+    return text[:keep].rstrip() + CUT
 
 
 def incident_ordering_key(number: int | str) -> str:
@@ -131,6 +153,6 @@ def incident_input(appeal: Appeal, event: AppealEvent) -> IncidentInput:
             operator_name=str(operator.get("name") or "109"),
             operator_id=AGENT_ID.sub("-", str(operator.get("subject") or "109"))[:100] or "109",
         ),
-        notes=notes,
+        notes=fit_notes(notes),
         message_id=str(uuid.uuid4()),
     )

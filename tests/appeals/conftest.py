@@ -92,6 +92,7 @@ def appeal_in(status: str, **kwargs: object) -> Appeal:
             lambda: actions.register_appeal(OPERATOR, n, assign=True),
             lambda: actions.start_work(EXECUTOR, n),
         ],
+        "forwarded_112": [lambda: actions.forward_to_112(OPERATOR, n, services=["101"])],
     }
     resolved = {
         "done": lambda: actions.mark_done(EXECUTOR, n, resolution="Отопление восстановлено"),

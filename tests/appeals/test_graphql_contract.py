@@ -118,6 +118,11 @@ def test_every_example_operation_runs_in_a_real_scenario(petropavlovsk):
     record_incoming_call("+77051234567")
     run(operator, "RecentIncomingCalls", limit=5)
 
+    emergency = intake(category="heating").number
+    run(operator, "ForwardTo112", input={"number": emergency, "services": ["101", "103"], "note": "Дым"})
+    supervisor = logged_in(user_with_roles("ops-supervisor", "supervisor"))
+    run(supervisor, "EmergencyAlarms", includeResolved=True)
+
     assert ran == {path.stem for path in OPERATIONS.glob("*.graphql")}, (
         "an example operation is not exercised"
     )

@@ -36,7 +36,28 @@ def test_the_right_digits_show_status_and_dates(anonymous_client):
 
 def test_the_type_has_no_personal_field_at_all():
     fields = set(schema.graphql_schema.get_type(TrackedAppealType._meta.name).fields)
-    assert fields == {"number", "status", "statusLabel", "receivedAt", "deadline", "resolvedAt", "closedAt"}
+    assert fields == {
+        "number",
+        "status",
+        "statusLabel",
+        "receivedAt",
+        "deadline",
+        "resolvedAt",
+        "closedAt",
+        "emergency112",
+    }
+    # 112's part: its status and the time of each stage, nothing else (no notes, unit, services).
+    emergency = set(schema.graphql_schema.get_type("TrackedEmergency").fields)
+    assert emergency == {
+        "status",
+        "statusLabel",
+        "forwardedAt",
+        "receivedAt",
+        "acknowledgedAt",
+        "dispatchedAt",
+        "onSceneAt",
+        "finishedAt",
+    }
 
 
 def test_wrong_digits_and_unknown_numbers_look_the_same(anonymous_client):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
+from accounts.roles import Role
 from appeals import actions
+from appeals.actions._base import apply_transition, locked_appeal
 from appeals.errors import AppealError
 from appeals.models import AppealEvent
 from appeals.states import TRANSITIONS, Status
-from tests.appeals.conftest import EXECUTOR, OPERATOR, SUPERVISOR, appeal_in
+from tests.appeals.conftest import EXECUTOR, OPERATOR, SUPERVISOR, appeal_in, principal
+
+DISPATCHER_112 = principal(Role.DISPATCHER_112, name="dispatcher")
 
 ALL_STATUSES = [s.value for s in Status]
 
@@ -23,7 +28,17 @@ CALLS = {
     "close": lambda n: actions.close_appeal(OPERATOR, n),
     "reopen": lambda n: actions.reopen_appeal(OPERATOR, n, reason="Снова холодно"),
     "cancel": lambda n: actions.cancel_appeal(OPERATOR, n, reason="spam"),
+    "forward_112": lambda n: actions.forward_to_112(OPERATOR, n, services=["101"]),
+    # 112's answers arrive as state through the federation (tests/emergency_112); here the table.
+    "return_from_112": lambda n: by_112(n, "return_from_112"),
+    "closed_by_112": lambda n: by_112(n, "closed_by_112"),
 }
+
+
+def by_112(number: int, name: str) -> None:
+    with transaction.atomic():
+        apply_transition(DISPATCHER_112, locked_appeal(number), name, comment="112")
+
 
 LEGAL = [(name, source) for name, t in TRANSITIONS.items() for source in sorted(t.sources)]
 ILLEGAL = [
@@ -49,7 +64,7 @@ def test_legal_transition_moves_and_writes_its_event(petropavlovsk, name, source
     assert event is not None
     assert (event.from_status, event.to_status) == (source, target)
     assert event.actor_subject.startswith("local:")
-    assert event.actor_role in {"operator", "executor", "supervisor"}
+    assert event.actor_role in {"operator", "executor", "supervisor", "dispatcher_112"}
     assert AppealEvent.objects.filter(appeal=appeal).count() > events_before
 
 

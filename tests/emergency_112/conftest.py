@@ -198,3 +198,18 @@ def statuses_sent(incident: object) -> list[dict]:
     return [
         message.payload for message in outbox("emergency_112.status", ordering_key=f"incident:{incident.pk}")
     ]
+
+
+@pytest.fixture
+def petropavlovsk(tenants: dict[str, Akimat]) -> Iterator[Akimat]:
+    """Run the test inside Petropavlovsk's schema (the test transaction still rolls it back)."""
+    from django_tenants.utils import tenant_context
+
+    from appeals.catalogue.cache import forget_categories
+    from appeals.working_calendar import forget_tenant_calendar
+
+    # As a fresh process: no catalogue rows cached from a rolled-back test of another package.
+    forget_categories()
+    forget_tenant_calendar()
+    with tenant_context(tenants["petropavlovsk"]):
+        yield tenants["petropavlovsk"]

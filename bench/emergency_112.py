@@ -3,7 +3,8 @@
 Prints
 - build + validate + sign of a requestForService per second (one core);
 - receive_incident -> visible in the inbox JSON feed (gunicorn, a logged-in dispatcher polling);
-- receive_incident -> the CAD (a loopback HTTP server) has the document (a real Celery worker).
+- receive_incident -> the CAD (a loopback HTTP server) has the document (the outbox, a real Celery
+  worker).
 Asserts nothing. Uses the bench profile's own database; its 112 tables are emptied first.
 """
 
@@ -25,7 +26,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from federation.emergency_112.actions import receive_incident  # noqa: E402
-from federation.emergency_112.cad_delivery import encode  # noqa: E402
+from federation.emergency_112.cad_outbox import encode  # noqa: E402
 from federation.emergency_112.documents import build_request_for_service  # noqa: E402
 from federation.emergency_112.models import EmergencyCentre  # noqa: E402
 from federation.emergency_112.signing import sign  # noqa: E402
@@ -127,7 +128,9 @@ def cad_delay(tenant: Akimat) -> list[float]:
 
 def main() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(EMERGENCY_TABLES)} RESTART IDENTITY CASCADE")
+        cursor.execute(
+            f"TRUNCATE {', '.join(EMERGENCY_TABLES)}, federation_messageevent, federation_message CASCADE"
+        )
     tenant = Akimat.objects.get(slug="petropavlovsk")
     print("== emergency 112 ==")
     print(

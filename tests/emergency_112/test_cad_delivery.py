@@ -297,3 +297,19 @@ def test_a_refused_document_is_a_dead_letter_and_the_beat_alarms_the_duty_office
     assert "422" in message.last_error
     (alarm,) = IncidentAlarm.objects.filter(incident=incident, kind=AlarmKind.CAD_UNDELIVERABLE)
     assert alarm.recipient == AlarmRecipient.DUTY_OFFICER_112 and "422" in alarm.message
+
+
+def test_cad_messages_stay_with_their_sender(tenants, document_for):
+    """`emergency_112.cad` is a SELF kind: the region sends it to itself (its handler calls out)."""
+    from django.db import transaction
+
+    from federation.errors import FederationError
+    from federation.outbox import send
+
+    make_centre(runs_own_cad=True, endpoint_url="http://127.0.0.1:9/eido", secret="z" * 32)
+    receive_incident(document_for(), source_schema="petropavlovsk")
+    (queued,) = outbox("emergency_112.cad")
+    with pytest.raises(FederationError) as caught, transaction.atomic():
+        send("emergency_112.cad", queued.payload, target="petropavlovsk")
+    assert (caught.value.field, caught.value.code) == ("target", "not_accepted")
+    assert "only by its sender" in caught.value.message

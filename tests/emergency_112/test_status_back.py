@@ -321,3 +321,22 @@ def test_tracking_with_112_costs_one_more_query_at_most(petropavlovsk):
         tracked = gql(citizen, TRACK, {"number": appeal.number, "phoneLast4": "7788"})
     assert tracked["data"]["trackAppeal"]["emergency112"]["status"] == "RECEIVED"
     assert len([q for q in counted.captured_queries if "emergencyforward" in q["sql"]]) == 1
+
+
+def test_a_page_of_forwarded_appeals_loads_their_112_status_without_n_plus_1(petropavlovsk):
+    operator = logged_in(user_with_roles("pg-operator", "operator"))
+    page = """query($n: Int!) { appeals(first: $n, filter: {status: [FORWARDED_112]}) {
+      edges { node { number emergency112 { status services forwardedAt } } } } }"""
+
+    def queries(size: int) -> int:
+        gql(operator, page, {"n": size})  # warm
+        with CaptureQueriesContext(connection) as counted:
+            edges = gql(operator, page, {"n": size})["data"]["appeals"]["edges"]
+        assert len(edges) == size and all(
+            edge["node"]["emergency112"]["status"] == "FORWARDED" for edge in edges
+        )
+        return len(counted)
+
+    for _ in range(6):
+        intake(category="fire")
+    assert queries(1) == queries(6)

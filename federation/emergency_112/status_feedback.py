@@ -53,21 +53,27 @@ def status_ordering_key(incident: Incident) -> str:
     return f"incident:{incident.pk}"
 
 
-def status_changed(incident: Incident, event: IncidentEvent) -> uuid.UUID | None:
-    """Queue the incident's current state for its akimat (None only if that akimat was deactivated)."""
+def send_to_akimat(
+    kind: str, payload: dict[str, object], *, target: str, ordering_key: str
+) -> uuid.UUID | None:
+    """Queue a message for an akimat; None (logged at ERROR) when that akimat was deactivated.
+
+    A deactivated akimat receives nothing, and 112's own work must not stop for it.
+    """
     try:
-        return send(
-            STATUS_KIND,
-            status_payload(incident, event),
-            target=incident.source_schema,
-            ordering_key=status_ordering_key(incident),
-        )
+        return send(kind, payload, target=target, ordering_key=ordering_key)
     except FederationError as error:
         if error.code != "inactive":
             raise
-        # A deactivated akimat receives nothing; 112's own work must not stop for it.
-        log.error(
-            "112 status not sent: the akimat is deactivated",
-            extra={"incident": incident.eido_id, "target": incident.source_schema, "state": incident.state},
-        )
+        log.error("112: not sent, the akimat is deactivated", extra={"kind": kind, "target": target})
         return None
+
+
+def status_changed(incident: Incident, event: IncidentEvent) -> uuid.UUID | None:
+    """Queue the incident's current state for its akimat."""
+    return send_to_akimat(
+        STATUS_KIND,
+        status_payload(incident, event),
+        target=incident.source_schema,
+        ordering_key=status_ordering_key(incident),
+    )

@@ -25,7 +25,7 @@ from federation.emergency_112.models import (
     IncidentAlarm,
     IncidentState,
 )
-from federation.outbox import send
+from federation.emergency_112.status_feedback import send_to_akimat
 
 ALARM_KIND = "emergency_112.alarm"
 
@@ -88,7 +88,7 @@ def alarm_payload(alarm: IncidentAlarm, incident: Incident) -> dict[str, object]
 
 def tell_supervisor(alarm: IncidentAlarm, incident: Incident) -> None:
     """The alarm's current state to the akimat whose appeal it is (keyed per alarm: newest wins)."""
-    send(
+    send_to_akimat(
         ALARM_KIND,
         alarm_payload(alarm, incident),
         target=alarm.tenant_schema or incident.source_schema,

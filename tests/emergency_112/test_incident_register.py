@@ -363,3 +363,20 @@ def test_concurrent_forwards_of_one_incident_make_one_incident(committed, onboar
     kinds = list(incident.events.values_list("kind", flat=True))
     assert kinds.count(EventKind.RECEIVED) == 1
     assert incident.document_version == 1 + kinds.count(EventKind.UPDATED)
+
+
+def test_a_deactivated_akimat_gets_nothing_and_112_goes_on(tenants, document_for, dispatcher, caplog):
+    from datetime import timedelta
+
+    from tenants.models import Akimat
+
+    incident = receive_incident(document_for("esil"), source_schema="esil")
+    Akimat.objects.filter(schema_name="esil").update(is_active=False)
+    Incident.objects.filter(pk=incident.pk).update(awaiting_ack_since=timezone.now() - timedelta(seconds=90))
+    from federation.emergency_112 import watchdog
+
+    assert len(watchdog.raise_ack_alarms()) == 2  # both alarms raised in the region all the same
+    assert acknowledge_incident(dispatcher, incident.pk).state == S.ACKNOWLEDGED
+    assert [status["state"] for status in statuses_sent(incident)] == ["received"]  # nothing after
+    assert outbox("emergency_112.alarm") == []
+    assert "the akimat is deactivated" in caplog.text

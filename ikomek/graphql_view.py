@@ -30,6 +30,7 @@ from graphql import (
     execute,
     get_operation_ast,
     parse,
+    specified_rules,
     validate,
 )
 
@@ -71,8 +72,9 @@ class MaxFieldsRule(ASTValidationRule):
 
 @cache
 def validation_rules() -> tuple[type[ASTValidationRule], ...]:
-    """Built once: the rule classes are part of the document cache's key."""
+    """The specification's rules plus ours; built once: the rule classes are part of the cache key."""
     rules: list[type[ASTValidationRule]] = [
+        *specified_rules,
         depth_limit_validator(max_depth=MAX_QUERY_DEPTH),
         MaxAliasesRule,
         MaxFieldsRule,

@@ -21,6 +21,13 @@ def test_the_same_document_is_parsed_and_validated_once(tenants):
     assert parsed_and_validated.cache_info().hits == hits + 1
 
 
+def test_the_specification_rules_still_apply(tenants):
+    # Our own limits are added to GraphQL's validation, never instead of it.
+    response = post("{ akimat { slug noSuchField } }")
+    assert response.status_code == 400
+    assert "Cannot query field 'noSuchField' on type 'AkimatType'." in response.json()["errors"][0]["message"]
+
+
 def test_a_syntax_error_is_reported_not_raised(tenants):
     response = post("{ akimat { slug ")
     assert response.status_code == 400

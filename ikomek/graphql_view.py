@@ -1,30 +1,171 @@
-"""The GraphQL endpoint and the limits every request gets.
+"""The GraphQL endpoint and the limits every request gets, in one place.
 
-Depth is capped, batching is off, and introspection is off in production.
+Depth, aliases and the number of selected fields are capped, batching is off, introspection is off
+in production, and a query text is parsed and validated once per process: clients send the same
+few documents again and again, and parsing plus validation was a large share of a request
+(DESIGN.md measured +39% requests/s from caching them).
 """
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+
 from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import DisableIntrospection, depth_limit_validator
-from graphene_django.views import GraphQLView
+from graphene_django.constants import MUTATION_ERRORS_FLAG
+from graphene_django.settings import graphene_settings
+from graphene_django.views import GraphQLView, HttpError
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationType,
+    ValidationContext,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
 
 from ikomek.schema import regional_schema, schema
 
 MAX_QUERY_DEPTH = 10
+MAX_ALIASES = 30
+MAX_FIELDS = 400  # selections in one document: a plain cost bound
+MAX_QUERY_LENGTH = 20_000  # characters; longer texts are refused before parsing
+DOCUMENT_CACHE_SIZE = 512
+
+
+class MaxAliasesRule(ASTValidationRule):
+    """Aliases let one request repeat an expensive field many times: cap them."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.count = 0
+
+    def enter_field(self, node: FieldNode, *_args: object) -> None:
+        if node.alias is not None:
+            self.count += 1
+            if self.count == MAX_ALIASES + 1:
+                self.report_error(GraphQLError(f"Too many aliases: at most {MAX_ALIASES} per request.", node))
+
+
+class MaxFieldsRule(ASTValidationRule):
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.count = 0
+
+    def enter_field(self, node: FieldNode, *_args: object) -> None:
+        self.count += 1
+        if self.count == MAX_FIELDS + 1:
+            self.report_error(
+                GraphQLError(f"Too many fields selected: at most {MAX_FIELDS} per request.", node)
+            )
+
+
+@cache
+def validation_rules() -> tuple[type[ASTValidationRule], ...]:
+    """The specification's rules plus ours; built once: the rule classes are part of the cache key."""
+    rules: list[type[ASTValidationRule]] = [
+        *specified_rules,
+        depth_limit_validator(max_depth=MAX_QUERY_DEPTH),
+        MaxAliasesRule,
+        MaxFieldsRule,
+    ]
+    if settings.PRODUCTION:
+        rules.append(DisableIntrospection)
+    return tuple(rules)
+
+
+@lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def parsed_and_validated(
+    graphql_schema: GraphQLSchema, rules: tuple[type[ASTValidationRule], ...], query: str
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """The parsed document and its validation errors; documents are read-only, so sharing is safe."""
+    try:
+        document = parse(query)
+    except GraphQLError as error:
+        return None, (error,)
+    errors = validate(graphql_schema, document, list(rules), graphene_settings.MAX_VALIDATION_ERRORS)
+    return document, tuple(errors)
 
 
 class LimitedGraphQLView(GraphQLView):
     batch = False
 
     def __init__(self, **kwargs: object) -> None:
-        rules = [depth_limit_validator(max_depth=MAX_QUERY_DEPTH)]
-        if settings.PRODUCTION:
-            rules.append(DisableIntrospection)
-        kwargs.setdefault("validation_rules", rules)
         kwargs.setdefault("graphiql", settings.DEBUG)
         super().__init__(**kwargs)
+        self.rules = validation_rules()
+
+    def execute_graphql_request(
+        self,
+        request: HttpRequest,
+        data: dict,
+        query: str | None,
+        variables: dict | None,
+        operation_name: str | None,
+        show_graphiql: bool = False,
+    ) -> ExecutionResult | None:
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseBadRequest("Must provide query string."))
+        if len(query) > MAX_QUERY_LENGTH:
+            raise HttpError(HttpResponseBadRequest(f"Query too long: at most {MAX_QUERY_LENGTH} characters."))
+
+        graphql_schema = self.schema.graphql_schema
+        document, errors = parsed_and_validated(graphql_schema, self.rules, query)
+        if document is None:
+            return ExecutionResult(data=None, errors=list(errors))
+
+        operation_ast = get_operation_ast(document, operation_name)
+        is_mutation = operation_ast is not None and operation_ast.operation == OperationType.MUTATION
+        if (
+            request.method.lower() == "get"
+            and operation_ast is not None
+            and operation_ast.operation != OperationType.QUERY
+        ):
+            if show_graphiql:
+                return None
+            raise HttpError(
+                HttpResponseNotAllowed(
+                    ["POST"],
+                    f"Can only perform a {operation_ast.operation.value} operation from a POST request.",
+                )
+            )
+        if errors:
+            return ExecutionResult(data=None, errors=list(errors))
+
+        options = {
+            "root_value": self.get_root_value(request),
+            "context_value": self.get_context(request),
+            "variable_values": variables,
+            "operation_name": operation_name,
+            "middleware": self.get_middleware(request),
+        }
+        if self.execution_context_class:
+            options["execution_context_class"] = self.execution_context_class
+        try:
+            atomic = graphene_settings.ATOMIC_MUTATIONS or connection.settings_dict.get(
+                "ATOMIC_MUTATIONS", False
+            )
+            if is_mutation and atomic:
+                with transaction.atomic():
+                    result = execute(graphql_schema, document, **options)
+                    if getattr(request, MUTATION_ERRORS_FLAG, False) is True:
+                        transaction.set_rollback(True)
+                return result
+            return execute(graphql_schema, document, **options)
+        except Exception as error:  # graphene-django's contract: an error becomes the payload
+            return ExecutionResult(errors=[error])
 
 
 tenant_graphql_view = csrf_exempt(LimitedGraphQLView.as_view(schema=schema))

@@ -18,6 +18,24 @@ SESSION_TENANTS = ("petropavlovsk", "kyzylzhar", "esil")
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(
+    django_test_environment: None, django_db_blocker: pytest.FixtureRequest
+) -> Iterator[None]:
+    """The test database, always.
+
+    pytest-django creates it only when a selected test asks for `db`; tests that use only the
+    session's committed tenants (worker tests) would otherwise run against the real database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="session")
 def onboarded(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> dict[str, Akimat]:
     with django_db_blocker.unblock():
         ensure_region(region_spec())

@@ -13,7 +13,6 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client
-from django.test.utils import setup_databases, teardown_databases
 
 from accounts.principal import Principal
 from accounts.roles import Role
@@ -25,25 +24,6 @@ from tenants.models import Akimat
 from tests.emergency_112.factories import EMERGENCY_TABLES, make_input
 from tests.support.cad_stub import CadStub
 from tests.support.processes import ROOT, env_for_test_database
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _test_database_for_committed_tests(
-    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
-) -> Iterator[None]:
-    """pytest-django creates the test database only when a collected test asks for `db`.
-
-    The worker tests here use committed rows (no `db`), so when they run alone the database is
-    created here; in a full run the other tests already did it and this does nothing.
-    """
-    if connection.settings_dict["NAME"].startswith("test_"):
-        yield
-        return
-    with django_db_blocker.unblock():
-        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    yield
-    with django_db_blocker.unblock():
-        teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture

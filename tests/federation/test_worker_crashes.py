@@ -1,7 +1,7 @@
 """Killed workers lose nothing and apply nothing twice; racing workers apply a message once.
 
-These tests commit for real (no test transaction). pytest-django creates the test database only when
-a collected test asks for `db`, so run them with the folder (`tests/federation`), not alone.
+These tests commit for real (no test transaction); tests/conftest.py creates the test database
+even when only these are selected.
 """
 
 from __future__ import annotations

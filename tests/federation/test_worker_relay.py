@@ -1,7 +1,7 @@
 """The relay with real processes: a Celery worker and Celery beat on the test broker and database.
 
-These tests commit for real (no test transaction). pytest-django creates the test database only when
-a collected test asks for `db`, so run them with the folder (`tests/federation`), not alone.
+These tests commit for real (no test transaction); tests/conftest.py creates the test database
+even when only these are selected.
 """
 
 from __future__ import annotations

@@ -1,0 +1,63 @@
+"""The GraphQL core: documents parsed once per process, and the request limits in one place."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ikomek.graphql_view import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_QUERY_LENGTH, parsed_and_validated
+
+
+def post(query: str, host: str = "esil.localhost") -> object:
+    return Client(HTTP_HOST=host).post("/graphql/", {"query": query}, content_type="application/json")
+
+
+def test_the_same_document_is_parsed_and_validated_once(tenants):
+    query = "{ akimat { slug kato } }"
+    post(query)
+    hits = parsed_and_validated.cache_info().hits
+    response = post(query, host="kyzylzhar.localhost")
+    assert response.json() == {"data": {"akimat": {"slug": "kyzylzhar", "kato": "595000000"}}}
+    assert parsed_and_validated.cache_info().hits == hits + 1
+
+
+def test_the_specification_rules_still_apply(tenants):
+    # Our own limits are added to GraphQL's validation, never instead of it.
+    response = post("{ akimat { slug noSuchField } }")
+    assert response.status_code == 400
+    assert "Cannot query field 'noSuchField' on type 'AkimatType'." in response.json()["errors"][0]["message"]
+
+
+def test_a_syntax_error_is_reported_not_raised(tenants):
+    response = post("{ akimat { slug ")
+    assert response.status_code == 400
+    assert "Syntax Error" in response.json()["errors"][0]["message"]
+
+
+def test_too_many_aliases_are_refused(tenants):
+    fields = " ".join(f"a{i}: akimat {{ slug }}" for i in range(MAX_ALIASES + 1))
+    response = post("{ " + fields + " }")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == f"Too many aliases: at most {MAX_ALIASES} per request."
+
+
+def test_too_deep_is_refused(tenants):
+    nested = "repeats { " * MAX_QUERY_DEPTH + "number" + " }" * MAX_QUERY_DEPTH
+    query = "{ appeal(number: 1) { " + nested + " } }"
+    response = post(query)
+    assert response.status_code == 400
+    assert f"exceeds maximum operation depth of {MAX_QUERY_DEPTH}" in response.json()["errors"][0]["message"]
+
+
+def test_too_long_is_refused_before_parsing(tenants):
+    response = post("{ akimat { slug } }" + " " * MAX_QUERY_LENGTH)
+    assert response.status_code == 400
+    assert f"at most {MAX_QUERY_LENGTH} characters" in response.content.decode()
+
+
+@pytest.mark.parametrize("host", ["esil.localhost", "localhost"])
+def test_batching_is_off(tenants, host):
+    response = Client(HTTP_HOST=host).post(
+        "/graphql/", [{"query": "{ __typename }"}], content_type="application/json"
+    )
+    assert response.status_code == 400

@@ -2,7 +2,8 @@
 
 received -> registered -> assigned -> in_progress -> done | not_done | rejected -> citizen_informed
 -> closed; reopened when the citizen is not satisfied (then assigned again); cancelled as a duplicate
-or spam. Every transition is listed here once; `appeals.actions.lifecycle` refuses anything else.
+or spam; transferred to the akimat whose territory it concerns. Every transition is listed here once;
+`appeals.actions` refuse anything else.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Жабылды / Закрыто"
     REOPENED = "reopened", "Қайта ашылды / Открыто повторно"
     CANCELLED = "cancelled", "Жойылды / Аннулировано"
+    # Handed to the akimat whose territory it concerns; that akimat's appeal carries on the work.
+    TRANSFERRED = "transferred", "Басқа әкімдікке берілді / Передано другому акимату"
 
 
 # The SLA clock runs in these: the responsible service has not answered yet.
@@ -34,7 +37,7 @@ ACTIVE_STATUSES = frozenset(
 )
 # The service answered; the operator owes the citizen a call.
 AWAITING_CALLBACK = frozenset({Status.DONE, Status.NOT_DONE, Status.REJECTED})
-TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
+TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED, Status.TRANSFERRED})
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,13 @@ _TRANSITIONS = (
         _S.CANCELLED,
         Operation.APPEAL_CANCEL,
         "Жою (қайталама немесе спам) / Аннулирование (повтор или спам)",
+    ),
+    Transition(
+        "transfer",
+        frozenset({_S.RECEIVED, _S.REGISTERED, _S.ASSIGNED, _S.REOPENED}),
+        _S.TRANSFERRED,
+        Operation.APPEAL_TRANSFER,
+        "Басқа әкімдікке беру / Передача другому акимату",
     ),
 )
 TRANSITIONS: dict[str, Transition] = {transition.name: transition for transition in _TRANSITIONS}

@@ -2,11 +2,12 @@
 
 from graphene import relay
 
+from appeals.api.cross_tenant import CrossTenantQuery
 from appeals.api.mutations import AppealsMutation
 from appeals.api.queries import AppealsQuery
 
 
-class AppealsQueryRoot(AppealsQuery):
+class AppealsQueryRoot(AppealsQuery, CrossTenantQuery):
     node = relay.Node.Field()
 
 

@@ -12,6 +12,7 @@ from appeals.models.catalogue import (
     Service112,
     SlaCalendar,
 )
+from appeals.models.cross_tenant import RegionalEscalationState
 from appeals.models.events import AppealEvent, EventKind
 from appeals.models.notifications import Notification, NotificationKind
 from appeals.models.telephony import ExchangeCredential, IncomingCall
@@ -35,6 +36,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "Priority",
+    "RegionalEscalationState",
     "ResponsiblePerson",
     "RoutingRule",
     "Service112",

@@ -25,6 +25,12 @@ class EventKind(models.TextChoices):
     REPEAT_ADDED = "repeat_added", "Қайталама қосылды / Добавлен повтор"
     KEPT_SEPARATE = "kept_separate", "Жеке қалдырылды / Оставлено отдельным"
     ATTACHMENT_ADDED = "attachment_added", "Файл қосылды / Добавлен файл"
+    # Across akimats and to the region (messages of the federation layer; see appeals.actions).
+    TRANSFER_PROPOSED = "transfer_proposed", "Беру ұсынылды / Предложена передача"
+    TRANSFER_RECEIVED = "transfer_received", "Басқа әкімдіктен келді / Получено от другого акимата"
+    TRANSFER_PROGRESS = "transfer_progress", "Алған әкімдіктегі мәртебе / Статус у получателя"
+    REGIONAL_ESCALATION = "regional_escalation", "Облысқа жіберілді / Эскалация в область"
+    REGIONAL_DECISION = "regional_decision", "Облыс шешімі / Решение области"
 
 
 class AppealEvent(models.Model):

@@ -138,6 +138,7 @@ def test_allowed_transitions_follow_status_and_role(operator_client, executor_cl
         "assign",
         "reject",
         "cancel",
+        "transfer",  # to another akimat (federation)
     }
     assert gql(executor_client, query, {"n": number})["data"]["appeal"]["allowedTransitions"] == [
         "start_work"

@@ -23,6 +23,7 @@ CALLS = {
     "close": lambda n: actions.close_appeal(OPERATOR, n),
     "reopen": lambda n: actions.reopen_appeal(OPERATOR, n, reason="Снова холодно"),
     "cancel": lambda n: actions.cancel_appeal(OPERATOR, n, reason="spam"),
+    "transfer": lambda n: actions.transfer_appeal(OPERATOR, n, akimat="kyzylzhar", reason="Не наш район"),
 }
 
 LEGAL = [(name, source) for name, t in TRANSITIONS.items() for source in sorted(t.sources)]

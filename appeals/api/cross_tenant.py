@@ -101,7 +101,7 @@ def resolve_regional_escalation(root: Appeal, info: graphene.ResolveInfo) -> Reg
         return None
     at = root.regional_escalated_at
     return RegionalEscalationType(
-        state=root.regional_escalation, escalated_at=at.astimezone(ALMATY) if at else None
+        state=str(root.regional_escalation), escalated_at=at.astimezone(ALMATY) if at else None
     )
 
 

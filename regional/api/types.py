@@ -210,7 +210,7 @@ class EscalationType(graphene.ObjectType):
     )
     cause_label = graphene.String(required=True, resolver=lambda e, info: EscalationCause(e.cause).label)
     reason = graphene.String(required=True)
-    state = graphene.Field(EscalationStateEnum, required=True)
+    state = graphene.Field(EscalationStateEnum, required=True, resolver=lambda e, info: str(e.state))
     state_label = graphene.String(required=True, resolver=lambda e, info: EscalationState(e.state).label)
     escalated_at = graphene.DateTime(required=True, resolver=lambda e, info: local(e.escalated_at))
     escalated_by = graphene.String(required=True, description="role at the akimat")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import DisableIntrospection, depth_limit_validator
 from graphene_django.views import GraphQLView
+from graphql.validation import specified_rules
 
 from ikomek.schema import regional_schema, schema
 
@@ -19,7 +20,9 @@ class LimitedGraphQLView(GraphQLView):
     batch = False
 
     def __init__(self, **kwargs: object) -> None:
-        rules = [depth_limit_validator(max_depth=MAX_QUERY_DEPTH)]
+        # The spec's own rules too: a list given here replaces them (unknown fields were answered
+        # with empty data instead of an error).
+        rules = [*specified_rules, depth_limit_validator(max_depth=MAX_QUERY_DEPTH)]
         if settings.PRODUCTION:
             rules.append(DisableIntrospection)
         kwargs.setdefault("validation_rules", rules)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from appeals.models import Appeal, AppealEvent, EventKind
 from federation.outbox import send
 from federation.transfers.kinds import STATUS_KIND, TRANSFER_KIND
 from tenants.models import Akimat
+
+logger = logging.getLogger(__name__)
 
 # The receiver's changes the sender shows: its first answer (the new number) and every status.
 REPORTED = frozenset({EventKind.TRANSFER_RECEIVED, EventKind.TRANSITION})
@@ -17,6 +20,14 @@ def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
     if event.kind == EventKind.TRANSITION and event.transition == "transfer":
         send(TRANSFER_KIND, transfer_payload(appeal, event), target=_akimat(appeal.transferred_to))
     elif appeal.transferred_from and event.kind in REPORTED:
+        origin = Akimat.objects.filter(slug=appeal.transferred_from, is_active=True).defer("boundary").first()
+        if origin is None:
+            # The sender was deactivated: its appeal cannot follow any more; this akimat works on.
+            logger.warning(
+                "transfer: the sending akimat is gone, its appeal is not told",
+                extra={"origin": appeal.transferred_from, "number": appeal.number},
+            )
+            return
         send(
             STATUS_KIND,
             {
@@ -25,7 +36,7 @@ def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
                 "status": str(appeal.status),
                 "changed_at": appeal.status_changed_at.isoformat(),
             },
-            target=_akimat(appeal.transferred_from),
+            target=origin,
             ordering_key=f"transfer:{appeal.number}",
         )
 

@@ -304,3 +304,31 @@ def test_graphql_transfer_refusals_are_typed(operator_client):
 def test_the_anonymous_client_is_refused_everything(petropavlovsk):
     answer = gql(Client(HTTP_HOST="petropavlovsk.localhost"), "{ transferTargets { slug } }")
     assert answer["errors"][0]["extensions"]["code"] == "forbidden"
+
+
+def test_a_deactivated_sender_is_not_told_and_the_receiver_works_on(tenants):
+    from tenants.models import Akimat
+
+    esil = Akimat.objects.get(slug="esil")
+    with tenant_context(tenants["kyzylzhar"]):
+        received = actions.receive_transfer(
+            esil,
+            actions.TransferredAppeal(
+                origin_number=77,
+                channel="landline",
+                description="Прорыв трубы",
+                applicant_phone="+77051112233",
+                longitude=IN_KYZYLZHAR[0],
+                latitude=IN_KYZYLZHAR[1],
+                category_code="cold-water",
+                received_at="2026-01-05T10:00:00+05:00",
+                reason="Адрес в Кызылжарском районе",
+            ),
+        )
+        assert (received.transferred_from, received.origin_number) == ("esil", 77)
+        told = Message.objects.filter(kind=STATUS_KIND, target_schema="esil", payload__origin_number=77)
+        assert told.count() == 1  # received, with the new number
+        Akimat.objects.filter(pk=esil.pk).update(is_active=False)
+        actions.register_appeal(K_OPERATOR, received.number, assign=True)
+        received.refresh_from_db()
+        assert received.status == "assigned" and told.count() == 1

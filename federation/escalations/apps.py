@@ -10,9 +10,12 @@ class EscalationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from accounts.admin_access import register_admin_app
+        from accounts.permissions import Operation
         from appeals.events import register_listener
         from federation.escalations import kinds, listener, rules
 
+        register_admin_app(self.label, Operation.REGIONAL_ESCALATION_DECIDE)
         kinds.register_kinds()
         rules.connect_invalidation()
         register_listener(listener.on_appeal_event)

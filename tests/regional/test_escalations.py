@@ -312,3 +312,24 @@ def test_the_beat_schedule_runs_the_time_rule_in_every_akimat():
     )
     celery_app.loader.import_default_modules()
     assert "federation.escalations.escalate_long_overdue" in celery_app.tasks
+
+
+def test_regional_admins_edit_the_rules_in_the_regional_admin_only(tenants):
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    def staff(username: str, role: str, host: str) -> Client:
+        user = User.objects.create_user(username, password="x", is_staff=True)
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        client = Client(HTTP_HOST=host)
+        client.force_login(user)
+        return client
+
+    rules = "/admin/escalations/escalationrule/"
+    admin = staff("rules-admin", "regional_admin", "localhost")
+    page = admin.get(rules)
+    assert page.status_code == 200 and "regional-objects" in page.content.decode()
+    assert staff("rules-viewer", "regional_viewer", "localhost").get(rules).status_code == 403
+    with tenant_context(tenants["esil"]):
+        akimat_admin = staff("rules-akimat", "supervisor", "esil.localhost")
+        assert akimat_admin.get(rules).status_code in (403, 404)

@@ -2,9 +2,10 @@
 
 received -> registered -> assigned -> in_progress -> done | not_done | rejected -> citizen_informed
 -> closed; reopened when the citizen is not satisfied (then assigned again); cancelled as a duplicate
-or spam. An emergency leaves this path for 112 (forwarded_112) and comes back either done (112
-closed it) or received (112 says it is no emergency: back in the operator's queue). Every
-transition is listed here once; `appeals.actions` refuse anything else.
+or spam; transferred to the akimat whose territory it concerns. An emergency leaves this path
+for 112 (forwarded_112) and comes back either done (112 closed it) or received (112 says it is
+no emergency: back in the operator's queue). Every transition is listed here once;
+`appeals.actions` refuse anything else.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Status(models.TextChoices):
     REOPENED = "reopened", "Қайта ашылды / Открыто повторно"
     CANCELLED = "cancelled", "Жойылды / Аннулировано"
     FORWARDED_112 = "forwarded_112", "112-ге жіберілді / Передано в 112"
+    # Handed to the akimat whose territory it concerns; that akimat's appeal carries on the work.
+    TRANSFERRED = "transferred", "Басқа әкімдікке берілді / Передано другому акимату"
 
 
 # The SLA clock runs in these: the responsible service has not answered yet.
@@ -37,7 +40,7 @@ ACTIVE_STATUSES = frozenset(
 )
 # The service answered; the operator owes the citizen a call.
 AWAITING_CALLBACK = frozenset({Status.DONE, Status.NOT_DONE, Status.REJECTED})
-TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
+TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED, Status.TRANSFERRED})
 # Statuses from which an appeal can still be forwarded to 112 (before anyone answered it).
 FORWARDABLE_STATUSES = frozenset(
     {Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}
@@ -115,6 +118,13 @@ _TRANSITIONS = (
         _S.CANCELLED,
         Operation.APPEAL_CANCEL,
         "Жою (қайталама немесе спам) / Аннулирование (повтор или спам)",
+    ),
+    Transition(
+        "transfer",
+        frozenset({_S.RECEIVED, _S.REGISTERED, _S.ASSIGNED, _S.REOPENED}),
+        _S.TRANSFERRED,
+        Operation.APPEAL_TRANSFER,
+        "Басқа әкімдікке беру / Передача другому акимату",
     ),
 )
 _TRANSITIONS += (

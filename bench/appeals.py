@@ -22,6 +22,7 @@ from _common import WebServer, load, percentile, setup_django, summary
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -134,7 +135,7 @@ def session_cookie(tenant: Akimat) -> str:
         user.groups.add(Group.objects.get_or_create(name="operator")[0])
         session = SessionStore()
         session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]  # a listed backend, or anonymous
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
         return f"sessionid={session.session_key}"

@@ -3,6 +3,7 @@
 import graphene
 
 from appeals.api.schema import AppealsMutation, AppealsQueryRoot
+from regional.api.schema import RegionalEscalationMutation, RegionalReadModelQuery
 from tenants.schema import RegionQuery, TenantQuery
 
 
@@ -14,9 +15,13 @@ class Mutation(AppealsMutation, graphene.ObjectType):
     pass
 
 
-class RegionalQuery(RegionQuery, graphene.ObjectType):
+class RegionalQuery(RegionQuery, RegionalReadModelQuery, graphene.ObjectType):
+    pass
+
+
+class RegionalMutation(RegionalEscalationMutation, graphene.ObjectType):
     pass
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
-regional_schema = graphene.Schema(query=RegionalQuery)
+regional_schema = graphene.Schema(query=RegionalQuery, mutation=RegionalMutation)

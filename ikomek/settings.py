@@ -105,6 +105,8 @@ SHARED_APPS = [
     "federation.inbox",  # each receiver's receipts: public and every tenant
     "demo",
     "federation.emergency_112",
+    "federation.escalations",  # the region's escalation rules (public schema only)
+    "regional",  # the regional read model and escalation queue (public schema only)
     "ikomek",
 ]
 TENANT_APPS = [
@@ -266,6 +268,18 @@ FEDERATION_RETENTION_DAYS = env.int("FEDERATION_RETENTION_DAYS", default=14)
 # The relay works on the public outbox for every tenant at once: no per-tenant fan-out here.
 CELERY_BEAT_SCHEDULE["federation-sweep"] = {"task": "federation.sweep", "schedule": FEDERATION_SWEEP_SECONDS}
 CELERY_BEAT_SCHEDULE["federation-prune"] = {"task": "federation.prune", "schedule": 3600.0}
+
+# ---------------------------------------------------------------- regional (regional, federation.escalations)
+# The time-based escalation rule (unanswered for several SLA periods) in every akimat; the
+# event-based rules (regional scope, repeated "not done") apply at once, in the change's transaction.
+REGIONAL_ESCALATION_RULES_SECONDS = env.float("REGIONAL_ESCALATION_RULES_SECONDS", default=300.0)
+CELERY_BEAT_SCHEDULE["escalation-rules"] = {
+    "task": "ikomek.tasks.fan_out_to_tenants",
+    "schedule": REGIONAL_ESCALATION_RULES_SECONDS,
+    "args": ("federation.escalations.escalate_long_overdue",),
+}
+# Longest period a KPI query may cover (days), and the longest daily time series.
+REGIONAL_MAX_PERIOD_DAYS = 732
 
 # ---------------------------------------------------------------- i18n and time
 LANGUAGE_CODE = "ru"

@@ -20,8 +20,15 @@ from appeals.actions.lifecycle import (
     reopen_appeal,
     start_work,
 )
+from appeals.actions.regional_escalation import escalate_to_region, record_regional_decision
 from appeals.actions.repeats import keep_separate, link_as_repeat
 from appeals.actions.telephony import record_incoming_call
+from appeals.actions.transfers import (
+    TransferredAppeal,
+    receive_transfer,
+    record_transfer_progress,
+    transfer_appeal,
+)
 from appeals.actions.violations import close_violation, propose_sanction, record_explanation
 
 __all__ = [
@@ -30,24 +37,30 @@ __all__ = [
     "CallbackResult",
     "EmergencyUpdate",
     "IntakeResult",
+    "TransferredAppeal",
     "apply_112_status",
     "assign_appeal",
     "cancel_appeal",
     "close_appeal",
     "close_violation",
     "create_appeal",
+    "escalate_to_region",
     "forward_to_112",
     "keep_separate",
     "link_as_repeat",
     "mark_done",
     "mark_not_done",
     "propose_sanction",
+    "receive_transfer",
     "record_112_alarm",
     "record_callback",
     "record_explanation",
     "record_incoming_call",
+    "record_regional_decision",
+    "record_transfer_progress",
     "register_appeal",
     "reject_appeal",
     "reopen_appeal",
     "start_work",
+    "transfer_appeal",
 ]

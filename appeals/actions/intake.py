@@ -14,15 +14,17 @@ from accounts.principal import Principal
 from appeals.actions._base import authorise
 from appeals.actions.emergency import forward_if_emergency
 from appeals.actions.lifecycle import register_locked
+from appeals.actions.transfers import propose_transfer
 from appeals.applicants import check_iin, normalise_phone
 from appeals.catalogue.cache import active_category
 from appeals.errors import AppealError, Problem
 from appeals.events import acting_role, announce
-from appeals.geography import point_in_tenant
 from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, Priority
 from appeals.repeats import repeat_candidates
 from appeals.sla import deadline_for
 from appeals.states import Status
+from appeals.transfer_proposals import locate
+from tenants.models import Akimat
 
 MAX_DESCRIPTION = 5000
 
@@ -50,9 +52,11 @@ class IntakeResult:
     appeal: Appeal
     created: bool
     repeat_candidates: list[Appeal] = field(default_factory=list)
+    # The location lies in another akimat: the operator may transfer the appeal there.
+    transfer_proposal: Akimat | None = None
 
 
-def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None]:
+def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, Akimat | None]:
     problems: list[Problem] = []
     if data.channel not in Channel.values:
         problems.append(Problem("channel", "invalid", f"{data.channel!r}: белгісіз арна / неизвестный канал"))
@@ -73,13 +77,13 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None]:
     iin, problem = check_iin(data.applicant_iin)
     if problem:
         problems.append(problem)
-    location = None
+    location = proposal = None
     if (data.longitude is None) != (data.latitude is None):
         problems.append(
             Problem("location", "invalid_location", "Ендік пен бойлық қажет / Нужны широта и долгота")
         )
     elif data.longitude is not None:
-        location, problem = point_in_tenant(data.longitude, data.latitude)
+        location, proposal, problem = locate(data.longitude, data.latitude)
         if problem:
             problems.append(problem)
     category = None
@@ -116,7 +120,7 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None]:
         "priority": data.priority or (category.default_priority if category else Priority.NORMAL),
         "client_key": data.client_key or None,
     }
-    return values, category
+    return values, category, proposal
 
 
 # The hot path in one statement (DESIGN.md, "Where the time goes"): the appeal and its first
@@ -216,7 +220,13 @@ def create_appeal(actor: Principal, data: AppealInput) -> IntakeResult:
     so two concurrent retries cannot both insert.
     """
     authorise(actor, Operation.APPEAL_CREATE)
-    values, category = _validated(data)
+    return record_intake(actor, data)
+
+
+def record_intake(actor: Principal, data: AppealInput) -> IntakeResult:
+    """`create_appeal` without the permission check, for an appeal another akimat transferred here
+    (the sender's right was checked where it acted); everything else is the same intake."""
+    values, category, proposal = _validated(data)
     now = timezone.now()
     with transaction.atomic():
         inserted = _insert(actor, values, category, now)
@@ -227,9 +237,11 @@ def create_appeal(actor: Principal, data: AppealInput) -> IntakeResult:
         announce(appeal, event)
         # An emergency goes to 112 at once, before anything else: it never waits in a 109 queue.
         forwarded = forward_if_emergency(actor, appeal, new=True)
+        if proposal is not None:
+            propose_transfer(appeal, proposal)
         if data.register and not forwarded:
             register_locked(actor, appeal)
         candidates = repeat_candidates(
             category, appeal.location, appeal.object_key, exclude_id=appeal.pk, now=now
         )
-    return IntakeResult(appeal=appeal, created=True, repeat_candidates=candidates)
+    return IntakeResult(appeal=appeal, created=True, repeat_candidates=candidates, transfer_proposal=proposal)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import graphene
 
-from appeals.models import CancelReason, Channel, Priority, ViolationStatus
+from appeals.models import CancelReason, Channel, Priority, RegionalEscalationState, ViolationStatus
 from appeals.states import Status
 
 
@@ -22,6 +22,9 @@ AppealChannel = _enum("AppealChannel", Channel, "How the appeal reached the 109 
 AppealPriority = _enum("AppealPriority", Priority, "Priority")
 AppealCancelReason = _enum("AppealCancelReason", CancelReason, "Why an appeal was cancelled")
 ViolationState = _enum("ViolationState", ViolationStatus, "State of a violation in the lawyer's register")
+RegionalEscalationStateEnum = _enum(
+    "RegionalEscalationState", RegionalEscalationState, "Where an escalation to the region stands"
+)
 
 
 def value_of(member: object) -> str:

@@ -9,6 +9,16 @@ import graphene
 from graphene import relay
 
 from accounts.permissions import Operation, can, sees_personal_data
+from appeals.api.cross_tenant import (
+    AkimatRef,
+    AppealTransferType,
+    RegionalEscalationType,
+    TransferOriginType,
+    resolve_regional_escalation,
+    resolve_transfer_proposal,
+    resolve_transferred_from,
+    resolve_transferred_to,
+)
 from appeals.api.emergency import AppealEmergencyType, TrackedEmergencyType, emergency_of
 from appeals.api.enums import AppealCancelReason, AppealChannel, AppealPriority, AppealStatus, ViolationState
 from appeals.applicants import mask_iin, mask_name, mask_phone
@@ -271,6 +281,15 @@ class AppealType(graphene.ObjectType):
         resolver=lambda a, info: emergency_of(a),
         description="the appeal at 112, when it was forwarded",
     )
+    # Across the akimat's boundary (appeals/api/cross_tenant.py).
+    transfer_proposal = graphene.Field(
+        AkimatRef,
+        description="the akimat whose territory holds the location, when not this one (transfer proposed)",
+        resolver=resolve_transfer_proposal,
+    )
+    transferred_to = graphene.Field(AppealTransferType, resolver=resolve_transferred_to)
+    transferred_from = graphene.Field(TransferOriginType, resolver=resolve_transferred_from)
+    regional_escalation = graphene.Field(RegionalEscalationType, resolver=resolve_regional_escalation)
 
     @classmethod
     def get_node(cls, info: graphene.ResolveInfo, id: str) -> Appeal | None:

@@ -12,6 +12,7 @@ from appeals.models.catalogue import (
     Service112,
     SlaCalendar,
 )
+from appeals.models.cross_tenant import RegionalEscalationState
 from appeals.models.emergency import (
     OPEN_EMERGENCY_STATUSES,
     EmergencyAlarm,
@@ -45,6 +46,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "Priority",
+    "RegionalEscalationState",
     "ResponsiblePerson",
     "RoutingRule",
     "Service112",

@@ -9,6 +9,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Now
 
 from appeals.models.catalogue import Category, Organisation, Priority, ResponsiblePerson
+from appeals.models.cross_tenant import CrossTenantFields
 from appeals.states import ACTIVE_STATUSES, Status
 
 # The appeal number is read out on the phone: a per-tenant sequence (every schema has its own).
@@ -33,7 +34,7 @@ class CancelReason(models.TextChoices):
     SPAM = "spam", "Спам"
 
 
-class Appeal(models.Model):
+class Appeal(CrossTenantFields, models.Model):
     number = models.BigIntegerField(
         unique=True, db_default=models.Func(models.Value(NUMBER_SEQUENCE), function="nextval")
     )

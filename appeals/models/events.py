@@ -27,6 +27,12 @@ class EventKind(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", "Файл қосылды / Добавлен файл"
     EMERGENCY_STATUS = "emergency_status", "112 мәртебесі / Статус в 112"
     EMERGENCY_ALARM = "emergency_alarm", "112 дабылы / Тревога 112"
+    # Across akimats and to the region (messages of the federation layer; see appeals.actions).
+    TRANSFER_PROPOSED = "transfer_proposed", "Беру ұсынылды / Предложена передача"
+    TRANSFER_RECEIVED = "transfer_received", "Басқа әкімдіктен келді / Получено от другого акимата"
+    TRANSFER_PROGRESS = "transfer_progress", "Алған әкімдіктегі мәртебе / Статус у получателя"
+    REGIONAL_ESCALATION = "regional_escalation", "Облысқа жіберілді / Эскалация в область"
+    REGIONAL_DECISION = "regional_decision", "Облыс шешімі / Решение области"
 
 
 class AppealEvent(models.Model):

@@ -111,6 +111,8 @@ def appeal_in(status: str, **kwargs: object) -> Appeal:
         steps.append(lambda: actions.close_appeal(OPERATOR, n))
     if status == "cancelled":
         steps = [lambda: actions.cancel_appeal(OPERATOR, n, reason="spam")]
+    if status == "transferred":
+        steps = [lambda: actions.transfer_appeal(OPERATOR, n, akimat="kyzylzhar", reason="Не наш район")]
     for step in steps:
         step()
     appeal.refresh_from_db()

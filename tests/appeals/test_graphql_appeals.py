@@ -139,6 +139,7 @@ def test_allowed_transitions_follow_status_and_role(operator_client, executor_cl
         "reject",
         "cancel",
         "forward_112",
+        "transfer",  # to another akimat (federation)
     }
     assert gql(executor_client, query, {"n": number})["data"]["appeal"]["allowedTransitions"] == [
         "start_work"

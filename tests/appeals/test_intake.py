@@ -121,9 +121,9 @@ def test_phone_is_required(petropavlovsk):
     assert ("applicantPhone", "required") in problems_of(applicant_phone="")
 
 
-def test_a_point_outside_the_akimat_is_refused(petropavlovsk):
-    # Esil district's centre, not Petropavlovsk.
-    assert ("location", "outside_boundary") in problems_of(longitude=68.30, latitude=54.14)
+def test_a_point_outside_the_region_is_refused(petropavlovsk):
+    # Inside another akimat a transfer is proposed instead (tests/federation/test_transfers.py).
+    assert ("location", "outside_region") in problems_of(longitude=76.95, latitude=43.24)  # Almaty
     assert ("location", "invalid_location") in problems_of(longitude=69.1)
 
 

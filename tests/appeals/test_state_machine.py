@@ -32,6 +32,7 @@ CALLS = {
     # 112's answers arrive as state through the federation (tests/emergency_112); here the table.
     "return_from_112": lambda n: by_112(n, "return_from_112"),
     "closed_by_112": lambda n: by_112(n, "closed_by_112"),
+    "transfer": lambda n: actions.transfer_appeal(OPERATOR, n, akimat="kyzylzhar", reason="Не наш район"),
 }
 
 

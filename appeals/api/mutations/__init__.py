@@ -6,6 +6,7 @@ from appeals.api.mutations.assign_appeal import AssignAppeal
 from appeals.api.mutations.cancel_appeal import CancelAppeal
 from appeals.api.mutations.close_appeal import CloseAppeal
 from appeals.api.mutations.create_appeal import CreateAppeal
+from appeals.api.mutations.escalate_to_region import EscalateToRegion
 from appeals.api.mutations.forward_to_112 import ForwardTo112
 from appeals.api.mutations.keep_separate import KeepSeparate
 from appeals.api.mutations.link_as_repeat import LinkAsRepeat
@@ -16,6 +17,7 @@ from appeals.api.mutations.register_appeal import RegisterAppeal
 from appeals.api.mutations.reject_appeal import RejectAppeal
 from appeals.api.mutations.reopen_appeal import ReopenAppeal
 from appeals.api.mutations.start_work import StartWork
+from appeals.api.mutations.transfer_appeal import TransferAppeal
 from appeals.api.mutations.violations import CloseViolation, ProposeSanction, RecordExplanation
 
 
@@ -37,3 +39,5 @@ class AppealsMutation(graphene.ObjectType):
     record_explanation = RecordExplanation.Field()
     propose_sanction = ProposeSanction.Field()
     close_violation = CloseViolation.Field()
+    transfer_appeal = TransferAppeal.Field()
+    escalate_to_region = EscalateToRegion.Field()

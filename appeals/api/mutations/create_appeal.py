@@ -7,6 +7,7 @@ import graphene
 from accounts.principal import Principal
 from appeals import actions
 from appeals.actions import AppealInput
+from appeals.api.cross_tenant import AkimatRef, akimat_ref
 from appeals.api.enums import AppealChannel, AppealPriority, value_of
 from appeals.api.mutations._base import AppealMutation
 from appeals.api.types import AppealType, GeoPointInput
@@ -19,7 +20,9 @@ class CreateAppealInput(graphene.InputObjectType):
     applicant_name = graphene.String(default_value="")
     applicant_iin = graphene.String(default_value="", description="12 digits with a valid control digit")
     address = graphene.String(default_value="")
-    location = GeoPointInput(description="must lie inside the akimat's boundary")
+    location = GeoPointInput(
+        description="inside the region; outside this akimat's boundary a transfer is proposed"
+    )
     object_key = graphene.String(default_value="")
     category = graphene.String(default_value="", description="category code; required when register is true")
     priority = AppealPriority()
@@ -37,6 +40,9 @@ class CreateAppeal(AppealMutation):
     created = graphene.Boolean(description="false when the client key returned an earlier appeal")
     repeat_candidates = graphene.List(
         graphene.NonNull(AppealType), required=True, description="open appeals this one may repeat"
+    )
+    transfer_proposal = graphene.Field(
+        AkimatRef, description="the location lies in this akimat: transfer the appeal there (transferAppeal)"
     )
 
     @classmethod
@@ -71,4 +77,6 @@ class CreateAppeal(AppealMutation):
         payload = super().mutate(root, info, input)
         if payload.repeat_candidates is None:
             payload.repeat_candidates = []
+        if payload.appeal is not None:
+            payload.transfer_proposal = akimat_ref(info, payload.appeal.transfer_proposal)
         return payload

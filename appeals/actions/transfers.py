@@ -1,0 +1,180 @@
+"""Transfers between akimats: proposed at intake, decided by the operator, received by the other akimat,
+and followed by the sender until the receiver closes its appeal.
+
+Appeals knows nothing of how the appeal travels: `transfer_appeal` writes the transition event, and the
+federation layer (listening to appeal events) carries the appeal to the receiver, whose handler calls
+`receive_transfer`; every status change there comes back through `record_transfer_progress`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from accounts.permissions import Operation
+from accounts.principal import Principal
+from appeals.actions._base import apply_transition, authorise, locked_appeal, require_text
+from appeals.catalogue.cache import active_category
+from appeals.errors import AppealError
+from appeals.events import SYSTEM, record_event
+from appeals.models import Appeal, EventKind
+from appeals.states import Status
+from appeals.transfer_proposals import transfer_target
+from tenants.models import Akimat
+
+
+def akimat_actor(akimat: Akimat) -> Principal:
+    """The other akimat as the actor of what its messages change here."""
+    return Principal(
+        subject=f"akimat:{akimat.slug}",
+        issuer="federation",
+        username=akimat.slug,
+        display_name=f"{akimat.name_kk} / {akimat.name_ru}",
+        kind="service",
+    )
+
+
+def propose_transfer(appeal: Appeal, akimat: Akimat) -> None:
+    """Intake found the location inside another akimat: record the proposal (the operator decides)."""
+    appeal.transfer_proposal = akimat.slug
+    appeal.save(update_fields=["transfer_proposal"])
+    record_event(
+        appeal,
+        EventKind.TRANSFER_PROPOSED,
+        SYSTEM,
+        comment=f"Мекенжай {akimat.name_kk} аумағында / Адрес на территории: {akimat.name_ru}",
+        data={"akimat": akimat.slug},
+    )
+
+
+def transfer_appeal(actor: Principal, number: int, *, akimat: str, reason: str) -> Appeal:
+    """Hand the appeal to another akimat (reason required); this appeal then follows the receiver's."""
+    authorise(actor, Operation.APPEAL_TRANSFER)
+    text = require_text(reason, "reason", "Себебі / Причина")
+    target = transfer_target((akimat or "").strip())
+    if target is None:
+        raise AppealError.of(
+            "akimat",
+            "unknown_akimat",
+            f"{akimat!r}: басқа белсенді әкімдік емес / не другой действующий акимат области",
+        )
+    with transaction.atomic():
+        appeal = locked_appeal(number)
+        appeal.transferred_to = target.slug
+        apply_transition(
+            actor,
+            appeal,
+            "transfer",
+            changed=["transferred_to"],
+            comment=text,
+            data={"akimat": target.slug, "proposed": appeal.transfer_proposal == target.slug},
+        )
+    return appeal
+
+
+@dataclass
+class TransferredAppeal:
+    """What the sending akimat sends: the appeal as its citizen gave it, and its history there."""
+
+    origin_number: int
+    channel: str
+    description: str
+    applicant_phone: str
+    applicant_name: str = ""
+    applicant_iin: str = ""
+    address: str = ""
+    longitude: float | None = None
+    latitude: float | None = None
+    object_key: str = ""
+    category_code: str = ""
+    priority: str = ""
+    received_at: str = ""
+    reason: str = ""
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def receive_transfer(sender: Akimat, data: TransferredAppeal) -> Appeal:
+    """A new appeal here carrying the sender's number and provenance; one per sent appeal.
+
+    Applied by the federation layer for a message whose source the platform stamped, so the
+    sender's operator's right to transfer was checked where it acted. A category this akimat does
+    not have is left for the operator to choose.
+    """
+    from appeals.actions.intake import AppealInput, record_intake  # intake imports this module
+
+    category = data.category_code if data.category_code and active_category(data.category_code) else ""
+    actor = akimat_actor(sender)
+    result = record_intake(
+        actor,
+        AppealInput(
+            channel=data.channel,
+            description=data.description,
+            applicant_phone=data.applicant_phone,
+            applicant_name=data.applicant_name,
+            applicant_iin=data.applicant_iin,
+            address=data.address,
+            longitude=data.longitude,
+            latitude=data.latitude,
+            object_key=data.object_key,
+            category_code=category,
+            priority=data.priority,
+            client_key=f"transfer:{sender.slug}:{data.origin_number}",
+        ),
+    )
+    appeal = result.appeal
+    if result.created:
+        appeal.transferred_from = sender.slug
+        appeal.origin_number = data.origin_number
+        appeal.save(update_fields=["transferred_from", "origin_number"])
+        record_event(
+            appeal,
+            EventKind.TRANSFER_RECEIVED,
+            actor,
+            comment=data.reason,
+            data={
+                "akimat": sender.slug,
+                "number": data.origin_number,
+                "received_at": data.received_at,
+                "category": data.category_code,
+                "history": data.history,
+            },
+        )
+    return appeal
+
+
+def record_transfer_progress(
+    receiver: Akimat, origin_number: int, *, number: int, status: str, changed_at: datetime.datetime
+) -> Appeal | None:
+    """The receiving akimat's appeal changed: show it on ours. None when nothing changed (older news).
+
+    Only the akimat the appeal was transferred to may report on it.
+    """
+    if status not in Status.values:
+        raise AppealError.of("status", "invalid", f"{status!r}: белгісіз мәртебе / неизвестный статус")
+    with transaction.atomic():
+        appeal = locked_appeal(origin_number)
+        if appeal.status != Status.TRANSFERRED or appeal.transferred_to != receiver.slug:
+            raise AppealError.of(
+                "number",
+                "not_transferred_there",
+                f"№{origin_number} {receiver.slug} әкімдігіне берілмеген / не передано в {receiver.slug}",
+            )
+        if appeal.transferred_to_status_at is not None and appeal.transferred_to_status_at > changed_at:
+            return None
+        appeal.transferred_to_number = number
+        appeal.transferred_to_status = status
+        appeal.transferred_to_status_at = changed_at
+        appeal.save(
+            update_fields=["transferred_to_number", "transferred_to_status", "transferred_to_status_at"]
+        )
+        record_event(
+            appeal,
+            EventKind.TRANSFER_PROGRESS,
+            akimat_actor(receiver),
+            comment=f"№{number}: {Status(status).label}",
+            data={"akimat": receiver.slug, "number": number, "status": status, "at": changed_at.isoformat()},
+        )
+    return appeal

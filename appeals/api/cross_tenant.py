@@ -1,0 +1,125 @@
+"""GraphQL of what crosses the akimat's boundary: transfer proposal, transfer and its progress at the
+receiver, where a received appeal came from, the regional escalation; and the transfer targets."""
+
+from __future__ import annotations
+
+import graphene
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+from accounts.permissions import Operation
+from appeals.api.enums import AppealStatus, RegionalEscalationStateEnum
+from appeals.api.errors import require_read
+from appeals.models import Appeal
+from appeals.states import Status
+from appeals.working_calendar import ALMATY
+from tenants.models import Akimat, AkimatKind
+
+
+class AkimatRef(graphene.ObjectType):
+    class Meta:
+        description = "Another akimat of the region, as the registry names it."
+
+    slug = graphene.String(required=True)
+    name_kk = graphene.String(required=True)
+    name_ru = graphene.String(required=True)
+
+
+def _akimats(info: graphene.ResolveInfo) -> dict[str, Akimat]:
+    """The registry's names, read once per request whatever the number of appeals on the page."""
+    cached = getattr(info.context, "_appeals_akimat_names", None)
+    if cached is None:
+        cached = {a.slug: a for a in Akimat.objects.only("slug", "name_kk", "name_ru")}
+        info.context._appeals_akimat_names = cached
+    return cached
+
+
+def akimat_ref(info: graphene.ResolveInfo, slug: str | None) -> AkimatRef | None:
+    if not slug:
+        return None
+    akimat = _akimats(info).get(slug)
+    if akimat is None:  # removed from the registry since: the slug still says where it went
+        return AkimatRef(slug=slug, name_kk=slug, name_ru=slug)
+    return AkimatRef(slug=akimat.slug, name_kk=akimat.name_kk, name_ru=akimat.name_ru)
+
+
+class AppealTransferType(graphene.ObjectType):
+    class Meta:
+        name = "AppealTransfer"
+        description = "The akimat this appeal was transferred to, and its appeal's status there."
+
+    akimat = graphene.Field(AkimatRef, required=True)
+    number = graphene.Int(description="the appeal's number at the receiving akimat, once it answered")
+    status = graphene.Field(AppealStatus, description="the status there, followed until it is closed")
+    status_label = graphene.String()
+    status_changed_at = graphene.DateTime()
+
+
+class TransferOriginType(graphene.ObjectType):
+    class Meta:
+        name = "TransferOrigin"
+        description = "The akimat that transferred this appeal here, and its number there."
+
+    akimat = graphene.Field(AkimatRef, required=True)
+    number = graphene.Int(required=True)
+
+
+class RegionalEscalationType(graphene.ObjectType):
+    class Meta:
+        name = "RegionalEscalation"
+
+    state = graphene.Field(RegionalEscalationStateEnum, required=True)
+    escalated_at = graphene.DateTime()
+
+
+def resolve_transfer_proposal(root: Appeal, info: graphene.ResolveInfo) -> AkimatRef | None:
+    return akimat_ref(info, root.transfer_proposal)
+
+
+def resolve_transferred_to(root: Appeal, info: graphene.ResolveInfo) -> AppealTransferType | None:
+    if not root.transferred_to:
+        return None
+    status = root.transferred_to_status
+    at = root.transferred_to_status_at
+    return AppealTransferType(
+        akimat=akimat_ref(info, root.transferred_to),
+        number=root.transferred_to_number,
+        status=status,
+        status_label=Status(status).label if status else None,
+        status_changed_at=at.astimezone(ALMATY) if at else None,
+    )
+
+
+def resolve_transferred_from(root: Appeal, info: graphene.ResolveInfo) -> TransferOriginType | None:
+    if not root.transferred_from:
+        return None
+    return TransferOriginType(akimat=akimat_ref(info, root.transferred_from), number=root.origin_number)
+
+
+def resolve_regional_escalation(root: Appeal, info: graphene.ResolveInfo) -> RegionalEscalationType | None:
+    if not root.regional_escalation:
+        return None
+    at = root.regional_escalated_at
+    return RegionalEscalationType(
+        state=str(root.regional_escalation), escalated_at=at.astimezone(ALMATY) if at else None
+    )
+
+
+class CrossTenantQuery(graphene.ObjectType):
+    transfer_targets = graphene.List(
+        graphene.NonNull(AkimatRef),
+        required=True,
+        description="The other active akimats of the region an appeal can be transferred to",
+    )
+
+    @staticmethod
+    def resolve_transfer_targets(root: None, info: graphene.ResolveInfo) -> list[AkimatRef]:
+        require_read(info, Operation.APPEAL_TRANSFER)
+        akimats = (
+            Akimat.objects.filter(is_active=True)
+            .exclude(kind=AkimatKind.REGION)
+            .exclude(schema_name__in=[connection.schema_name, get_public_schema_name()])
+            .only("slug", "name_kk", "name_ru")
+            .order_by("kato")
+        )
+        return [AkimatRef(slug=a.slug, name_kk=a.name_kk, name_ru=a.name_ru) for a in akimats]

@@ -1,0 +1,79 @@
+"""The sending side of transfers, as an appeals.events listener (inside the change's transaction)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from appeals.models import Appeal, AppealEvent, EventKind
+from federation.outbox import send
+from federation.transfers.kinds import STATUS_KIND, TRANSFER_KIND
+from tenants.models import Akimat
+
+logger = logging.getLogger(__name__)
+
+# The receiver's changes the sender shows: its first answer (the new number) and every status.
+REPORTED = frozenset({EventKind.TRANSFER_RECEIVED, EventKind.TRANSITION})
+
+
+def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
+    if event.kind == EventKind.TRANSITION and event.transition == "transfer":
+        send(TRANSFER_KIND, transfer_payload(appeal, event), target=_akimat(appeal.transferred_to))
+    elif appeal.transferred_from and event.kind in REPORTED:
+        origin = Akimat.objects.filter(slug=appeal.transferred_from, is_active=True).defer("boundary").first()
+        if origin is None:
+            # The sender was deactivated: its appeal cannot follow any more; this akimat works on.
+            logger.warning(
+                "transfer: the sending akimat is gone, its appeal is not told",
+                extra={"origin": appeal.transferred_from, "number": appeal.number},
+            )
+            return
+        send(
+            STATUS_KIND,
+            {
+                "origin_number": appeal.origin_number,
+                "number": appeal.number,
+                "status": str(appeal.status),
+                "changed_at": appeal.status_changed_at.isoformat(),
+            },
+            target=origin,
+            ordering_key=f"transfer:{appeal.number}",
+        )
+
+
+def _akimat(slug: str) -> Akimat:
+    return Akimat.objects.defer("boundary").get(slug=slug)
+
+
+def transfer_payload(appeal: Appeal, event: AppealEvent) -> dict[str, Any]:
+    location = appeal.location
+    history = [
+        {
+            "kind": e.kind,
+            "transition": e.transition,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "actor_name": e.actor_name,
+            "actor_role": e.actor_role,
+            "at": e.at.isoformat(),
+            "comment": e.comment,
+        }
+        for e in AppealEvent.objects.filter(appeal=appeal).order_by("at", "id")[:500]
+    ]
+    return {
+        "origin_number": appeal.number,
+        "channel": str(appeal.channel),
+        "description": appeal.description,
+        "applicant_phone": appeal.applicant_phone,
+        "applicant_name": appeal.applicant_name,
+        "applicant_iin": appeal.applicant_iin,
+        "address": appeal.address,
+        "longitude": location.x if location is not None else None,
+        "latitude": location.y if location is not None else None,
+        "object_key": appeal.object_key,
+        "category_code": appeal.category.code if appeal.category is not None else "",
+        "priority": str(appeal.priority),
+        "received_at": appeal.received_at.isoformat(),
+        "reason": event.comment,
+        "history": history,
+    }

@@ -1,0 +1,129 @@
+"""What the regional API's resolvers share: the permission check, typed user errors, keyset cursors,
+and per-request lookups (registry, category names) that cost one query per request at most."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+from typing import Any
+
+import graphene
+from django_tenants.utils import get_public_schema_name
+from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
+
+from accounts.permissions import Operation, can
+from accounts.principal import Principal
+from regional.errors import RegionalError
+from regional.models import CategoryLabel
+from tenants.models import Akimat
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+
+class UserError(graphene.ObjectType):
+    """Something the caller can fix: which input (`field`, null for the whole request), a stable
+    `code`, and a message in Kazakh and Russian."""
+
+    field = graphene.String()
+    code = graphene.String(required=True)
+    message = graphene.String(required=True)
+
+
+def user_errors(error: RegionalError) -> list[UserError]:
+    return [UserError(field=p.field, code=p.code, message=p.message) for p in error.problems]
+
+
+def bad_input(field: str, code: str, message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code, "field": field})
+
+
+def require(info: graphene.ResolveInfo, operation: Operation = Operation.REGIONAL_VIEW) -> Principal:
+    principal = info.context.principal
+    if not can(principal, operation):
+        who = principal.username or "anonymous"
+        raise GraphQLError(f"{who} may not perform {operation.value}", extensions={"code": "forbidden"})
+    return principal
+
+
+def as_input_error(error: RegionalError) -> GraphQLError:
+    problem = error.problems[0]
+    return bad_input(problem.field or "", problem.code, problem.message)
+
+
+# ------------------------------------------------------------------ per-request lookups
+
+
+def registry(info: graphene.ResolveInfo) -> dict[str, Akimat]:
+    """Every akimat by schema (the registry is small; boundaries are never loaded)."""
+    cached = getattr(info.context, "_regional_registry", None)
+    if cached is None:
+        cached = {
+            a.schema_name: a
+            for a in Akimat.objects.exclude(schema_name=get_public_schema_name()).defer("boundary")
+        }
+        info.context._regional_registry = cached
+    return cached
+
+
+def schema_of(info: graphene.ResolveInfo, slug: str | None) -> str | None:
+    """The schema of an akimat named by slug; a typed error for an unknown one."""
+    if not slug:
+        return None
+    for schema, akimat in registry(info).items():
+        if akimat.slug == slug:
+            return schema
+    raise bad_input("akimat", "unknown_akimat", f"{slug!r}: мұндай әкімдік жоқ / нет такого акимата")
+
+
+def labels(info: graphene.ResolveInfo) -> dict[str, CategoryLabel]:
+    cached = getattr(info.context, "_regional_labels", None)
+    if cached is None:
+        cached = {label.code: label for label in CategoryLabel.objects.all()}
+        info.context._regional_labels = cached
+    return cached
+
+
+# ------------------------------------------------------------------ keyset pagination
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE
+    if not 1 <= first <= MAX_PAGE:
+        raise bad_input("first", "invalid_page_size", f"first must be between 1 and {MAX_PAGE}")
+    return first
+
+
+def encode_cursor(key: datetime.datetime | None, pk: int) -> str:
+    raw = key.isoformat() if key is not None else None
+    return base64.urlsafe_b64encode(json.dumps([raw, pk]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
+    try:
+        raw, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.datetime.fromisoformat(raw), int(pk)
+    except (ValueError, TypeError) as error:
+        raise bad_input("after", "invalid_cursor", f"not a cursor of this list: {error}") from None
+
+
+def _fields(selection_set: Any, info: graphene.ResolveInfo) -> list[FieldNode]:
+    found: list[FieldNode] = []
+    for selection in selection_set.selections if selection_set else []:
+        if isinstance(selection, FieldNode):
+            found.append(selection)
+        elif isinstance(selection, InlineFragmentNode):
+            found += _fields(selection.selection_set, info)
+        elif isinstance(selection, FragmentSpreadNode):
+            found += _fields(info.fragments[selection.name.value].selection_set, info)
+    return found
+
+
+def selected(info: graphene.ResolveInfo, *path: str) -> set[str]:
+    """Names of the fields selected at `path` below the current field (e.g. "edges", "node")."""
+    nodes = list(info.field_nodes)
+    for name in path:
+        nodes = [f for node in nodes for f in _fields(node.selection_set, info) if f.name.value == name]
+    return {f.name.value for node in nodes for f in _fields(node.selection_set, info)}

@@ -1,0 +1,21 @@
+from regional.models.escalations import (
+    EntryKind,
+    Escalation,
+    EscalationCause,
+    EscalationEntry,
+    EscalationState,
+)
+from regional.models.read_model import ALL, AppealFact, CategoryLabel, DailyTally, StatusCount
+
+__all__ = [
+    "ALL",
+    "AppealFact",
+    "CategoryLabel",
+    "DailyTally",
+    "EntryKind",
+    "Escalation",
+    "EscalationCause",
+    "EscalationEntry",
+    "EscalationState",
+    "StatusCount",
+]

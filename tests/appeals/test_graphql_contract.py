@@ -13,7 +13,8 @@ from graphql import parse, print_schema
 from appeals.models import Appeal, Organisation, ResponsiblePerson
 from appeals.monitor import sweep
 from ikomek.schema import regional_schema, schema
-from tests.appeals.conftest import CENTRE, gql, intake, logged_in, user_with_roles
+from tests.appeals.conftest import CENTRE, gql, intake
+from tests.support.identities import logged_in, user_with_roles
 
 GRAPHQL = Path(__file__).resolve().parents[2] / "graphql"
 OPERATIONS = GRAPHQL / "operations"

@@ -11,7 +11,8 @@ from appeals.actions._base import apply_transition, locked_appeal
 from appeals.errors import AppealError
 from appeals.models import AppealEvent
 from appeals.states import TRANSITIONS, Status
-from tests.appeals.conftest import EXECUTOR, OPERATOR, SUPERVISOR, appeal_in, principal
+from tests.appeals.conftest import EXECUTOR, OPERATOR, SUPERVISOR, appeal_in
+from tests.support.identities import principal
 
 DISPATCHER_112 = principal(Role.DISPATCHER_112, name="dispatcher")
 

@@ -172,7 +172,9 @@ class AppealsQuery(graphene.ObjectType):
             if exclude_number
             else None
         )
-        return repeat_candidates(found, point, object_key or "", exclude_id=exclude)
+        return repeat_candidates(
+            found, point, object_key or "", exclude_id=exclude, appeals=appeal_queryset(selected(info))
+        )
 
     @staticmethod
     def resolve_recent_incoming_calls(
@@ -216,9 +218,12 @@ class AppealsQuery(graphene.ObjectType):
         organisation: str | None = None,
     ) -> ViolationConnection:
         require_read(info, Operation.VIOLATION_VIEW)
-        queryset = Violation.objects.select_related(
-            "organisation", "person", "appeal__category"
-        ).prefetch_related(Prefetch("events", queryset=ViolationEvent.objects.order_by("at", "id")))
+        queryset = Violation.objects.select_related("organisation", "person").prefetch_related(
+            Prefetch("events", queryset=ViolationEvent.objects.order_by("at", "id"))
+        )
+        appeal = selected(info, "edges", "node", "appeal")
+        if appeal:
+            queryset = queryset.prefetch_related(Prefetch("appeal", queryset=appeal_queryset(appeal)))
         if status:
             queryset = queryset.filter(status__in=[value_of(s) for s in status])
         if person_id is not None:

@@ -11,6 +11,8 @@ from graphene import relay
 from accounts.permissions import Operation, can, sees_personal_data
 from appeals.api.emergency import AppealEmergencyType, TrackedEmergencyType, emergency_of
 from appeals.api.enums import AppealCancelReason, AppealChannel, AppealPriority, AppealStatus, ViolationState
+from appeals.api.errors import require_read
+from appeals.api.loading import appeal_queryset, selected
 from appeals.applicants import mask_iin, mask_name, mask_phone
 from appeals.models import Appeal
 from appeals.states import Status, allowed_transitions
@@ -274,14 +276,8 @@ class AppealType(graphene.ObjectType):
 
     @classmethod
     def get_node(cls, info: graphene.ResolveInfo, id: str) -> Appeal | None:
-        from appeals.api.errors import require_read
-
         require_read(info, Operation.APPEAL_VIEW)
-        return (
-            Appeal.objects.filter(number=int(id))
-            .select_related("category", "organisation", "assignee")
-            .first()
-        )
+        return appeal_queryset(selected(info), Appeal.objects.filter(number=int(id))).first()
 
     @classmethod
     def is_type_of(cls, root: object, info: graphene.ResolveInfo) -> bool:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import Operation, can
 from appeals import actions
+from appeals.access import reach
 from appeals.actions.attachments import add_attachment
 from appeals.actions.telephony import exchange_secret_matches
 from appeals.attachments import tenant_prefix
@@ -110,11 +111,15 @@ def download_attachment(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
             {"errors": [{"field": None, "code": "forbidden", "message": "appeal.view"}]}, status=403
         )
     # Looked up in this tenant's schema only; the path check guards against a row pointing elsewhere.
-    attachment = Attachment.objects.filter(token=token).first()
+    attachment = Attachment.objects.select_related("appeal").filter(token=token).first()
     if attachment is None or not attachment.file.name.startswith(tenant_prefix()):
         return JsonResponse(
             {"errors": [{"field": None, "code": "not_found", "message": "no such file"}]}, status=404
         )
+    try:
+        reach(request.principal).require(attachment.appeal)  # an executor: its organisation's files
+    except AppealError as error:
+        return _problems(error)
     response = FileResponse(
         default_storage.open(attachment.file.name, "rb"),
         content_type=attachment.content_type,

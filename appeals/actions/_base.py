@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.permissions import Operation, can
 from accounts.principal import Principal
+from appeals.access import reach
 from appeals.errors import AppealError, not_found
 from appeals.events import SYSTEM, record_event
 from appeals.models import Appeal, AppealEvent, EventKind
@@ -55,9 +56,11 @@ def apply_transition(
     comment: str = "",
     data: dict[str, Any] | None = None,
 ) -> AppealEvent:
-    """Move a locked appeal along one transition and write its event; refuse what the machine forbids."""
+    """Move a locked appeal along one transition and write its event; refuse what the machine
+    forbids, and an appeal outside the actor's reach (an executor's: its organisation's only)."""
     transition = TRANSITIONS[name]
     authorise(actor, transition.operation)
+    reach(actor, transition.operation).require(appeal)
     if not transition.allows(appeal.status):
         allowed = ", ".join(sorted(s.value for s in transition.sources))
         raise AppealError.of(

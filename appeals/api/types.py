@@ -11,7 +11,7 @@ from graphene import relay
 from accounts.permissions import Operation, can, sees_personal_data
 from appeals.api.emergency import AppealEmergencyType, TrackedEmergencyType, emergency_of
 from appeals.api.enums import AppealCancelReason, AppealChannel, AppealPriority, AppealStatus, ViolationState
-from appeals.api.errors import require_read
+from appeals.api.errors import reach_of, require_reached, require_read
 from appeals.api.loading import appeal_queryset, selected
 from appeals.applicants import mask_iin, mask_name, mask_phone
 from appeals.models import Appeal
@@ -277,7 +277,11 @@ class AppealType(graphene.ObjectType):
     @classmethod
     def get_node(cls, info: graphene.ResolveInfo, id: str) -> Appeal | None:
         require_read(info, Operation.APPEAL_VIEW)
-        return appeal_queryset(selected(info), Appeal.objects.filter(number=int(id))).first()
+        if not id.isdigit():
+            return None
+        return require_reached(
+            info, appeal_queryset(selected(info), Appeal.objects.filter(number=int(id))).first()
+        )
 
     @classmethod
     def is_type_of(cls, root: object, info: graphene.ResolveInfo) -> bool:
@@ -340,7 +344,9 @@ class AppealType(graphene.ObjectType):
 
     @staticmethod
     def resolve_repeats(root: Appeal, info: graphene.ResolveInfo) -> list:
-        return list(root.repeats.all())
+        # Only those the caller reaches: an executor sees its organisation's appeals, repeats too.
+        reached = reach_of(info)
+        return [repeat for repeat in root.repeats.all() if reached.allows(repeat)]
 
 
 class TrackedAppealType(graphene.ObjectType):

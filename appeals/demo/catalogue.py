@@ -14,13 +14,13 @@ from appeals.models import Category, Organisation, ResponsiblePerson, RoutingRul
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _load(name: str) -> dict:
+def load_fixture(name: str) -> dict:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
 def ensure_demo_catalogue(fixture: str, names: dict[str, str]) -> int:
     """Organisations, people and routes of one demo fixture; only what is missing. Returns rows made."""
-    document = _load(fixture)
+    document = load_fixture(fixture)
     made_orgs, made_people = ensure_organisations(
         [OrganisationRow(**item) for item in document.get("organisations", [])], names
     )

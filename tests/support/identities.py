@@ -6,12 +6,16 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
+from accounts.models import StaffProfile
 from accounts.principal import Principal
 from accounts.roles import Role
 
 
-def principal(*roles: Role, name: str = "tester", tenant: str | None = "petropavlovsk") -> Principal:
-    """A person with these roles, as the actions receive them (tenant None: regional staff)."""
+def principal(
+    *roles: Role, name: str = "tester", tenant: str | None = "petropavlovsk", organisation: str | None = None
+) -> Principal:
+    """A person with these roles, as the actions receive them (tenant None: regional staff;
+    `organisation`: the code of the organisation an executor works for)."""
     return Principal(
         subject=f"local:{name}",
         issuer="local",
@@ -20,17 +24,20 @@ def principal(*roles: Role, name: str = "tester", tenant: str | None = "petropav
         kind="user",
         roles=frozenset(roles),
         tenant=tenant,
+        organisation=organisation,
     )
 
 
-def user_with_roles(username: str, *roles: str, **fields: object) -> User:
-    """A Django user in the current schema whose groups name its roles; `fields` go to the user
-    (e.g. is_staff, is_superuser)."""
+def user_with_roles(username: str, *roles: str, organisation: str = "", **fields: object) -> User:
+    """A Django user in the current schema whose groups name its roles and whose staff profile names
+    its organisation (as a Keycloak login leaves them); `fields` go to the user (e.g. is_staff)."""
     user = User.objects.create_user(
         username=username, password="unused-in-tests", first_name=username.title(), **fields
     )
     for role in roles:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if organisation:
+        StaffProfile.objects.create(user=user, organisation=organisation)
     return user
 
 

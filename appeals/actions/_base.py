@@ -13,7 +13,7 @@ from appeals.access import reach
 from appeals.errors import AppealError, not_found
 from appeals.events import SYSTEM, record_event
 from appeals.models import Appeal, AppealEvent, EventKind
-from appeals.states import TRANSITIONS, Status
+from appeals.states import TRANSITIONS
 
 
 def authorise(actor: Principal, operation: Operation) -> None:
@@ -84,7 +84,3 @@ def apply_transition(
         comment=comment,
         data=data,
     )
-
-
-def status_is(appeal: Appeal, *statuses: Status) -> bool:
-    return appeal.status in statuses

@@ -23,8 +23,6 @@ from accounts.principal import ANONYMOUS, Principal
 from accounts.roles import Role
 from accounts.tokens import TokenRefused, verifier
 
-__all__ = ["ROLE_NAMES", "PrincipalMiddleware", "principal_for_user", "request_tenant_slug"]
-
 logger = logging.getLogger(__name__)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import graphene
 
-from appeals.models import CancelReason, Channel, Priority, ViolationStatus
+from appeals.models import CancelReason, Channel, EmergencyStatus, Priority, ViolationStatus
 from appeals.states import Status
 
 
@@ -22,6 +22,7 @@ AppealChannel = _enum("AppealChannel", Channel, "How the appeal reached the 109 
 AppealPriority = _enum("AppealPriority", Priority, "Priority")
 AppealCancelReason = _enum("AppealCancelReason", CancelReason, "Why an appeal was cancelled")
 ViolationState = _enum("ViolationState", ViolationStatus, "State of a violation in the lawyer's register")
+EmergencyStatusEnum = _enum("EmergencyStatus", EmergencyStatus, "Where 112 is with a forwarded appeal")
 
 
 def value_of(member: object) -> str:

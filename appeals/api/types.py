@@ -3,8 +3,6 @@ may see it; times are given in Asia/Almaty."""
 
 from __future__ import annotations
 
-import datetime
-
 import graphene
 from graphene import relay
 
@@ -12,34 +10,11 @@ from accounts.permissions import Operation, can, sees_personal_data
 from appeals.api.emergency import AppealEmergencyType, TrackedEmergencyType, emergency_of
 from appeals.api.enums import AppealCancelReason, AppealChannel, AppealPriority, AppealStatus, ViolationState
 from appeals.api.errors import reach_of, require_reached, require_read
+from appeals.api.fields import choice, time_field
 from appeals.api.loading import appeal_queryset, selected
 from appeals.applicants import mask_iin, mask_name, mask_phone
 from appeals.models import Appeal
 from appeals.states import Status, allowed_transitions
-from appeals.working_calendar import ALMATY
-
-
-def local_time(value: datetime.datetime | None) -> datetime.datetime | None:
-    return value.astimezone(ALMATY) if value is not None else None
-
-
-def time_field(attr: str, required: bool = False, description: str | None = None) -> graphene.DateTime:
-    return graphene.DateTime(
-        required=required,
-        description=description,
-        resolver=lambda root, info: local_time(getattr(root, attr)),
-    )
-
-
-def choice(attr: str) -> object:
-    """Resolver for an enum field: a freshly set model field holds the TextChoices member, a loaded
-    one the plain string; GraphQL wants the string (None when blank)."""
-
-    def resolve(root: object, info: graphene.ResolveInfo) -> str | None:
-        value = getattr(root, attr)
-        return str(value) if value else None
-
-    return resolve
 
 
 def _sees_personal_data(info: graphene.ResolveInfo) -> bool:

@@ -11,13 +11,13 @@ from accounts.permissions import Operation, can
 from accounts.principal import Principal
 from appeals.access import reach
 from appeals.errors import AppealError, not_found
-from appeals.events import SYSTEM, record_event
+from appeals.events import is_system, record_event
 from appeals.models import Appeal, AppealEvent, EventKind
 from appeals.states import TRANSITIONS
 
 
 def authorise(actor: Principal, operation: Operation) -> None:
-    if actor.subject == SYSTEM.subject and actor.kind == "service":
+    if is_system(actor):
         return
     if not can(actor, operation):
         who = actor.username or "anonymous / аноним"

@@ -4,6 +4,7 @@ may see it; times are given in Asia/Almaty."""
 from __future__ import annotations
 
 import graphene
+from django.utils import timezone
 from graphene import relay
 
 from accounts.permissions import Operation, can, sees_personal_data
@@ -292,8 +293,6 @@ class AppealType(graphene.ObjectType):
     def resolve_is_overdue(root: Appeal, info: graphene.ResolveInfo) -> bool:
         if root.deadline is None or root.status == Status.CANCELLED:
             return False
-        from django.utils import timezone
-
         return (root.resolved_at or timezone.now()) > root.deadline
 
     @staticmethod

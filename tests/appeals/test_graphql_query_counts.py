@@ -16,7 +16,7 @@ from appeals import actions
 from appeals.actions.telephony import record_incoming_call
 from appeals.models import Appeal, Attachment
 from appeals.monitor import sweep
-from tests.appeals.conftest import CENTRE, EXECUTOR, OPERATOR, appeal_in, gql, intake
+from tests.appeals.conftest import CENTRE, OPERATOR, appeal_in, gql, intake
 from tests.support.identities import logged_in, user_with_roles
 
 PAGE = """
@@ -194,4 +194,4 @@ def test_the_largest_page_is_allowed(operator_client, first):
         operator_client, "query($f: Int!) { appeals(first: $f) { edges { node { number } } } }", {"f": first}
     )
     assert "errors" not in answer
-    assert EXECUTOR  # executors read the same way
+    assert len(answer["data"]["appeals"]["edges"]) == 1

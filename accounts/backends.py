@@ -30,8 +30,13 @@ class MatrixPermissionsMixin:
         return may_admin_app(principal_for_user(user_obj, None), app_label)
 
     def get_user(self, user_id: int) -> object | None:
-        # The identity rides along: request.principal needs it and it costs no extra query.
-        user = get_user_model().objects.select_related("oidc_identity").filter(pk=user_id).first()
+        # Identity and profile ride along: request.principal needs them and they cost no extra query.
+        user = (
+            get_user_model()
+            .objects.select_related("oidc_identity", "staff_profile")
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -1,8 +1,9 @@
 """From verified token claims to a Principal, and the rule of who may act on which host.
 
 A token's akimat membership comes from its `groups` claim (/akimats/<slug>); its roles from
-`realm_access.roles`. On an akimat's host the token must belong to that akimat; on the regional
-host it must carry a regional role.
+`realm_access.roles`; the person's organisation from the `organisation` claim (a user attribute).
+On an akimat's host the token must belong to that akimat; on the regional host it must carry a
+regional role.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from accounts.keycloak_realm import AKIMAT_GROUP_PREFIX
+from accounts.keycloak_realm import AKIMAT_GROUP_PREFIX, ORGANISATION_ATTRIBUTE
 from accounts.principal import Principal
 from accounts.roles import Role
 
@@ -47,6 +48,14 @@ def roles_in(claims: dict[str, Any]) -> frozenset[Role]:
     return frozenset(Role(name) for name in names if name in ROLE_NAMES)
 
 
+def organisation_in(claims: dict[str, Any]) -> str | None:
+    """The organisation's code, or None when the claim is missing, empty or not a string."""
+    value = claims.get(ORGANISATION_ATTRIBUTE)
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
 def is_service_account(claims: dict[str, Any]) -> bool:
     # Keycloak sets the client_id session note only for client-credentials tokens.
     return bool(claims.get("client_id")) and claims.get("client_id") == claims.get("azp")
@@ -65,6 +74,7 @@ def principal_from_claims(claims: dict[str, Any], tenant_slug: str | None) -> Pr
         kind="service" if service else "user",
         roles=roles,
         tenant=tenant_slug,
+        organisation=organisation_in(claims),
     )
     if not roles:
         raise AccessRefused(

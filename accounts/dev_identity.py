@@ -4,12 +4,14 @@ Production never runs this (refused below). The realm file platform/keycloak/iko
 the same everywhere; the development realm adds, through Keycloak's partial import:
 - `ikomek-dev-cli`, a public client with direct (password) grants, so scripts and tests can get a
   user's token without a browser; direct grants exist nowhere else;
-- demo users for every role: `<role>.<akimat slug>` in each demo akimat, and the regional roles.
+- demo users for every role: `<role>.<akimat slug>` in each demo akimat, and the regional roles;
+  each demo executor works for an organisation that `organisation_of(slug)` names (the demo data's
+  own, given by the demo seeder: accounts knows no domain app).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +24,7 @@ from django_tenants.utils import schema_context
 
 from accounts import keycloak_realm as realm
 from accounts.keycloak_admin import master_admin, provisioner
+from accounts.models import StaffProfile
 from accounts.roles import Role
 
 DEMO_PASSWORD = "demo-109"  # noqa: S105 - development realm only, printed by `make run`
@@ -43,11 +46,20 @@ _TITLES = {
 }
 
 
+# An akimat's slug -> the organisation code its demo executor works for (None: none).
+OrganisationOf = Callable[[str], str | None]
+
+
+def no_organisation(_slug: str) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class DemoUser:
     username: str
     role: Role
     tenant: str | None  # None: regional
+    organisation: str | None = None
 
     @property
     def first_name(self) -> str:
@@ -66,9 +78,15 @@ def demo_username(role: Role, tenant: str | None) -> str:
     return f"{role.value}.{tenant}" if tenant else role.value.replace("_", "-")
 
 
-def demo_users(tenant_slugs: Sequence[str]) -> list[DemoUser]:
+def demo_users(
+    tenant_slugs: Sequence[str], organisation_of: OrganisationOf = no_organisation
+) -> list[DemoUser]:
     users = [
-        DemoUser(demo_username(role, slug), role, slug) for slug in tenant_slugs for role in TENANT_ROLES
+        DemoUser(
+            demo_username(role, slug), role, slug, organisation_of(slug) if role is Role.EXECUTOR else None
+        )
+        for slug in tenant_slugs
+        for role in TENANT_ROLES
     ]
     return users + [DemoUser(demo_username(role, None), role, None) for role in REGIONAL_DEMO_ROLES]
 
@@ -104,28 +122,31 @@ def _keycloak_user(user: DemoUser) -> dict:
         "credentials": [{"type": "password", "value": DEMO_PASSWORD, "temporary": False}],
         "realmRoles": [user.role.value],
         "groups": [realm.akimat_group_path(user.tenant)] if user.tenant else [],
+        "attributes": {realm.ORGANISATION_ATTRIBUTE: [user.organisation]} if user.organisation else {},
     }
 
 
-def apply_dev_realm(tenant_slugs: Sequence[str]) -> str:
+def apply_dev_realm(tenant_slugs: Sequence[str], organisation_of: OrganisationOf = no_organisation) -> str:
     """Add the dev client and the demo users (the akimats' groups must exist: onboard first)."""
     _refuse_in_production()
     payload = {
         "ifResourceExists": "SKIP",
         "clients": [dev_client()],
-        "users": [_keycloak_user(user) for user in demo_users(tenant_slugs)],
+        "users": [_keycloak_user(user) for user in demo_users(tenant_slugs, organisation_of)],
     }
     result = master_admin().partial_import_realm(settings.KEYCLOAK_REALM, payload)
     return f"dev realm: {result.get('added', 0)} added, {result.get('skipped', 0)} already there"
 
 
-def create_local_demo_users(tenants: Sequence[tuple[str, str]]) -> str:
+def create_local_demo_users(
+    tenants: Sequence[tuple[str, str]], organisation_of: OrganisationOf = no_organisation
+) -> str:
     """Without Keycloak: the same demo users as local users, each in its akimat's schema."""
     _refuse_in_production()
     password = make_password(DEMO_PASSWORD)  # hashed once: the same for every demo user
     created = 0
     for schema, slug in [*tenants, (settings.PUBLIC_SCHEMA_NAME, None)]:
-        users = [u for u in demo_users([slug] if slug else []) if u.tenant == slug]
+        users = [u for u in demo_users([slug] if slug else [], organisation_of) if u.tenant == slug]
         with schema_context(schema), transaction.atomic():
             for demo in users:
                 user, is_new = get_user_model().objects.get_or_create(
@@ -138,12 +159,17 @@ def create_local_demo_users(tenants: Sequence[tuple[str, str]]) -> str:
                     },
                 )
                 user.groups.add(Group.objects.get_or_create(name=demo.role.value)[0])
+                if demo.organisation:
+                    StaffProfile.objects.update_or_create(
+                        user=user, defaults={"organisation": demo.organisation}
+                    )
                 created += is_new
     return f"local demo users: {created} created"
 
 
-def seed_demo_identity() -> Iterator[str]:
-    """Demo seeder (`make run`): demo logins for every active akimat."""
+def seed_demo_identity(organisation_of: OrganisationOf = no_organisation) -> Iterator[str]:
+    """Demo logins for every active akimat (the demo seeder `demo.identity.seed` names the
+    executors' organisations)."""
     from tenants.models import Akimat
 
     akimats = list(
@@ -152,9 +178,9 @@ def seed_demo_identity() -> Iterator[str]:
         .values_list("schema_name", "slug")
     )
     if settings.LOCAL_IDENTITY:
-        yield create_local_demo_users(akimats)
+        yield create_local_demo_users(akimats, organisation_of)
     else:
-        yield apply_dev_realm([slug for _, slug in akimats])
+        yield apply_dev_realm([slug for _, slug in akimats], organisation_of)
 
 
 def banner_lines(web_port: str) -> list[str]:
@@ -168,6 +194,7 @@ def banner_lines(web_port: str) -> list[str]:
         "",
         f"  Demo logins (development only), password for all: {DEMO_PASSWORD}",
         f"    akimat staff:  <role>.<akimat>, e.g. operator.petropavlovsk  (roles: {staff})",
+        "    executors see only their own organisation's appeals (its code: `organisation` at /auth/me)",
         f"    regional:      {regional}  at http://{base}:{web_port}/",
         f"    log in at http://<akimat>.{base}:{web_port}/auth/login/  (who am I: /auth/me)",
     ]

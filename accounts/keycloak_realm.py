@@ -13,6 +13,10 @@ AKIMAT_GROUP_PREFIX = f"/{AKIMATS_GROUP}/"
 INTEGRATOR_CLIENT_PREFIX = "integrator-"
 # Client attribute naming the akimat an integrator client belongs to.
 TENANT_ATTRIBUTE = "ikomek.tenant"
+# User attribute (declared in the realm's user profile, edited by administrators only) naming the
+# responsible organisation a person works for: its code in their akimat's catalogue. Access tokens
+# carry it in the claim of the same name.
+ORGANISATION_ATTRIBUTE = "organisation"
 CALLBACK_PATH = "/auth/callback/"
 
 
@@ -30,7 +34,8 @@ def issuer() -> str:
 
 
 def api_token_mappers(audience: str) -> list[dict]:
-    """Mappers every client that calls the API needs: our audience, akimat membership, client id."""
+    """Mappers every client that calls the API needs: our audience, akimat membership, the person's
+    organisation, client id."""
     return [
         {
             "name": "ikomek-api audience",
@@ -53,6 +58,22 @@ def api_token_mappers(audience: str) -> list[dict]:
                 "access.token.claim": "true",
                 "id.token.claim": "true",
                 "userinfo.token.claim": "true",
+                "introspection.token.claim": "true",
+            },
+        },
+        {
+            "name": "organisation of staff",
+            "protocol": "openid-connect",
+            "protocolMapper": "oidc-usermodel-attribute-mapper",
+            "config": {
+                "user.attribute": ORGANISATION_ATTRIBUTE,
+                "claim.name": ORGANISATION_ATTRIBUTE,
+                "jsonType.label": "String",
+                "multivalued": "false",
+                "aggregate.attrs": "false",
+                "access.token.claim": "true",
+                "id.token.claim": "false",
+                "userinfo.token.claim": "false",
                 "introspection.token.claim": "true",
             },
         },

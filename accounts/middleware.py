@@ -4,7 +4,8 @@
   JWKS, issuer, audience, expiry) and matched against the host's akimat; a refused token gets a 401
   or 403 that says why, and the request goes no further.
 - otherwise the Django session user (created by the OIDC login, or `force_login` in tests), whose
-  groups are named after realm roles; resolved lazily, so anonymous pages cost no query.
+  groups are named after realm roles and whose staff profile names their organisation; resolved
+  lazily, so anonymous pages cost no query.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from accounts.claims import ROLE_NAMES, AccessRefused, principal_from_claims
 from accounts.principal import ANONYMOUS, Principal
 from accounts.roles import Role
 from accounts.tokens import TokenRefused, verifier
-
-__all__ = ["ROLE_NAMES", "PrincipalMiddleware", "principal_for_user", "request_tenant_slug"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +49,7 @@ def principal_for_user(user: object, tenant_slug: str | None) -> Principal:
         return ANONYMOUS
     # Joined by the auth backend's get_user: no extra query (None for local and test users).
     identity = getattr(user, "oidc_identity", None)
+    profile = getattr(user, "staff_profile", None)
     return Principal(
         subject=identity.subject if identity else f"local:{user.get_username()}",
         issuer=identity.issuer if identity else "local",
@@ -58,6 +58,7 @@ def principal_for_user(user: object, tenant_slug: str | None) -> Principal:
         kind="user",
         roles=user_roles(user),
         tenant=tenant_slug,
+        organisation=(profile.organisation or None) if profile else None,
     )
 
 

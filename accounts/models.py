@@ -1,4 +1,5 @@
-"""Which Keycloak identity a Django user is: users are found by (issuer, subject), never by e-mail."""
+"""Which Keycloak identity a Django user is (users are found by (issuer, subject), never by e-mail),
+and what the identity says about their work beyond roles (the organisation they work for)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,21 @@ class OIDCIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.subject})"
+
+
+class StaffProfile(models.Model):
+    """The organisation a person works for, as their identity says: copied from the access token's
+    `organisation` claim at every Keycloak login; set by hand for local development users."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    organisation = models.CharField(
+        max_length=60, blank=True, help_text="code of the organisation in this akimat's catalogue"
+    )
+
+    class Meta:
+        verbose_name = "staff profile"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.organisation or '—'}"

@@ -73,6 +73,12 @@ MATRIX: dict[Role, frozenset[Operation]] = {
     Role.PLATFORM_ADMIN: frozenset({_O.TENANT_ADMIN, _O.FEDERATION_ADMIN, _O.REGIONAL_VIEW}),
 }
 
+# Operations a role holds only for the appeals assigned to the person's own organisation (the
+# `organisation` claim): executors are the staff of a utility, a management company, a department.
+OWN_ORGANISATION_ONLY: dict[Role, frozenset[Operation]] = {
+    Role.EXECUTOR: frozenset({_O.APPEAL_VIEW, _O.APPEAL_EXECUTE}),
+}
+
 
 def can(principal: Principal, operation: Operation) -> bool:
     return any(operation in MATRIX.get(role, frozenset()) for role in principal.roles)
@@ -83,6 +89,15 @@ def require(principal: Principal, operation: Operation) -> None:
     if not can(principal, operation):
         who = principal.username or "anonymous"
         raise PermissionDenied(f"{who} may not perform {operation.value}")
+
+
+def limited_to_own_organisation(principal: Principal, operation: Operation) -> bool:
+    """Whether the principal holds `operation` only for its own organisation's appeals: the roles
+    that grant it are all limited so (another role granting it, e.g. operator, lifts the limit)."""
+    granting = [role for role in principal.roles if operation in MATRIX.get(role, frozenset())]
+    return bool(granting) and all(
+        operation in OWN_ORGANISATION_ONLY.get(role, frozenset()) for role in granting
+    )
 
 
 def sees_personal_data(principal: Principal) -> bool:

@@ -1,4 +1,5 @@
-"""Who is calling: a person or a machine client, with the tenant they belong to and their roles."""
+"""Who is calling: a person or a machine client, with the tenant they belong to, their roles and
+the responsible organisation they work for."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ class Principal:
     kind: PrincipalKind
     roles: frozenset[Role] = field(default_factory=frozenset)
     tenant: str | None = None  # slug of the akimat the principal belongs to; None for regional staff
+    # Code of the responsible organisation (utility, department) in the akimat's catalogue the person
+    # works for; executors act on its appeals only. None: no organisation named.
+    organisation: str | None = None
 
     @property
     def is_authenticated(self) -> bool:

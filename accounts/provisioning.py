@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from keycloak import KeycloakAdmin, KeycloakError, urls_patterns
 from keycloak.exceptions import KeycloakGetError, raise_error_from_response
 
@@ -97,9 +97,16 @@ def _hosts(tenant: Akimat) -> list[str]:
 
 def _ensure_web_login(kc: KeycloakAdmin, hosts: list[str]) -> list[str]:
     """Keycloak allows no wildcard in a redirect URI's host, so each host of ours is listed."""
-    # Read-modify-write of one shared client: serialise it across concurrent onboardings.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [WEB_CLIENT_LOCK])
+    # Read-modify-write of one shared client: serialised across concurrent onboardings and
+    # `sync_keycloak` runs. The lock lasts until the outermost transaction ends: onboarding's, or
+    # this one's when called outside any (the command), where it would otherwise end at once.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [WEB_CLIENT_LOCK])
+        return _add_web_hosts(kc, hosts)
+
+
+def _add_web_hosts(kc: KeycloakAdmin, hosts: list[str]) -> list[str]:
     web = _client(kc, settings.OIDC_RP_CLIENT_ID)
     if web is None:
         raise KeycloakProvisioningError(f"the realm has no client {settings.OIDC_RP_CLIENT_ID}")

@@ -32,10 +32,6 @@ class TokenRefused(Exception):
         self.status = status
 
 
-def _refused(code: str, message: str, status: int = 401) -> TokenRefused:
-    return TokenRefused(code, message, status)
-
-
 class TokenVerifier:
     def __init__(
         self,
@@ -66,27 +62,27 @@ class TokenVerifier:
         """Claims of an OpenID Connect ID token issued to our web client for this login."""
         claims = self._verify(token, audience=client_id, token_type="ID")  # noqa: S106
         if nonce is not None and claims.get("nonce") != nonce:
-            raise _refused("wrong_nonce", "the ID token does not belong to this login attempt")
+            raise TokenRefused("wrong_nonce", "the ID token does not belong to this login attempt")
         return claims
 
     def _signing_key(self, token: str) -> Any:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError:
-            raise _refused("malformed", "the token is not a well-formed JWT") from None
+            raise TokenRefused("malformed", "the token is not a well-formed JWT") from None
         if header.get("alg") != ALGORITHM:
-            raise _refused("unsupported_algorithm", f"the token must be signed with {ALGORITHM}")
+            raise TokenRefused("unsupported_algorithm", f"the token must be signed with {ALGORITHM}")
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
-            raise _refused("malformed", "the token header names no key id (kid)")
+            raise TokenRefused("malformed", "the token header names no key id (kid)")
         try:
             return self.jwks.get_signing_key(kid).key
         except jwt.PyJWKClientConnectionError:
-            raise _refused(
+            raise TokenRefused(
                 "provider_unavailable", "the identity provider cannot be reached; try again shortly", 503
             ) from None
         except jwt.PyJWKClientError:
-            raise _refused(
+            raise TokenRefused(
                 "unknown_key", "the token is signed by a key this platform does not know"
             ) from None
 
@@ -103,26 +99,26 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
         except jwt.InvalidSignatureError:
-            raise _refused("bad_signature", "the token signature is invalid") from None
+            raise TokenRefused("bad_signature", "the token signature is invalid") from None
         except jwt.ExpiredSignatureError:
-            raise _refused("expired", "the token has expired") from None
+            raise TokenRefused("expired", "the token has expired") from None
         except jwt.ImmatureSignatureError:
-            raise _refused("not_yet_valid", "the token is not valid yet") from None
+            raise TokenRefused("not_yet_valid", "the token is not valid yet") from None
         except jwt.InvalidAudienceError:
-            raise _refused(
+            raise TokenRefused(
                 "wrong_audience",
                 f"the token is not meant for this API (its audience must include {audience})",
             ) from None
         except jwt.InvalidIssuerError:
-            raise _refused(
+            raise TokenRefused(
                 "wrong_issuer", "the token was not issued by this platform's identity provider"
             ) from None
         except jwt.MissingRequiredClaimError as error:
-            raise _refused("missing_claim", f"the token lacks the {error.claim!r} claim") from None
+            raise TokenRefused("missing_claim", f"the token lacks the {error.claim!r} claim") from None
         except jwt.InvalidTokenError:
-            raise _refused("malformed", "the token is not a well-formed JWT") from None
+            raise TokenRefused("malformed", "the token is not a well-formed JWT") from None
         if claims.get("typ") != token_type:
-            raise _refused("wrong_token_type", f"the token is not {TOKEN_TYPE_NAMES[token_type]}")
+            raise TokenRefused("wrong_token_type", f"the token is not {TOKEN_TYPE_NAMES[token_type]}")
         return claims
 
 

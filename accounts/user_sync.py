@@ -1,4 +1,5 @@
-"""The Django user behind a Keycloak identity: created or brought up to date on every login."""
+"""The Django user behind a Keycloak identity: created or brought up to date on every login (name,
+e-mail, roles as groups, the organisation the person works for)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import transaction
 
 from accounts.admin_access import may_use_admin
 from accounts.claims import ROLE_NAMES
-from accounts.models import OIDCIdentity
+from accounts.models import OIDCIdentity, StaffProfile
 from accounts.principal import Principal
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ def _free_username(wanted: str, subject: str) -> str:
 
 
 def sync_user(principal: Principal, claims: dict[str, Any]) -> AbstractUser:
-    """Create or update the user of this (issuer, subject) in the current schema; groups = roles."""
+    """Create or update the user of this (issuer, subject) in the current schema; groups = roles,
+    the staff profile = the token's organisation (cleared when the claim is gone)."""
     User = get_user_model()
     with transaction.atomic():
         identity = (
@@ -59,6 +61,9 @@ def sync_user(principal: Principal, claims: dict[str, Any]) -> AbstractUser:
         groups = [Group.objects.get_or_create(name=name)[0] for name in sorted(wanted)]
         user.groups.remove(*user.groups.filter(name__in=ROLE_NAMES).exclude(name__in=wanted))
         user.groups.add(*groups)
+        StaffProfile.objects.update_or_create(
+            user=user, defaults={"organisation": principal.organisation or ""}
+        )
     user._ikomek_roles = principal.roles
     logger.info(
         "user signed in",
@@ -66,6 +71,7 @@ def sync_user(principal: Principal, claims: dict[str, Any]) -> AbstractUser:
             "subject": principal.subject,
             "akimat": principal.tenant,
             "roles": sorted(wanted),
+            "organisation": principal.organisation,
             "new_user": created,
         },
     )

@@ -60,6 +60,7 @@ def me(request: HttpRequest) -> JsonResponse:
             "display_name": principal.display_name,
             "kind": principal.kind,
             "tenant": principal.tenant,
+            "organisation": principal.organisation,
             "roles": sorted(role.value for role in principal.roles),
             "operations": operations,
             "sees_personal_data": sees_personal_data(principal),

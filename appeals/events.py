@@ -41,9 +41,14 @@ def unregister_listener(listener: Listener) -> None:
         _listeners.remove(listener)
 
 
+def is_system(principal: Principal) -> bool:
+    """The platform's own automatic changes (allowed everything an action checks)."""
+    return principal.kind == "service" and principal.subject == SYSTEM.subject
+
+
 def acting_role(principal: Principal, operation: Operation | None) -> str:
     """The role under which the principal acts: the first of its roles that allows the operation."""
-    if principal.kind == "service" and principal.subject == SYSTEM.subject:
+    if is_system(principal):
         return "system"
     for role in sorted(principal.roles):
         if operation is None or operation in MATRIX.get(role, frozenset()):

@@ -59,7 +59,7 @@ def _overdue_due(now: datetime.datetime) -> list[int]:
     )
 
 
-def _locked(pk: int, now: datetime.datetime) -> Appeal | None:
+def _locked(pk: int) -> Appeal | None:
     """The appeal if still active and not taken by a concurrent run (SKIP LOCKED)."""
     return (
         Appeal.objects.select_for_update(skip_locked=True, of=("self",))
@@ -71,7 +71,7 @@ def _locked(pk: int, now: datetime.datetime) -> Appeal | None:
 
 def warn(pk: int, now: datetime.datetime) -> bool:
     with transaction.atomic():
-        appeal = _locked(pk, now)
+        appeal = _locked(pk)
         if appeal is None or appeal.warned_at is not None or appeal.deadline <= now:
             return False
         appeal.warned_at = now
@@ -85,7 +85,7 @@ def warn(pk: int, now: datetime.datetime) -> bool:
 def mark_overdue(pk: int, now: datetime.datetime) -> tuple[bool, bool]:
     """(marked, violation opened)."""
     with transaction.atomic():
-        appeal = _locked(pk, now)
+        appeal = _locked(pk)
         if appeal is None or appeal.overdue_at is not None or appeal.deadline > now:
             return False, False
         appeal.overdue_at = now

@@ -24,14 +24,18 @@ def repeat_candidates(
     *,
     exclude_id: int | None = None,
     now: datetime.datetime | None = None,
+    appeals: QuerySet[Appeal] | None = None,
 ) -> list[Appeal]:
-    """Nearest first; only originals (an appeal linked as a repeat points to its original)."""
+    """Nearest first; only originals (an appeal linked as a repeat points to its original).
+    `appeals` narrows where to look, or says what to load with them (all appeals by default)."""
     if category is None or (location is None and not object_key):
         return []
     since = (now or timezone.now()) - datetime.timedelta(hours=category.repeat_window_hours)
-    base: QuerySet[Appeal] = Appeal.objects.filter(
-        category=category, parent__isnull=True, received_at__gte=since
-    ).exclude(status__in=TERMINAL_STATUSES)
+    base = (
+        (appeals if appeals is not None else Appeal.objects.all())
+        .filter(category=category, parent__isnull=True, received_at__gte=since)
+        .exclude(status__in=TERMINAL_STATUSES)
+    )
     if exclude_id is not None:
         base = base.exclude(pk=exclude_id)
     near = Q()
@@ -41,15 +45,18 @@ def repeat_candidates(
         # A cheap bounding-box test (index-friendly) first, then metres on the sphere for the few left.
         dlat = category.repeat_radius_m / 111_320 * 1.01
         dlon = dlat / max(math.cos(math.radians(location.y)), 0.01)
+        # The column is qualified: the caller's queryset may join other appeals (e.g. the original).
         within = RawSQL(
-            "location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s) AND "
-            "ST_DWithin(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)",
+            "appeals_appeal.location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s) AND "
+            "ST_DWithin(appeals_appeal.location::geography, "
+            "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)",
             (location.x, location.y, dlon, dlat, location.x, location.y, category.repeat_radius_m),
         )
         base = base.annotate(
             within_radius=within,
             distance_m=RawSQL(
-                "ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, false)",
+                "ST_Distance(appeals_appeal.location::geography, "
+                "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, false)",
                 (location.x, location.y),
             ),
         )

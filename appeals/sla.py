@@ -15,10 +15,5 @@ def deadline_for(category: Category, start: datetime.datetime) -> datetime.datet
     return tenant_calendar().add_working_hours(start, category.sla_hours)
 
 
-def warning_time(category: Category, deadline: datetime.datetime) -> datetime.datetime:
-    """When the organisation is warned that the deadline is near (wall-clock hours before it)."""
-    return deadline - datetime.timedelta(hours=category.warn_before_hours)
-
-
 def hours_between(start: datetime.datetime, end: datetime.datetime) -> float:
     return round((end - start).total_seconds() / 3600, 2)

@@ -13,11 +13,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import Operation, can
 from appeals import actions
+from appeals.access import reach
 from appeals.actions.attachments import add_attachment
 from appeals.actions.telephony import exchange_secret_matches
 from appeals.attachments import tenant_prefix
-from appeals.errors import AppealError
+from appeals.errors import AppealError, Problem
 from appeals.models import Appeal, Attachment
+
+
+def _errors(problems: list[Problem], status: int) -> JsonResponse:
+    """The body every refusal here has: {"errors": [{field, code, message}, ...]}."""
+    return JsonResponse(
+        {"errors": [{"field": p.field, "code": p.code, "message": p.message} for p in problems]},
+        status=status,
+    )
+
+
+def _error(field: str | None, code: str, message: str, status: int) -> JsonResponse:
+    return _errors([Problem(field, code, message)], status)
 
 
 def _problems(error: AppealError, status: int = 400) -> JsonResponse:
@@ -26,10 +39,7 @@ def _problems(error: AppealError, status: int = 400) -> JsonResponse:
         status = 403
     elif "not_found" in codes:
         status = 404
-    return JsonResponse(
-        {"errors": [{"field": p.field, "code": p.code, "message": p.message} for p in error.problems]},
-        status=status,
-    )
+    return _errors(error.problems, status)
 
 
 def _exchange_secret(request: HttpRequest) -> str:
@@ -42,26 +52,14 @@ def _exchange_secret(request: HttpRequest) -> str:
 def incoming_call(request: HttpRequest) -> JsonResponse:
     """The exchange reports an incoming call: {"caller": "+7...", "callId": "...", "line": "109"}."""
     if not exchange_secret_matches(_exchange_secret(request)):
-        return JsonResponse(
-            {
-                "errors": [
-                    {"field": None, "code": "unauthorised", "message": "wrong or missing exchange secret"}
-                ]
-            },
-            status=401,
-        )
+        return _error(None, "unauthorised", "wrong or missing exchange secret", 401)
     try:
         body = json.loads(request.body or b"{}")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return JsonResponse(
-            {"errors": [{"field": None, "code": "invalid_json", "message": "body is not JSON"}]}, status=400
-        )
+        return _error(None, "invalid_json", "body is not JSON", 400)
     caller = body.get("caller") if isinstance(body, dict) else None
     if not isinstance(caller, str) or not caller.strip():
-        return JsonResponse(
-            {"errors": [{"field": "caller", "code": "required", "message": "caller number is required"}]},
-            status=400,
-        )
+        return _error("caller", "required", "caller number is required", 400)
     call, created = actions.record_incoming_call(
         caller, exchange_call_id=str(body.get("callId") or ""), line=str(body.get("line") or "")
     )
@@ -80,14 +78,7 @@ def incoming_call(request: HttpRequest) -> JsonResponse:
 def upload_attachment(request: HttpRequest, number: int) -> JsonResponse:
     upload = request.FILES.get("file")
     if upload is None:
-        return JsonResponse(
-            {
-                "errors": [
-                    {"field": "file", "code": "required", "message": "multipart field 'file' is required"}
-                ]
-            },
-            status=400,
-        )
+        return _error("file", "required", "multipart field 'file' is required", 400)
     try:
         attachment = add_attachment(request.principal, number, upload)
     except AppealError as error:
@@ -106,15 +97,15 @@ def upload_attachment(request: HttpRequest, number: int) -> JsonResponse:
 @require_GET
 def download_attachment(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     if not can(request.principal, Operation.APPEAL_VIEW):
-        return JsonResponse(
-            {"errors": [{"field": None, "code": "forbidden", "message": "appeal.view"}]}, status=403
-        )
+        return _error(None, "forbidden", "appeal.view", 403)
     # Looked up in this tenant's schema only; the path check guards against a row pointing elsewhere.
-    attachment = Attachment.objects.filter(token=token).first()
+    attachment = Attachment.objects.select_related("appeal").filter(token=token).first()
     if attachment is None or not attachment.file.name.startswith(tenant_prefix()):
-        return JsonResponse(
-            {"errors": [{"field": None, "code": "not_found", "message": "no such file"}]}, status=404
-        )
+        return _error(None, "not_found", "no such file", 404)
+    try:
+        reach(request.principal).require(attachment.appeal)  # an executor: its organisation's files
+    except AppealError as error:
+        return _problems(error)
     response = FileResponse(
         default_storage.open(attachment.file.name, "rb"),
         content_type=attachment.content_type,

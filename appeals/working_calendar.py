@@ -7,14 +7,12 @@ A working day runs 09:00-18:00; working-day SLA targets count only those hours.
 from __future__ import annotations
 
 import datetime
-import threading
-import time
 from zoneinfo import ZoneInfo
 
 import holidays
-from django.db import connection
 
 from appeals.models import CalendarException, CalendarExceptionKind
+from appeals.schema_cache import SchemaCache
 
 ALMATY = ZoneInfo("Asia/Almaty")
 WORKDAY_START = datetime.time(9, 0)
@@ -55,28 +53,18 @@ class WorkingCalendar:
         raise ValueError(f"no working time within ten years of {start}")
 
 
-_lock = threading.Lock()
-_cache: dict[str, tuple[float, WorkingCalendar]] = {}
+def _load_calendar() -> WorkingCalendar:
+    return WorkingCalendar(dict(CalendarException.objects.values_list("date", "kind")))
+
+
+_calendars: SchemaCache[WorkingCalendar] = SchemaCache(_load_calendar, EXCEPTIONS_TTL_SECONDS)
 
 
 def tenant_calendar() -> WorkingCalendar:
     """The current tenant's calendar, kept in process memory for a minute (keyed by schema)."""
-    schema = connection.schema_name
-    now = time.monotonic()
-    entry = _cache.get(schema)
-    if entry is not None and entry[0] > now:
-        return entry[1]
-    exceptions = dict(CalendarException.objects.values_list("date", "kind"))
-    calendar = WorkingCalendar(exceptions)
-    with _lock:
-        _cache[schema] = (now + EXCEPTIONS_TTL_SECONDS, calendar)
-    return calendar
+    return _calendars.get()
 
 
 def forget_tenant_calendar(schema: str | None = None) -> None:
     """Drop the cached calendar (after an edit in this process)."""
-    with _lock:
-        if schema is None:
-            _cache.clear()
-        else:
-            _cache.pop(schema, None)
+    _calendars.forget(schema)

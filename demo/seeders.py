@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 
 # Identities first: other demo data may name the demo users.
 SEEDERS: list[str] = [
-    "accounts.dev_identity.seed_demo_identity",
+    "demo.identity.seed",  # accounts' demo logins; executors work for a demo organisation
     "appeals.demo.seed",  # catalogues, organisations and months of appeals in every akimat
 ]
 

@@ -9,14 +9,15 @@ from django.utils import timezone
 
 from accounts.permissions import Operation, can
 from accounts.principal import Principal
+from appeals.access import reach
 from appeals.errors import AppealError, not_found
-from appeals.events import SYSTEM, record_event
+from appeals.events import is_system, record_event
 from appeals.models import Appeal, AppealEvent, EventKind
-from appeals.states import TRANSITIONS, Status
+from appeals.states import TRANSITIONS
 
 
 def authorise(actor: Principal, operation: Operation) -> None:
-    if actor.subject == SYSTEM.subject and actor.kind == "service":
+    if is_system(actor):
         return
     if not can(actor, operation):
         who = actor.username or "anonymous / аноним"
@@ -55,9 +56,11 @@ def apply_transition(
     comment: str = "",
     data: dict[str, Any] | None = None,
 ) -> AppealEvent:
-    """Move a locked appeal along one transition and write its event; refuse what the machine forbids."""
+    """Move a locked appeal along one transition and write its event; refuse what the machine
+    forbids, and an appeal outside the actor's reach (an executor's: its organisation's only)."""
     transition = TRANSITIONS[name]
     authorise(actor, transition.operation)
+    reach(actor, transition.operation).require(appeal)
     if not transition.allows(appeal.status):
         allowed = ", ".join(sorted(s.value for s in transition.sources))
         raise AppealError.of(
@@ -81,7 +84,3 @@ def apply_transition(
         comment=comment,
         data=data,
     )
-
-
-def status_is(appeal: Appeal, *statuses: Status) -> bool:
-    return appeal.status in statuses

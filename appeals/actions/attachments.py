@@ -11,6 +11,7 @@ from django.db import transaction
 
 from accounts.permissions import Operation, can
 from accounts.principal import Principal
+from appeals.access import reach
 from appeals.actions._base import locked_appeal
 from appeals.attachments import check_upload
 from appeals.errors import AppealError
@@ -36,6 +37,7 @@ def add_attachment(actor: Principal, number: int, upload: UploadedFile) -> Attac
     upload.seek(0)
     with transaction.atomic():
         appeal = locked_appeal(number)
+        reach(actor, operation).require(appeal)  # an executor attaches to its organisation's appeals
         if appeal.attachments.count() >= settings.APPEALS_ATTACHMENTS_PER_APPEAL:
             raise AppealError.of(
                 "file",

@@ -6,25 +6,12 @@ from __future__ import annotations
 import graphene
 
 from accounts.permissions import Operation
-from appeals.api.enums import _enum
+from appeals.api.enums import EmergencyStatusEnum
 from appeals.api.errors import bad_input, require_read
+from appeals.api.fields import choice, time_field
 from appeals.models import EmergencyAlarm, EmergencyForward, EmergencyStatus
-from appeals.working_calendar import ALMATY
 
-EmergencyStatusEnum = _enum("EmergencyStatus", EmergencyStatus, "Where 112 is with a forwarded appeal")
 ALARMS_MAX = 100
-
-
-def _time(attr: str, required: bool = False) -> graphene.DateTime:
-    def resolve(root: object, info: graphene.ResolveInfo) -> object:
-        value = getattr(root, attr)
-        return value.astimezone(ALMATY) if value is not None else None
-
-    return graphene.DateTime(required=required, resolver=resolve)
-
-
-def _status(root: EmergencyForward, info: graphene.ResolveInfo) -> str:
-    return str(root.status)
 
 
 class TrackedEmergencyType(graphene.ObjectType):
@@ -32,14 +19,14 @@ class TrackedEmergencyType(graphene.ObjectType):
         name = "TrackedEmergency"
         description = "What a citizen sees of 112's work on an appeal: status and dates, nothing else."
 
-    status = graphene.Field(EmergencyStatusEnum, required=True, resolver=_status)
+    status = graphene.Field(EmergencyStatusEnum, required=True, resolver=choice("status"))
     status_label = graphene.String(required=True, resolver=lambda f, info: EmergencyStatus(f.status).label)
-    forwarded_at = _time("forwarded_at", required=True)
-    received_at = _time("received_at")
-    acknowledged_at = _time("acknowledged_at")
-    dispatched_at = _time("dispatched_at")
-    on_scene_at = _time("on_scene_at")
-    finished_at = _time("finished_at")
+    forwarded_at = time_field("forwarded_at", required=True)
+    received_at = time_field("received_at")
+    acknowledged_at = time_field("acknowledged_at")
+    dispatched_at = time_field("dispatched_at")
+    on_scene_at = time_field("on_scene_at")
+    finished_at = time_field("finished_at")
 
 
 class AppealEmergencyType(TrackedEmergencyType):
@@ -54,7 +41,7 @@ class AppealEmergencyType(TrackedEmergencyType):
     rejection_note = graphene.String(required=True, description="why 112 sent it back (not an emergency)")
     unit = graphene.String(required=True, description="unit or crew 112 dispatched")
     forwards = graphene.Int(required=True, description="how many times the 109 line forwarded it")
-    status_at = _time("status_at", required=True)
+    status_at = time_field("status_at", required=True)
 
 
 class EmergencyAlarmType(graphene.ObjectType):
@@ -66,8 +53,8 @@ class EmergencyAlarmType(graphene.ObjectType):
     appeal_number = graphene.Int(required=True, resolver=lambda a, info: a.appeal.number)
     kind = graphene.String(required=True, description="not_acknowledged: 112 did not take it in time")
     text = graphene.String(required=True)
-    raised_at = _time("raised_at", required=True)
-    resolved_at = _time("resolved_at")
+    raised_at = time_field("raised_at", required=True)
+    resolved_at = time_field("resolved_at")
     emergency = graphene.Field(AppealEmergencyType, resolver=lambda a, info: emergency_of(a.appeal))
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import graphene
 
-from appeals.models import CancelReason, Channel, Priority, RegionalEscalationState, ViolationStatus
+from appeals.models import (
+    CancelReason,
+    Channel,
+    EmergencyStatus,
+    Priority,
+    RegionalEscalationState,
+    ViolationStatus,
+)
 from appeals.states import Status
 
 
@@ -25,6 +32,7 @@ ViolationState = _enum("ViolationState", ViolationStatus, "State of a violation 
 RegionalEscalationStateEnum = _enum(
     "RegionalEscalationState", RegionalEscalationState, "Where an escalation to the region stands"
 )
+EmergencyStatusEnum = _enum("EmergencyStatus", EmergencyStatus, "Where 112 is with a forwarded appeal")
 
 
 def value_of(member: object) -> str:

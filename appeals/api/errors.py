@@ -1,4 +1,5 @@
-"""Typed user errors (field, code, message) for mutation payloads, and permission checks for reads."""
+"""Typed user errors (field, code, message) for mutation payloads, and permission checks for reads:
+the operation (`require_read`), then which appeals the caller reaches (`reach_of`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from graphql import GraphQLError
 
 from accounts.permissions import Operation, can
 from accounts.principal import Principal
+from appeals.access import Reach, reach
 from appeals.errors import AppealError
+from appeals.models import Appeal
 
 
 class UserError(graphene.ObjectType):
@@ -38,3 +41,31 @@ def require_read(info: graphene.ResolveInfo, operation: Operation) -> Principal:
 
 def bad_input(field: str, code: str, message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, "field": field})
+
+
+def graphql_error(error: AppealError) -> GraphQLError:
+    """A domain refusal as a GraphQL error: its code and field in `extensions`, its message."""
+    problem = error.problems[0]
+    return GraphQLError(problem.message, extensions={"code": problem.code, "field": problem.field})
+
+
+def reach_of(info: graphene.ResolveInfo, operation: Operation = Operation.APPEAL_VIEW) -> Reach:
+    """Which appeals the caller reads: all, or its organisation's (worked out once per request).
+    A caller limited to an organisation its identity does not name is refused (`forbidden`)."""
+    known: dict[Operation, Reach] = info.context.__dict__.setdefault("_appeals_reach", {})
+    if operation not in known:
+        try:
+            known[operation] = reach(principal_of(info), operation)
+        except AppealError as error:
+            raise graphql_error(error) from None
+    return known[operation]
+
+
+def require_reached(info: graphene.ResolveInfo, appeal: Appeal | None) -> Appeal | None:
+    """An appeal asked for directly (by number or id) outside the caller's reach is refused."""
+    if appeal is not None:
+        try:
+            reach_of(info).require(appeal)
+        except AppealError as error:
+            raise graphql_error(error) from None
+    return appeal

@@ -11,7 +11,7 @@ from django.db.models.functions import RowNumber
 
 from accounts.permissions import Operation, sees_personal_data
 from appeals.api.enums import ViolationState, value_of
-from appeals.api.errors import bad_input, require_read
+from appeals.api.errors import bad_input, reach_of, require_reached, require_read
 from appeals.api.filters import AppealFilter, AppealOrder, filtered, ordered
 from appeals.api.loading import appeal_queryset, selected
 from appeals.api.pagination import CountedConnection, Ordering, connection_from_page, paginate
@@ -124,7 +124,9 @@ class AppealsQuery(graphene.ObjectType):
     @staticmethod
     def resolve_appeal(root: None, info: graphene.ResolveInfo, number: int) -> Appeal | None:
         require_read(info, Operation.APPEAL_VIEW)
-        return appeal_queryset(selected(info), Appeal.objects.filter(number=number)).first()
+        return require_reached(
+            info, appeal_queryset(selected(info), Appeal.objects.filter(number=number)).first()
+        )
 
     @staticmethod
     def resolve_appeals(
@@ -136,7 +138,8 @@ class AppealsQuery(graphene.ObjectType):
         order_by: object = None,
     ) -> AppealConnection:
         principal = require_read(info, Operation.APPEAL_VIEW)
-        queryset = filtered(Appeal.objects.all(), filter, sees_personal_data(principal))
+        appeals = reach_of(info).narrow(Appeal.objects.all())  # an executor: its organisation's
+        queryset = filtered(appeals, filter, sees_personal_data(principal))
         queryset, ordering = ordered(queryset, order_by)
         return _page_of_appeals(info, queryset, ordering, first, after)
 
@@ -159,6 +162,7 @@ class AppealsQuery(graphene.ObjectType):
         exclude_number: int | None = None,
     ) -> list[Appeal]:
         require_read(info, Operation.APPEAL_VIEW)
+        appeals = reach_of(info).narrow(Appeal.objects.all())
         found = Category.objects.filter(code=category).first()
         if found is None:
             raise bad_input("category", "not_found", f"no category {category!r}")
@@ -172,7 +176,13 @@ class AppealsQuery(graphene.ObjectType):
             if exclude_number
             else None
         )
-        return repeat_candidates(found, point, object_key or "", exclude_id=exclude)
+        return repeat_candidates(
+            found,
+            point,
+            object_key or "",
+            exclude_id=exclude,
+            appeals=appeal_queryset(selected(info), appeals),
+        )
 
     @staticmethod
     def resolve_recent_incoming_calls(
@@ -186,7 +196,8 @@ class AppealsQuery(graphene.ObjectType):
         # One query for every caller's latest appeals (window function), not one per call.
         ranked = (
             appeal_queryset(
-                selected(info, "earlierAppeals"), Appeal.objects.filter(applicant_phone__in=phones)
+                selected(info, "earlierAppeals"),
+                reach_of(info).narrow(Appeal.objects.filter(applicant_phone__in=phones)),
             )
             .annotate(
                 rank=Window(
@@ -216,9 +227,12 @@ class AppealsQuery(graphene.ObjectType):
         organisation: str | None = None,
     ) -> ViolationConnection:
         require_read(info, Operation.VIOLATION_VIEW)
-        queryset = Violation.objects.select_related(
-            "organisation", "person", "appeal__category"
-        ).prefetch_related(Prefetch("events", queryset=ViolationEvent.objects.order_by("at", "id")))
+        queryset = Violation.objects.select_related("organisation", "person").prefetch_related(
+            Prefetch("events", queryset=ViolationEvent.objects.order_by("at", "id"))
+        )
+        appeal = selected(info, "edges", "node", "appeal")
+        if appeal:
+            queryset = queryset.prefetch_related(Prefetch("appeal", queryset=appeal_queryset(appeal)))
         if status:
             queryset = queryset.filter(status__in=[value_of(s) for s in status])
         if person_id is not None:

@@ -3,9 +3,8 @@ may see it; times are given in Asia/Almaty."""
 
 from __future__ import annotations
 
-import datetime
-
 import graphene
+from django.utils import timezone
 from graphene import relay
 
 from accounts.permissions import Operation, can, sees_personal_data
@@ -21,33 +20,12 @@ from appeals.api.cross_tenant import (
 )
 from appeals.api.emergency import AppealEmergencyType, TrackedEmergencyType, emergency_of
 from appeals.api.enums import AppealCancelReason, AppealChannel, AppealPriority, AppealStatus, ViolationState
+from appeals.api.errors import reach_of, require_reached, require_read
+from appeals.api.fields import choice, time_field
+from appeals.api.loading import appeal_queryset, selected
 from appeals.applicants import mask_iin, mask_name, mask_phone
 from appeals.models import Appeal
 from appeals.states import Status, allowed_transitions
-from appeals.working_calendar import ALMATY
-
-
-def local_time(value: datetime.datetime | None) -> datetime.datetime | None:
-    return value.astimezone(ALMATY) if value is not None else None
-
-
-def time_field(attr: str, required: bool = False, description: str | None = None) -> graphene.DateTime:
-    return graphene.DateTime(
-        required=required,
-        description=description,
-        resolver=lambda root, info: local_time(getattr(root, attr)),
-    )
-
-
-def choice(attr: str) -> object:
-    """Resolver for an enum field: a freshly set model field holds the TextChoices member, a loaded
-    one the plain string; GraphQL wants the string (None when blank)."""
-
-    def resolve(root: object, info: graphene.ResolveInfo) -> str | None:
-        value = getattr(root, attr)
-        return str(value) if value else None
-
-    return resolve
 
 
 def _sees_personal_data(info: graphene.ResolveInfo) -> bool:
@@ -293,13 +271,11 @@ class AppealType(graphene.ObjectType):
 
     @classmethod
     def get_node(cls, info: graphene.ResolveInfo, id: str) -> Appeal | None:
-        from appeals.api.errors import require_read
-
         require_read(info, Operation.APPEAL_VIEW)
-        return (
-            Appeal.objects.filter(number=int(id))
-            .select_related("category", "organisation", "assignee")
-            .first()
+        if not id.isdigit():
+            return None
+        return require_reached(
+            info, appeal_queryset(selected(info), Appeal.objects.filter(number=int(id))).first()
         )
 
     @classmethod
@@ -336,8 +312,6 @@ class AppealType(graphene.ObjectType):
     def resolve_is_overdue(root: Appeal, info: graphene.ResolveInfo) -> bool:
         if root.deadline is None or root.status == Status.CANCELLED:
             return False
-        from django.utils import timezone
-
         return (root.resolved_at or timezone.now()) > root.deadline
 
     @staticmethod
@@ -363,7 +337,9 @@ class AppealType(graphene.ObjectType):
 
     @staticmethod
     def resolve_repeats(root: Appeal, info: graphene.ResolveInfo) -> list:
-        return list(root.repeats.all())
+        # Only those the caller reaches: an executor sees its organisation's appeals, repeats too.
+        reached = reach_of(info)
+        return [repeat for repeat in root.repeats.all() if reached.allows(repeat)]
 
 
 class TrackedAppealType(graphene.ObjectType):

@@ -36,19 +36,26 @@ def ensure_organisations(rows: list[OrganisationRow], names: dict[str, str]) -> 
             },
         )
         made += created
-        for person in row.people:
-            _, created = ResponsiblePerson.objects.get_or_create(
-                organisation=organisation,
-                full_name=person["full_name"],
-                defaults={
-                    "position": person.get("position", ""),
-                    "phone": person.get("phone", ""),
-                    "email": person.get("email", ""),
-                    "is_head": person.get("is_head", False),
-                },
-            )
-            people += created
+        people += ensure_people(organisation, row.people)
     return made, people
+
+
+def ensure_people(organisation: Organisation, people: list[dict]) -> int:
+    """The organisation's responsible people by full name; returns how many were created."""
+    made = 0
+    for person in people:
+        _, created = ResponsiblePerson.objects.get_or_create(
+            organisation=organisation,
+            full_name=person["full_name"],
+            defaults={
+                "position": person.get("position", ""),
+                "phone": person.get("phone", ""),
+                "email": person.get("email", ""),
+                "is_head": person.get("is_head", False),
+            },
+        )
+        made += created
+    return made
 
 
 def ensure_categories() -> tuple[int, int]:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, tenant_context
 
-from appeals.demo.catalogue import ensure_demo_catalogue
+from appeals.demo.catalogue import ensure_demo_catalogue, load_fixture
 from appeals.demo.places import Places
 from appeals.demo.simulate import Simulator
 from appeals.demo.writer import write
@@ -26,6 +26,22 @@ DATA = Path(__file__).resolve().parent / "data"
 CITY = "petropavlovsk"
 CITY_APPEALS = 6000
 HISTORY_DAYS = 150
+
+
+# Demo executors work for the organisation the demo routes send heating appeals to: the most
+# frequent category, so their console is never empty.
+EXECUTOR_CATEGORY = "heating"
+
+
+def demo_fixture(slug: str) -> str:
+    """The catalogue fixture (organisations, people, routes) of an akimat's demo."""
+    return "petropavlovsk.json" if slug == CITY else "district_organisations.json"
+
+
+def executor_organisation(slug: str) -> str:
+    """The code of the demo organisation the akimat's demo executor (`executor.<slug>`) works for."""
+    routes = load_fixture(demo_fixture(slug))["routes"]
+    return next(r["organisation"] for r in routes if r["category"] == EXECUTOR_CATEGORY and "area" not in r)
 
 
 def district_plan() -> dict[str, tuple[str, int]]:
@@ -39,10 +55,7 @@ def seed_tenant(tenant: object, now: datetime.datetime | None = None, scale: flo
     now = now or timezone.now()
     names = {"kk": tenant.name_kk, "ru": tenant.name_ru}
     with tenant_context(tenant), transaction.atomic():
-        if tenant.slug == CITY:
-            catalogue = ensure_demo_catalogue("petropavlovsk.json", names)
-        else:
-            catalogue = ensure_demo_catalogue("district_organisations.json", names)
+        catalogue = ensure_demo_catalogue(demo_fixture(tenant.slug), names)
         if Appeal.objects.filter(client_key__startswith="demo:").exists():
             return f"{tenant.slug}: demo appeals already there" + (
                 f", {catalogue} catalogue rows" if catalogue else ""

@@ -8,32 +8,25 @@ from pathlib import Path
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from appeals.catalogue.fixtures import OrganisationRow
-from appeals.catalogue.seed import ensure_organisations
-from appeals.models import Category, Organisation, ResponsiblePerson, RoutingRule
+from appeals.catalogue.seed import ensure_organisations, ensure_people
+from appeals.models import Category, Organisation, RoutingRule
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _load(name: str) -> dict:
+def load_fixture(name: str) -> dict:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
 def ensure_demo_catalogue(fixture: str, names: dict[str, str]) -> int:
     """Organisations, people and routes of one demo fixture; only what is missing. Returns rows made."""
-    document = _load(fixture)
+    document = load_fixture(fixture)
     made_orgs, made_people = ensure_organisations(
         [OrganisationRow(**item) for item in document.get("organisations", [])], names
     )
     made = made_orgs + made_people
     for code, people in document.get("people", {}).items():
-        organisation = Organisation.objects.get(code=code)
-        for person in people:
-            _, created = ResponsiblePerson.objects.get_or_create(
-                organisation=organisation,
-                full_name=person["full_name"],
-                defaults={"position": person.get("position", ""), "is_head": person.get("is_head", False)},
-            )
-            made += created
+        made += ensure_people(Organisation.objects.get(code=code), people)
     areas = {
         name: MultiPolygon(Polygon(ring, srid=4326), srid=4326)
         for name, ring in document.get("areas", {}).items()

@@ -8,6 +8,7 @@ from django.contrib.gis.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Now
 
+from appeals.attachments import tenant_prefix
 from appeals.models.catalogue import Category, Organisation, Priority, ResponsiblePerson
 from appeals.models.cross_tenant import CrossTenantFields
 from appeals.states import ACTIVE_STATUSES, Status
@@ -115,10 +116,8 @@ class Appeal(CrossTenantFields, models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    """Files live under the tenant's own folder; the download view checks the tenant as well."""
-    from django.db import connection
-
-    return f"appeals/{connection.schema_name}/{instance.appeal_id}/{instance.token}{instance.extension}"
+    """Files live under the tenant's own folder; the download view checks the same prefix."""
+    return f"{tenant_prefix()}{instance.appeal_id}/{instance.token}{instance.extension}"
 
 
 class Attachment(models.Model):

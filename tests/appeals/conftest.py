@@ -6,35 +6,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from accounts.principal import Principal
 from accounts.roles import Role
 from appeals import actions
 from appeals.actions import AppealInput
 from appeals.models import Appeal
+from tests.support.identities import logged_in, principal, user_with_roles
+from tests.support.tenants import scratch_akimat, square_district
 
 # Inside Petropavlovsk's real boundary (city centre).
 CENTRE = (69.1450, 54.8720)
 VALID_PHONE = "+77051234567"
 
 
-def principal(*roles: Role, name: str = "tester", tenant: str = "petropavlovsk") -> Principal:
-    return Principal(
-        subject=f"local:{name}",
-        issuer="local",
-        username=name,
-        display_name=name.title(),
-        kind="user",
-        roles=frozenset(roles),
-        tenant=tenant,
-    )
-
-
+# The organisation the shipped catalogue routes housing and utilities to (heating is the default
+# category of the helpers below): the test executors work there.
+HOUSING = "housing-department"
 OPERATOR = principal(Role.OPERATOR, name="operator")
-EXECUTOR = principal(Role.EXECUTOR, name="executor")
+EXECUTOR = principal(Role.EXECUTOR, name="executor", organisation=HOUSING)
 SUPERVISOR = principal(Role.SUPERVISOR, name="supervisor")
 LAWYER = principal(Role.LAWYER, name="lawyer")
 ANALYST = principal(Role.ANALYST, name="analyst")
@@ -120,54 +111,15 @@ def appeal_in(status: str, **kwargs: object) -> Appeal:
     return appeal
 
 
-def user_with_roles(username: str, *roles: str) -> User:
-    """A Django user in the current tenant schema whose groups name its roles."""
-    user = User.objects.create_user(username=username, password="x", first_name=username.title())
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
-
-
-def logged_in(user: User, host: str = "petropavlovsk.localhost") -> Client:
-    client = Client(HTTP_HOST=host)
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture(scope="session")
 def scratch_tenant(onboarded, django_db_blocker) -> Iterator[object]:
     """A tenant cloned from the template for this run only (committed), dropped at the end.
 
     For what must really commit (concurrency) or must be checked on a fresh clone.
     """
-    from django.contrib.gis.geos import MultiPolygon, Polygon
-    from django.db import connection
-
-    from tenants.models import Akimat
-    from tenants.onboarding import onboard_tenant
-    from tenants.specs import TenantSpec
-
-    square = Polygon(((69.0, 54.0), (69.1, 54.0), (69.1, 54.1), (69.0, 54.1), (69.0, 54.0)), srid=4326)
-    spec = TenantSpec(
-        slug="appeals-scratch",
-        kato="599700000",
-        kind="district",
-        name_kk="Сынақ ауданы",
-        name_ru="Тестовый район",
-        name_en="Scratch District",
-        boundary=MultiPolygon(square, srid=4326),
-    )
-    with django_db_blocker.unblock():
-        tenant = onboard_tenant(spec).tenant
-        connection.set_schema_to_public()
-    yield tenant
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        tenant = Akimat.objects.get(slug="appeals-scratch")
-        tenant.domains.all().delete()
-        tenant.delete()
-        with connection.cursor() as cursor:
-            cursor.execute('DROP SCHEMA IF EXISTS "appeals_scratch" CASCADE')
+    spec = square_district("appeals-scratch", "599700000", "Scratch District")
+    with scratch_akimat(spec, django_db_blocker) as tenant:
+        yield tenant
 
 
 def gql(client: Client, query: str, variables: dict | None = None) -> dict:
@@ -186,7 +138,7 @@ def operator_client(petropavlovsk) -> Client:
 
 @pytest.fixture
 def executor_client(petropavlovsk) -> Client:
-    return logged_in(user_with_roles("gql-executor", "executor"))
+    return logged_in(user_with_roles("gql-executor", "executor", organisation=HOUSING))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from appeals.demo import seed_tenant
+from appeals.demo import executor_organisation, seed_tenant
 from appeals.models import Appeal, AppealEvent, CallbackAttempt, Category, Violation
 from appeals.states import ACTIVE_STATUSES
 
@@ -64,6 +64,10 @@ def test_a_seeded_city_looks_like_the_109_line(tenants):
         assert ordered == sorted(ordered)
         per_org = appeals.values("organisation__code").annotate(n=Count("id"))
         assert {"heat-network", "water-utility"} <= {row["organisation__code"] for row in per_org}
+        # The demo executor (executor.petropavlovsk) has work of its organisation's to do and to see.
+        executors = appeals.filter(organisation__code=executor_organisation("petropavlovsk"))
+        assert executors.filter(status__in=["assigned", "in_progress"]).exists()
+        assert executors.filter(status="closed").exists()
 
     again = seed_tenant(petropavlovsk, scale=0.1)
     assert "already there" in again
@@ -84,3 +88,4 @@ def test_a_district_gets_fewer_appeals_inside_its_boundary(tenants):
             )
             assert cursor.fetchone()[0] == 0
         assert Appeal.objects.filter(address__startswith="с. Явленка").count() == count
+        assert Appeal.objects.filter(organisation__code=executor_organisation("esil")).exists()

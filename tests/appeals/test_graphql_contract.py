@@ -13,7 +13,8 @@ from graphql import parse, print_schema
 from appeals.models import Appeal, Organisation, ResponsiblePerson
 from appeals.monitor import sweep
 from ikomek.schema import regional_schema, schema
-from tests.appeals.conftest import CENTRE, gql, intake, logged_in, user_with_roles
+from tests.appeals.conftest import CENTRE, HOUSING, gql, intake
+from tests.support.identities import logged_in, user_with_roles
 
 GRAPHQL = Path(__file__).resolve().parents[2] / "graphql"
 OPERATIONS = GRAPHQL / "operations"
@@ -41,7 +42,7 @@ def test_every_operation_parses_and_validates():
 
 def test_every_example_operation_runs_in_a_real_scenario(petropavlovsk):
     operator = logged_in(user_with_roles("ops-operator", "operator"))
-    executor = logged_in(user_with_roles("ops-executor", "executor"))
+    executor = logged_in(user_with_roles("ops-executor", "executor", organisation=HOUSING))
     lawyer = logged_in(user_with_roles("ops-lawyer", "lawyer"))
     anyone = logged_in(user_with_roles("ops-nobody"))
     ran: set[str] = set()
@@ -84,6 +85,8 @@ def test_every_example_operation_runs_in_a_real_scenario(petropavlovsk):
         "AssignAppeal",
         input={"number": number, "organisation": "housing-department", "assigneeId": head.pk},
     )
+    queue = run(executor, "OrganisationQueue", first=10)["appeals"]["edges"]
+    assert [edge["node"]["number"] for edge in queue] == [number]
     run(executor, "StartWork", input={"number": number})
     Appeal.objects.filter(number=number).update(deadline=timezone.now() - datetime.timedelta(hours=2))
     sweep()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from accounts.permissions import Operation
 from accounts.roles import Role
 from appeals import actions
 from appeals.actions._base import apply_transition, locked_appeal
 from appeals.errors import AppealError
-from appeals.models import AppealEvent
+from appeals.models import Appeal, AppealEvent, Organisation
 from appeals.states import TRANSITIONS, Status
-from tests.appeals.conftest import EXECUTOR, OPERATOR, SUPERVISOR, appeal_in, principal
+from tests.appeals.conftest import EXECUTOR, HOUSING, OPERATOR, SUPERVISOR, appeal_in
+from tests.support.identities import principal
 
 DISPATCHER_112 = principal(Role.DISPATCHER_112, name="dispatcher")
 
@@ -72,6 +74,10 @@ def test_legal_transition_moves_and_writes_its_event(petropavlovsk, name, source
 @pytest.mark.parametrize(("name", "source"), ILLEGAL)
 def test_illegal_transition_is_refused_and_changes_nothing(petropavlovsk, name, source):
     appeal = appeal_in(source)
+    if TRANSITIONS[name].operation == Operation.APPEAL_EXECUTE:
+        # Executors act on their organisation's appeals only (an unassigned one is refused as
+        # forbidden): give it to their organisation, so that only the state machine can refuse.
+        Appeal.objects.filter(pk=appeal.pk).update(organisation=Organisation.objects.get(code=HOUSING))
     events_before = AppealEvent.objects.filter(appeal=appeal).count()
 
     with pytest.raises(AppealError) as caught:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client
 
@@ -23,7 +18,7 @@ from federation.emergency_112.models import EmergencyCentre
 from tenants.models import Akimat
 from tests.emergency_112.factories import EMERGENCY_TABLES, make_input
 from tests.support.cad_stub import CadStub
-from tests.support.processes import ROOT, env_for_test_database
+from tests.support.identities import logged_in, principal, user_with_roles
 
 
 @pytest.fixture
@@ -34,35 +29,19 @@ def document_for(onboarded: dict[str, Akimat]) -> Callable[..., dict]:
     return build
 
 
-def principal_with(*roles: Role, name: str = "disp") -> Principal:
-    return Principal(
-        subject=f"local:{name}",
-        issuer="local",
-        username=name,
-        display_name=name.title(),
-        kind="user",
-        roles=frozenset(roles),
-    )
-
-
 @pytest.fixture
 def dispatcher() -> Principal:
-    return principal_with(Role.DISPATCHER_112, name="dispatcher-aida")
+    return principal(Role.DISPATCHER_112, name="dispatcher-aida", tenant=None)
 
 
 @pytest.fixture
 def operator() -> Principal:
-    return principal_with(Role.OPERATOR, name="operator-109")
+    return principal(Role.OPERATOR, name="operator-109", tenant=None)
 
 
-def client_for(username: str, *groups: str) -> Client:
+def client_for(username: str, *roles: str) -> Client:
     """A logged-in browser on the regional host: a public-schema user with realm-role groups."""
-    user = User.objects.create_user(username=username, password="unused-in-tests")
-    for name in groups:
-        user.groups.add(Group.objects.get_or_create(name=name)[0])
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
+    return logged_in(user_with_roles(username, *roles), host="localhost")
 
 
 def make_centre(stub: CadStub | None = None, **overrides: object) -> EmergencyCentre:
@@ -113,7 +92,8 @@ def committed(onboarded: dict[str, Akimat], django_db_blocker: pytest.FixtureReq
         truncate_emergency_tables()
 
 
-# Quick relay retries and sweeps for the tests' workers (the production defaults are 2 s … 10 min).
+# Quick relay retries and sweeps for the tests' workers and beat (the production defaults are
+# 2 s … 10 min); a test adds its own settings with `WORKER_ENV | {...}`.
 WORKER_ENV = {
     "FEDERATION_RETRY_BASE_SECONDS": "0.3",
     "FEDERATION_RETRY_MAX_SECONDS": "1",
@@ -122,48 +102,6 @@ WORKER_ENV = {
     "EMERGENCY_CAD_READ_TIMEOUT_SECONDS": "20",
     "EMERGENCY_WATCHDOG_SECONDS": "1",
 }
-
-
-@contextmanager
-def celery_process(
-    log_path: Path, *command: str, env: dict[str, str] | None = None
-) -> Iterator[subprocess.Popen]:
-    """A real `celery -A ikomek <command>` on the test broker and database; killed at the end."""
-    connection.close()  # the child must not inherit our socket
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "ikomek", *command],
-        cwd=ROOT,
-        env={**env_for_test_database(), **WORKER_ENV, **(env or {})},
-        stdout=log_path.open("a"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def worker_command() -> tuple[str, ...]:
-    return (
-        "worker",
-        "--pool",
-        "solo",
-        "--loglevel",
-        "INFO",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    )
-
-
-def beat_command(tmp_path: Path) -> tuple[str, ...]:
-    return ("beat", "--loglevel", "INFO", "--schedule", str(tmp_path / "beat-schedule"))
 
 
 def outbox(kind: str, **filters: object) -> list:

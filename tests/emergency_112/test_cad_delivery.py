@@ -29,17 +29,10 @@ from federation.emergency_112.models import (
 )
 from federation.handlers import Envelope
 from federation.models import EventKind, Message, MessageState
-from tests.emergency_112.conftest import (
-    beat_command,
-    celery_process,
-    make_centre,
-    outbox,
-    statuses_sent,
-    worker_command,
-)
+from tests.emergency_112.conftest import WORKER_ENV, make_centre, outbox, statuses_sent
 from tests.emergency_112.test_inbox_views import post_status
 from tests.support.cad_stub import CadStub
-from tests.support.processes import free_port, wait_until
+from tests.support.processes import celery_beat, celery_worker, free_port, wait_until
 
 
 @pytest.mark.parametrize(
@@ -188,7 +181,7 @@ def test_round_trip_build_sign_deliver_verify_callback_state(
     """build -> validate -> sign -> the CAD verifies -> the CAD calls back -> the incident moves."""
     make_centre(cad_stub, slug="sko-112")
     document = document_for(services=("101", "103"))
-    with celery_process(tmp_path / "worker.log", *worker_command()):
+    with celery_worker(tmp_path / "worker.log", env=WORKER_ENV):
         incident = receive_incident(document, source_schema="petropavlovsk")
         assert wait_until(lambda: cad_message(incident).state == MessageState.DELIVERED, timeout=30), (
             tmp_path / "worker.log"
@@ -220,7 +213,7 @@ def test_cad_down_then_500_then_recovered_gets_exactly_one_document(
     document = document_for()
     message_id = document["requestForService"]["messageId"]
     log = tmp_path / "worker.log"
-    with celery_process(log, *worker_command()):
+    with celery_worker(log, env=WORKER_ENV):
         incident = receive_incident(document, source_schema="petropavlovsk")
         assert wait_until(lambda: cad_message(incident).attempts >= 2, timeout=30), log.read_text()[-3000:]
         assert "connection" in cad_message(incident).last_error
@@ -249,7 +242,7 @@ def test_worker_killed_mid_delivery_is_recovered_by_the_next_worker(
     document = document_for()
     message_id = document["requestForService"]["messageId"]
     log = tmp_path / "worker.log"
-    with celery_process(log, *worker_command()) as first:
+    with celery_worker(log, env=WORKER_ENV) as first:
         incident = receive_incident(document, source_schema="petropavlovsk")
         # The worker is inside the HTTP request, its delivery transaction open, when it is killed.
         assert wait_until(lambda: cad_stub.requests_started >= 1, timeout=30), log.read_text()[-2000:]
@@ -260,8 +253,8 @@ def test_worker_killed_mid_delivery_is_recovered_by_the_next_worker(
     cad_stub.mode = "ok"
     # The kick died with the worker; a new worker sweeps when it starts (beat would too).
     with (
-        celery_process(log, *worker_command()),
-        celery_process(tmp_path / "beat.log", *beat_command(tmp_path)),
+        celery_worker(log, env=WORKER_ENV),
+        celery_beat(tmp_path, env=WORKER_ENV),
     ):
         assert wait_until(lambda: cad_message(incident).state == MessageState.DELIVERED, timeout=40), (
             log.read_text()[-3000:]
@@ -282,8 +275,8 @@ def test_a_refused_document_is_a_dead_letter_and_the_beat_alarms_the_duty_office
     cad_stub.mode, cad_stub.fixed_status = "status", 422
     env = {"EMERGENCY_ACK_TIMEOUT_SECONDS": "3600"}  # only the CAD alarm here
     with (
-        celery_process(tmp_path / "worker.log", *worker_command(), env=env),
-        celery_process(tmp_path / "beat.log", *beat_command(tmp_path), env=env),
+        celery_worker(tmp_path / "worker.log", env=WORKER_ENV | env),
+        celery_beat(tmp_path, env=WORKER_ENV | env),
     ):
         incident = receive_incident(document_for(), source_schema="petropavlovsk")
         assert wait_until(

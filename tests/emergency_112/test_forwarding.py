@@ -19,19 +19,9 @@ from federation.emergency_112.forwarding import INCIDENT_KIND, NOTES_LIMIT, fit_
 from federation.emergency_112.services import Service
 from federation.errors import FederationError
 from federation.outbox import region, send
-from tests.appeals.conftest import (
-    CENTRE,
-    EXECUTOR,
-    OPERATOR,
-    VALID_PHONE,
-    appeal_in,
-    gql,
-    intake,
-    logged_in,
-    principal,
-    user_with_roles,
-)
+from tests.appeals.conftest import CENTRE, EXECUTOR, OPERATOR, VALID_PHONE, appeal_in, gql, intake
 from tests.emergency_112.conftest import outbox
+from tests.support.identities import logged_in, principal, user_with_roles
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
 FORWARD = (OPERATIONS / "ForwardTo112.graphql").read_text(encoding="utf-8")

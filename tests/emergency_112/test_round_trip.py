@@ -15,9 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.contrib.gis.geos import MultiPolygon, Polygon
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -27,10 +25,10 @@ from federation.models import Message, MessageState
 from federation.outbox import region, send
 from federation.tasks import kick
 from tenants.models import Akimat
-from tenants.onboarding import onboard_tenant
-from tenants.specs import TenantSpec
-from tests.emergency_112.conftest import beat_command, celery_process, client_for, worker_command
-from tests.support.processes import wait_until
+from tests.emergency_112.conftest import WORKER_ENV, client_for
+from tests.support.identities import user_with_roles
+from tests.support.processes import celery_beat, celery_worker, wait_until
+from tests.support.tenants import scratch_akimat, square_district
 
 pytestmark = pytest.mark.slow
 
@@ -47,33 +45,21 @@ def operation(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def scratch(onboarded: dict[str, Akimat], django_db_blocker: pytest.FixtureRequest) -> Iterator[Akimat]:
-    square = Polygon(((69.0, 54.0), (69.1, 54.0), (69.1, 54.1), (69.0, 54.1), (69.0, 54.0)), srid=4326)
-    spec = TenantSpec(
-        slug=SLUG,
-        kato="599800000",
-        kind="district",
+    spec = square_district(
+        SLUG,
+        "599800000",
+        "Emergency Scratch District",
         name_kk="Төтенше сынақ ауданы",
         name_ru="Район для проверки 112",
-        name_en="Emergency Scratch District",
-        boundary=MultiPolygon(square, srid=4326),
     )
-    with django_db_blocker.unblock():
-        tenant = onboard_tenant(spec).tenant
-        connection.set_schema_to_public()
-    yield tenant
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        tenant = Akimat.objects.get(slug=SLUG)
-        tenant.domains.all().delete()
-        tenant.delete()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
+    with scratch_akimat(spec, django_db_blocker) as tenant:
+        yield tenant
 
 
 @pytest.fixture(scope="module")
 def worker(scratch: Akimat, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     log = tmp_path_factory.mktemp("round-trip") / "worker.log"
-    with celery_process(log, *worker_command(), env=ENV):
+    with celery_worker(log, env=WORKER_ENV | ENV):
         assert wait_until(lambda: log.exists() and " ready." in log.read_text(), timeout=60), log.read_text()
         yield log
 
@@ -82,9 +68,7 @@ def staff(role: str) -> Client:
     """A logged-in member of the scratch akimat (committed in its schema)."""
     client = Client(HTTP_HOST=HOST)
     with schema_context(SCHEMA):  # users and sessions live in the akimat's schema
-        user = User.objects.create_user(username=f"{role}-{uuid.uuid4().hex[:6]}", password="x")
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        client.force_login(user)
+        client.force_login(user_with_roles(f"{role}-{uuid.uuid4().hex[:6]}", role))
     return client
 
 
@@ -231,7 +215,7 @@ def test_category_forward_rejected_by_112_returns_to_the_109_queue_with_the_note
 
 def test_the_watchdog_alarm_reaches_the_akimats_supervisor(committed, worker, tmp_path):
     operator, supervisor = staff("operator"), staff("supervisor")
-    with celery_process(tmp_path / "beat.log", *beat_command(tmp_path), env=ENV):
+    with celery_beat(tmp_path, env=WORKER_ENV | ENV):
         number = create(operator, "gas-leak", "Сильный запах газа в подвале")
         assert wait_until(lambda: _alarm(number) is not None, timeout=40), worker.read_text()[-3000:]
     (seen,) = gql(supervisor, "EmergencyAlarms", {})["emergencyAlarms"]

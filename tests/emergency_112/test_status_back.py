@@ -38,9 +38,10 @@ from federation.errors import PermanentError
 from federation.handlers import registration_for
 from federation.inbox.receive import receive
 from federation.models import Message, MessageState, Outcome
-from tests.appeals.conftest import OPERATOR, gql, intake, logged_in, user_with_roles
+from tests.appeals.conftest import OPERATOR, gql, intake
 from tests.emergency_112.conftest import outbox
 from tests.emergency_112.test_cad_delivery import envelope_of
+from tests.support.identities import logged_in, user_with_roles
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
 TRACK = (OPERATIONS / "TrackAppeal.graphql").read_text(encoding="utf-8")

@@ -13,8 +13,8 @@ from django.utils import timezone
 from federation.emergency_112 import watchdog
 from federation.emergency_112.actions import acknowledge_incident, receive_incident
 from federation.emergency_112.models import AlarmKind, AlarmRecipient, Incident, IncidentAlarm
-from tests.emergency_112.conftest import beat_command, celery_process, client_for, worker_command
-from tests.support.processes import wait_until
+from tests.emergency_112.conftest import WORKER_ENV, client_for
+from tests.support.processes import celery_beat, celery_worker, wait_until
 
 
 def overdue(document_for, seconds: int = 61, slug: str = "petropavlovsk") -> Incident:
@@ -117,8 +117,8 @@ def test_the_beat_runs_the_watchdog_in_public_and_alarms_once(committed, onboard
     env = {"EMERGENCY_ACK_TIMEOUT_SECONDS": "1", "EMERGENCY_WATCHDOG_SECONDS": "0.5"}
     incident = receive_incident(document_for(), source_schema="petropavlovsk")
     with (
-        celery_process(tmp_path / "worker.log", *worker_command(), env=env),
-        celery_process(tmp_path / "beat.log", *beat_command(tmp_path), env=env),
+        celery_worker(tmp_path / "worker.log", env=WORKER_ENV | env),
+        celery_beat(tmp_path, env=WORKER_ENV | env),
     ):
         assert wait_until(lambda: IncidentAlarm.objects.filter(incident=incident).count() == 2, timeout=40), (
             tmp_path / "worker.log"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from federation.models import Message
 from federation.outbox import send
 from federation.probe import record_probe
 from tests.federation import kinds  # noqa: F401  (registers the test kinds in this process)
-from tests.support.processes import ROOT, celery_worker, env_for_test_database, wait_until
+from tests.support.processes import celery_worker, wait_until
 
 # Known to this (sending) process only: the workers never import it, as after a deploy where the
 # web knows a kind the workers do not yet.
@@ -83,59 +81,9 @@ def wait_for_state(message_id: uuid.UUID, *states: str, timeout: float = 40.0) -
     return message(message_id)
 
 
-@contextmanager
-def relay_env() -> Iterator[None]:
-    """The environment the child processes inherit (celery_worker copies os.environ at start)."""
-    saved = {name: os.environ.get(name) for name in RELAY_ENV}
-    os.environ.update(RELAY_ENV)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-@contextmanager
-def relay_worker(log_path: Path, *args: str) -> Iterator[subprocess.Popen]:
-    with relay_env(), celery_worker(log_path, "-I", "tests.federation.kinds", *args) as process:
-        yield process
-
-
-@contextmanager
-def celery_beat(tmp_path: Path) -> Iterator[subprocess.Popen]:
-    """Celery beat as its own process (the relay's periodic sweep)."""
-    connection.close()
-    with relay_env():
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "ikomek",
-                "beat",
-                "--loglevel",
-                "INFO",
-                "--schedule",
-                str(tmp_path / "beat-schedule"),
-            ],
-            cwd=ROOT,
-            env=env_for_test_database(),
-            stdout=(tmp_path / "beat.log").open("w"),
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def relay_worker(log_path: Path, *args: str) -> AbstractContextManager[subprocess.Popen]:
+    """A worker with the relay's test timings that also knows the test kinds."""
+    return celery_worker(log_path, "-I", "tests.federation.kinds", *args, env=RELAY_ENV)
 
 
 @pytest.fixture(scope="package", autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +11,7 @@ from django_tenants.utils import tenant_context
 from federation.models import Message, MessageState
 from federation.outbox import send
 from federation.probe import KIND as PROBE
+from tests.support.identities import logged_in, user_with_roles
 
 CHANGELIST = "/admin/federation/message/"
 
@@ -25,32 +25,25 @@ def dead_letter(tenant: object, error: str = "PermanentError: unknown reference 
     return Message.objects.get(pk=message_id)
 
 
-def staff(username: str, *, roles: tuple[str, ...] = (), superuser: bool = False) -> User:
-    user = User.objects.create_user(username, password="x", is_staff=True, is_superuser=superuser)
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
-
-
-def regional_client(user: User) -> Client:
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
+def regional_staff(username: str, *roles: str, superuser: bool = False) -> Client:
+    """A staff member with these roles, logged in on the regional host."""
+    user = user_with_roles(username, *roles, is_staff=True, is_superuser=superuser)
+    return logged_in(user, host="localhost")
 
 
 def test_platform_admin_sees_dead_letters_with_their_error_on_the_regional_host(tenants):
     dead = dead_letter(tenants["esil"])
-    response = regional_client(staff("ops", roles=("platform_admin",))).get(CHANGELIST + "?dead=yes")
+    response = regional_staff("ops", "platform_admin").get(CHANGELIST + "?dead=yes")
     assert response.status_code == 200
     page = response.content.decode()
     assert "unknown reference" in page and "esil" in page
-    detail = regional_client(staff("ops2", roles=("platform_admin",))).get(f"{CHANGELIST}{dead.pk}/change/")
+    detail = regional_staff("ops2", "platform_admin").get(f"{CHANGELIST}{dead.pk}/change/")
     assert detail.status_code == 200 and str(dead.pk) in detail.content.decode()
 
 
 def test_staff_without_the_federation_role_is_refused(tenants):
     dead_letter(tenants["esil"])
-    client = regional_client(staff("viewer", roles=("regional_viewer",)))
+    client = regional_staff("viewer", "regional_viewer")
     assert client.get(CHANGELIST).status_code == 403
     assert "federation/message" not in client.get("/admin/").content.decode()
 
@@ -59,7 +52,7 @@ def test_an_akimat_admin_never_sees_the_outbox_even_as_superuser(tenants):
     dead_letter(tenants["kyzylzhar"])
     client = Client(HTTP_HOST="esil.localhost")
     with tenant_context(tenants["esil"]):  # users and sessions live in the akimat's schema
-        client.force_login(staff("root", superuser=True))
+        client.force_login(user_with_roles("root", is_staff=True, is_superuser=True))
     assert client.get(CHANGELIST).status_code == 403
     index = client.get("/admin/")
     assert index.status_code == 200 and "federation/message" not in index.content.decode()
@@ -71,7 +64,7 @@ def test_the_replay_action_requeues_dead_letters_only(tenants):
     with tenant_context(tenants["esil"]):
         delivered_id = send(PROBE, {"token": "t"}, target="public")
     Message.objects.filter(pk=delivered_id).update(state=MessageState.DELIVERED)
-    client = regional_client(staff("ops", roles=("platform_admin",)))
+    client = regional_staff("ops", "platform_admin")
     response = client.post(
         CHANGELIST,
         {"action": "replay_dead", "_selected_action": [str(dead.pk), str(delivered_id)]},
@@ -86,7 +79,7 @@ def test_the_replay_action_requeues_dead_letters_only(tenants):
 
 
 def test_the_changelist_costs_the_same_queries_for_one_or_many_messages(tenants):
-    client = regional_client(staff("ops", roles=("platform_admin",), superuser=True))
+    client = regional_staff("ops", "platform_admin", superuser=True)
     dead_letter(tenants["esil"])
     client.get(CHANGELIST)  # warm-up: sessions, content types
 

@@ -17,8 +17,8 @@ from django.core.management import call_command
 from federation.models import EventKind, MessageState, Outcome
 from federation.probe import KIND as PROBE
 from tests.federation.conftest import (
+    RELAY_ENV,
     SENDER_ONLY,
-    celery_beat,
     message,
     probes,
     relay_worker,
@@ -27,7 +27,7 @@ from tests.federation.conftest import (
     wait_for_state,
 )
 from tests.federation.kinds import FLAKY, REQUIRES
-from tests.support.processes import ROOT, env_for_test_database
+from tests.support.processes import ROOT, celery_beat, env_for_test_database
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def relay(onboarded, django_db_blocker, tmp_path_factory):
     with (
         django_db_blocker.unblock(),
         relay_worker(folder / "worker.log", "-n", "relay@%h") as worker,
-        celery_beat(folder) as beat,
+        celery_beat(folder, env=RELAY_ENV) as beat,
     ):
         yield worker, beat, folder
 
@@ -68,7 +68,7 @@ def test_a_message_whose_kick_was_lost_is_delivered_by_the_sweep(committed, rela
     sender = subprocess.run(
         [sys.executable, "-m", "tests.federation.sender", "esil", "public", marker],
         cwd=ROOT,
-        env=env_for_test_database(),
+        env={**env_for_test_database(), **RELAY_ENV},
         capture_output=True,
         text=True,
         timeout=60,

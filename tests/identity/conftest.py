@@ -23,6 +23,7 @@ from accounts.dev_identity import DEMO_PASSWORD, DEV_CLIENT_ID, apply_dev_realm
 from accounts.keycloak_admin import master_admin, provisioner
 from accounts.provisioning import ensure_tenant_identity
 from accounts.tokens import verifier
+from appeals.demo import executor_organisation
 from tests.conftest import SESSION_TENANTS
 
 
@@ -41,7 +42,7 @@ def keycloak(onboarded, django_db_blocker) -> KeycloakAdmin:
         # switch-off. Re-running the initializer is exactly how an akimat is restored.
         for tenant in onboarded.values():
             ensure_tenant_identity(tenant)
-    apply_dev_realm(SESSION_TENANTS)
+    apply_dev_realm(SESSION_TENANTS, executor_organisation)
     return master_admin()
 
 

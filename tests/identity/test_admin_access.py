@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django_tenants.utils import schema_context
 
 from tests.identity.conftest import BrowserLogin, tenant_host
+from tests.support.identities import user_with_roles
 
 
 def test_regional_admin_signs_in_through_keycloak_and_gets_the_admin(tenants):
@@ -39,8 +39,7 @@ def test_model_permissions_come_from_the_matrix(tenants):
     with schema_context("petropavlovsk"):
         users = {}
         for role in ("platform_admin", "supervisor"):
-            user = get_user_model().objects.create(username=f"perm-{role}", is_staff=True)
-            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            user = user_with_roles(f"perm-{role}", role, is_staff=True)
             users[role] = get_user_model().objects.get(pk=user.pk)
         # tenant.admin opens the registry, identities and users; supervisors have no tenant.admin.
         assert users["platform_admin"].has_perm("tenants.change_akimat")

@@ -7,14 +7,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import override_settings
 
-from accounts.dev_identity import DEMO_PASSWORD, apply_dev_realm, seed_demo_identity
+from accounts.dev_identity import DEMO_PASSWORD, apply_dev_realm
 from accounts.keycloak_admin import master_admin, provisioner
+from demo.identity import seed
 
 
 def test_demo_seeder_is_idempotent(tenants, keycloak):
     # The first run may add users for akimats other tests onboarded; the second must add nothing.
-    list(seed_demo_identity())
-    lines = list(seed_demo_identity())
+    list(seed())
+    lines = list(seed())
     assert len(lines) == 1 and lines[0].startswith("dev realm: 0 added")
 
 

@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 
 from accounts.dev_identity import DEMO_PASSWORD, create_local_demo_users
 from accounts.provisioning import ensure_tenant_identity
+from appeals.demo import executor_organisation
 from tests.identity.conftest import tenant_host
 from tests.support.processes import ROOT
 
@@ -50,6 +51,19 @@ def test_local_demo_user_logs_in_with_a_password(tenants):
         "local:supervisor.petropavlovsk",
         ["supervisor"],
     )
+
+
+def test_the_local_demo_executor_carries_its_organisation_into_the_principal(tenants):
+    with override_settings(**LOCAL):
+        create_local_demo_users([("petropavlovsk", "petropavlovsk")], executor_organisation)
+        client = Client(HTTP_HOST=tenant_host("petropavlovsk"))
+        client.post("/auth/login/", {"username": "executor.petropavlovsk", "password": DEMO_PASSWORD})
+        executor = client.get("/auth/me").json()
+        client.post("/auth/login/", {"username": "operator.petropavlovsk", "password": DEMO_PASSWORD})
+        operator = client.get("/auth/me").json()
+
+    assert (executor["username"], executor["organisation"]) == ("executor.petropavlovsk", "heat-network")
+    assert (operator["username"], operator["organisation"]) == ("operator.petropavlovsk", None)
 
 
 def test_local_demo_users_are_created_once(tenants):

@@ -12,7 +12,6 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -28,6 +27,7 @@ from tenants.onboarding import onboard_tenant, set_tenant_active
 from tenants.specs import TenantSpec
 from tests.identity.conftest import api, tenant_host
 from tests.support.processes import free_port
+from tests.support.tenants import square_district
 
 SLUG = "identity-new"
 GROUP = f"/akimats/{SLUG}"
@@ -36,16 +36,7 @@ MEMBER = f"member.{SLUG}"
 
 
 def spec() -> TenantSpec:
-    square = Polygon(((69.2, 54.2), (69.3, 54.2), (69.3, 54.3), (69.2, 54.3), (69.2, 54.2)), srid=4326)
-    return TenantSpec(
-        slug=SLUG,
-        kato="599500000",
-        kind="district",
-        name_kk="Сынақ ауданы",
-        name_ru="Тестовый район",
-        name_en="Identity Test District",
-        boundary=MultiPolygon(square, srid=4326),
-    )
+    return square_district(SLUG, "599500000", "Identity Test District", west=69.2, south=54.2)
 
 
 def forget_in_keycloak(kc: KeycloakAdmin) -> None:

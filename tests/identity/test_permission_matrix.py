@@ -1,7 +1,8 @@
 """The permission matrix, cell by cell, for principals made from real Keycloak tokens.
 
 SPEC restates the matrix from the requirements; it is the test's own copy on purpose: changing
-who may do what means changing it here too, in review, not by accident in code.
+who may do what means changing it here too, in review, not by accident in code. `o` marks an
+operation a role holds for its own organisation's appeals only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.claims import principal_from_claims
 from accounts.matrix_table import END, START, markdown
-from accounts.permissions import MATRIX, Operation, can, require, sees_personal_data
+from accounts.permissions import (
+    MATRIX,
+    OWN_ORGANISATION_ONLY,
+    Operation,
+    can,
+    limited_to_own_organisation,
+    require,
+    sees_personal_data,
+)
+from accounts.principal import Principal
 from accounts.roles import Role
 from accounts.tokens import verifier
 from tests.identity.conftest import api
@@ -43,10 +53,10 @@ ROLES = dict(
 SPEC_TEXT = """
                             op ex su an la ak rv ra 112 in pa
 appeal.create               x  .  x  .  .  .  .  .  .   x  .
-appeal.view                 x  x  x  x  x  x  .  .  .   x  .
+appeal.view                 x  o  x  x  x  x  .  .  .   x  .
 appeal.view_personal_data   x  .  x  .  x  .  .  .  .   .  .
 appeal.route                x  .  x  .  .  .  .  .  .   .  .
-appeal.execute              .  x  .  .  .  .  .  .  .   .  .
+appeal.execute              .  o  .  .  .  .  .  .  .   .  .
 appeal.reject               x  .  x  .  .  .  .  .  .   .  .
 appeal.callback             x  .  x  .  .  .  .  .  .   .  .
 appeal.cancel               x  .  x  .  .  .  .  .  .   .  .
@@ -66,16 +76,17 @@ federation.admin            .  .  .  .  .  .  .  .  .   .  x
 """
 
 
-def spec() -> dict[tuple[Role, Operation], bool]:
+def spec(allowed: str = "xo") -> dict[tuple[Role, Operation], bool]:
     cells = {}
     for line in SPEC_TEXT.strip().splitlines()[1:]:
         operation, *marks = line.split()
         for column, mark in zip(COLUMNS, marks, strict=True):
-            cells[(ROLES[column], Operation(operation))] = mark == "x"
+            cells[(ROLES[column], Operation(operation))] = mark in allowed
     return cells
 
 
 SPEC = spec()
+OWN_ORGANISATION_SPEC = spec(allowed="o")
 
 
 def test_spec_covers_every_role_and_operation():
@@ -86,6 +97,27 @@ def test_spec_covers_every_role_and_operation():
 def test_matrix_in_code_is_the_spec():
     in_code = {(role, op): op in MATRIX.get(role, frozenset()) for role in Role for op in Operation}
     assert in_code == SPEC
+
+
+def test_own_organisation_limits_in_code_are_the_spec():
+    in_code = {
+        (role, op): op in OWN_ORGANISATION_ONLY.get(role, frozenset()) for role in Role for op in Operation
+    }
+    assert in_code == OWN_ORGANISATION_SPEC
+
+
+def test_a_role_with_the_whole_akimat_lifts_the_organisation_limit():
+    def person(*roles: Role) -> Principal:
+        return Principal("s", "local", "u", "U", "user", roles=frozenset(roles), organisation="heat-network")
+
+    assert limited_to_own_organisation(person(Role.EXECUTOR), Operation.APPEAL_VIEW)
+    assert limited_to_own_organisation(person(Role.EXECUTOR), Operation.APPEAL_EXECUTE)
+    # An executor who is also an analyst reads every appeal, and still executes only its own.
+    assert not limited_to_own_organisation(person(Role.EXECUTOR, Role.ANALYST), Operation.APPEAL_VIEW)
+    assert limited_to_own_organisation(person(Role.EXECUTOR, Role.ANALYST), Operation.APPEAL_EXECUTE)
+    # Not allowed at all is not "limited": the permission check refuses it.
+    assert not limited_to_own_organisation(person(Role.EXECUTOR), Operation.APPEAL_ROUTE)
+    assert not limited_to_own_organisation(person(Role.OPERATOR), Operation.APPEAL_VIEW)
 
 
 def one_role_token(tokens, role: Role) -> tuple[str, str | None]:

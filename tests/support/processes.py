@@ -1,4 +1,4 @@
-"""Real helper processes for tests: free ports, a private Redis, a Celery worker."""
+"""Real helper processes for tests: free ports, a private Redis, Celery workers and beat."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import redis
@@ -80,38 +80,54 @@ def env_for_test_database() -> dict[str, str]:
     return env
 
 
+# A worker in one process that starts quickly and talks to no other worker.
+WORKER_OPTIONS = (
+    "--pool",
+    "solo",
+    "--loglevel",
+    "INFO",
+    "--without-gossip",
+    "--without-mingle",
+    "--without-heartbeat",
+)
+
+
 @contextmanager
-def celery_worker(log_path: Path, *extra_args: str) -> Iterator[subprocess.Popen]:
-    """A real Celery worker on the test broker and test database."""
+def celery(log_path: Path, *command: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
+    """A real `celery -A ikomek <command>` on the test broker and test database, stopped at the end.
+
+    `env` is added to the child's environment (e.g. quick relay retries). The log is appended to: a
+    worker started again on the same log keeps the lines of the one before (a test may have killed it).
+    """
     connection.close()  # the child must not inherit our socket
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ikomek",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            *extra_args,
-        ],
-        cwd=ROOT,
-        env=env_for_test_database(),
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    with log_path.open("a") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "ikomek", *command],
+            cwd=ROOT,
+            env={**env_for_test_database(), **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def celery_worker(
+    log_path: Path, *extra_args: str, env: dict[str, str] | None = None
+) -> AbstractContextManager[subprocess.Popen]:
+    """A Celery worker (solo pool); `extra_args` e.g. `-n name@%h` or `-I module` to import."""
+    return celery(log_path, "worker", *WORKER_OPTIONS, *extra_args, env=env)
+
+
+def celery_beat(folder: Path, env: dict[str, str] | None = None) -> AbstractContextManager[subprocess.Popen]:
+    """Celery beat as its own process: schedule file and `beat.log` in `folder`."""
+    schedule = str(folder / "beat-schedule")
+    return celery(folder / "beat.log", "beat", "--loglevel", "INFO", "--schedule", schedule, env=env)

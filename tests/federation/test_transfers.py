@@ -21,13 +21,13 @@ from federation.transfers.kinds import STATUS_KIND, TRANSFER_KIND
 from regional.models import AppealFact
 from tests.appeals.conftest import CENTRE, OPERATOR, gql, logged_in, principal, user_with_roles
 from tests.regional.helpers import deliver_pending, forget_committed_appeals
+from tests.support.identities import executor_of
 
 # Kyzylzhar District just east of the city: Petropavlovsk is a hole in Kyzylzhar's real boundary.
 IN_KYZYLZHAR = (69.30, 54.80)
 IN_THE_CITY = CENTRE
 
 K_OPERATOR = principal(Role.OPERATOR, name="k-operator", tenant="kyzylzhar")
-K_EXECUTOR = principal(Role.EXECUTOR, name="k-executor", tenant="kyzylzhar")
 
 
 @pytest.fixture
@@ -184,8 +184,8 @@ def test_transfer_round_trip_across_the_real_boundary(cross_tenant):
     with schema_context("kyzylzhar"):
         n = received.number
         actions.register_appeal(K_OPERATOR, n, assign=True)
-        actions.start_work(K_EXECUTOR, n)
-        actions.mark_done(K_EXECUTOR, n, resolution="Трубу заменили")
+        actions.start_work(executor_of(n, tenant="kyzylzhar"), n)
+        actions.mark_done(executor_of(n, tenant="kyzylzhar"), n, resolution="Трубу заменили")
         actions.record_callback(K_OPERATOR, n, reached=True, satisfied=True)
         actions.close_appeal(K_OPERATOR, n)
     deliver_pending()

@@ -25,7 +25,8 @@ from regional.errors import RegionalError
 from regional.models import Escalation
 from tests.appeals.conftest import principal
 from tests.regional.helpers import deliver_pending, regional_client
-from tests.regional.test_read_model import EXECUTOR, OPERATOR, new_appeal
+from tests.regional.test_read_model import OPERATOR, new_appeal
+from tests.support.identities import executor_of
 
 ADMIN = principal(Role.REGIONAL_ADMIN, name="r-admin", tenant=None)
 VIEWER = principal(Role.REGIONAL_VIEWER, name="r-viewer", tenant=None)
@@ -252,14 +253,14 @@ def test_reported_not_done_twice_goes_to_the_region(tenants):
         appeal = new_appeal_in(tenants["esil"])
         n = appeal.number
         actions.register_appeal(OPERATOR, n, assign=True)
-        actions.start_work(EXECUTOR, n)
-        actions.mark_not_done(EXECUTOR, n, reason="Нет трубы")
+        actions.start_work(executor_of(n), n)
+        actions.mark_not_done(executor_of(n), n, reason="Нет трубы")
         actions.record_callback(OPERATOR, n, reached=True, satisfied=False)  # reopened
         appeal.refresh_from_db()
         assert appeal.regional_escalation is None  # once is not yet a pattern
         actions.assign_appeal(OPERATOR, n)
-        actions.start_work(EXECUTOR, n)
-        actions.mark_not_done(EXECUTOR, n, reason="Снова нет трубы")
+        actions.start_work(executor_of(n), n)
+        actions.mark_not_done(executor_of(n), n, reason="Снова нет трубы")
         appeal.refresh_from_db()
         assert appeal.regional_escalation == "open"
         event = appeal.events.get(kind=EventKind.REGIONAL_ESCALATION)
@@ -288,8 +289,8 @@ def test_a_rule_of_the_region_changes_what_the_akimats_do(tenants):
     with tenant_context(tenants["esil"]):
         appeal = new_appeal_in(tenants["esil"])
         actions.register_appeal(OPERATOR, appeal.number, assign=True)
-        actions.start_work(EXECUTOR, appeal.number)
-        actions.mark_not_done(EXECUTOR, appeal.number, reason="Нет трубы")
+        actions.start_work(executor_of(appeal.number), appeal.number)
+        actions.mark_not_done(executor_of(appeal.number), appeal.number, reason="Нет трубы")
         appeal.refresh_from_db()
         assert appeal.regional_escalation == "open"
         other = new_appeal_in(tenants["esil"])

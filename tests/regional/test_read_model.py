@@ -33,10 +33,10 @@ from tests.appeals.conftest import principal
 from tests.regional.conftest import inside
 from tests.regional.direct_count import count, nearest_rank
 from tests.regional.helpers import deliver_pending
+from tests.support.identities import executor_of
 from tests.support.processes import celery_worker, wait_until
 
 OPERATOR = principal(Role.OPERATOR, name="r-operator")
-EXECUTOR = principal(Role.EXECUTOR, name="r-executor")
 CATEGORIES = ["heating", "cold-water", "roads", "yards", "electricity", "other"]
 COUNTERS = ("received", "repeats", "resolved", "resolved_on_time", "closed", *COLUMNS)
 
@@ -89,14 +89,14 @@ def live(slug: str, rng: random.Random, count_: int, transfer_to: str | None) ->
         if fate < 0.35:
             originals.append(n)
             continue  # assigned, maybe overdue later
-        actions.start_work(EXECUTOR, n)
+        actions.start_work(executor_of(n), n)
         if fate < 0.45:
             continue
         outcome = rng.random()
         if outcome < 0.6:
-            actions.mark_done(EXECUTOR, n, resolution="Сделано")
+            actions.mark_done(executor_of(n), n, resolution="Сделано")
         elif outcome < 0.8:
-            actions.mark_not_done(EXECUTOR, n, reason="Нет материалов")
+            actions.mark_not_done(executor_of(n), n, reason="Нет материалов")
         else:
             actions.reject_appeal(OPERATOR, n, reason="Не наша зона")
         if rng.random() < 0.2:
@@ -200,8 +200,8 @@ def test_any_order_and_any_repetition_of_the_states_gives_the_same_read_model(te
             numbers.append(appeal.number)
             if rng.random() < 0.7:
                 actions.register_appeal(OPERATOR, appeal.number, assign=True)
-                actions.start_work(EXECUTOR, appeal.number)
-                actions.mark_done(EXECUTOR, appeal.number, resolution="Сделано")
+                actions.start_work(executor_of(appeal.number), appeal.number)
+                actions.mark_done(executor_of(appeal.number), appeal.number, resolution="Сделано")
                 if rng.random() < 0.6:
                     actions.record_callback(OPERATOR, appeal.number, reached=True, satisfied=True)
                     actions.close_appeal(OPERATOR, appeal.number)
@@ -258,8 +258,8 @@ def test_duplicates_replays_and_an_older_rebuild_change_nothing(committed_akimat
         actions.register_appeal(OPERATOR, appeal.number, assign=True)
         # An old state, as a rebuild started before these changes would carry it.
         (stale,) = list(current_states([appeal.number]))
-        actions.start_work(EXECUTOR, appeal.number)
-        actions.mark_done(EXECUTOR, appeal.number, resolution="Сделано")
+        actions.start_work(executor_of(appeal.number), appeal.number)
+        actions.mark_done(executor_of(appeal.number), appeal.number, resolution="Сделано")
     deliver_pending()
     fact = AppealFact.objects.get(schema=west.schema_name, number=appeal.number)
     assert fact.status == "done"

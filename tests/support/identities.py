@@ -46,3 +46,12 @@ def logged_in(user: User, host: str = "petropavlovsk.localhost") -> Client:
     client = Client(HTTP_HOST=host)
     client.force_login(user)
     return client
+
+
+def executor_of(number: int, *, tenant: str | None = "petropavlovsk") -> Principal:
+    """Staff of the organisation the appeal (in the current schema) is assigned to: executors act only
+    on their own organisation's appeals."""
+    from appeals.models import Appeal  # the domain model, imported when a test asks for it
+
+    code = Appeal.objects.filter(number=number).values_list("organisation__code", flat=True).get()
+    return principal(Role.EXECUTOR, name=f"executor-{code}", tenant=tenant, organisation=code)

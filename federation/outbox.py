@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
-from federation import conf, handlers
+from federation import conf, endpoints, handlers
 from federation.errors import FederationError, InvalidPayload, OutsideTransaction, PermanentError
 from federation.models import DeliveredVia, Message
 from federation.tasks import kick
@@ -118,16 +118,14 @@ def _as_json(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _target_schema(target: Akimat | str, source: str, *, to_self: bool = False) -> str:
-    """Check both ends against the registry (one query): a known source, a known and active target."""
+    """Check both ends against the registry: a known source, a known and active target."""
     name = target.schema_name if isinstance(target, Akimat) else target
     if not isinstance(name, str) or not name:
         raise FederationError("target", "invalid", "target must be an Akimat or a schema name")
     if name == source and not to_self:
         raise FederationError("target", "same_as_source", f"{name!r} cannot send a message to itself")
-    registry = {
-        akimat.schema_name: akimat
-        for akimat in Akimat.objects.filter(schema_name__in=[source, name]).only("schema_name", "is_active")
-    }
+    # The relay's short-lived registry cache: a send costs no registry query (cleared on change).
+    registry = endpoints.lookup([source, name])
     if source not in registry:
         raise FederationError(
             "source", "unknown_source", f"the current schema {source!r} is no registered akimat or region"

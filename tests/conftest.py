@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
+from federation import endpoints
 from tenants import host_map
 from tenants.models import Akimat
 from tenants.onboarding import ensure_region, onboard_tenant
@@ -52,9 +53,12 @@ def tenants(onboarded: dict[str, Akimat], db: None) -> dict[str, Akimat]:
 
 @pytest.fixture(autouse=True)
 def _fresh_context() -> Iterator[None]:
-    """Each test starts in public with an empty host map, whatever the previous one did."""
+    """Each test starts in public with empty registry caches, whatever the previous one did (a rolled
+    back registry change sends no signal, so a cache could outlive the test's data)."""
     host_map.clear()
+    endpoints.clear()
     yield
     host_map.clear()
+    endpoints.clear()
     if connection.schema_name != get_public_schema_name():
         connection.set_schema_to_public()

@@ -371,7 +371,9 @@ def test_a_deactivated_akimat_gets_nothing_and_112_goes_on(tenants, document_for
     from tenants.models import Akimat
 
     incident = receive_incident(document_for("esil"), source_schema="esil")
-    Akimat.objects.filter(schema_name="esil").update(is_active=False)
+    esil = Akimat.objects.get(schema_name="esil")
+    esil.is_active = False
+    esil.save(update_fields=["is_active"])  # as deactivation saves it: the registry caches hear of it
     Incident.objects.filter(pk=incident.pk).update(awaiting_ack_since=timezone.now() - timedelta(seconds=90))
     from federation.emergency_112 import watchdog
 

@@ -15,3 +15,4 @@ class AccountsConfig(AppConfig):
         # `tenants` knows nothing of Keycloak: we plug into its lifecycle.
         lifecycle.register_initializer("keycloak", ensure_tenant_identity)
         lifecycle.register_deactivator("keycloak", disable_tenant_identity)
+        lifecycle.register_activator("keycloak", ensure_tenant_identity)

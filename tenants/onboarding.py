@@ -232,9 +232,10 @@ def set_tenant_active(slug: str, active: bool) -> list[str]:
         tenant.is_active = active
         tenant.save(update_fields=["is_active"])
     changes = ["activated" if active else "deactivated"]
-    if not active:
-        for name, step in lifecycle.deactivators():
-            outcome = step(tenant)
-            if outcome:
-                changes.append(f"{name}: {outcome}")
+    # After the commit: these reach outside the database. If one fails, the registry already says
+    # what the akimat is, and `manage.py sync_keycloak <slug>` finishes the job.
+    for name, step in lifecycle.deactivators() if not active else lifecycle.activators():
+        outcome = step(tenant)
+        if outcome:
+            changes.append(f"{name}: {outcome}")
     return changes

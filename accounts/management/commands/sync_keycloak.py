@@ -1,7 +1,7 @@
 """Bring Keycloak in line with the tenant registry: active akimats provisioned, inactive ones disabled.
 
-For repairs (Keycloak was down when an akimat was switched off) and after reactivating an akimat
-(`set_tenant_active <slug>` has no activation step: run this next). Idempotent.
+A repair, for when Keycloak was down while an akimat was switched off or on (`set_tenant_active`
+reaches Keycloak after its commit). Idempotent.
 """
 
 from django.conf import settings

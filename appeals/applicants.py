@@ -55,18 +55,3 @@ def check_iin(raw: str, field: str = "applicantIin") -> tuple[str, Problem | Non
             field, "invalid_iin", "ЖСН бақылау цифры сәйкес емес / неверная контрольная цифра ИИН"
         )
     return text, None
-
-
-def mask_name(name: str) -> str:
-    return " ".join(f"{part[0]}***" for part in name.split() if part)
-
-
-def mask_phone(phone: str) -> str:
-    """+77051234567 -> +7*******67: enough to tell two callers apart, not to call them."""
-    if len(phone) <= 4:
-        return "*" * len(phone)
-    return phone[:2] + "*" * (len(phone) - 4) + phone[-2:]
-
-
-def mask_iin(iin: str) -> str:
-    return "*" * len(iin)

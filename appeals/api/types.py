@@ -8,6 +8,7 @@ from django.utils import timezone
 from graphene import relay
 
 from accounts.permissions import Operation, can, sees_personal_data
+from accounts.personal_data import mask_iin, mask_name, mask_phone
 from appeals.api.cross_tenant import (
     AkimatRef,
     AppealTransferType,
@@ -23,7 +24,6 @@ from appeals.api.enums import AppealCancelReason, AppealChannel, AppealPriority,
 from appeals.api.errors import reach_of, require_reached, require_read
 from appeals.api.fields import choice, time_field
 from appeals.api.loading import appeal_queryset, selected
-from appeals.applicants import mask_iin, mask_name, mask_phone
 from appeals.models import Appeal
 from appeals.states import Status, allowed_transitions
 

@@ -69,7 +69,8 @@ def seed_tenant(tenant: object, now: datetime.datetime | None = None, scale: flo
             centre, count = district_plan().get(tenant.slug, ("", 200))
             places = Places.district(boundary, rng, centre or tenant.name_ru)
         forget_tenant_calendar()
-        appeals = Simulator(tenant.slug, places, rng, now, HISTORY_DAYS).run(max(1, int(count * scale)))
+        simulator = Simulator(tenant.slug, places, rng, now, HISTORY_DAYS)
+        appeals = simulator.run(max(1, int(count * scale)), fresh_category=EXECUTOR_CATEGORY)
         counts = write(appeals)
     seconds = time.perf_counter() - started
     return (

@@ -204,6 +204,15 @@ class Router:
             current = self.parent.get(current)
         return None
 
+    def default_for(self, category_id: int) -> int | None:
+        """The organisation of the category's (or its nearest parent's) rule without an area."""
+        current: int | None = category_id
+        while current is not None:
+            if current in self.default:
+                return self.default[current]
+            current = self.parent.get(current)
+        return None
+
     def head(self, organisation_id: int) -> int | None:
         return next((pk for pk, is_head, _ in self.people.get(organisation_id, []) if is_head), None)
 
@@ -273,11 +282,19 @@ class Simulator:
                 return first + str(digit)
 
     # ------------------------------------------------------------------ generation
-    def run(self, count: int) -> list[DemoAppeal]:
+    def run(self, count: int, fresh_category: str | None = None, fresh: int = 3) -> list[DemoAppeal]:
+        """`count` appeals; `fresh` of them (received 6-12 hours ago, in `fresh_category`, routed to
+        that category's default organisation) are still being worked on, so the demo executor of
+        that organisation finds open work whatever "now" is."""
         start = self.now - datetime.timedelta(days=self.days)
-        moments = sorted(self._moment(start) for _ in range(count))
-        for moment in moments:
-            self._one(moment)
+        held = fresh_category if fresh_category in self.categories else None
+        fresh = min(fresh, count) if held else 0
+        moments = [(self._moment(start), False) for _ in range(count - fresh)]
+        moments += [
+            (self.now - datetime.timedelta(hours=self.rng.uniform(6, 12)), True) for _ in range(fresh)
+        ]
+        for moment, hold in sorted(moments):
+            self._one(moment, self.categories[held] if hold and held else None)
         return self.appeals
 
     def _moment(self, start: datetime.datetime) -> datetime.datetime:
@@ -314,13 +331,15 @@ class Simulator:
         ]
         return self.rng.choice(candidates) if candidates else None
 
-    def _one(self, received: datetime.datetime) -> None:
-        category = self._category(received.date())
+    def _one(self, received: datetime.datetime, held: Category | None = None) -> None:
+        category = held or self._category(received.date())
         index = len(self.appeals)
-        original = self._repeat_of(category, received)
+        original = None if held else self._repeat_of(category, received)
         if original is not None:
             lon, lat = self.places.near(original.place)
             place = Place(original.fields["address"], original.fields["object_key"], lon, lat)
+        elif held:
+            place = self._place_routed_to(category, self.router.default_for(category.pk))
         else:
             place = self.places.pick()
         phone = self.rng.choice(self.phone_pool) if self.rng.random() < 0.3 else self._new_phone()
@@ -358,8 +377,18 @@ class Simulator:
         if original is not None:
             self._link(appeal, original, operator)
             return
-        self._lifecycle(appeal, category, operator)
+        self._lifecycle(appeal, category, operator, held=held is not None)
         self.open_by_category[category.code].append(index)
+
+    def _place_routed_to(self, category: Category, organisation: int | None) -> Place:
+        """A place whose appeal of this category goes to `organisation` (area rules may send
+        some places elsewhere); the last one tried when none does."""
+        place = self.places.pick()
+        for _ in range(50):
+            if self.router.route(category.pk, place.lon, place.lat) == organisation:
+                break
+            place = self.places.pick()
+        return place
 
     # ------------------------------------------------------------------ lifecycle
     def _move(
@@ -396,7 +425,7 @@ class Simulator:
         )
         appeal.closes_at = at
 
-    def _lifecycle(self, appeal: DemoAppeal, category: Category, operator: tuple) -> None:
+    def _lifecycle(self, appeal: DemoAppeal, category: Category, operator: tuple, held: bool = False) -> None:
         f = appeal.fields
         t = (
             f["received_at"]
@@ -430,6 +459,10 @@ class Simulator:
             resolve = max(resolve, t + 20 * MINUTE)
             start = t + (resolve - t) * self.rng.uniform(0.05, 0.5)
             outcome = self.rng.choices(["done", "not_done", "reject"], weights=[82, 10, 8])[0]
+            if held:
+                # Work not finished yet: assigned, or in progress when the executor has started.
+                self._move(appeal, start, "start_work", "in_progress", executor)
+                return self._sla_marks(appeal, category, cycle_start, None)
             if outcome != "reject" and not self._move(appeal, start, "start_work", "in_progress", executor):
                 return self._sla_marks(appeal, category, cycle_start, None)
             target = {"done": "done", "not_done": "not_done", "reject": "rejected"}[outcome]

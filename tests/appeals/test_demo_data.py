@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -89,3 +90,24 @@ def test_a_district_gets_fewer_appeals_inside_its_boundary(tenants):
             assert cursor.fetchone()[0] == 0
         assert Appeal.objects.filter(address__startswith="с. Явленка").count() == count
         assert Appeal.objects.filter(organisation__code=executor_organisation("esil")).exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "now"),
+    [
+        ("petropavlovsk", datetime.datetime(2026, 7, 15, 3, 0, tzinfo=datetime.UTC)),  # summer, night
+        ("petropavlovsk", datetime.datetime(2027, 1, 2, 12, 0, tzinfo=datetime.UTC)),  # holidays
+        ("esil", datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC)),
+    ],
+)
+def test_the_demo_executor_has_open_work_whatever_the_day(tenants, slug, now):
+    # Small demos at any "now" (even out of the heating season) leave the executor's
+    # organisation fresh appeals being worked on, not due yet.
+    seed_tenant(tenants[slug], now=now, scale=0.02)
+    with tenant_context(tenants[slug]):
+        open_work = Appeal.objects.filter(
+            organisation__code=executor_organisation(slug), status__in=["assigned", "in_progress"]
+        )
+        assert open_work.filter(deadline__gt=now, received_at__gt=now - datetime.timedelta(hours=12)).exists()
+        last = AppealEvent.objects.filter(appeal__in=open_work).order_by("at").last()
+        assert last.at < now

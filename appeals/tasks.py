@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from appeals.forward_watchdog import raise_not_received_alarms
 from appeals.monitor import sweep
 
 
@@ -11,3 +12,9 @@ from appeals.monitor import sweep
 def monitor_deadlines() -> dict[str, int]:
     """Runs in the schema it was sent into (tenant-schemas-celery)."""
     return sweep().__dict__
+
+
+@shared_task(name="appeals.tasks.watch_112_forwards", ignore_result=True)
+def watch_112_forwards() -> int:
+    """Alarms for this akimat's forwards that 112 has not reported receiving in time."""
+    return len(raise_not_received_alarms())

@@ -256,6 +256,13 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": EMERGENCY_WATCHDOG_SECONDS,
     },
 }
+# Each akimat watches its own forwards that never reached 112 (the region cannot see those).
+EMERGENCY_FORWARD_WATCHDOG_SECONDS = env.float("EMERGENCY_FORWARD_WATCHDOG_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE["emergency-112-forward-watchdog"] = {
+    "task": "ikomek.tasks.fan_out_to_tenants",
+    "schedule": EMERGENCY_FORWARD_WATCHDOG_SECONDS,
+    "args": ("appeals.tasks.watch_112_forwards",),
+}
 
 # ---------------------------------------------------------------- federation (outbox, relay, inbox)
 # See federation/conf.py for what each one means.

@@ -25,6 +25,7 @@ from accounts.principal import Principal
 from appeals.actions._base import apply_transition, authorise, locked_appeal
 from appeals.errors import AppealError, Problem, not_found
 from appeals.events import SYSTEM, record_event
+from appeals.forward_watchdog import resolve_not_received
 from appeals.models import (
     OPEN_EMERGENCY_STATUSES,
     Appeal,
@@ -205,6 +206,7 @@ def apply_112_status(actor: Principal, number: int, update: EmergencyUpdate) -> 
         forward.finished_at = update.finished_at
         forward.status_at = update.at
         forward.save()
+        resolve_not_received(appeal, timezone.now())
         record_event(
             appeal,
             EventKind.EMERGENCY_STATUS,

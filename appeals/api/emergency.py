@@ -47,11 +47,23 @@ class AppealEmergencyType(TrackedEmergencyType):
 class EmergencyAlarmType(graphene.ObjectType):
     class Meta:
         name = "EmergencyAlarm"
-        description = "An alarm of the regional 112 watchdog about one of this akimat's appeals."
+        description = (
+            "An alarm about one of this akimat's forwarded appeals: 112 did not acknowledge it in time "
+            "(raised by the regional 112 watchdog) or did not receive it (raised by the akimat)."
+        )
 
-    id = graphene.Int(required=True, resolver=lambda a, info: a.alarm_id)
+    id = graphene.Int(required=True, resolver=lambda a, info: a.pk, description="the akimat's alarm id")
+    regional_id = graphene.Int(
+        resolver=lambda a, info: a.alarm_id,
+        description="the regional 112 watchdog's alarm id; null for not_received",
+    )
     appeal_number = graphene.Int(required=True, resolver=lambda a, info: a.appeal.number)
-    kind = graphene.String(required=True, description="not_acknowledged: 112 did not take it in time")
+    kind = graphene.String(
+        required=True,
+        description=(
+            "not_acknowledged: 112 did not take it in time; not_received: 112 never reported receiving it"
+        ),
+    )
     text = graphene.String(required=True)
     raised_at = time_field("raised_at", required=True)
     resolved_at = time_field("resolved_at")

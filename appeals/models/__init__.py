@@ -16,6 +16,7 @@ from appeals.models.cross_tenant import RegionalEscalationState
 from appeals.models.emergency import (
     OPEN_EMERGENCY_STATUSES,
     EmergencyAlarm,
+    EmergencyAlarmKind,
     EmergencyForward,
     EmergencyStatus,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "Category",
     "Channel",
     "EmergencyAlarm",
+    "EmergencyAlarmKind",
     "EmergencyForward",
     "EmergencyStatus",
     "EventKind",

@@ -61,10 +61,19 @@ class EmergencyForward(models.Model):
         return f"№{self.appeal_id} 112:{self.status}"
 
 
-class EmergencyAlarm(models.Model):
-    """An alarm of the regional 112 watchdog about one of this akimat's appeals, for its supervisor."""
+class EmergencyAlarmKind(models.TextChoices):
+    # Raised by the regional 112 watchdog: 112 has the incident but did not acknowledge it in time.
+    NOT_ACKNOWLEDGED = "not_acknowledged", "112 қабылдамады / Не принято 112"
+    # Raised here: 112 has not reported receiving the forward in time (the message is stuck, in
+    # the dead letters or the region is down); the region cannot see what it never got.
+    NOT_RECEIVED = "not_received", "112 алмады / Не дошло до 112"
 
-    alarm_id = models.BigIntegerField(unique=True, help_text="the region's alarm id")
+
+class EmergencyAlarm(models.Model):
+    """An alarm about one of this akimat's forwarded appeals, for its supervisor: from the regional
+    112 watchdog (`alarm_id` set) or from this akimat's own forward watchdog (`alarm_id` empty)."""
+
+    alarm_id = models.BigIntegerField(unique=True, null=True, blank=True, help_text="the region's alarm id")
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="emergency_alarms")
     kind = models.CharField(max_length=30)
     text = models.TextField()
@@ -77,6 +86,14 @@ class EmergencyAlarm(models.Model):
         indexes = [
             models.Index(
                 fields=["-raised_at"], name="emergency_alarm_open_idx", condition=models.Q(resolved_at=None)
+            )
+        ]
+        constraints = [
+            # Concurrent watchdog runs raise one open local alarm per appeal and kind.
+            models.UniqueConstraint(
+                fields=["appeal", "kind"],
+                name="emergency_alarm_one_open_local",
+                condition=models.Q(alarm_id=None, resolved_at=None),
             )
         ]
 

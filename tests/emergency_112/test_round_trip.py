@@ -218,24 +218,30 @@ def test_the_watchdog_alarm_reaches_the_akimats_supervisor(committed, worker, tm
     with celery_beat(tmp_path, env=WORKER_ENV | ENV):
         number = create(operator, "gas-leak", "Сильный запах газа в подвале")
         assert wait_until(lambda: _alarm(number) is not None, timeout=40), worker.read_text()[-3000:]
-    (seen,) = gql(supervisor, "EmergencyAlarms", {})["emergencyAlarms"]
-    assert (seen["appealNumber"], seen["kind"], seen["resolvedAt"]) == (number, "not_acknowledged", None)
+    # (With a 1 s timeout the akimat's own watchdog may also catch the forward before 112's
+    # "received" is back; that alarm is resolved by it and is not the one looked at here.)
+    (seen,) = [
+        alarm
+        for alarm in gql(supervisor, "EmergencyAlarms", {"includeResolved": True})["emergencyAlarms"]
+        if alarm["kind"] == "not_acknowledged"
+    ]
+    assert (seen["appealNumber"], seen["resolvedAt"]) == (number, None)
     with schema_context("public"):
         region_alarm = IncidentAlarm.objects.get(
             incident__appeal_number=str(number), recipient="supervisor_109"
         )
-    assert seen["id"] == region_alarm.pk
+    assert seen["regionalId"] == region_alarm.pk
 
     dispatcher = regional_dispatcher()
     dispatcher_step(dispatcher, incident_of(number), "acknowledge")
     assert wait_until(lambda: _alarm(number).resolved_at is not None, timeout=30), worker.read_text()[-3000:]
-    assert gql(supervisor, "EmergencyAlarms", {})["emergencyAlarms"] == []
+    assert gql(supervisor, "EmergencyAlarms", {})["emergencyAlarms"] == []  # the local one too
     no_dead_letters()
 
 
 def _alarm(number: int) -> EmergencyAlarm | None:
     with schema_context(SCHEMA):
-        return EmergencyAlarm.objects.filter(appeal__number=number).first()
+        return EmergencyAlarm.objects.filter(appeal__number=number, kind="not_acknowledged").first()
 
 
 def test_bad_messages_end_in_the_dead_letters_not_in_the_register(committed, worker):

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from appeals import actions
+from appeals import actions, forward_watchdog
 from appeals.errors import AppealError
 from appeals.models import Appeal, EmergencyAlarm, EmergencyForward
 from federation.emergency_112 import watchdog
@@ -288,6 +288,46 @@ def test_alarms_are_only_the_akimats_own(tenants, petropavlovsk, dispatcher, doc
         targets = sorted(m.target_schema for m in Message.objects.filter(kind="emergency_112.alarm"))
     assert targets == ["esil", "petropavlovsk"]
     assert other.source_schema == "esil"
+
+
+def test_a_forward_112_never_received_alarms_the_supervisor_until_112_reports(petropavlovsk, dispatcher):
+    # The forward message stays undelivered (a stuck relay, a dead letter, the region down):
+    # the regional watchdog cannot see it, the akimat's own watchdog does.
+    appeal = intake(category="fire", phone=PHONE, description="Горит гараж")
+    forward = EmergencyForward.objects.get(appeal=appeal)
+    assert forward_watchdog.raise_not_received_alarms() == []  # not late yet
+    later = forward.status_at + timedelta(seconds=61)
+    (alarm,) = forward_watchdog.raise_not_received_alarms(now=later)
+    assert forward_watchdog.raise_not_received_alarms(now=later + timedelta(seconds=30)) == []  # once
+    assert (alarm.appeal_id, alarm.kind, alarm.alarm_id, alarm.resolved_at) == (
+        appeal.pk,
+        "not_received",
+        None,
+        None,
+    )
+    assert f"№ {appeal.number}: 112 61 с" in alarm.text  # noqa: RUF001 - Cyrillic UI text
+    event = appeal.events.get(kind="emergency_alarm")
+    assert (event.actor_role, event.data["kind"]) == ("system", "not_received")
+
+    supervisor = logged_in(user_with_roles("al-supervisor", "supervisor"))
+    (seen,) = gql(supervisor, ALARMS, {})["data"]["emergencyAlarms"]
+    assert (seen["id"], seen["regionalId"], seen["kind"]) == (alarm.pk, None, "not_received")
+    assert seen["emergency"]["status"] == "FORWARDED"
+
+    # The region gets it at last and says so: the alarm is over.
+    relay("emergency_112.incident")
+    relay("emergency_112.status")
+    alarm.refresh_from_db()
+    assert alarm.resolved_at is not None
+    assert gql(supervisor, ALARMS, {})["data"]["emergencyAlarms"] == []
+    assert forward_watchdog.raise_not_received_alarms(now=later + timedelta(hours=1)) == []
+
+
+def test_a_forward_112_has_received_raises_no_alarm_of_the_akimat(petropavlovsk):
+    appeal, _incident = forwarded(petropavlovsk)
+    status_at = EmergencyForward.objects.get(appeal=appeal).status_at
+    assert forward_watchdog.raise_not_received_alarms(now=status_at + timedelta(hours=1)) == []
+    assert not EmergencyAlarm.objects.exists()
 
 
 def test_the_alarm_list_costs_the_same_queries_for_one_alarm_or_many(petropavlovsk):

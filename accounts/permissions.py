@@ -84,11 +84,16 @@ def can(principal: Principal, operation: Operation) -> bool:
     return any(operation in MATRIX.get(role, frozenset()) for role in principal.roles)
 
 
+def refusal(principal: Principal, operation: Operation) -> str:
+    """The one wording of a refusal (kk / ru, the operation's code for integrators)."""
+    who = principal.username or "anonymous / аноним"
+    return f"{who}: {operation.value} рұқсат етілмеген / операция не разрешена"
+
+
 def require(principal: Principal, operation: Operation) -> None:
     """Raise PermissionDenied naming the operation when no role of the principal allows it."""
     if not can(principal, operation):
-        who = principal.username or "anonymous"
-        raise PermissionDenied(f"{who} may not perform {operation.value}")
+        raise PermissionDenied(refusal(principal, operation))
 
 
 def limited_to_own_organisation(principal: Principal, operation: Operation) -> bool:

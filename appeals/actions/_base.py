@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.permissions import Operation, can
+from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
 from appeals.access import reach
 from appeals.errors import AppealError, not_found
@@ -20,10 +20,7 @@ def authorise(actor: Principal, operation: Operation) -> None:
     if is_system(actor):
         return
     if not can(actor, operation):
-        who = actor.username or "anonymous / аноним"
-        raise AppealError.of(
-            None, "forbidden", f"{who}: {operation.value} рұқсат етілмеген / операция не разрешена"
-        )
+        raise AppealError.of(None, "forbidden", refusal(actor, operation))
 
 
 def locked_appeal(appeal: Appeal | int) -> Appeal:

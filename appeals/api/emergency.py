@@ -90,7 +90,9 @@ class EmergencyQuery(graphene.ObjectType):
     ) -> list[EmergencyAlarm]:
         require_read(info, Operation.EMERGENCY_ALARMS_VIEW)
         if not 1 <= limit <= ALARMS_MAX:
-            raise bad_input("limit", "invalid_limit", f"limit must be between 1 and {ALARMS_MAX}")
+            raise bad_input(
+                "limit", "invalid_limit", f"limit: 1-{ALARMS_MAX} аралығында / от 1 до {ALARMS_MAX}"
+            )
         alarms = EmergencyAlarm.objects.select_related("appeal__emergency").order_by("-raised_at", "-id")
         if not include_resolved:
             alarms = alarms.filter(resolved_at__isnull=True)

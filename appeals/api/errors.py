@@ -6,7 +6,7 @@ from __future__ import annotations
 import graphene
 from graphql import GraphQLError
 
-from accounts.permissions import Operation, can
+from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
 from appeals.access import Reach, reach
 from appeals.errors import AppealError
@@ -34,8 +34,7 @@ def require_read(info: graphene.ResolveInfo, operation: Operation) -> Principal:
     """Reads refuse with a GraphQL error carrying `extensions.code = forbidden`."""
     principal = principal_of(info)
     if not can(principal, operation):
-        who = principal.username or "anonymous"
-        raise GraphQLError(f"{who} may not perform {operation.value}", extensions={"code": "forbidden"})
+        raise GraphQLError(refusal(principal, operation), extensions={"code": "forbidden"})
     return principal
 
 

@@ -63,7 +63,7 @@ def ordered(queryset: QuerySet[Appeal], order: object) -> tuple[QuerySet[Appeal]
 def _category_codes(code: str) -> list[int]:
     ids = list(Category.objects.filter(Q(code=code) | Q(parent__code=code)).values_list("id", flat=True))
     if not ids:
-        raise bad_input("filter.category", "not_found", f"no category {code!r}")
+        raise bad_input("filter.category", "not_found", f"{code!r}: мұндай санат жоқ / нет такой категории")
     return ids
 
 
@@ -81,7 +81,11 @@ def filtered(
             Organisation.objects.filter(code=spec.organisation).values_list("id", flat=True).first()
         )
         if organisation is None:
-            raise bad_input("filter.organisation", "not_found", f"no organisation {spec.organisation!r}")
+            raise bad_input(
+                "filter.organisation",
+                "not_found",
+                f"{spec.organisation!r}: мұндай ұйым жоқ / нет такой организации",
+            )
         queryset = queryset.filter(organisation_id=organisation)
     if spec.overdue is not None:
         late = Q(deadline__lt=Coalesce(F("resolved_at"), Now())) & ~Q(status=Status.CANCELLED)
@@ -93,7 +97,11 @@ def filtered(
     if spec.bbox:
         box = spec.bbox
         if not (-180 <= box.west < box.east <= 180 and -90 <= box.south < box.north <= 90):
-            raise bad_input("filter.bbox", "invalid_bbox", "need west < east and south < north, in degrees")
+            raise bad_input(
+                "filter.bbox",
+                "invalid_bbox",
+                "батыс < шығыс, оңтүстік < солтүстік / нужно запад < восток, юг < север (градусы)",
+            )
         queryset = queryset.filter(
             location__intersects=Polygon.from_bbox((box.west, box.south, box.east, box.north))
         )

@@ -40,7 +40,9 @@ def decode_cursor(cursor: str, ordering: Ordering) -> tuple[object, int]:
         key = datetime.datetime.fromisoformat(raw) if ordering.kind == "datetime" else int(raw)
         return key, int(pk)
     except (ValueError, TypeError, json.JSONDecodeError) as error:
-        raise bad_input("after", "invalid_cursor", f"not a cursor of this list: {error}") from None
+        raise bad_input(
+            "after", "invalid_cursor", f"бұл тізімнің курсоры емес / не курсор этого списка: {error}"
+        ) from None
 
 
 def page_size(first: int | None) -> int:
@@ -48,7 +50,7 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE
     if first < 1 or first > limit:
-        raise bad_input("first", "invalid_page_size", f"first must be between 1 and {limit}")
+        raise bad_input("first", "invalid_page_size", f"first: 1-{limit} аралығында / от 1 до {limit}")
     return first
 
 

@@ -165,7 +165,7 @@ class AppealsQuery(graphene.ObjectType):
         appeals = reach_of(info).narrow(Appeal.objects.all())
         found = Category.objects.filter(code=category).first()
         if found is None:
-            raise bad_input("category", "not_found", f"no category {category!r}")
+            raise bad_input("category", "not_found", f"{category!r}: мұндай санат жоқ / нет такой категории")
         point = None
         if location is not None:
             point, problem = point_in_tenant(location.longitude, location.latitude)
@@ -190,7 +190,11 @@ class AppealsQuery(graphene.ObjectType):
     ) -> list[IncomingCall]:
         require_read(info, Operation.APPEAL_VIEW_PERSONAL_DATA)
         if not 1 <= limit <= RECENT_CALLS_MAX:
-            raise bad_input("limit", "invalid_limit", f"limit must be between 1 and {RECENT_CALLS_MAX}")
+            raise bad_input(
+                "limit",
+                "invalid_limit",
+                f"limit: 1-{RECENT_CALLS_MAX} аралығында / от 1 до {RECENT_CALLS_MAX}",
+            )
         calls = list(IncomingCall.objects.order_by("-received_at", "-id")[:limit])
         phones = {call.phone for call in calls if call.phone_valid}
         # One query for every caller's latest appeals (window function), not one per call.

@@ -12,7 +12,7 @@ import graphene
 from django_tenants.utils import get_public_schema_name
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
 
-from accounts.permissions import Operation, can
+from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
 from regional.errors import RegionalError
 from regional.models import CategoryLabel
@@ -42,8 +42,7 @@ def bad_input(field: str, code: str, message: str) -> GraphQLError:
 def require(info: graphene.ResolveInfo, operation: Operation = Operation.REGIONAL_VIEW) -> Principal:
     principal = info.context.principal
     if not can(principal, operation):
-        who = principal.username or "anonymous"
-        raise GraphQLError(f"{who} may not perform {operation.value}", extensions={"code": "forbidden"})
+        raise GraphQLError(refusal(principal, operation), extensions={"code": "forbidden"})
     return principal
 
 
@@ -92,7 +91,7 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE
     if not 1 <= first <= MAX_PAGE:
-        raise bad_input("first", "invalid_page_size", f"first must be between 1 and {MAX_PAGE}")
+        raise bad_input("first", "invalid_page_size", f"first: 1-{MAX_PAGE} аралығында / от 1 до {MAX_PAGE}")
     return first
 
 
@@ -106,7 +105,9 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
         raw, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         return datetime.datetime.fromisoformat(raw), int(pk)
     except (ValueError, TypeError) as error:
-        raise bad_input("after", "invalid_cursor", f"not a cursor of this list: {error}") from None
+        raise bad_input(
+            "after", "invalid_cursor", f"бұл тізімнің курсоры емес / не курсор этого списка: {error}"
+        ) from None
 
 
 def _fields(selection_set: Any, info: graphene.ResolveInfo) -> list[FieldNode]:

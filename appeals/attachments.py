@@ -52,4 +52,9 @@ def check_upload(size: int, head: bytes) -> tuple[FileKind | None, Problem | Non
 
 def tenant_prefix() -> str:
     """Every file of this akimat lives under this folder of the media storage."""
-    return f"appeals/{connection.schema_name}/"
+    return prefix_of(connection.schema_name)
+
+
+def prefix_of(schema_name: str) -> str:
+    """The folder of one akimat's files (the federation copies a transferred appeal's from it)."""
+    return f"appeals/{schema_name}/"

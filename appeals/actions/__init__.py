@@ -1,5 +1,6 @@
 """Every change to an appeal goes through these functions (GraphQL, views, tasks, tests alike)."""
 
+from appeals.actions.attachments import CarriedFile
 from appeals.actions.callbacks import CallbackResult, record_callback
 from appeals.actions.emergency import (
     AlarmUpdate,
@@ -35,6 +36,7 @@ __all__ = [
     "AlarmUpdate",
     "AppealInput",
     "CallbackResult",
+    "CarriedFile",
     "EmergencyUpdate",
     "IntakeResult",
     "TransferredAppeal",

@@ -1,11 +1,13 @@
-"""Adding a photo or a PDF to an appeal."""
+"""Adding a photo or a PDF to an appeal (by a person, or carried over with a transferred appeal)."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -16,7 +18,7 @@ from appeals.actions._base import locked_appeal
 from appeals.attachments import check_upload
 from appeals.errors import AppealError
 from appeals.events import record_event
-from appeals.models import Attachment, EventKind
+from appeals.models import Appeal, Attachment, EventKind
 
 # Operators attach what the citizen sent; executors attach photos of the work done.
 MAY_ATTACH = (Operation.APPEAL_CREATE, Operation.APPEAL_ROUTE, Operation.APPEAL_EXECUTE)
@@ -70,3 +72,55 @@ def add_attachment(actor: Principal, number: int, upload: UploadedFile) -> Attac
             attachment.file.delete(save=False)
             raise
     return attachment
+
+
+@dataclass(frozen=True)
+class CarriedFile:
+    """A file that came with a transferred appeal, already checked against the sender's digest."""
+
+    name: str
+    file: File
+    size: int
+    sha256: str
+    uploaded_by: str
+
+
+def attach_carried(actor: Principal, appeal: Appeal, files: list[CarriedFile]) -> list[str]:
+    """Store the files with the new appeal here (in the caller's transaction) under this akimat's
+    own rules; returns the names of those refused by them (the caller records why)."""
+    refused: list[str] = []
+    for carried in files:
+        head = carried.file.read(16)
+        carried.file.seek(0)
+        kind, problem = check_upload(carried.size, head)
+        if problem or appeal.attachments.count() >= settings.APPEALS_ATTACHMENTS_PER_APPEAL:
+            refused.append(carried.name)
+            continue
+        attachment = Attachment(
+            appeal=appeal,
+            token=uuid.uuid4(),
+            extension=kind.extension,
+            content_type=kind.content_type,
+            size=carried.size,
+            original_name=carried.name[-200:],
+            sha256=carried.sha256,
+            uploaded_by=carried.uploaded_by[:200],
+        )
+        attachment.file.save(f"{attachment.token}{kind.extension}", carried.file, save=False)
+        try:
+            attachment.save()
+            record_event(
+                appeal,
+                EventKind.ATTACHMENT_ADDED,
+                actor,
+                data={
+                    "token": str(attachment.token),
+                    "type": kind.content_type,
+                    "size": carried.size,
+                    "transferred": True,
+                },
+            )
+        except BaseException:
+            attachment.file.delete(save=False)
+            raise
+    return refused

@@ -17,6 +17,7 @@ from django.db import transaction
 from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals.actions._base import apply_transition, authorise, locked_appeal, require_text
+from appeals.actions.attachments import CarriedFile, attach_carried
 from appeals.catalogue.cache import active_category
 from appeals.errors import AppealError
 from appeals.events import SYSTEM, record_event
@@ -94,14 +95,23 @@ class TransferredAppeal:
     received_at: str = ""
     reason: str = ""
     history: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # what the sender had (metadata)
 
 
-def receive_transfer(sender: Akimat, data: TransferredAppeal) -> Appeal:
+def receive_transfer(
+    sender: Akimat,
+    data: TransferredAppeal,
+    *,
+    files: list[CarriedFile] | None = None,
+    lost_files: list[str] | None = None,
+) -> Appeal:
     """A new appeal here carrying the sender's number and provenance; one per sent appeal.
 
     Applied by the federation layer for a message whose source the platform stamped, so the
     sender's operator's right to transfer was checked where it acted. A category this akimat does
-    not have is left for the operator to choose.
+    not have is left for the operator to choose. `files` are the sender's attachments the federation
+    layer brought over; the names of those it could not bring (`lost_files`) and of those this
+    akimat's rules refuse are kept in the history, so the operator can ask the sender for them.
     """
     from appeals.actions.intake import AppealInput, record_intake  # intake imports this module
 
@@ -129,6 +139,7 @@ def receive_transfer(sender: Akimat, data: TransferredAppeal) -> Appeal:
         appeal.transferred_from = sender.slug
         appeal.origin_number = data.origin_number
         appeal.save(update_fields=["transferred_from", "origin_number"])
+        missing = list(lost_files or []) + attach_carried(actor, appeal, files or [])
         record_event(
             appeal,
             EventKind.TRANSFER_RECEIVED,
@@ -140,6 +151,8 @@ def receive_transfer(sender: Akimat, data: TransferredAppeal) -> Appeal:
                 "received_at": data.received_at,
                 "category": data.category_code,
                 "history": data.history,
+                "attachments": len(data.attachments),
+                "attachments_missing": missing,
             },
         )
     return appeal

@@ -10,6 +10,7 @@ from appeals.errors import AppealError
 from federation import endpoints
 from federation.errors import PermanentError, UnknownSource
 from federation.handlers import Envelope, TargetScope, register
+from federation.transfers.files import ATTACHMENT_SCHEMA, carried_files
 from tenants.models import Akimat
 
 TRANSFER_KIND = "appeals.transfer"
@@ -50,6 +51,7 @@ TRANSFER_SCHEMA: dict[str, Any] = {
         "received_at": {"type": "string", "format": "date-time"},
         "reason": _TEXT,
         "history": {"type": "array", "items": _EVENT, "maxItems": 500},
+        "attachments": {"type": "array", "items": ATTACHMENT_SCHEMA, "maxItems": 50},
     },
     "required": ["origin_number", "channel", "description", "applicant_phone", "received_at", "reason"],
     "additionalProperties": False,
@@ -75,9 +77,12 @@ def _sender(envelope: Envelope) -> Akimat:
 
 
 def apply_transfer(envelope: Envelope) -> None:
-    """In the receiving akimat: a new appeal with the sender's number and history."""
+    """In the receiving akimat: a new appeal with the sender's number, history and files."""
+    sender = _sender(envelope)
+    data = actions.TransferredAppeal(**envelope.payload)
     try:
-        actions.receive_transfer(_sender(envelope), actions.TransferredAppeal(**envelope.payload))
+        with carried_files(envelope.source_schema, data.attachments) as (files, lost):
+            actions.receive_transfer(sender, data, files=files, lost_files=lost)
     except AppealError as error:
         raise PermanentError(f"{TRANSFER_KIND}: {error}") from error
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from appeals.models import Appeal, AppealEvent, EventKind
 from federation.outbox import send
+from federation.transfers.files import attachment_entries
 from federation.transfers.kinds import STATUS_KIND, TRANSFER_KIND
 from tenants.models import Akimat
 
@@ -76,4 +77,5 @@ def transfer_payload(appeal: Appeal, event: AppealEvent) -> dict[str, Any]:
         "received_at": appeal.received_at.isoformat(),
         "reason": event.comment,
         "history": history,
+        "attachments": attachment_entries(appeal),
     }

@@ -17,6 +17,8 @@ DEFAULTS = {
     "FEDERATION_SWEEP_BUDGET_SECONDS": 20.0,
     # Delivered messages (payloads may hold personal data) are deleted after this many days.
     "FEDERATION_RETENTION_DAYS": 14,
+    # Receipts of messages gone from the outbox are deleted after this many days (inbox/prune.py).
+    "FEDERATION_RECEIPT_RETENTION_DAYS": 30,
     "FEDERATION_MAX_PAYLOAD_BYTES": 256 * 1024,
     # How long the relay trusts its in-memory copy of an akimat's registry row (active or not).
     "FEDERATION_REGISTRY_CACHE_SECONDS": 10.0,

@@ -63,6 +63,14 @@ def prune_task() -> int:
     return prune_delivered()
 
 
+@shared_task(name="federation.prune_receipts", ignore_result=True)
+def prune_receipts_task() -> int:
+    """In the schema it was sent into: the region's receipts, or one akimat's (beat fans it out)."""
+    from federation.inbox.prune import prune_receipts
+
+    return prune_receipts()
+
+
 def kick_sweep() -> None:
     try:
         sweep_task.apply_async(headers=_public())

@@ -272,9 +272,20 @@ FEDERATION_RETRY_MAX_SECONDS = env.float("FEDERATION_RETRY_MAX_SECONDS", default
 FEDERATION_SWEEP_SECONDS = env.float("FEDERATION_SWEEP_SECONDS", default=30.0)
 FEDERATION_SWEEP_GRACE_SECONDS = env.float("FEDERATION_SWEEP_GRACE_SECONDS", default=5.0)
 FEDERATION_RETENTION_DAYS = env.int("FEDERATION_RETENTION_DAYS", default=14)
+FEDERATION_RECEIPT_RETENTION_DAYS = env.int("FEDERATION_RECEIPT_RETENTION_DAYS", default=30)
 # The relay works on the public outbox for every tenant at once: no per-tenant fan-out here.
 CELERY_BEAT_SCHEDULE["federation-sweep"] = {"task": "federation.sweep", "schedule": FEDERATION_SWEEP_SECONDS}
 CELERY_BEAT_SCHEDULE["federation-prune"] = {"task": "federation.prune", "schedule": 3600.0}
+# Receipts live with each receiver: the region's, and every akimat's through the fan-out.
+CELERY_BEAT_SCHEDULE["federation-prune-receipts-region"] = {
+    "task": "federation.prune_receipts",
+    "schedule": 86400.0,
+}
+CELERY_BEAT_SCHEDULE["federation-prune-receipts"] = {
+    "task": "ikomek.tasks.fan_out_to_tenants",
+    "schedule": 86400.0,
+    "args": ("federation.prune_receipts",),
+}
 
 # ---------------------------------------------------------------- regional (regional, federation.escalations)
 # The time-based escalation rule (unanswered for several SLA periods) in every akimat; the

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from federation.delivery import Result, deliver
+from federation.inbox.models import Receipt
+from federation.inbox.prune import prune_receipts
 from federation.models import EventKind, Message, MessageState
 from federation.probe import KIND as PROBE
 from federation.sweep import prune_delivered, sweep
@@ -61,3 +64,28 @@ def test_delivered_messages_past_retention_are_pruned_dead_ones_kept(committed):
         )
     )
     assert remaining == {recent_delivered, old_dead}
+
+
+def test_receipts_go_only_when_old_and_their_message_is_gone_from_the_outbox(committed):
+    # Three messages to Esil, delivered; then their receipts are made old.
+    gone, kept_in_outbox, recent = (
+        send_committed(committed["kyzylzhar"], PROBE, {"token": token()}, target="esil") for _ in range(3)
+    )
+    for message_id in (gone, kept_in_outbox, recent):
+        assert deliver(message_id).result == Result.DELIVERED
+    long_ago = timezone.now() - timedelta(days=40)
+    with schema_context("esil"):
+        Receipt.objects.filter(message_id__in=[gone, kept_in_outbox]).update(received_at=long_ago)
+    Message.objects.filter(pk=gone).delete()  # pruned by the relay: no copy can come any more
+    Message.objects.filter(pk=recent).delete()
+    with schema_context("kyzylzhar"):
+        assert prune_receipts(older_than_days=30) == 0  # another akimat's receipts are its own
+    with schema_context("esil"):
+        assert prune_receipts(older_than_days=30) == 1
+        left = set(
+            Receipt.objects.filter(message_id__in=[gone, kept_in_outbox, recent]).values_list(
+                "message_id", flat=True
+            )
+        )
+    # Still in the outbox (it could be replayed): kept; too young: kept.
+    assert left == {kept_in_outbox, recent}

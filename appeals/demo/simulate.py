@@ -44,8 +44,7 @@ WEIGHTS = {
     "stray-animals": 4,
     "social": 3,
     "other": 3,
-    "gas-leak": 0.3,
-}
+}  # no emergency category: demo emergencies reach 112 the real way (demo/emergencies.py)
 CHANNELS = {"landline": 35, "mobile": 35, "web": 10, "mobile_app": 12, "walk_in": 5, "api": 3}
 HOURS_OF_DAY = [1, 1, 1, 1, 1, 2, 4, 7, 10, 11, 10, 9, 8, 8, 9, 9, 9, 9, 8, 7, 6, 4, 3, 2]
 BUILDING_CATEGORIES = {

@@ -154,7 +154,7 @@ def seed_akimat(akimat: object) -> str:
             for step in STEPS[scene.stage]:
                 _step(step, incident.pk, scene)
                 _deliver()
-    return f"{slug}: {len(numbers)} emergencies forwarded to 112"
+    return f"{slug}: emergencies forwarded to 112: {len(numbers)}"
 
 
 def _places(akimat: object) -> Places:

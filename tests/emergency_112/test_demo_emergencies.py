@@ -24,7 +24,7 @@ def clean(committed) -> Iterator[None]:
 
 
 def test_demo_emergencies_stand_at_their_stages_in_112_and_in_the_akimat(clean, onboarded):
-    assert seed_akimat(onboarded["petropavlovsk"]) == "petropavlovsk: 5 emergencies forwarded to 112"
+    assert seed_akimat(onboarded["petropavlovsk"]) == "petropavlovsk: emergencies forwarded to 112: 5"
     expected = [scene.stage if scene.stage != "new" else "received" for scene in SCENES["petropavlovsk"]]
     with schema_context("public"):
         incidents = sorted(

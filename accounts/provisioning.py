@@ -196,3 +196,32 @@ def disable_tenant_identity(tenant: Akimat) -> str | None:
         logger.exception("keycloak deprovisioning failed", extra={"akimat": tenant.slug})
         raise _provisioning("disable the group members and integrator client", tenant.slug) from error
     return "; ".join(changes) or None
+
+
+def remove_tenant_identity(tenant: Akimat) -> str | None:
+    """Undo of a new akimat's failed onboarding: its integrator client and group go again (a new
+    akimat's group holds no people yet, only the client's service account). Its web login host
+    stays listed: harmless without the akimat, and the shared client is edited only under a lock."""
+    if settings.LOCAL_IDENTITY:
+        return None
+    kc = provisioner()
+    changes: list[str] = []
+    try:
+        client = _client(kc, realm.integrator_client_id(tenant.slug))
+        if client is not None:
+            kc.delete_client(client["id"])
+            changes.append(f"client {client['clientId']} removed")
+        group = _group(kc, realm.akimat_group_path(tenant.slug))
+        if group is not None:
+            people = [
+                m
+                for m in kc.get_group_members(group["id"])
+                if not m["username"].startswith("service-account-")
+            ]
+            if people:
+                return "; ".join([*changes, f"group {group['path']} kept: it has members"])
+            kc.delete_group(group["id"])
+            changes.append(f"group {group['path']} removed")
+    except (KeycloakError, requests.RequestException) as error:
+        raise _provisioning("remove the group and integrator client", tenant.slug) from error
+    return "; ".join(changes) or None

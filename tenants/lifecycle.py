@@ -2,6 +2,8 @@
 
 `tenants` imports no domain app; an app adds its step (catalogues, Keycloak group, ...) from its
 AppConfig.ready(). Every step must be idempotent: onboarding may run again on the same tenant.
+An initializer whose work lies outside the database (Keycloak) also names an `undo`: when the
+onboarding of a new akimat fails, the database rolls back and the undo steps remove the rest.
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ TenantStep = Callable[["Akimat"], "str | None"]
 _initializers: dict[str, TenantStep] = {}
 _deactivators: dict[str, TenantStep] = {}
 _activators: dict[str, TenantStep] = {}
+_undoers: dict[str, TenantStep] = {}
 
 
-def register_initializer(name: str, step: TenantStep) -> None:
+def register_initializer(name: str, step: TenantStep, *, undo: TenantStep | None = None) -> None:
     _initializers[name] = step
+    if undo is not None:
+        _undoers[name] = undo
+    else:
+        _undoers.pop(name, None)
 
 
 def register_deactivator(name: str, step: TenantStep) -> None:
@@ -38,6 +45,7 @@ def unregister(name: str) -> None:
     _initializers.pop(name, None)
     _deactivators.pop(name, None)
     _activators.pop(name, None)
+    _undoers.pop(name, None)
 
 
 def initializers() -> list[tuple[str, TenantStep]]:
@@ -50,3 +58,8 @@ def deactivators() -> list[tuple[str, TenantStep]]:
 
 def activators() -> list[tuple[str, TenantStep]]:
     return list(_activators.items())
+
+
+def undoer(name: str) -> TenantStep | None:
+    """What removes an initializer's work outside the database from a new akimat that failed."""
+    return _undoers.get(name)

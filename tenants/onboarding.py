@@ -142,38 +142,13 @@ def onboard_tenant(spec: TenantSpec, *, base_domain: str | None = None) -> Onboa
     if not schema_exists(schema_name_for(spec.slug)):
         refresh_catalog_statistics()
 
-    with transaction.atomic():
-        _lock(spec.slug)
-        tenant = Akimat.objects.filter(slug=spec.slug).first()
-        _check_duplicates(spec, tenant)
-        created = tenant is None
-        changes: list[str] = []
-        if created:
-            tenant = Akimat(
-                schema_name=schema_name_for(spec.slug),
-                slug=spec.slug,
-                kato=spec.kato,
-                kind=spec.kind,
-                name_kk=spec.name_kk,
-                name_ru=spec.name_ru,
-                name_en=spec.name_en,
-                boundary=boundary,
-            )
-            tenant.save()
-            changes.append("registered")
-        else:
-            changes += _apply_registry_fields(tenant, spec, boundary)
-
-        if not schema_exists(tenant.schema_name):
-            tenant.create_schema(check_if_exists=True, verbosity=0)
-            changes.append(f"schema {tenant.schema_name}")
-        changes += _ensure_domain(tenant, tenant_domain(spec.slug, base_domain))
-
-        with tenant_context(tenant):
-            for name, step in lifecycle.initializers():
-                outcome = step(tenant)
-                if outcome:
-                    changes.append(f"{name}: {outcome}")
+    started_steps: list[str] = []
+    try:
+        tenant, created, changes = _onboard_in_transaction(spec, boundary, base_domain, started_steps)
+    except BaseException:
+        if started_steps:
+            _undo(_unsaved(spec, boundary), started_steps)
+        raise
 
     seconds = time.perf_counter() - started
     logger.info(
@@ -186,6 +161,68 @@ def onboard_tenant(spec: TenantSpec, *, base_domain: str | None = None) -> Onboa
         },
     )
     return OnboardingResult(tenant=tenant, created=created, changes=changes, seconds=seconds)
+
+
+def _onboard_in_transaction(
+    spec: TenantSpec, boundary: object, base_domain: str | None, started_steps: list[str]
+) -> tuple[Akimat, bool, list[str]]:
+    """The database part of onboarding, all or nothing; `started_steps` records the initializers
+    begun for a new akimat (an existing one keeps what its steps made if a re-run fails)."""
+    with transaction.atomic():
+        _lock(spec.slug)
+        tenant = Akimat.objects.filter(slug=spec.slug).first()
+        _check_duplicates(spec, tenant)
+        created = tenant is None
+        changes: list[str] = []
+        if created:
+            tenant = _unsaved(spec, boundary)
+            tenant.save()
+            changes.append("registered")
+        else:
+            changes += _apply_registry_fields(tenant, spec, boundary)
+
+        if not schema_exists(tenant.schema_name):
+            tenant.create_schema(check_if_exists=True, verbosity=0)
+            changes.append(f"schema {tenant.schema_name}")
+        changes += _ensure_domain(tenant, tenant_domain(spec.slug, base_domain))
+
+        with tenant_context(tenant):
+            for name, step in lifecycle.initializers():
+                if created:
+                    started_steps.append(name)  # before the step: it may fail half-way
+                outcome = step(tenant)
+                if outcome:
+                    changes.append(f"{name}: {outcome}")
+    return tenant, created, changes
+
+
+def _unsaved(spec: TenantSpec, boundary: object) -> Akimat:
+    """A new akimat's row (also what undo steps get after its row was rolled back)."""
+    return Akimat(
+        schema_name=schema_name_for(spec.slug),
+        slug=spec.slug,
+        kato=spec.kato,
+        kind=spec.kind,
+        name_kk=spec.name_kk,
+        name_ru=spec.name_ru,
+        name_en=spec.name_en,
+        boundary=boundary,
+    )
+
+
+def _undo(tenant: Akimat, started_steps: list[str]) -> None:
+    """Remove what the failed onboarding of a new akimat made outside the database, last first.
+    An undo that fails is logged, not raised: the onboarding's own error is the one to report."""
+    for name in reversed(started_steps):
+        undo = lifecycle.undoer(name)
+        if undo is None:
+            continue
+        try:
+            outcome = undo(tenant)
+        except Exception:
+            logger.exception("onboarding undo failed", extra={"tenant": tenant.slug, "step": name})
+        else:
+            logger.info("onboarding undone", extra={"tenant": tenant.slug, "step": name, "undone": outcome})
 
 
 def ensure_region(spec: TenantSpec, *, base_domain: str | None = None) -> OnboardingResult:

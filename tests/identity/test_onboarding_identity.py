@@ -20,7 +20,7 @@ from keycloak import KeycloakAdmin, KeycloakError, KeycloakOpenID
 
 from accounts import keycloak_realm
 from accounts.dev_identity import DEMO_PASSWORD, DEV_CLIENT_ID
-from accounts.provisioning import KeycloakProvisioningError
+from accounts.provisioning import KeycloakProvisioningError, ensure_tenant_identity, remove_tenant_identity
 from tenants import lifecycle
 from tenants.models import Akimat
 from tenants.onboarding import onboard_tenant, set_tenant_active
@@ -151,11 +151,49 @@ def test_a_failing_initializer_rolls_back_and_the_rerun_succeeds(clean_keycloak)
         lifecycle.unregister("test-after-keycloak")
     connection.set_schema_to_public()
     assert not Akimat.objects.filter(slug=SLUG).exists() and not schema_exists("identity_new")
+    # Keycloak is not in the transaction: the onboarding's undo removed what it had made there.
+    assert (groups_named(kc, SLUG), clients_named(kc, CLIENT)) == (0, 0)
 
     result = onboard_tenant(spec())
-
-    # What Keycloak kept from the failed run (it is not in the transaction) is adopted, not doubled.
     assert result.created
+    assert (groups_named(kc, SLUG), clients_named(kc, CLIENT)) == (1, 1)
+    assert api(SLUG, integrator_token(kc)).status_code == 200
+
+
+def test_a_failed_rerun_of_an_existing_akimat_keeps_its_keycloak_objects(clean_keycloak):
+    kc = clean_keycloak
+    assert onboard_tenant(spec()).created
+
+    def catalogue_service_down(tenant: Akimat) -> str:
+        raise RuntimeError("catalogue service down")
+
+    lifecycle.register_initializer("test-after-keycloak", catalogue_service_down)
+    try:
+        with pytest.raises(RuntimeError, match="catalogue service down"):
+            onboard_tenant(spec())
+    finally:
+        lifecycle.unregister("test-after-keycloak")
+    connection.set_schema_to_public()
+    assert Akimat.objects.filter(slug=SLUG).exists()
+    assert (groups_named(kc, SLUG), clients_named(kc, CLIENT)) == (1, 1)
+    assert api(SLUG, integrator_token(kc)).status_code == 200
+
+
+def test_keycloak_objects_left_by_an_older_failure_are_adopted_not_doubled(clean_keycloak):
+    kc = clean_keycloak
+    # As after a failure whose undo could not reach Keycloak: group and client already there.
+    lifecycle.register_initializer("keycloak", ensure_tenant_identity)  # no undo this time
+    lifecycle.register_initializer("test-after-keycloak", lambda tenant: 1 / 0)
+    try:
+        with pytest.raises(ZeroDivisionError):
+            onboard_tenant(spec())
+    finally:
+        lifecycle.unregister("test-after-keycloak")
+        lifecycle.register_initializer("keycloak", ensure_tenant_identity, undo=remove_tenant_identity)
+    connection.set_schema_to_public()
+    assert (groups_named(kc, SLUG), clients_named(kc, CLIENT)) == (1, 1)
+
+    assert onboard_tenant(spec()).created
     assert (groups_named(kc, SLUG), clients_named(kc, CLIENT)) == (1, 1)
     assert api(SLUG, integrator_token(kc)).status_code == 200
 

@@ -15,7 +15,7 @@ from accounts.permissions import Operation, can
 from accounts.principal import Principal
 from appeals.access import reach
 from appeals.actions._base import locked_appeal
-from appeals.attachments import check_upload
+from appeals.attachments import FileKind, check_upload
 from appeals.errors import AppealError
 from appeals.events import record_event
 from appeals.models import Appeal, Attachment, EventKind
@@ -47,31 +47,17 @@ def add_attachment(actor: Principal, number: int, upload: UploadedFile) -> Attac
                 f"Ең көбі {settings.APPEALS_ATTACHMENTS_PER_APPEAL} файл / не больше "
                 f"{settings.APPEALS_ATTACHMENTS_PER_APPEAL} файлов",
             )
-        attachment = Attachment(
-            appeal=appeal,
-            token=uuid.uuid4(),
-            extension=kind.extension,
-            content_type=kind.content_type,
+        return _store(
+            actor,
+            appeal,
+            upload,
+            kind,
             size=upload.size,
-            original_name=(upload.name or "file")[-200:],
+            name=upload.name or "file",
             sha256=digest.hexdigest(),
             uploaded_by=actor.subject,
+            operation=operation,
         )
-        attachment.file.save(f"{attachment.token}{kind.extension}", upload, save=False)
-        # The file is written first; a failure in the database removes it again.
-        try:
-            attachment.save()
-            record_event(
-                appeal,
-                EventKind.ATTACHMENT_ADDED,
-                actor,
-                operation=operation,
-                data={"token": str(attachment.token), "type": kind.content_type, "size": upload.size},
-            )
-        except BaseException:
-            attachment.file.delete(save=False)
-            raise
-    return attachment
 
 
 @dataclass(frozen=True)
@@ -96,31 +82,57 @@ def attach_carried(actor: Principal, appeal: Appeal, files: list[CarriedFile]) -
         if problem or appeal.attachments.count() >= settings.APPEALS_ATTACHMENTS_PER_APPEAL:
             refused.append(carried.name)
             continue
-        attachment = Attachment(
-            appeal=appeal,
-            token=uuid.uuid4(),
-            extension=kind.extension,
-            content_type=kind.content_type,
+        _store(
+            actor,
+            appeal,
+            carried.file,
+            kind,
             size=carried.size,
-            original_name=carried.name[-200:],
+            name=carried.name,
             sha256=carried.sha256,
-            uploaded_by=carried.uploaded_by[:200],
+            uploaded_by=carried.uploaded_by,
+            transferred=True,
         )
-        attachment.file.save(f"{attachment.token}{kind.extension}", carried.file, save=False)
-        try:
-            attachment.save()
-            record_event(
-                appeal,
-                EventKind.ATTACHMENT_ADDED,
-                actor,
-                data={
-                    "token": str(attachment.token),
-                    "type": kind.content_type,
-                    "size": carried.size,
-                    "transferred": True,
-                },
-            )
-        except BaseException:
-            attachment.file.delete(save=False)
-            raise
     return refused
+
+
+def _store(
+    actor: Principal,
+    appeal: Appeal,
+    content: File,
+    kind: FileKind,
+    *,
+    size: int,
+    name: str,
+    sha256: str,
+    uploaded_by: str,
+    operation: Operation | None = None,
+    transferred: bool = False,
+) -> Attachment:
+    """Write the file under the akimat's folder, then its row and event (caller's transaction)."""
+    attachment = Attachment(
+        appeal=appeal,
+        token=uuid.uuid4(),
+        extension=kind.extension,
+        content_type=kind.content_type,
+        size=size,
+        original_name=name[-200:],
+        sha256=sha256,
+        uploaded_by=uploaded_by[:200],
+    )
+    attachment.file.save(f"{attachment.token}{kind.extension}", content, save=False)
+    # The file is written first; a failure in the database removes it again.
+    try:
+        attachment.save()
+        data = {"token": str(attachment.token), "type": kind.content_type, "size": size}
+        record_event(
+            appeal,
+            EventKind.ATTACHMENT_ADDED,
+            actor,
+            operation=operation,
+            data=data | {"transferred": True} if transferred else data,
+        )
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment

@@ -159,11 +159,19 @@ def receive_transfer(
 
 
 def record_transfer_progress(
-    receiver: Akimat, origin_number: int, *, number: int, status: str, changed_at: datetime.datetime
+    receiver: Akimat,
+    origin_number: int,
+    *,
+    number: int,
+    status: str,
+    changed_at: datetime.datetime,
+    handled_by: str | None = None,
+    handled_by_number: int | None = None,
 ) -> Appeal | None:
     """The receiving akimat's appeal changed: show it on ours. None when nothing changed (older news).
 
-    Only the akimat the appeal was transferred to may report on it.
+    Only the akimat the appeal was transferred to may report on it. When that akimat passed it on,
+    the status is the one where it is handled now (`handled_by`, its number there once known).
     """
     if status not in Status.values:
         raise AppealError.of("status", "invalid", f"{status!r}: белгісіз мәртебе / неизвестный статус")
@@ -180,14 +188,26 @@ def record_transfer_progress(
         appeal.transferred_to_number = number
         appeal.transferred_to_status = status
         appeal.transferred_to_status_at = changed_at
+        appeal.handled_by, appeal.handled_by_number = handled_by or None, handled_by_number
         appeal.save(
-            update_fields=["transferred_to_number", "transferred_to_status", "transferred_to_status_at"]
+            update_fields=[
+                "transferred_to_number",
+                "transferred_to_status",
+                "transferred_to_status_at",
+                "handled_by",
+                "handled_by_number",
+            ]
         )
+        data: dict[str, Any] = {"akimat": receiver.slug, "number": number, "status": status}
+        where = f"№{number}"
+        if handled_by:
+            data["handled_by"] = {"akimat": handled_by, "number": handled_by_number}
+            where += f" → {handled_by}" + (f" №{handled_by_number}" if handled_by_number else "")
         record_event(
             appeal,
             EventKind.TRANSFER_PROGRESS,
             akimat_actor(receiver),
-            comment=f"№{number}: {Status(status).label}",
-            data={"akimat": receiver.slug, "number": number, "status": status, "at": changed_at.isoformat()},
+            comment=f"{where}: {Status(status).label}",
+            data=data | {"at": changed_at.isoformat()},
         )
     return appeal

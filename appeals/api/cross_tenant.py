@@ -53,6 +53,10 @@ class AppealTransferType(graphene.ObjectType):
     status = graphene.Field(AppealStatus, description="the status there, followed until it is closed")
     status_label = graphene.String()
     status_changed_at = graphene.DateTime()
+    handled_by = graphene.Field(
+        AkimatRef, description="where the appeal is handled when the receiving akimat passed it on"
+    )
+    handled_by_number = graphene.Int(description="its number there, once that akimat answered")
 
 
 class TransferOriginType(graphene.ObjectType):
@@ -87,6 +91,8 @@ def resolve_transferred_to(root: Appeal, info: graphene.ResolveInfo) -> AppealTr
         status=status,
         status_label=Status(status).label if status else None,
         status_changed_at=at.astimezone(ALMATY) if at else None,
+        handled_by=akimat_ref(info, root.handled_by) if root.handled_by else None,
+        handled_by_number=root.handled_by_number,
     )
 
 

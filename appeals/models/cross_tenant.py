@@ -23,6 +23,9 @@ class CrossTenantFields(models.Model):
     transferred_to_number = models.BigIntegerField(null=True, blank=True)
     transferred_to_status = models.CharField(max_length=20, null=True, blank=True)
     transferred_to_status_at = models.DateTimeField(null=True, blank=True)
+    # Where the appeal is handled when the akimat it was transferred to passed it on (a chain).
+    handled_by = models.CharField(max_length=40, null=True, blank=True)
+    handled_by_number = models.BigIntegerField(null=True, blank=True)
     transferred_from = models.CharField(max_length=40, null=True, blank=True)
     origin_number = models.BigIntegerField(null=True, blank=True, help_text="number at the sending akimat")
     regional_escalation = models.CharField(

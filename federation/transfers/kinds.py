@@ -63,6 +63,16 @@ STATUS_SCHEMA: dict[str, Any] = {
         "number": {"type": "integer", "minimum": 1},
         "status": {"type": "string", "minLength": 1, "maxLength": 20},
         "changed_at": {"type": "string", "format": "date-time"},
+        # Set when the receiver passed the appeal on: where it is handled now (number once known).
+        "handled_by": {
+            "type": ["object", "null"],
+            "properties": {
+                "akimat": {"type": "string", "minLength": 1, "maxLength": 40},
+                "number": {"type": ["integer", "null"], "minimum": 1},
+            },
+            "required": ["akimat", "number"],
+            "additionalProperties": False,
+        },
     },
     "required": ["origin_number", "number", "status", "changed_at"],
     "additionalProperties": False,
@@ -97,6 +107,8 @@ def apply_transfer_status(envelope: Envelope) -> None:
             number=payload["number"],
             status=payload["status"],
             changed_at=datetime.datetime.fromisoformat(payload["changed_at"]),
+            handled_by=(payload.get("handled_by") or {}).get("akimat"),
+            handled_by_number=(payload.get("handled_by") or {}).get("number"),
         )
     except AppealError as error:
         raise PermanentError(f"{STATUS_KIND}: {error}") from error

@@ -332,3 +332,86 @@ def test_a_deactivated_sender_is_not_told_and_the_receiver_works_on(tenants):
         actions.register_appeal(K_OPERATOR, received.number, assign=True)
         received.refresh_from_db()
         assert received.status == "assigned" and told.count() == 1
+
+
+E_OPERATOR = principal(Role.OPERATOR, name="e-operator", tenant="esil")
+
+
+@pytest.fixture
+def three_akimats(committed) -> Iterator[dict]:
+    yield committed
+    forget_committed_appeals("petropavlovsk", "kyzylzhar", "esil")
+
+
+def test_a_chain_of_transfers_is_followed_by_the_first_sender_to_the_end(three_akimats):
+    # Petropavlovsk → Kyzylzhar → Esil: the first sender follows the appeal to where it is closed.
+    with tenant_context(three_akimats["petropavlovsk"]):
+        sent = report(IN_KYZYLZHAR).appeal
+        actions.transfer_appeal(
+            OPERATOR, sent.number, akimat="kyzylzhar", reason="Адрес в Кызылжарском районе"
+        )
+    deliver_pending()
+    with schema_context("kyzylzhar"):
+        middle = Appeal.objects.get(transferred_from="petropavlovsk", origin_number=sent.number)
+        actions.transfer_appeal(
+            K_OPERATOR, middle.number, akimat="esil", reason="Сеть обслуживает Есильский РЭС"
+        )
+    deliver_pending()
+    with schema_context("petropavlovsk"):
+        sent.refresh_from_db()
+        assert (sent.transferred_to, sent.transferred_to_number, sent.handled_by) == (
+            "kyzylzhar",
+            middle.number,
+            "esil",
+        )
+    with schema_context("esil"):
+        last = Appeal.objects.get(transferred_from="kyzylzhar", origin_number=middle.number)
+        n = last.number
+        actions.register_appeal(E_OPERATOR, n, assign=True)
+        actions.start_work(executor_of(n, tenant="esil"), n)
+        actions.mark_done(executor_of(n, tenant="esil"), n, resolution="Линию восстановили")
+        actions.record_callback(E_OPERATOR, n, reached=True, satisfied=True)
+        actions.close_appeal(E_OPERATOR, n)
+    deliver_pending()
+
+    with schema_context("kyzylzhar"):
+        middle.refresh_from_db()
+        assert (middle.status, middle.transferred_to_status, middle.handled_by) == (
+            "transferred",
+            "closed",
+            None,
+        )
+    with schema_context("petropavlovsk"):
+        sent.refresh_from_db()
+        assert (sent.status, sent.transferred_to_status) == ("transferred", "closed")
+        assert (sent.handled_by, sent.handled_by_number) == ("esil", n)
+        followed = list(
+            sent.events.filter(kind=EventKind.TRANSFER_PROGRESS).order_by("id").values_list("data", flat=True)
+        )
+        assert [d["status"] for d in followed] == [
+            "received",  # in Kyzylzhar
+            "transferred",  # passed on to Esil
+            "received",  # in Esil, and on
+            "registered",
+            "assigned",
+            "in_progress",
+            "done",
+            "citizen_informed",
+            "closed",
+        ]
+        assert followed[1]["handled_by"] == {"akimat": "esil", "number": None}
+        assert followed[-1]["handled_by"] == {"akimat": "esil", "number": n}
+        client = logged_in(user_with_roles("chain-viewer", "operator"))
+        shown = gql(
+            client,
+            "query($n: Int!) { appeal(number: $n) { transferredTo { akimat { slug } number status "
+            "handledBy { slug } handledByNumber } } }",
+            {"n": sent.number},
+        )["data"]["appeal"]["transferredTo"]
+    assert shown == {
+        "akimat": {"slug": "kyzylzhar"},
+        "number": middle.number,
+        "status": "CLOSED",
+        "handledBy": {"slug": "esil"},
+        "handledByNumber": n,
+    }

@@ -3,7 +3,8 @@
 Three short transactions, all in the public schema except the handler's:
 1. claim: count the attempt and mark the message `delivering` (committed, so a crash counts);
 2. apply: switch to the target schema, write the inbox receipt, run the handler, mark the outbox
-   row `delivered` — one transaction, so the effect and the acknowledgement commit together;
+   row `delivered` — one transaction, so the effect and the acknowledgement commit together (a
+   kind whose handler calls outside iKOMEK, `TargetScope.SELF`, is called just before it instead);
 3. on failure: `retrying` with a backoff, or `dead` (permanent error, or attempts used up).
 
 A session-level advisory lock on the message id is held from before the claim to after the last
@@ -30,8 +31,8 @@ from django_tenants.utils import get_public_schema_name
 from federation import endpoints
 from federation.backoff import retry_delay
 from federation.errors import PermanentError, UnknownSource, UnknownTarget
-from federation.handlers import Envelope, registration_for
-from federation.inbox.receive import receive
+from federation.handlers import Envelope, Handler, Registration, TargetScope, registration_for
+from federation.inbox.receive import receive, settled
 from federation.models import (
     OPEN_STATES,
     DeliveredVia,
@@ -41,6 +42,7 @@ from federation.models import (
     MessageState,
     Outcome,
 )
+from tenants.models import Akimat
 
 logger = logging.getLogger(__name__)
 
@@ -216,8 +218,16 @@ def _open_predecessor_exists(message_id: uuid.UUID, message: Message | None = No
 def _apply(message: Message, via: DeliveredVia) -> Report:
     started = time.perf_counter()
     try:
+        target, registration, envelope = _prepare(message)
+        handler = registration.handler
+        if registration.targets == TargetScope.SELF:
+            # The handler calls a system outside iKOMEK (a CAD over HTTP): it runs before the
+            # transaction, so no transaction (and its locks) waits on the network; the receipt
+            # and the acknowledgement follow. At least once, as before: the far end deduplicates.
+            _call_outside_transaction(target, registration.handler, envelope)
+            handler = _already_called
         with transaction.atomic():
-            outcome = _apply_in_target(message)
+            outcome = _receive_in(target, envelope, handler)
             handler_ms = (time.perf_counter() - started) * 1000
             acknowledged = Message.objects.filter(pk=message.pk, state=MessageState.DELIVERING).update(
                 state=MessageState.DELIVERED,
@@ -256,8 +266,8 @@ def _apply(message: Message, via: DeliveredVia) -> Report:
     return Report(message.pk, Result.DELIVERED, outcome=Outcome(outcome))
 
 
-def _apply_in_target(message: Message) -> Outcome:
-    """Run the kind's handler in the target schema, with the receipt; raise on any problem."""
+def _prepare(message: Message) -> tuple[Akimat, Registration, Envelope]:
+    """Check both ends, the target scope and the payload; the envelope the handler will get."""
     registry = endpoints.lookup([message.source_schema, message.target_schema])
     target = registry.get(message.target_schema)
     if target is None:
@@ -281,11 +291,31 @@ def _apply_in_target(message: Message) -> Outcome:
         attempt=message.attempts,
         created_at=message.created_at,
     )
+    return target, registration, envelope
+
+
+def _receive_in(target: Akimat, envelope: Envelope, handler: Handler) -> Outcome:
+    """Run the handler in the target schema, with the receipt; raise on any problem."""
     connection.set_tenant(target)
     try:
-        return receive(envelope, registration.handler)
+        return receive(envelope, handler)
     finally:
         connection.set_schema_to_public()
+
+
+def _call_outside_transaction(target: Akimat, handler: Handler, envelope: Envelope) -> None:
+    """Call a SELF kind's handler unless the receiver already took this message (a receipt) or a
+    newer one of its key (the cursor): the same rules `receive` applies, read without writing."""
+    connection.set_tenant(target)
+    try:
+        if settled(envelope) is None:
+            handler(envelope)
+    finally:
+        connection.set_schema_to_public()
+
+
+def _already_called(envelope: Envelope) -> None:
+    """The handler of a SELF kind ran before the delivery transaction; only the receipt remains."""
 
 
 def _fail(message: Message, error: str, *, permanent: bool, event: EventKind | None = None) -> Report:

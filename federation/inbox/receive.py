@@ -53,6 +53,33 @@ def receive(envelope: Envelope, handler: Handler) -> Outcome:
     return Outcome.APPLIED
 
 
+def settled(envelope: Envelope) -> Outcome | None:
+    """What `receive` would answer without the handler, read without writing: DUPLICATE when this
+    message has a receipt, STALE when an equal or newer sequence of its key was applied; None when
+    it is to be applied (the relay asks before calling an outside system, outside a transaction)."""
+    if connection.schema_name != envelope.target_schema:
+        raise IsolationError(
+            f"message for {envelope.target_schema!r} checked in schema {connection.schema_name!r}"
+        )
+    schema = connection.ops.quote_name(envelope.target_schema)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {schema}.federation_inbox_receipt WHERE message_id = %s",  # noqa: S608
+            [envelope.message_id],
+        )
+        if cursor.fetchone() is not None:
+            return Outcome.DUPLICATE
+        if envelope.ordering_key is None:
+            return None
+        cursor.execute(
+            f"SELECT last_sequence FROM {schema}.federation_inbox_orderingcursor "  # noqa: S608
+            "WHERE source_schema = %s AND ordering_key = %s",
+            [envelope.source_schema, envelope.ordering_key],
+        )
+        row = cursor.fetchone()
+    return Outcome.STALE if row is not None and row[0] >= envelope.sequence else None
+
+
 def _advance_cursor(cursor: object, schema: str, envelope: Envelope) -> bool:
     """Move the key's cursor to this sequence; False when an equal or newer one was applied already."""
     cursor.execute(

@@ -22,6 +22,10 @@ SLOW = "test.slow"
 REQUIRES = "test.requires"
 ESCAPE = "test.escape"
 REGION_ONLY = "test.region_only"
+OUTSIDE = "test.outside"
+
+# What the OUTSIDE handler saw, per call (in-process deliveries only).
+outside_calls: list[dict] = []
 
 
 def apply_flaky(envelope: Envelope) -> None:
@@ -56,6 +60,19 @@ def apply_escape(envelope: Envelope) -> None:
         connection.set_schema_to_public()
 
 
+def apply_outside(envelope: Envelope) -> None:
+    """Stands for a call to a system outside iKOMEK (a CAD): notes whether a transaction was open."""
+    outside_calls.append(
+        {
+            "token": envelope.payload["token"],
+            "in_transaction": connection.in_atomic_block,
+            "schema": connection.schema_name,
+        }
+    )
+    if envelope.attempt == envelope.payload.get("fail_on_attempt"):
+        raise ConnectionError("the far end is down")
+
+
 TOKEN = {"type": "object", "properties": {"token": {"type": "string"}}, "required": ["token"]}
 
 register(FLAKY, apply_flaky, payload_schema=TOKEN)
@@ -63,3 +80,4 @@ register(SLOW, apply_slow, payload_schema=TOKEN)
 register(REQUIRES, apply_requires, payload_schema=TOKEN)
 register(ESCAPE, apply_escape, payload_schema=TOKEN)
 register(REGION_ONLY, record_probe, payload_schema=TOKEN, targets="region")
+register(OUTSIDE, apply_outside, targets="self")

@@ -9,13 +9,15 @@ import uuid
 import pytest
 from django.db import connection
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from federation.backoff import retry_delay
 from federation.delivery import Result, deliver, deliver_in_order
+from federation.inbox.models import Receipt
 from federation.models import EventKind, Message, MessageState, Outcome
 from federation.probe import KIND as PROBE
 from tests.federation.conftest import message, probes, receipts, send_committed, token
-from tests.federation.kinds import FLAKY, REQUIRES, SLOW
+from tests.federation.kinds import FLAKY, OUTSIDE, REQUIRES, SLOW, outside_calls
 
 
 @pytest.fixture
@@ -251,3 +253,38 @@ def test_the_backoff_grows_exponentially_with_jitter_up_to_the_cap(settings, att
     delays = [retry_delay(attempt) for _ in range(200)]
     assert all(step / 2 <= d <= step for d in delays)
     assert max(delays) - min(delays) > step / 10  # jitter spreads them
+
+
+def test_a_call_outside_ikomek_runs_outside_the_delivery_transaction_once(committed):
+    # A SELF kind (the CAD's) is called with no transaction open, then receipted; a replay of the
+    # same message or an older message of its key arriving after a newer one is not called again.
+    outside_calls.clear()
+    first, newer, failing = token(), token(), token()
+    m1 = send_committed("esil", OUTSIDE, {"token": first}, target="esil", ordering_key="cad:x")
+    m2 = send_committed("esil", OUTSIDE, {"token": newer}, target="esil", ordering_key="cad:x")
+    assert deliver(m1).result == Result.DELIVERED and deliver(m2).result == Result.DELIVERED
+    assert outside_calls == [
+        {"token": first, "in_transaction": False, "schema": "esil"},
+        {"token": newer, "in_transaction": False, "schema": "esil"},
+    ]
+    with schema_context("esil"):
+        assert Receipt.objects.filter(message_id__in=[m1, m2], outcome="applied").count() == 2
+
+    # Replayed although its receipt is there: a duplicate, nobody is called.
+    Message.objects.filter(pk=m2).update(state=MessageState.PENDING, next_attempt_at=timezone.now())
+    assert deliver(m2).outcome == Outcome.DUPLICATE
+    # An older one of the key after the newer (e.g. a dead letter replayed late): stale, not called.
+    with schema_context("esil"):
+        Receipt.objects.filter(message_id=m1).delete()
+    Message.objects.filter(pk=m1).update(state=MessageState.PENDING, next_attempt_at=timezone.now())
+    assert deliver(m1).outcome == Outcome.STALE
+    assert len(outside_calls) == 2
+
+    # The far end down: retried later, no receipt yet.
+    m3 = send_committed("esil", OUTSIDE, {"token": failing, "fail_on_attempt": 1}, target="esil")
+    assert deliver(m3).result == Result.RETRY_SCHEDULED
+    with schema_context("esil"):
+        assert not Receipt.objects.filter(message_id=m3).exists()
+    Message.objects.filter(pk=m3).update(next_attempt_at=timezone.now())
+    assert deliver(m3).result == Result.DELIVERED
+    assert [c["token"] for c in outside_calls[2:]] == [failing, failing]

@@ -196,6 +196,7 @@ def banner_lines(web_port: str) -> list[str]:
         f"    akimat staff:  <role>.<akimat>, e.g. operator.petropavlovsk  (roles: {staff})",
         "    executors see only their own organisation's appeals (its code: `organisation` at /auth/me)",
         f"    regional:      {regional}  at http://{base}:{web_port}/",
+        f"                   console http://{base}:{web_port}/region/, 112 inbox http://{base}:{web_port}/112/",
         f"    log in at http://<akimat>.{base}:{web_port}/auth/login/  (who am I: /auth/me)",
     ]
     if settings.LOCAL_IDENTITY:

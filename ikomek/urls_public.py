@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/login/", admin_login),  # the admin signs in through Keycloak like the console
     path("admin/", admin.site.urls),
     path("", include("federation.emergency_112.urls")),
+    path("", include("regional.urls")),
 ]

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.permissions import MATRIX, Operation, can
+from accounts.permissions import MATRIX, Operation, can, refusal
 from accounts.principal import Principal
 from federation.errors import FederationError
 from federation.escalations.kinds import DECISION_KIND
@@ -87,12 +87,7 @@ def receive_escalation(schema: str, payload: dict[str, Any]) -> Escalation:
 def decide(actor: Principal, escalation_id: int, decision: str, comment: str = "") -> Escalation:
     """Accept, assign back with instructions, or resolve; the akimat's appeal history gets it too."""
     if not can(actor, Operation.REGIONAL_ESCALATION_DECIDE):
-        who = actor.username or "anonymous / аноним"
-        raise RegionalError.of(
-            None,
-            "forbidden",
-            f"{who}: {Operation.REGIONAL_ESCALATION_DECIDE.value} рұқсат етілмеген / операция не разрешена",
-        )
+        raise RegionalError.of(None, "forbidden", refusal(actor, Operation.REGIONAL_ESCALATION_DECIDE))
     if decision not in DECISIONS:
         raise RegionalError.of("decision", "invalid", f"{decision!r}: белгісіз шешім / неизвестное решение")
     sources, target, needs_comment = DECISIONS[decision]

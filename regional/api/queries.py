@@ -29,6 +29,7 @@ from regional.api.types import (
     RegionalAppealType,
     category_of,
 )
+from regional.console import attach_facts
 from regional.errors import RegionalError
 from regional.models import ALL, AppealFact, Escalation, EscalationEntry
 
@@ -75,18 +76,6 @@ def _connection(
             end_cursor=edges[-1].cursor if edges else None,
         ),
     )
-
-
-def _attach_facts(escalations: list[Escalation]) -> None:
-    """The appeals of a page of escalations, in one query."""
-    if not escalations:
-        return
-    keys = Q()
-    for escalation in escalations:
-        keys |= Q(schema=escalation.schema, number=escalation.appeal_number)
-    facts = {(f.schema, f.number): f for f in AppealFact.objects.filter(keys)}
-    for escalation in escalations:
-        escalation.fact = facts.get((escalation.schema, escalation.appeal_number))
 
 
 class RegionalReadModelQuery(graphene.ObjectType):
@@ -241,7 +230,7 @@ class RegionalReadModelQuery(graphene.ObjectType):
             )
         rows = list(queue.order_by("-escalated_at", "-id")[: size + 1])
         if "appeal" in fields:
-            _attach_facts(rows[:size])
+            attach_facts(rows[:size])
         return _connection(EscalationConnection, rows, size, "escalated_at", after)
 
     @staticmethod
@@ -249,5 +238,5 @@ class RegionalReadModelQuery(graphene.ObjectType):
         require(info)
         escalation = Escalation.objects.filter(pk=id).first()
         if escalation is not None:
-            _attach_facts([escalation])
+            attach_facts([escalation])
         return escalation

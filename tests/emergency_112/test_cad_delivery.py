@@ -226,7 +226,9 @@ def test_cad_down_then_500_then_recovered_gets_exactly_one_document(
             log.read_text()[-3000:]
         )
     message = cad_message(incident)
-    assert message.attempts >= 4 and message.outcome == "applied"
+    # At least: refused, 500, delivered (an attempt claimed while the CAD was down may reach it
+    # once it is up again, so the count of refused attempts is not fixed).
+    assert message.attempts >= 3 and message.outcome == "applied"
     retries = list(message.events.filter(event=EventKind.RETRY_SCHEDULED).values_list("error", flat=True))
     assert any("connection" in error for error in retries) and any("500" in error for error in retries)
     assert list(cad_stub.documents) == [message_id]  # one document, no loss, no duplicate

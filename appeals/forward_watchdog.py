@@ -13,6 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.permissions import Operation
@@ -37,15 +38,16 @@ def receive_timeout() -> datetime.timedelta:
 def raise_not_received_alarms(now: datetime.datetime | None = None) -> list[EmergencyAlarm]:
     """Alarm the forwards 112 has not reported receiving in time; returns the alarms raised now."""
     now = now or timezone.now()
+    # One subquery on the same alarm row (an exclude() over the relation could match the three
+    # conditions on three different alarms, e.g. a resolved alarm of an earlier forward).
+    alarmed = EmergencyAlarm.objects.filter(
+        appeal=OuterRef("appeal"), kind=EmergencyAlarmKind.NOT_RECEIVED, alarm_id=None, resolved_at=None
+    )
     waiting = (
         EmergencyForward.objects.filter(
             status=EmergencyStatus.FORWARDED, status_at__lte=now - receive_timeout()
         )
-        .exclude(
-            appeal__emergency_alarms__kind=EmergencyAlarmKind.NOT_RECEIVED,
-            appeal__emergency_alarms__alarm_id=None,
-            appeal__emergency_alarms__resolved_at=None,
-        )
+        .exclude(Exists(alarmed))
         .select_related("appeal")
         .order_by("status_at")[:BATCH]
     )

@@ -330,6 +330,29 @@ def test_a_forward_112_has_received_raises_no_alarm_of_the_akimat(petropavlovsk)
     assert not EmergencyAlarm.objects.exists()
 
 
+def test_a_second_forward_never_received_alarms_again(petropavlovsk, dispatcher):
+    # The first forward was late (alarm, resolved), 112 sent it back, the operator forwards again
+    # and this one does not arrive: a new alarm, whatever other alarms the appeal has.
+    appeal = intake(category="fire", phone=PHONE, description="Горит гараж")
+    first_at = EmergencyForward.objects.get(appeal=appeal).status_at
+    (first,) = forward_watchdog.raise_not_received_alarms(now=first_at + timedelta(seconds=61))
+    relay("emergency_112.incident")
+    relay("emergency_112.status")
+    first.refresh_from_db()
+    assert first.resolved_at is not None
+    EmergencyAlarm.objects.create(  # the region's alarm of that round, still open here
+        alarm_id=777001, appeal=appeal, kind="not_acknowledged", text="t", raised_at=timezone.now()
+    )
+    with schema_context("public"):
+        incident = Incident.objects.get(appeal_number=str(appeal.number), source_schema="petropavlovsk")
+    step(reject_incident, dispatcher, incident.pk, note="Дым от мангала, не пожар")
+    actions.forward_to_112(OPERATOR, appeal.number, services=["101"], note="Снова дым")
+    again_at = EmergencyForward.objects.get(appeal=appeal).status_at
+    assert again_at > first_at
+    (second,) = forward_watchdog.raise_not_received_alarms(now=again_at + timedelta(seconds=61))
+    assert second.pk != first.pk and second.kind == "not_received" and second.resolved_at is None
+
+
 def test_the_alarm_list_costs_the_same_queries_for_one_alarm_or_many(petropavlovsk):
     supervisor = logged_in(user_with_roles("al-supervisor-2", "supervisor"))
 

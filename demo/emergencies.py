@@ -176,6 +176,7 @@ def _report(slug: str, index: int, scene: Scene, places: Places) -> int:
                 description=scene.description,
                 applicant_phone=scene.phone,
                 applicant_name=scene.caller,
+                language="ru",
                 address=place.address,
                 longitude=place.lon,
                 latitude=place.lat,

@@ -19,7 +19,7 @@ from appeals.applicants import check_iin, normalise_phone
 from appeals.catalogue.cache import active_category
 from appeals.errors import AppealError, Problem
 from appeals.events import acting_role, announce
-from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, Priority
+from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, Language, Priority
 from appeals.repeats import repeat_candidates
 from appeals.sla import deadline_for
 from appeals.states import Status
@@ -36,6 +36,7 @@ class AppealInput:
     applicant_phone: str
     applicant_name: str = ""
     applicant_iin: str = ""
+    language: str = ""  # kk or ru: what the applicant speaks; blank when not said
     address: str = ""
     longitude: float | None = None
     latitude: float | None = None
@@ -77,6 +78,8 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
     iin, problem = check_iin(data.applicant_iin)
     if problem:
         problems.append(problem)
+    if data.language and data.language not in Language.values:
+        problems.append(Problem("language", "invalid", f"{data.language!r}: kk не ru / ожидается kk или ru"))
     location = proposal = None
     if (data.longitude is None) != (data.latitude is None):
         problems.append(
@@ -113,6 +116,7 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
         "applicant_name": (data.applicant_name or "").strip()[:200],
         "applicant_phone": phone,
         "applicant_iin": iin,
+        "applicant_language": data.language or "",
         "address": (data.address or "").strip()[:300],
         "location": location,
         "object_key": (data.object_key or "").strip()[:100],
@@ -130,9 +134,9 @@ INSERT_WITH_EVENT = """
 WITH new AS (
     INSERT INTO appeals_appeal (
         status, status_changed_at, channel, client_key, applicant_name, applicant_phone, applicant_iin,
-        address, location, object_key, description, category_id, priority, received_at, deadline,
-        resolution, cancel_reason, repeat_count, reopen_count)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, '', '', 0, 0)
+        applicant_language, address, location, object_key, description, category_id, priority,
+        received_at, deadline, resolution, cancel_reason, repeat_count, reopen_count)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, '', '', 0, 0)
     ON CONFLICT (client_key) DO NOTHING
     RETURNING id, number
 ), event AS (
@@ -165,6 +169,7 @@ def _insert(
                 values["applicant_name"],
                 values["applicant_phone"],
                 values["applicant_iin"],
+                values["applicant_language"],
                 values["address"],
                 bytes(location.ewkb) if location is not None else None,
                 values["object_key"],

@@ -86,6 +86,7 @@ class TransferredAppeal:
     applicant_phone: str
     applicant_name: str = ""
     applicant_iin: str = ""
+    applicant_language: str = ""
     address: str = ""
     longitude: float | None = None
     latitude: float | None = None
@@ -125,6 +126,7 @@ def receive_transfer(
             applicant_phone=data.applicant_phone,
             applicant_name=data.applicant_name,
             applicant_iin=data.applicant_iin,
+            language=data.applicant_language,
             address=data.address,
             longitude=data.longitude,
             latitude=data.latitude,

@@ -8,6 +8,7 @@ from appeals.models import (
     CancelReason,
     Channel,
     EmergencyStatus,
+    Language,
     Priority,
     RegionalEscalationState,
     ViolationStatus,
@@ -27,6 +28,7 @@ def _enum(name: str, choices: type, description: str) -> type[graphene.Enum]:
 AppealStatus = _enum("AppealStatus", Status, "Lifecycle status of an appeal")
 AppealChannel = _enum("AppealChannel", Channel, "How the appeal reached the 109 line")
 AppealPriority = _enum("AppealPriority", Priority, "Priority")
+ApplicantLanguage = _enum("ApplicantLanguage", Language, "The language the applicant speaks to the 109 line")
 AppealCancelReason = _enum("AppealCancelReason", CancelReason, "Why an appeal was cancelled")
 ViolationState = _enum("ViolationState", ViolationStatus, "State of a violation in the lawyer's register")
 RegionalEscalationStateEnum = _enum(

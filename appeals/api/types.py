@@ -20,7 +20,14 @@ from appeals.api.cross_tenant import (
     resolve_transferred_to,
 )
 from appeals.api.emergency import AppealEmergencyType, TrackedEmergencyType, emergency_of
-from appeals.api.enums import AppealCancelReason, AppealChannel, AppealPriority, AppealStatus, ViolationState
+from appeals.api.enums import (
+    AppealCancelReason,
+    AppealChannel,
+    AppealPriority,
+    AppealStatus,
+    ApplicantLanguage,
+    ViolationState,
+)
 from appeals.api.errors import reach_of, require_reached, require_read
 from appeals.api.fields import choice, time_field
 from appeals.api.loading import appeal_queryset, selected
@@ -210,6 +217,9 @@ class AppealType(graphene.ObjectType):
     applicant_name = graphene.String(required=True)
     applicant_phone = graphene.String(required=True, description="E.164; masked without the right to see it")
     applicant_iin = graphene.String(required=True)
+    applicant_language = graphene.Field(
+        ApplicantLanguage, resolver=choice("applicant_language"), description="null when not said"
+    )
     personal_data_masked = graphene.Boolean(required=True)
     address = graphene.String(required=True)
     location = graphene.Field(GeoPoint)

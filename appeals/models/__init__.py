@@ -1,4 +1,4 @@
-from appeals.models.appeal import Appeal, Attachment, CancelReason, Channel
+from appeals.models.appeal import Appeal, Attachment, CancelReason, Channel, Language
 from appeals.models.callbacks import CallbackAttempt
 from appeals.models.catalogue import (
     CalendarException,
@@ -43,6 +43,7 @@ __all__ = [
     "EventKind",
     "ExchangeCredential",
     "IncomingCall",
+    "Language",
     "Notification",
     "NotificationKind",
     "Organisation",

@@ -30,6 +30,13 @@ class Channel(models.TextChoices):
     WALK_IN = "walk_in", "Жеке келу / Личный приём"
 
 
+class Language(models.TextChoices):
+    """The language the applicant speaks to the 109 line (call-backs and 112 use it)."""
+
+    KK = "kk", "Қазақ тілі / Казахский"
+    RU = "ru", "Орыс тілі / Русский"
+
+
 class CancelReason(models.TextChoices):
     DUPLICATE = "duplicate", "Қайталама / Повторное"
     SPAM = "spam", "Спам"
@@ -48,6 +55,8 @@ class Appeal(CrossTenantFields, models.Model):
     applicant_name = models.CharField(max_length=200, blank=True)
     applicant_phone = models.CharField(max_length=16, blank=True, help_text="E.164")
     applicant_iin = models.CharField(max_length=12, blank=True)
+    # Blank: not said (112 then guesses from the description's letters).
+    applicant_language = models.CharField(max_length=2, choices=Language.choices, blank=True, db_default="")
 
     address = models.CharField(max_length=300, blank=True)
     location = models.PointField(srid=4326, null=True, blank=True)

@@ -110,6 +110,9 @@ def _sender() -> tuple[Domain, str]:
 
 
 def caller_language(appeal: Appeal) -> str:
+    """The language the operator recorded; else a guess from the description's letters."""
+    if appeal.applicant_language:
+        return appeal.applicant_language
     return "kk" if KAZAKH_LETTERS.search(appeal.description) else "ru"
 
 

@@ -42,6 +42,7 @@ TRANSFER_SCHEMA: dict[str, Any] = {
         "applicant_phone": {"type": "string", "maxLength": 16},
         "applicant_name": {"type": "string", "maxLength": 200},
         "applicant_iin": {"type": "string", "maxLength": 12},
+        "applicant_language": {"type": "string", "enum": ["", "kk", "ru"]},
         "address": {"type": "string", "maxLength": 300},
         "longitude": {"type": ["number", "null"]},
         "latitude": {"type": ["number", "null"]},

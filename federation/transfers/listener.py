@@ -79,6 +79,7 @@ def transfer_payload(appeal: Appeal, event: AppealEvent) -> dict[str, Any]:
         "applicant_phone": appeal.applicant_phone,
         "applicant_name": appeal.applicant_name,
         "applicant_iin": appeal.applicant_iin,
+        "applicant_language": appeal.applicant_language,
         "address": appeal.address,
         "longitude": location.x if location is not None else None,
         "latitude": location.y if location is not None else None,

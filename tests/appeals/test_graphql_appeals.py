@@ -18,7 +18,8 @@ mutation Create($input: CreateAppealInput!) {
   createAppeal(input: $input) {
     created
     appeal {
-      number status applicantPhone category { code } priority deadline location { longitude latitude }
+      number status applicantPhone applicantLanguage category { code } priority deadline
+      location { longitude latitude }
     }
     repeatCandidates { number }
     errors { field code message }
@@ -39,12 +40,13 @@ def create_input(**overrides: object) -> dict:
 
 
 def test_create_returns_the_appeal(operator_client):
-    raw = gql(operator_client, CREATE, {"input": create_input(clientKey="web-42")})
+    raw = gql(operator_client, CREATE, {"input": create_input(clientKey="web-42", applicantLanguage="KK")})
     assert "errors" not in raw, raw
     answer = raw["data"]["createAppeal"]
     assert answer["errors"] == [] and answer["created"] is True
     appeal = answer["appeal"]
     assert appeal["status"] == "RECEIVED" and appeal["applicantPhone"] == "+77051234567"
+    assert appeal["applicantLanguage"] == "KK"
     assert appeal["category"]["code"] == "hot-water" and appeal["priority"] == "NORMAL"
     assert appeal["deadline"].endswith("+05:00")  # Asia/Almaty
     assert appeal["location"] == {"longitude": CENTRE[0], "latitude": CENTRE[1]}

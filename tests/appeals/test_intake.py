@@ -105,8 +105,10 @@ def test_all_problems_are_reported_together(petropavlovsk):
         applicant_iin="123456789012",
         category_code="no-such",
         priority="extreme",
+        language="de",
     )
     assert problems == {
+        ("language", "invalid"),
         ("channel", "invalid"),
         ("description", "required"),
         ("applicantPhone", "invalid_phone"),

@@ -90,6 +90,14 @@ def test_gas_goes_out_with_the_local_label_and_in_kazakh_when_the_caller_spoke_k
     assert agency["agencyType"] == ["x-kz.gas"]
 
 
+def test_the_language_the_operator_recorded_wins_over_the_guess(petropavlovsk):
+    # Russian words, but the caller spoke Kazakh: 112 calls back in Kazakh.
+    appeal = intake(category="fire", description="Горит сарай", language="kk")
+    assert appeal.applicant_language == "kk"
+    summary = read_request_for_service(forwards_of(appeal)[0].payload)
+    assert summary.caller_language == "kk"
+
+
 def test_an_integrators_emergency_is_forwarded_though_it_may_not_forward_by_hand(petropavlovsk):
     data = actions.AppealInput(
         channel="api",

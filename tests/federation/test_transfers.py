@@ -132,12 +132,13 @@ def test_only_operators_and_supervisors_transfer(petropavlovsk):
 
 
 def test_the_transfer_message_carries_the_appeal_and_its_history(petropavlovsk):
-    appeal = report(IN_KYZYLZHAR).appeal
+    appeal = report(IN_KYZYLZHAR, language="kk").appeal
     actions.transfer_appeal(OPERATOR, appeal.number, akimat="kyzylzhar", reason="Адрес в Кызылжарском районе")
     message = Message.objects.get(kind=TRANSFER_KIND, payload__origin_number=appeal.number)
     assert (message.source_schema, message.target_schema) == ("petropavlovsk", "kyzylzhar")
     payload = message.payload
     assert payload["applicant_phone"] == "+77051112233" and payload["category_code"] == "cold-water"
+    assert payload["applicant_language"] == "kk"
     assert payload["reason"] == "Адрес в Кызылжарском районе"
     assert [e["kind"] for e in payload["history"]] == ["created", "transfer_proposed", "transition"]
     assert payload["history"][-1]["to_status"] == "transferred"

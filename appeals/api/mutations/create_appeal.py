@@ -8,7 +8,7 @@ from accounts.principal import Principal
 from appeals import actions
 from appeals.actions import AppealInput
 from appeals.api.cross_tenant import AkimatRef, akimat_ref
-from appeals.api.enums import AppealChannel, AppealPriority, value_of
+from appeals.api.enums import AppealChannel, AppealPriority, ApplicantLanguage, value_of
 from appeals.api.mutations._base import AppealMutation
 from appeals.api.types import AppealType, GeoPointInput
 
@@ -19,6 +19,7 @@ class CreateAppealInput(graphene.InputObjectType):
     applicant_phone = graphene.String(required=True, description="any common format; stored as E.164")
     applicant_name = graphene.String(default_value="")
     applicant_iin = graphene.String(default_value="", description="12 digits with a valid control digit")
+    applicant_language = ApplicantLanguage(description="the language of the call: call-backs and 112 use it")
     address = graphene.String(default_value="")
     location = GeoPointInput(
         description="inside the region; outside this akimat's boundary a transfer is proposed"
@@ -56,6 +57,7 @@ class CreateAppeal(AppealMutation):
                 applicant_phone=data.applicant_phone,
                 applicant_name=data.applicant_name,
                 applicant_iin=data.applicant_iin,
+                language=value_of(data.applicant_language) if data.applicant_language else "",
                 address=data.address,
                 longitude=location.longitude if location else None,
                 latitude=location.latitude if location else None,

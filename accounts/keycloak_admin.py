@@ -34,6 +34,26 @@ def master_admin() -> KeycloakAdmin:
     return _master_admin()
 
 
+def realm_admin() -> KeycloakAdmin:
+    """A realm administrator (KEYCLOAK_ADMIN_USER / _PASSWORD of KEYCLOAK_ADMIN_REALM), for the one
+    explicit upgrade that needs more than the provisioner may do (`sync_keycloak --realm`)."""
+    if settings.LOCAL_IDENTITY:
+        raise ImproperlyConfigured("Keycloak is not configured (KEYCLOAK_URL is empty)")
+    if not settings.KEYCLOAK_ADMIN_PASSWORD:
+        raise ImproperlyConfigured(
+            "KEYCLOAK_ADMIN_PASSWORD is empty: the realm upgrade needs an administrator"
+        )
+    return KeycloakAdmin(
+        server_url=settings.KEYCLOAK_URL,
+        username=settings.KEYCLOAK_ADMIN_USER,
+        password=settings.KEYCLOAK_ADMIN_PASSWORD,
+        realm_name=settings.KEYCLOAK_REALM,
+        user_realm_name=settings.KEYCLOAK_ADMIN_REALM,
+        grant_type="password",
+        timeout=_timeout(),
+    )
+
+
 @cache
 def _provisioner() -> KeycloakAdmin:
     return KeycloakAdmin(

@@ -17,6 +17,30 @@ TENANT_ATTRIBUTE = "ikomek.tenant"
 # responsible organisation a person works for: its code in their akimat's catalogue. Access tokens
 # carry it in the claim of the same name.
 ORGANISATION_ATTRIBUTE = "organisation"
+# Its declaration in the user profile (the realm file has the same; a test keeps them equal).
+ORGANISATION_PROFILE_ATTRIBUTE: dict = {
+    "name": ORGANISATION_ATTRIBUTE,
+    "displayName": "Ұйым / Организация (код в справочнике акимата)",
+    "validations": {
+        "length": {"max": 60},
+        "pattern": {
+            "pattern": "^[-a-zA-Z0-9_]+$",
+            "error-message": (
+                "Ұйым коды: латын әріптері, цифрлар, - және _ / Код организации: латиница, цифры, - и _"
+            ),
+        },
+    },
+    "annotations": {
+        "inputHelperTextBefore": (
+            "Жауапты ұйымның қызметкерлері үшін (орындаушылар) / "
+            "Для сотрудников ответственной организации (исполнителей)"
+        )
+    },
+    "permissions": {"view": ["admin", "user"], "edit": ["admin"]},
+    "multivalued": False,
+}
+# The realm's clients (besides integrators) whose tokens call the API.
+API_CLIENT_IDS = ("ikomek-web", "ikomek-112")
 CALLBACK_PATH = "/auth/callback/"
 
 

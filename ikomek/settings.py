@@ -36,6 +36,7 @@ KEYCLOAK_URL = env.str("KEYCLOAK_URL", default="")  # e.g. http://localhost:8180
 KEYCLOAK_REALM = env.str("KEYCLOAK_REALM", default="ikomek")
 KEYCLOAK_ADMIN_USER = env.str("KEYCLOAK_ADMIN_USER", default="admin")
 KEYCLOAK_ADMIN_PASSWORD = env.str("KEYCLOAK_ADMIN_PASSWORD", default="")
+KEYCLOAK_ADMIN_REALM = env.str("KEYCLOAK_ADMIN_REALM", default="master")  # where that admin lives
 KEYCLOAK_TIMEOUT_SECONDS = env.float("KEYCLOAK_TIMEOUT_SECONDS", default=2.0)
 # Without Keycloak the platform runs with local demo users and says so at start.
 LOCAL_IDENTITY = not KEYCLOAK_URL

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from accounts.keycloak_realm import api_token_mappers
+from accounts.keycloak_realm import ORGANISATION_PROFILE_ATTRIBUTE, api_token_mappers
 from accounts.roles import Role
 from tests.support.processes import ROOT
 
@@ -30,6 +30,13 @@ def test_clients_calling_the_api_carry_the_mappers_onboarding_gives_integrators(
     expected = by_name(api_token_mappers(settings.KEYCLOAK_API_AUDIENCE))
     for client_id in ("ikomek-web", "ikomek-112"):
         assert by_name(client(client_id)["protocolMappers"]) == expected, client_id
+
+
+def test_the_organisation_attribute_is_declared_as_the_upgrade_adds_it():
+    provider = REALM["components"]["org.keycloak.userprofile.UserProfileProvider"][0]
+    profile = json.loads(provider["config"]["kc.user.profile.config"][0])
+    (declared,) = [a for a in profile["attributes"] if a["name"] == "organisation"]
+    assert declared == ORGANISATION_PROFILE_ATTRIBUTE
 
 
 def test_web_client_is_confidential_code_flow_with_pkce():

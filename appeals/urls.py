@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from appeals import views
+from appeals import tracking_page, views
 
 app_name = "appeals"
 urlpatterns = [
     path("telephony/incoming-call", views.incoming_call, name="incoming-call"),
     path("appeals/<int:number>/attachments", views.upload_attachment, name="upload-attachment"),
     path("appeals/attachments/<uuid:token>", views.download_attachment, name="download-attachment"),
+    path("track/", tracking_page.track_page, name="track"),
 ]

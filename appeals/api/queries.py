@@ -4,14 +4,12 @@ the public tracking of an appeal."""
 from __future__ import annotations
 
 import graphene
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 
 from accounts.permissions import Operation, sees_personal_data
 from appeals.api.enums import ViolationState, value_of
-from appeals.api.errors import bad_input, reach_of, require_reached, require_read
+from appeals.api.errors import bad_input, graphql_error, reach_of, require_reached, require_read
 from appeals.api.filters import AppealFilter, AppealOrder, filtered, ordered
 from appeals.api.loading import appeal_queryset, selected
 from appeals.api.pagination import CountedConnection, Ordering, connection_from_page, paginate
@@ -25,6 +23,7 @@ from appeals.api.types import (
     TrackedAppealType,
     ViolationType,
 )
+from appeals.errors import AppealError
 from appeals.geography import point_in_tenant
 from appeals.models import (
     Appeal,
@@ -38,6 +37,7 @@ from appeals.models import (
 )
 from appeals.queues import callback_queue, with_person_history
 from appeals.repeats import repeat_candidates
+from appeals.tracking import track
 
 EARLIER_APPEALS_PER_CALLER = 5
 RECENT_CALLS_MAX = 50
@@ -59,11 +59,6 @@ def _page_of_appeals(
     fields = selected(info, "edges", "node")
     page = paginate(appeal_queryset(fields, queryset), ordering, first, after)
     return connection_from_page(AppealConnection, page, has_previous=bool(after))
-
-
-def _tracking_failures_key(number: int) -> str:
-    # The cache key function adds the tenant's schema: one akimat's counter is not another's.
-    return f"appeals:tracking-failures:{number}"
 
 
 class AppealsQuery(graphene.ObjectType):
@@ -252,26 +247,10 @@ class AppealsQuery(graphene.ObjectType):
         root: None, info: graphene.ResolveInfo, number: int, phone_last4: str
     ) -> Appeal | None:
         """Unauthenticated. A wrong guess and an unknown number look the same; guesses are limited."""
-        key = _tracking_failures_key(number)
-        if (cache.get(key) or 0) >= settings.APPEALS_TRACKING_MAX_FAILURES:
-            raise bad_input(
-                "phoneLast4", "too_many_attempts", "Тым көп әрекет / Слишком много попыток, повторите позже"
-            )
-        digits = "".join(c for c in phone_last4 if c.isdigit())
-        appeal = (
-            Appeal.objects.filter(number=number)
-            .only(
-                "number", "status", "received_at", "deadline", "resolved_at", "closed_at", "applicant_phone"
-            )
-            .first()
-        )
-        if len(digits) == 4 and appeal is not None and appeal.applicant_phone.endswith(digits):
-            return appeal
         try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=3600)
-        return None
+            return track(number, phone_last4)
+        except AppealError as error:
+            raise graphql_error(error) from None
 
     @staticmethod
     def resolve_categories(

@@ -43,15 +43,7 @@ def realm_admin() -> KeycloakAdmin:
         raise ImproperlyConfigured(
             "KEYCLOAK_ADMIN_PASSWORD is empty: the realm upgrade needs an administrator"
         )
-    return KeycloakAdmin(
-        server_url=settings.KEYCLOAK_URL,
-        username=settings.KEYCLOAK_ADMIN_USER,
-        password=settings.KEYCLOAK_ADMIN_PASSWORD,
-        realm_name=settings.KEYCLOAK_REALM,
-        user_realm_name=settings.KEYCLOAK_ADMIN_REALM,
-        grant_type="password",
-        timeout=_timeout(),
-    )
+    return _admin_of(settings.KEYCLOAK_ADMIN_REALM)
 
 
 @cache
@@ -68,12 +60,17 @@ def _provisioner() -> KeycloakAdmin:
 
 @cache
 def _master_admin() -> KeycloakAdmin:
+    return _admin_of("master")
+
+
+def _admin_of(user_realm: str) -> KeycloakAdmin:
+    """KEYCLOAK_ADMIN_USER of `user_realm`, working on the ikomek realm."""
     return KeycloakAdmin(
         server_url=settings.KEYCLOAK_URL,
         username=settings.KEYCLOAK_ADMIN_USER,
         password=settings.KEYCLOAK_ADMIN_PASSWORD,
         realm_name=settings.KEYCLOAK_REALM,
-        user_realm_name="master",
+        user_realm_name=user_realm,
         grant_type="password",
         timeout=_timeout(),
     )

@@ -25,12 +25,19 @@ def link_as_repeat(actor: Principal, number: int, *, original_number: int, comme
             "Өтініш өзінің қайталамасы емес / Обращение не повтор самого себя",
         )
     with transaction.atomic():
-        # Lock both rows in number order so two operators linking crosswise cannot deadlock.
-        first, second = sorted((number, original_number))
-        locked = {first: locked_appeal(first), second: locked_appeal(second)}
+        # Lock every row involved in number order (the original's own original too, when it is a
+        # repeat) so two operators linking crosswise cannot deadlock.
+        root = (
+            Appeal.objects.filter(number=original_number, parent__isnull=False)
+            .values_list("parent__number", flat=True)
+            .first()
+        )
+        locked = {n: locked_appeal(n) for n in sorted({number, original_number, root} - {None})}
         appeal, original = locked[number], locked[original_number]
         if original.parent_id is not None:
-            original = locked_appeal(
+            by_pk = {a.pk: a for a in locked.values()}
+            # Became a repeat between the look and the lock (rare): its original is locked now.
+            original = by_pk.get(original.parent_id) or locked_appeal(
                 Appeal.objects.values_list("number", flat=True).get(pk=original.parent_id)
             )
         if original.status in TERMINAL_STATUSES:

@@ -6,6 +6,7 @@ import logging
 
 import redis
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -32,7 +33,12 @@ def cad_status(request: HttpRequest, centre_slug: str) -> JsonResponse:
     if len(body) > MAX_BODY_BYTES:
         return refuse(413, "too_large", f"the body exceeds {MAX_BODY_BYTES} bytes")
     try:
-        message_id = verify(secret=centre.secret, centre_slug=centre.slug, body=body, headers=request.headers)
+        message_id = verify(
+            secret=centre.accepted_secrets(timezone.now()),
+            centre_slug=centre.slug,
+            body=body,
+            headers=request.headers,
+        )
     except SignatureRefused as error:
         return refuse(error.status, error.code, error.message)
     except redis.RedisError:

@@ -5,6 +5,8 @@ What leaves the register (statuses to akimats, documents to CADs) is a federatio
 
 from __future__ import annotations
 
+import datetime
+
 import pgtrigger
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -35,6 +37,9 @@ class EmergencyCentre(models.Model):
     endpoint_url = models.URLField(blank=True, validators=[validate_endpoint])
     # The shared HMAC secret must be readable to sign; keep the database itself protected.
     secret = models.CharField(max_length=200, blank=True)
+    # While a rotation overlaps, the CAD's callbacks may still be signed with the secret before.
+    previous_secret = models.CharField(max_length=200, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,6 +58,14 @@ class EmergencyCentre(models.Model):
 
     def __str__(self) -> str:
         return self.name_ru
+
+    def accepted_secrets(self, now: datetime.datetime) -> list[str]:
+        """Secrets a callback may be signed with: the current one, and the previous one until its
+        overlap ends. What iKOMEK sends is always signed with the current one."""
+        secrets = [self.secret]
+        if self.previous_secret and self.previous_secret_until and now < self.previous_secret_until:
+            secrets.append(self.previous_secret)
+        return secrets
 
 
 class IncidentState(models.TextChoices):

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -79,7 +79,12 @@ def _header(headers: Mapping[str, str], name: str) -> str:
 
 
 def verify(
-    *, secret: str, centre_slug: str, body: bytes, headers: Mapping[str, str], now: float | None = None
+    *,
+    secret: str | Sequence[str],
+    centre_slug: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    now: float | None = None,
 ) -> str:
     """Check signature, freshness and uniqueness; return the message id or raise SignatureRefused.
 
@@ -100,7 +105,8 @@ def verify(
         message_id = str(uuid.UUID(message_id))
     except ValueError:
         raise SignatureRefused("message_id_invalid", f"{MESSAGE_ID_HEADER} must be a UUID") from None
-    if not hmac.compare_digest(given, signature(secret, timestamp, body)):
+    secrets = [secret] if isinstance(secret, str) else list(secret)  # several while a rotation overlaps
+    if not any(hmac.compare_digest(given, signature(one, timestamp, body)) for one in secrets if one):
         raise SignatureRefused("signature_invalid", "the signature does not match the body and timestamp")
     skew = (now if now is not None else time.time()) - int(timestamp)
     window = tolerance_seconds()

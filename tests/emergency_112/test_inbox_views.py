@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from federation.emergency_112.actions import receive_incident, reject_incident
+from federation.emergency_112.centres import RotationRefused, rotate_secret
 from federation.emergency_112.documents import Priority
-from federation.emergency_112.models import Incident, IncidentEvent, IncidentState
+from federation.emergency_112.models import EmergencyCentre, Incident, IncidentEvent, IncidentState
 from tests.emergency_112.conftest import client_for, make_centre, statuses_sent
 from tests.support.cad_stub import CadStub, hmac_v1
 
@@ -258,3 +262,40 @@ def test_unknown_centre_and_wrong_method(cad, cad_incident):
     body, headers = cad.status_callback(cad_incident.eido_id, "Active", acknowledged=True)
     assert post_status(body, headers, slug="nowhere").json()["error"]["code"] == "unknown_centre"
     assert Client(HTTP_HOST="localhost").get("/api/112/cad/sko-112/status/").status_code == 405
+
+
+# ------------------------------------------------------------------ rotating the CAD's secret
+def test_a_rotated_secret_overlaps_then_the_old_one_is_refused(cad, cad_incident):
+    out = StringIO()
+    call_command("rotate_cad_secret", "sko-112", "--overlap-hours", "1", stdout=out)
+    new_secret = re.search(r"new secret (\S+)", out.getvalue()).group(1)
+    centre = EmergencyCentre.objects.get(slug="sko-112")
+    assert (centre.secret, centre.previous_secret) == (new_secret, cad.secret)
+    # During the overlap the CAD may sign with either.
+    old = post_status(*cad.status_callback(cad_incident.eido_id, "Active", acknowledged=True))
+    assert old.status_code == 200, old.content
+    renewed = CadStub(secret=new_secret)
+    moved = post_status(
+        *renewed.status_callback(cad_incident.eido_id, "ResourcesEnroute", emergencyResourceName="ПЧ-3")
+    )
+    assert moved.status_code == 200 and moved.json()["state"] == "dispatched"
+    # What iKOMEK sends is signed with the new one only.
+    assert centre.accepted_secrets(timezone.now())[0] == new_secret
+    # The overlap over: the old secret is refused, the new one still passes.
+    EmergencyCentre.objects.filter(pk=centre.pk).update(previous_secret_until=timezone.now())
+    late = post_status(*cad.status_callback(cad_incident.eido_id, "ResourcesOnscene"))
+    assert late.status_code == 401 and late.json()["error"]["code"] == "signature_invalid"
+    assert post_status(*renewed.status_callback(cad_incident.eido_id, "ResourcesOnscene")).status_code == 200
+
+
+def test_a_rotation_is_refused_with_its_reason(cad, cad_incident):
+    with pytest.raises(CommandError, match="no 112 centre 'nowhere'"):
+        call_command("rotate_cad_secret", "nowhere", stdout=StringIO())
+    with pytest.raises(RotationRefused, match="at least 32 characters"):
+        rotate_secret("sko-112", overlap=timedelta(hours=1), new_secret="short")
+    chosen = "k" * 40
+    rotate_secret("sko-112", overlap=timedelta(0), new_secret=chosen)
+    centre = EmergencyCentre.objects.get(slug="sko-112")
+    assert (centre.secret, centre.previous_secret, centre.previous_secret_until) == (chosen, "", None)
+    with pytest.raises(RotationRefused, match="the current one"):
+        rotate_secret("sko-112", overlap=timedelta(hours=1), new_secret=chosen)

@@ -16,7 +16,6 @@ from appeals.models.appeal import Appeal
 class EventKind(models.TextChoices):
     CREATED = "created", "Қабылданды / Принято"
     TRANSITION = "transition", "Мәртебе өзгерді / Смена статуса"
-    REASSIGNED = "reassigned", "Қайта жіберілді / Переназначено"
     SLA_WARNING = "sla_warning", "Мерзім жақындады / Срок подходит"
     OVERDUE = "overdue", "Мерзімі өтті / Просрочено"
     ESCALATED = "escalated", "Жетекшіге жіберілді / Эскалация руководителю"

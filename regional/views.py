@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import Operation, can, refusal
 from regional import console as console_data
-from regional import escalations
+from regional import escalations, kpis
 from regional.errors import RegionalError
 
-DEFAULT_DAYS = 30
 # A refusal's HTTP status by its code; anything else is bad input.
 STATUS = {"forbidden": 403, "not_found": 404, "invalid_transition": 409, "akimat_unavailable": 409}
 
@@ -38,7 +37,7 @@ def console(request: HttpRequest) -> HttpResponse:
         return redirect(f"/auth/login/?{urlencode({'next': request.get_full_path()})}")
     if refused := _refused(request, Operation.REGIONAL_VIEW):
         return refused
-    raw = request.GET.get("days", str(DEFAULT_DAYS))
+    raw = request.GET.get("days", str(kpis.DEFAULT_DAYS))
     if raw not in {str(days) for days in console_data.PERIOD_DAYS}:
         allowed = ", ".join(str(days) for days in console_data.PERIOD_DAYS)
         return HttpResponse(

@@ -66,13 +66,14 @@ def carried_files(
     lost: list[str] = []
     try:
         for entry in entries:
+            name = entry["name"] or posixpath.basename(entry["file"])
             handle = _checked(source_schema, entry)
             if handle is None:
-                lost.append(entry["name"] or posixpath.basename(entry["file"]))
+                lost.append(name)
                 continue
             carried.append(
                 CarriedFile(
-                    name=entry["name"] or posixpath.basename(entry["file"]),
+                    name=name,
                     file=handle,
                     size=entry["size"],
                     sha256=entry["sha256"],

@@ -35,6 +35,43 @@ def summary(values: list[float], unit: str = "ms") -> str:
     )
 
 
+class CeleryWorker:
+    """`celery worker` with prefork processes on this project, its log in a file; waits until it is
+    ready (at INFO it says so; at WARNING it does not, so it is given a few seconds)."""
+
+    def __init__(self, log_path: Path, name: str, *, concurrency: int = 2, loglevel: str = "INFO") -> None:
+        self.log_path = log_path
+        self.name = name
+        self.concurrency = concurrency
+        self.loglevel = loglevel
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> CeleryWorker:
+        from django.db import connection
+
+        connection.close()  # not shared with the forked processes
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "ikomek", "worker", "--concurrency", str(self.concurrency),
+             "--loglevel", self.loglevel, "-n", f"{self.name}@%h", "--without-gossip", "--without-mingle",
+             "--without-heartbeat"],
+            cwd=ROOT, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        if self.loglevel not in ("INFO", "DEBUG"):
+            time.sleep(3)
+            return self
+        deadline = time.monotonic() + 60
+        while " ready." not in self.log_path.read_text():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"worker did not start, see {self.log_path}")
+            time.sleep(0.2)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        assert self.process
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
 class WebServer:
     """gunicorn with as many sync workers as cores (measured best on 2 cores), on loopback."""
 

@@ -15,14 +15,12 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from _common import ROOT, WebServer, percentile, setup_django
+from _common import ROOT, CeleryWorker, WebServer, percentile, setup_django
 
 setup_django()
 
@@ -63,27 +61,6 @@ def session(schema: str, username: str, role: str) -> str:
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store.create()
         return f"sessionid={store.session_key}"
-
-
-class Worker:
-    def __init__(self, log: Path) -> None:
-        self.log = log
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> Worker:
-        connection.close()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "ikomek", "worker", "--concurrency", "2", "--loglevel",
-             "WARNING", "-n", "bench112@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        time.sleep(3)  # WARNING level prints no "ready": the warm-up round below waits for it instead
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        assert self.process
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def new_appeal(tenant: Akimat) -> int:
@@ -178,7 +155,12 @@ def main() -> None:
     print("== emergency 112: operator's forward -> 112 (gunicorn, a Celery worker with 2 processes) ==")
     connection.close()
     results: dict[str, list[float]] = {}
-    with tempfile.TemporaryDirectory() as folder, WebServer(port), Worker(Path(folder) / "worker.log"):
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        WebServer(port),
+        # WARNING: the measured rounds log nothing (the warm-up round waits for the worker's start).
+        CeleryWorker(Path(folder) / "worker.log", "bench112", loglevel="WARNING"),
+    ):
         one_round(port, tenant, cookies, stub)  # warm-up: imports, connections, the worker's start
         for _ in range(ROUNDS):
             for name, value in one_round(port, tenant, cookies, stub).items():

@@ -7,14 +7,12 @@ Prints measurements; asserts nothing.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from datetime import datetime
 from pathlib import Path
 
-from _common import ROOT, WebServer, load, percentile, setup_django
+from _common import ROOT, CeleryWorker, WebServer, load, percentile, setup_django
 
 setup_django()
 
@@ -31,50 +29,6 @@ BENCH_PREFIX = "bench-"
 LATENCY_MESSAGES = int(os.environ.get("BENCH_FEDERATION_LATENCY_MESSAGES", "300"))
 BURST_MESSAGES = int(os.environ.get("BENCH_FEDERATION_BURST_MESSAGES", "3000"))
 WORKER_PROCESSES = int(os.environ.get("BENCH_FEDERATION_WORKERS", "2"))
-
-
-class Worker:
-    """`celery worker` with prefork processes, logging at INFO to a file like in production."""
-
-    def __init__(self, log_path: Path) -> None:
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> Worker:
-        connection.close()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "ikomek",
-                "worker",
-                "--concurrency",
-                str(WORKER_PROCESSES),
-                "--loglevel",
-                "INFO",
-                "-n",
-                "bench@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            stdout=self.log_path.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while " ready." not in self.log_path.read_text():
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"worker did not start, see {self.log_path}")
-            time.sleep(0.2)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        assert self.process
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def wait_delivered(ids: list[uuid.UUID], timeout: float = 600.0) -> None:
@@ -144,7 +98,7 @@ def backlog_drain(sources: list[str], log_dir: Path) -> dict[str, float]:
                 send(PROBE, {"token": f"{BENCH_PREFIX}{uuid.uuid4().hex}"}, target="public")
                 for _ in range(50)
             ]
-    with Worker(log_dir / "federation-worker-drain.log"):
+    with CeleryWorker(log_dir / "federation-worker-drain.log", "bench", concurrency=WORKER_PROCESSES):
         wait_delivered(ids)
     times = sorted(Message.objects.filter(pk__in=ids).values_list("delivered_at", flat=True))
     seconds = (times[-1] - times[0]).total_seconds()
@@ -178,7 +132,7 @@ def main() -> None:
     log_dir.mkdir(parents=True, exist_ok=True)
     cleanup()
     print(f"== federation relay ({WORKER_PROCESSES} worker processes, durable commits) ==")
-    with Worker(log_dir / "federation-worker.log"):
+    with CeleryWorker(log_dir / "federation-worker.log", "bench", concurrency=WORKER_PROCESSES):
         commit_to_effect(sources[:1], count=20)  # warm-up: worker processes open their connections
         effect, acked = commit_to_effect(sources)
         print(f"tenant commit -> effect in the region : {fmt(effect)}")

@@ -15,12 +15,9 @@ import http.client
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-from _common import ROOT, WebServer, percentile, setup_django
+from _common import ROOT, CeleryWorker, WebServer, percentile, setup_django
 
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
@@ -56,50 +53,6 @@ QUERIES = {
     "kpiTimeSeries, 12 months by month": "query($p: PeriodInput) { kpiTimeSeries(period: $p, granularity: MONTH) { periodStart kpis { received slaCompliance } } }",  # noqa: E501
     "overdueAppeals, first page of 50": "{ overdueAppeals(first: 50) { edges { node { number akimat { slug } category { nameRu } hoursOverdue } } } }",  # noqa: E501
 }
-
-
-class Worker:
-    """`celery worker` with 2 prefork processes, logging at INFO to a file, as `make run` starts it."""
-
-    def __init__(self, log_path: Path) -> None:
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> Worker:
-        connection.close()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "ikomek",
-                "worker",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "INFO",
-                "-n",
-                "bench-regional@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            stdout=self.log_path.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while " ready." not in self.log_path.read_text():
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"worker did not start, see {self.log_path}")
-            time.sleep(0.2)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        assert self.process
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def demo_akimats() -> list[Akimat]:
@@ -279,7 +232,7 @@ def main() -> None:
         f"outbox, delivered in-process: {time.perf_counter() - started:.1f} s"
     )
     akimats = demo_akimats()
-    with Worker(LOG_DIR / "regional-worker.log"):
+    with CeleryWorker(LOG_DIR / "regional-worker.log", "bench-regional"):
         commit_to_read_model(akimats[:2], changes=20)  # warm-up: the worker processes open their connections
         delays = commit_to_read_model(akimats)
     print(

@@ -1,10 +1,12 @@
-"""The permission matrix as a Markdown table (README's "Identity" section is this, kept equal by a test)."""
+"""The permission matrix as a Markdown table; docs/identity.md holds it between the markers (tested)."""
 
 from __future__ import annotations
 
 from accounts.permissions import MATRIX, OWN_ORGANISATION_ONLY, Operation
 from accounts.roles import Role
 
+# The page that holds the table, relative to the repository root (settings.BASE_DIR).
+DOCS_PAGE = "docs/identity.md"
 START = "<!-- permission-matrix:start -->"
 END = "<!-- permission-matrix:end -->"
 
@@ -32,5 +34,6 @@ def markdown() -> str:
     return "\n".join([header, rule, *rows, "", LEGEND])
 
 
-def readme_block() -> str:
+def marked_block() -> str:
+    """The table between its markers, as the docs page holds it."""
     return f"{START}\n{markdown()}\n{END}"

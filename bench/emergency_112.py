@@ -31,8 +31,8 @@ from federation.emergency_112.documents import build_request_for_service  # noqa
 from federation.emergency_112.models import EmergencyCentre  # noqa: E402
 from federation.emergency_112.signing import sign  # noqa: E402
 from tenants.models import Akimat  # noqa: E402
-from tests.emergency_112.factories import EMERGENCY_TABLES, make_input  # noqa: E402
-from tests.support.cad_stub import CadStub  # noqa: E402
+from testkit.cad_stub import CadStub  # noqa: E402
+from testkit.emergency_factories import EMERGENCY_TABLES, make_input  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_EMERGENCY_ROUNDS", "50"))
 

@@ -36,8 +36,8 @@ from appeals.events import SYSTEM  # noqa: E402
 from appeals.models import EmergencyForward  # noqa: E402
 from federation.emergency_112.models import EmergencyCentre  # noqa: E402
 from tenants.models import Akimat  # noqa: E402
-from tests.emergency_112.factories import EMERGENCY_TABLES  # noqa: E402
-from tests.support.cad_stub import CadStub  # noqa: E402
+from testkit.cad_stub import CadStub  # noqa: E402
+from testkit.emergency_factories import EMERGENCY_TABLES  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_EMERGENCY_ROUNDS", "50"))
 HOST = "petropavlovsk.localhost"

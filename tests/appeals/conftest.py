@@ -13,8 +13,8 @@ from accounts.roles import Role
 from appeals import actions
 from appeals.actions import AppealInput
 from appeals.models import Appeal
-from tests.support.identities import logged_in, principal, user_with_roles
-from tests.support.tenants import scratch_akimat, square_district
+from testkit.identities import logged_in, principal, user_with_roles
+from testkit.tenants import scratch_akimat, square_district
 
 # Inside Petropavlovsk's real boundary (city centre).
 CENTRE = (69.1450, 54.8720)

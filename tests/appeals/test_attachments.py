@@ -11,8 +11,8 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from appeals.models import Attachment
+from testkit.identities import logged_in, user_with_roles
 from tests.appeals.conftest import intake
-from tests.support.identities import logged_in, user_with_roles
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 200
 PDF = b"%PDF-1.7\n" + b"0" * 100

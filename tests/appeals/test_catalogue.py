@@ -15,6 +15,7 @@ from appeals.models import Category, Organisation, RoutingRule
 from appeals.routing import route
 from tenants.onboarding import onboard_tenant
 from tenants.region_data import tenant_spec
+from testkit.paths import ROOT
 
 
 def test_every_onboarded_tenant_has_the_base_catalogue(tenants):
@@ -71,7 +72,7 @@ def test_the_initializer_restores_what_is_missing(tenants):
     ],
 )
 def test_fixture_mistakes_name_the_line(tmp_path: Path, row, message):
-    header = (Path(__file__).parents[2] / "appeals/catalogue/data/categories.csv").read_text().splitlines()[0]
+    header = (ROOT / "appeals/catalogue/data/categories.csv").read_text().splitlines()[0]
     path = tmp_path / "categories.csv"
     path.write_text(f"{header}\n{row}\n", encoding="utf-8")
     with pytest.raises(FixtureError) as caught:

@@ -1,6 +1,6 @@
 """Executors (a responsible organisation's staff) see and act on their own organisation's appeals only:
 lists are narrowed, an appeal asked for or acted on outside them is refused with `forbidden`, an
-account without an organisation sees nothing and is told why. Real tokens: tests/identity."""
+account without an organisation sees nothing and is told why. Real tokens: tests/accounts."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from accounts.roles import Role
 from appeals import actions
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent, Attachment, Organisation
+from testkit.identities import logged_in, principal, user_with_roles
 from tests.appeals.conftest import EXECUTOR, HOUSING, OPERATOR, gql, intake
-from tests.support.identities import logged_in, principal, user_with_roles
 
 VETERINARY = "veterinary-station"  # the shipped catalogue routes stray animals there
 LIST = """query($first: Int!) { appeals(first: $first, orderBy: NUMBER_ASC) { totalCount

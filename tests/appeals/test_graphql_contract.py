@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,10 +12,10 @@ from graphql import parse, print_schema
 from appeals.models import Appeal, Organisation, ResponsiblePerson
 from appeals.monitor import sweep
 from ikomek.schema import regional_schema, schema
+from testkit.identities import logged_in, user_with_roles
+from testkit.paths import GRAPHQL
 from tests.appeals.conftest import CENTRE, HOUSING, gql, intake
-from tests.support.identities import logged_in, user_with_roles
 
-GRAPHQL = Path(__file__).resolve().parents[2] / "graphql"
 OPERATIONS = GRAPHQL / "operations"
 
 

@@ -16,8 +16,8 @@ from appeals import actions
 from appeals.actions.telephony import record_incoming_call
 from appeals.models import Appeal, Attachment
 from appeals.monitor import sweep
+from testkit.identities import logged_in, user_with_roles
 from tests.appeals.conftest import CENTRE, OPERATOR, appeal_in, gql, intake
-from tests.support.identities import logged_in, user_with_roles
 
 PAGE = """
 query Page($first: Int!) {

@@ -13,8 +13,8 @@ from django_tenants.utils import tenant_context
 from appeals.models import Appeal, Violation
 from ikomek.celery import app as celery_app
 from ikomek.tasks import fan_out_to_tenants
+from testkit.processes import celery_worker, wait_until
 from tests.appeals.conftest import EXECUTOR, OPERATOR, intake
-from tests.support.processes import celery_worker, wait_until
 
 pytestmark = pytest.mark.slow
 

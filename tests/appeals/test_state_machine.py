@@ -12,8 +12,8 @@ from appeals.actions._base import apply_transition, locked_appeal
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent, Organisation
 from appeals.states import TRANSITIONS, Status
+from testkit.identities import principal
 from tests.appeals.conftest import EXECUTOR, HOUSING, OPERATOR, SUPERVISOR, appeal_in
-from tests.support.identities import principal
 
 DISPATCHER_112 = principal(Role.DISPATCHER_112, name="dispatcher")
 
@@ -31,7 +31,7 @@ CALLS = {
     "reopen": lambda n: actions.reopen_appeal(OPERATOR, n, reason="Снова холодно"),
     "cancel": lambda n: actions.cancel_appeal(OPERATOR, n, reason="spam"),
     "forward_112": lambda n: actions.forward_to_112(OPERATOR, n, services=["101"]),
-    # 112's answers arrive as state through the federation (tests/emergency_112); here the table.
+    # 112's answers arrive as state through the federation (tests/federation/emergency_112); here the table.
     "return_from_112": lambda n: by_112(n, "return_from_112"),
     "closed_by_112": lambda n: by_112(n, "closed_by_112"),
     "transfer": lambda n: actions.transfer_appeal(OPERATOR, n, akimat="kyzylzhar", reason="Не наш район"),

@@ -17,8 +17,8 @@ from federation.inbox.models import ProbeRecord, Receipt
 from federation.models import Message
 from federation.outbox import send
 from federation.probe import record_probe
+from testkit.processes import celery_worker, wait_until
 from tests.federation import kinds  # noqa: F401  (registers the test kinds in this process)
-from tests.support.processes import celery_worker, wait_until
 
 # Known to this (sending) process only: the workers never import it, as after a deploy where the
 # web knows a kind the workers do not yet.

@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from federation.models import Message, MessageState
 from federation.outbox import send
 from federation.probe import KIND as PROBE
-from tests.support.identities import logged_in, user_with_roles
+from testkit.identities import logged_in, user_with_roles
 
 CHANGELIST = "/admin/federation/message/"
 

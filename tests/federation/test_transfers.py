@@ -19,9 +19,9 @@ from appeals.models import Appeal, EventKind
 from federation.models import Message
 from federation.transfers.kinds import STATUS_KIND, TRANSFER_KIND
 from regional.models import AppealFact
+from testkit.identities import executor_of
 from tests.appeals.conftest import CENTRE, OPERATOR, gql, logged_in, principal, user_with_roles
 from tests.regional.helpers import deliver_pending, forget_committed_appeals
-from tests.support.identities import executor_of
 
 # Kyzylzhar District just east of the city: Petropavlovsk is a hole in Kyzylzhar's real boundary.
 IN_KYZYLZHAR = (69.30, 54.80)

@@ -16,6 +16,7 @@ from django.core.management import call_command
 
 from federation.models import EventKind, MessageState, Outcome
 from federation.probe import KIND as PROBE
+from testkit.processes import ROOT, celery_beat, env_for_test_database
 from tests.federation.conftest import (
     RELAY_ENV,
     SENDER_ONLY,
@@ -27,7 +28,6 @@ from tests.federation.conftest import (
     wait_for_state,
 )
 from tests.federation.kinds import FLAKY, REQUIRES
-from tests.support.processes import ROOT, celery_beat, env_for_test_database
 
 pytestmark = pytest.mark.slow
 

@@ -23,10 +23,10 @@ from federation.models import Message
 from regional import escalations
 from regional.errors import RegionalError
 from regional.models import Escalation
+from testkit.identities import executor_of
 from tests.appeals.conftest import principal
 from tests.regional.helpers import deliver_pending, regional_client
 from tests.regional.test_read_model import OPERATOR, new_appeal
-from tests.support.identities import executor_of
 
 ADMIN = principal(Role.REGIONAL_ADMIN, name="r-admin", tenant=None)
 VIEWER = principal(Role.REGIONAL_VIEWER, name="r-viewer", tenant=None)

@@ -4,7 +4,6 @@ answer whatever the number of akimats, no personal data anywhere, and example op
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
@@ -21,11 +20,11 @@ from regional import escalations
 from regional.models import AppealFact
 from regional.read_model import apply_states
 from tenants.models import Akimat
+from testkit.paths import OPERATIONS
 from tests.appeals.conftest import logged_in, user_with_roles
 from tests.regional.helpers import regional_client
 from tests.regional.test_read_model import _state
 
-OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
 KPIS = "query($p: PeriodInput, $c: String, $a: String) { regionalKpis(period: $p, category: $c, akimat: $a) { received repeats repeatShare answered answeredOnTime slaCompliance closed medianHoursToClose p90HoursToClose openNow overdueNow escalatedNow byStatus { status count overdue } } }"
 
 

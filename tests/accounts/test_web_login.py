@@ -1,0 +1,223 @@
+"""Web console login: authorization code with PKCE through Keycloak's real login form."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+
+from accounts.dev_identity import DEMO_PASSWORD
+from accounts.models import OIDCIdentity
+from tests.accounts.conftest import BrowserLogin, openid_endpoint, tenant_host
+
+WEB_TEST_USER = "webtest.petropavlovsk"
+
+
+@pytest.fixture
+def web_test_user(keycloak) -> str:
+    """A person of petropavlovsk whom this test may change, reset to a known state."""
+    user_id = keycloak.get_user_id(WEB_TEST_USER) or keycloak.create_user(
+        {
+            "username": WEB_TEST_USER,
+            "enabled": True,
+            "email": "webtest@demo.ikomek.invalid",
+            "emailVerified": True,
+            "credentials": [{"type": "password", "value": DEMO_PASSWORD, "temporary": False}],
+            "groups": ["/akimats/petropavlovsk"],
+        }
+    )
+    keycloak.update_user(
+        user_id, {"firstName": "Айгерім", "lastName": "Серікова", "email": "webtest@demo.ikomek.invalid"}
+    )
+    current = {role["name"] for role in keycloak.get_realm_roles_of_user(user_id)}
+    extra = [keycloak.get_realm_role(name) for name in current & {"analyst", "supervisor"}]
+    if extra:
+        keycloak.delete_realm_roles_of_user(user_id, extra)
+    keycloak.assign_realm_roles(user_id, [keycloak.get_realm_role("operator")])
+    keycloak.user_logout(user_id)
+    return user_id
+
+
+def test_login_sends_the_browser_to_keycloak_with_pkce(tenants):
+    login = BrowserLogin(tenant_host("petropavlovsk"))
+    query = parse_qs(urlparse(login.start()).query)
+
+    assert login.authorize_url.startswith(openid_endpoint("auth"))
+    assert query["client_id"] == ["ikomek-web"]
+    assert query["response_type"] == ["code"]
+    assert query["code_challenge_method"] == ["S256"]
+    assert len(query["code_challenge"][0]) == 43
+    assert query["redirect_uri"] == [f"http://{tenant_host('petropavlovsk')}/auth/callback/"]
+
+
+def test_keycloak_refuses_a_code_request_without_pkce(tenants, keycloak):
+    """The realm requires PKCE of the web client: a request without a challenge gets no code."""
+    response = requests.get(
+        openid_endpoint("auth"),
+        params={
+            "client_id": "ikomek-web",
+            "response_type": "code",
+            "scope": "openid",
+            "redirect_uri": f"http://{tenant_host('petropavlovsk')}/auth/callback/",
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302
+    assert parse_qs(urlparse(response.headers["Location"]).query)["error"] == ["invalid_request"]
+
+
+def test_authorization_code_login_creates_the_user_from_the_token(tenants, web_test_user):
+    login = BrowserLogin(tenant_host("petropavlovsk"))
+
+    landing = login.login(WEB_TEST_USER)
+
+    assert landing.status_code == 302 and landing["Location"] == "/"
+    me = login.client.get("/auth/me").json()
+    assert (me["username"], me["kind"], me["tenant"], me["roles"]) == (
+        WEB_TEST_USER,
+        "user",
+        "petropavlovsk",
+        ["operator"],
+    )
+    assert me["subject"] == web_test_user
+    with schema_context("petropavlovsk"):
+        user = get_user_model().objects.get(username=WEB_TEST_USER)
+        assert (user.first_name, user.last_name, user.email) == (
+            "Айгерім",
+            "Серікова",
+            "webtest@demo.ikomek.invalid",
+        )
+        assert set(user.groups.values_list("name", flat=True)) == {"operator"}
+        assert OIDCIdentity.objects.get(user=user).subject == web_test_user
+        assert not user.has_usable_password()
+
+
+def test_next_login_updates_name_email_and_roles(tenants, keycloak, web_test_user):
+    BrowserLogin(tenant_host("petropavlovsk")).login(WEB_TEST_USER)
+    keycloak.update_user(
+        web_test_user, {"firstName": "Айгерім", "lastName": "Әлиева", "email": "aigerim@demo.ikomek.invalid"}
+    )
+    keycloak.delete_realm_roles_of_user(web_test_user, [keycloak.get_realm_role("operator")])
+    keycloak.assign_realm_roles(
+        web_test_user, [keycloak.get_realm_role("supervisor"), keycloak.get_realm_role("analyst")]
+    )
+    keycloak.user_logout(web_test_user)
+
+    again = BrowserLogin(tenant_host("petropavlovsk"))
+    again.login(WEB_TEST_USER)
+
+    assert again.client.get("/auth/me").json()["roles"] == ["analyst", "supervisor"]
+    with schema_context("petropavlovsk"):
+        users = get_user_model().objects.filter(oidc_identity__subject=web_test_user)
+        assert users.count() == 1  # found again by (issuer, subject), not created twice
+        user = users.get()
+        assert (user.last_name, user.email) == ("Әлиева", "aigerim@demo.ikomek.invalid")
+        assert set(user.groups.values_list("name", flat=True)) == {"analyst", "supervisor"}
+
+
+def test_user_of_another_akimat_is_refused_with_a_clear_page(tenants):
+    login = BrowserLogin(tenant_host("petropavlovsk"))
+
+    page = login.login("operator.kyzylzhar")
+
+    text = page.content.decode()
+    assert page.status_code == 403
+    assert "Эта учётная запись не относится к акимату «petropavlovsk»." in text
+    assert "Бұл тіркелгі «petropavlovsk» әкімдігіне тиесілі емес." in text
+    assert f"http://{tenant_host('kyzylzhar')}/auth/login/" in text  # where this person belongs
+    assert login.client.get("/auth/me").status_code == 401
+    with schema_context("petropavlovsk"):
+        assert not get_user_model().objects.filter(username="operator.kyzylzhar").exists()
+
+
+def test_regional_login_and_an_akimat_person_on_the_regional_host(tenants):
+    regional = BrowserLogin(tenant_host(None))
+    assert regional.login("regional-admin").status_code == 302
+    assert regional.client.get("/auth/me").json()["roles"] == ["regional_admin"]
+
+    refused = BrowserLogin(tenant_host(None)).login("operator.petropavlovsk")
+    assert refused.status_code == 403
+    assert "Областной адрес доступен только областным ролям" in refused.content.decode()
+
+
+def test_logout_also_ends_the_keycloak_session(tenants, keycloak, web_test_user):
+    login = BrowserLogin(tenant_host("petropavlovsk"))
+    login.login(WEB_TEST_USER)
+    assert len(keycloak.get_sessions(web_test_user)) == 1
+
+    response = login.client.post("/auth/logout/")
+
+    assert response.status_code == 302
+    end_session = urlparse(response["Location"])
+    params = parse_qs(end_session.query)
+    assert response["Location"].startswith(openid_endpoint("logout"))
+    assert params["post_logout_redirect_uri"] == [f"http://{tenant_host('petropavlovsk')}/"]
+    assert "id_token_hint" in params
+    assert login.client.get("/auth/me").status_code == 401  # our session is gone
+    back = login.browser.get(response["Location"], allow_redirects=False, timeout=10)
+    assert back.status_code == 302 and back.headers["Location"] == f"http://{tenant_host('petropavlovsk')}/"
+    assert keycloak.get_sessions(web_test_user) == []  # and Keycloak's
+    # The next login asks for the password again instead of passing straight through.
+    login.start()
+    assert "login-actions/authenticate" in login.browser.get(login.authorize_url, timeout=10).text
+
+
+def test_a_replayed_callback_does_not_log_in(tenants, web_test_user):
+    login = BrowserLogin(tenant_host("petropavlovsk"))
+    login.start()
+    callback = login.submit_credentials(WEB_TEST_USER)
+    assert login.finish(callback).status_code == 302
+
+    stranger = BrowserLogin(tenant_host("petropavlovsk"))
+    stranger.start()  # a session with a state of its own, not the one in the stolen URL
+    assert stranger.finish(callback).status_code == 400  # mozilla-django-oidc: unknown state
+    assert stranger.client.get("/auth/me").status_code == 401
+
+
+def test_the_session_principal_costs_three_queries(tenants, web_test_user):
+    login = BrowserLogin(tenant_host("petropavlovsk"))
+    login.login(WEB_TEST_USER)
+    login.client.get("/auth/me")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert login.client.get("/auth/me").status_code == 200
+    # session, user with its identity (one join), the user's role groups
+    assert len(queries) == 3, [query["sql"] for query in queries]
+
+
+def expire_recheck(login: BrowserLogin) -> None:
+    with schema_context("petropavlovsk"):  # sessions live in the akimat's schema
+        session = login.client.session
+        session["oidc_id_token_expiration"] = 0
+        session.save()
+
+
+def test_session_is_rechecked_with_keycloak_and_ends_with_the_keycloak_session(
+    tenants, keycloak, web_test_user
+):
+    login = BrowserLogin(tenant_host("petropavlovsk"))
+    login.login(WEB_TEST_USER)
+    assert login.client.get("/auth/me").status_code == 200  # within the re-check interval: no detour
+
+    # Re-check due, Keycloak session alive: a silent round trip, then the page.
+    expire_recheck(login)
+    detour = login.client.get("/auth/me")
+    assert detour.status_code == 302 and "prompt=none" in detour["Location"]
+    silent = login.browser.get(detour["Location"], allow_redirects=False, timeout=10)
+    assert login.finish(silent.headers["Location"])["Location"] == "/auth/me"
+    assert login.client.get("/auth/me").json()["username"] == WEB_TEST_USER
+
+    # Re-check due, Keycloak session ended by an administrator: our session ends too.
+    keycloak.user_logout(web_test_user)
+    expire_recheck(login)
+    detour = login.client.get("/auth/me")
+    refused = login.browser.get(detour["Location"], allow_redirects=False, timeout=10)
+    assert "error=login_required" in refused.headers["Location"]
+    assert login.finish(refused.headers["Location"])["Location"] == "/auth/login/"
+    assert login.client.get("/auth/me").status_code == 401

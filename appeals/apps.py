@@ -6,7 +6,7 @@ class AppealsConfig(AppConfig):
     verbose_name = "Appeals (the 109 service)"
 
     def ready(self) -> None:
-        from appeals import signals
+        from appeals.catalogue import signals
         from appeals.catalogue.seed import seed_base_catalogue
         from tenants import lifecycle
 

@@ -5,7 +5,7 @@ so the 112 inbox, the appeals' 112 status and the watchdog have something to sho
 
 The messages are delivered here, in this process, by the federation's own delivery (what the relay
 does); CAD documents are left to the worker. Idempotent: an akimat with demo emergencies is skipped.
-The months of simulated appeals (appeals.demo) hold no emergencies: those all go through here.
+The months of simulated appeals (demo.appeals) hold no emergencies: those all go through here.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from accounts.principal import Principal
 from accounts.roles import Role
 from appeals import actions
 from appeals.actions import AppealInput
-from appeals.demo import CITY, district_plan
-from appeals.demo.places import Places
 from appeals.models import Appeal
+from demo.appeals import CITY, district_plan
+from demo.appeals.places import Places
 from federation.delivery import deliver_in_order
 from federation.emergency_112 import actions as register
 from federation.emergency_112.models import Incident

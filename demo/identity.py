@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 
 def seed() -> Iterator[str]:
-    from accounts.dev_identity import seed_demo_identity
-    from appeals.demo import executor_organisation
+    from demo.appeals import executor_organisation
+    from demo.dev_realm import seed_demo_identity
 
     yield from seed_demo_identity(executor_organisation)

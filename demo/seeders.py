@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 # Identities first: other demo data may name the demo users.
 SEEDERS: list[str] = [
     "demo.identity.seed",  # accounts' demo logins; executors work for a demo organisation
-    "appeals.demo.seed",  # catalogues, organisations and months of appeals in every akimat
+    "demo.appeals.seed",  # catalogues, organisations and months of appeals in every akimat
     "demo.emergencies.seed",  # a few emergencies forwarded to 112, at different stages there
 ]
 

@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ikomek.settings")
 app = CeleryApp("ikomek")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Appeals keeps its periodic jobs in appeals/jobs/ (autodiscovery looks for <app>.tasks only).
+app.autodiscover_tasks(["appeals.jobs"])
 
 
 @task_prerun.connect(weak=False, dispatch_uid="ikomek_close_old_connections")

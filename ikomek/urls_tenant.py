@@ -16,5 +16,5 @@ urlpatterns = [
     path("auth/", include("accounts.urls")),
     path("admin/login/", admin_login),  # the admin signs in through Keycloak like the console
     path("admin/", admin.site.urls),
-    path("", include("appeals.urls")),
+    path("", include("appeals.web.urls")),
 ]

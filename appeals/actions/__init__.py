@@ -1,14 +1,6 @@
 """Every change to an appeal goes through these functions (GraphQL, views, tasks, tests alike)."""
 
-from appeals.actions.attachments import CarriedFile
 from appeals.actions.callbacks import CallbackResult, record_callback
-from appeals.actions.emergency import (
-    AlarmUpdate,
-    EmergencyUpdate,
-    apply_112_status,
-    forward_to_112,
-    record_112_alarm,
-)
 from appeals.actions.intake import AppealInput, IntakeResult, create_appeal
 from appeals.actions.lifecycle import (
     assign_appeal,
@@ -22,15 +14,23 @@ from appeals.actions.lifecycle import (
     start_work,
 )
 from appeals.actions.regional_escalation import escalate_to_region, record_regional_decision
-from appeals.actions.repeats import keep_separate, link_as_repeat
 from appeals.actions.telephony import record_incoming_call
-from appeals.actions.transfers import (
+from appeals.attachments.actions import CarriedFile
+from appeals.emergency.actions import (
+    AlarmUpdate,
+    EmergencyUpdate,
+    apply_112_status,
+    forward_to_112,
+    record_112_alarm,
+)
+from appeals.repeats.actions import keep_separate, link_as_repeat
+from appeals.transfers.actions import (
     TransferredAppeal,
     receive_transfer,
     record_transfer_progress,
     transfer_appeal,
 )
-from appeals.actions.violations import close_violation, propose_sanction, record_explanation
+from appeals.violations.actions import close_violation, propose_sanction, record_explanation
 
 __all__ = [
     "AlarmUpdate",

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from accounts.permissions import Operation
 from accounts.principal import Principal
-from appeals.actions._base import apply_transition, authorise, locked_appeal
 from appeals.actions.lifecycle import reopen_locked
 from appeals.errors import AppealError
 from appeals.events import record_event
 from appeals.models import Appeal, CallbackAttempt, EventKind
 from appeals.states import AWAITING_CALLBACK, Status
+from appeals.transitions import apply_transition, authorise, locked_appeal
 
 
 @dataclass

@@ -11,19 +11,19 @@ from django.utils import timezone
 
 from accounts.permissions import Operation
 from accounts.principal import Principal
-from appeals.actions._base import authorise
-from appeals.actions.emergency import forward_if_emergency
 from appeals.actions.lifecycle import register_locked
-from appeals.actions.transfers import propose_transfer
-from appeals.applicants import check_iin, normalise_phone
 from appeals.catalogue.cache import active_category
+from appeals.emergency.actions import forward_if_emergency
 from appeals.errors import AppealError, Problem
 from appeals.events import acting_role, announce
 from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, Language, Priority
-from appeals.repeats import repeat_candidates
-from appeals.sla import deadline_for
+from appeals.repeats.candidates import repeat_candidates
+from appeals.rules.applicants import check_iin, normalise_phone
+from appeals.rules.sla import deadline_for
 from appeals.states import Status
-from appeals.transfer_proposals import locate
+from appeals.transfers.actions import propose_transfer
+from appeals.transfers.proposals import locate
+from appeals.transitions import authorise
 from tenants.models import Akimat
 
 MAX_DESCRIPTION = 5000

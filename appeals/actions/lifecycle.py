@@ -8,15 +8,15 @@ from django.utils import timezone
 
 from accounts.permissions import Operation
 from accounts.principal import Principal
-from appeals.actions._base import apply_transition, authorise, locked_appeal, require_text
-from appeals.actions.emergency import forward_if_emergency
+from appeals.emergency.actions import forward_if_emergency
 from appeals.errors import AppealError, not_found
+from appeals.jobs.notify import notify_assigned
 from appeals.models import Appeal, CancelReason, Category, Organisation, Priority, ResponsiblePerson
-from appeals.notify import notify_assigned
-from appeals.routing import route
-from appeals.sla import deadline_for
+from appeals.rules.routing import route
+from appeals.rules.sla import deadline_for
 from appeals.states import Status
-from appeals.violations_register import settle_on_resolution
+from appeals.transitions import apply_transition, authorise, locked_appeal, require_text
+from appeals.violations.register import settle_on_resolution
 
 
 def register_locked(

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from accounts.permissions import Operation
 from accounts.principal import Principal
-from appeals.actions._base import authorise, locked_appeal, require_text
 from appeals.errors import AppealError
 from appeals.events import record_event
 from appeals.models import Appeal, EventKind, RegionalEscalationState
 from appeals.states import TERMINAL_STATUSES
+from appeals.transitions import authorise, locked_appeal, require_text
 
 # The region has it: no second escalation until it assigns the appeal back or resolves it.
 IN_REGION = frozenset({RegionalEscalationState.OPEN, RegionalEscalationState.ACCEPTED})

@@ -8,8 +8,8 @@ import hmac
 
 from django.db import IntegrityError, transaction
 
-from appeals.applicants import normalise_phone
 from appeals.models import ExchangeCredential, IncomingCall
+from appeals.rules.applicants import normalise_phone
 
 
 def secret_digest(secret: str) -> str:

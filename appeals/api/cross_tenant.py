@@ -11,8 +11,8 @@ from accounts.permissions import Operation
 from appeals.api.enums import AppealStatus, RegionalEscalationStateEnum
 from appeals.api.errors import require_read
 from appeals.models import Appeal
+from appeals.rules.calendar import ALMATY
 from appeals.states import Status
-from appeals.working_calendar import ALMATY
 from tenants.models import Akimat, AkimatKind
 
 

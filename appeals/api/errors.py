@@ -8,9 +8,9 @@ from graphql import GraphQLError
 
 from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
-from appeals.access import Reach, reach
 from appeals.errors import AppealError
 from appeals.models import Appeal
+from appeals.rules.access import Reach, reach
 
 
 class UserError(graphene.ObjectType):

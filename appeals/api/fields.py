@@ -6,7 +6,7 @@ import datetime
 
 import graphene
 
-from appeals.working_calendar import ALMATY
+from appeals.rules.calendar import ALMATY
 
 
 def local_time(value: datetime.datetime | None) -> datetime.datetime | None:

@@ -10,9 +10,9 @@ from django.db.models.functions import Coalesce, Now
 from appeals.api.enums import AppealChannel, AppealStatus, value_of
 from appeals.api.errors import bad_input
 from appeals.api.pagination import Ordering
-from appeals.applicants import normalise_phone
 from appeals.models import Appeal, Category, Organisation
 from appeals.models.appeal import DEADLINE_KEY
+from appeals.rules.applicants import normalise_phone
 from appeals.states import Status
 
 

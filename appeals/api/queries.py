@@ -24,7 +24,6 @@ from appeals.api.types import (
     ViolationType,
 )
 from appeals.errors import AppealError
-from appeals.geography import point_in_tenant
 from appeals.models import (
     Appeal,
     CalendarException,
@@ -35,9 +34,10 @@ from appeals.models import (
     Violation,
     ViolationEvent,
 )
-from appeals.queues import callback_queue, with_person_history
-from appeals.repeats import repeat_candidates
-from appeals.tracking import track
+from appeals.reads.queues import callback_queue, with_person_history
+from appeals.repeats.candidates import repeat_candidates
+from appeals.rules.geography import point_in_tenant
+from appeals.tracking.service import track
 
 EARLIER_APPEALS_PER_CALLER = 5
 RECENT_CALLS_MAX = 50

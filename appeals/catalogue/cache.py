@@ -5,8 +5,8 @@ An edit in this process clears the entry at once (signals); other processes see 
 
 from __future__ import annotations
 
+from appeals.catalogue.schema_cache import SchemaCache
 from appeals.models import Category
-from appeals.schema_cache import SchemaCache
 
 TTL_SECONDS = 60.0
 

@@ -8,7 +8,7 @@ from django.contrib.gis.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Now
 
-from appeals.attachments import tenant_prefix
+from appeals.attachments.files import tenant_prefix
 from appeals.models.catalogue import Category, Organisation, Priority, ResponsiblePerson
 from appeals.models.cross_tenant import CrossTenantFields
 from appeals.states import ACTIVE_STATUSES, Status

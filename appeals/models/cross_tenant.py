@@ -1,5 +1,5 @@
 """What an appeal knows of other akimats and of the region: a proposed or done transfer, where it came
-from, and its regional escalation. Written only by appeals.actions.transfers and
+from, and its regional escalation. Written only by appeals.transfers.actions and
 appeals.actions.regional_escalation (the federation layer calls them when its messages arrive)."""
 
 from __future__ import annotations

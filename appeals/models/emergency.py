@@ -1,7 +1,7 @@
 """What the 109 line knows of an appeal it forwarded to 112: the services asked for, 112's status
 with its dates, and the alarms 112's watchdog raised for the akimat's supervisor.
 
-The rows are written only by `appeals.actions.emergency`, from the operator's forward and from the
+The rows are written only by `appeals.emergency.actions`, from the operator's forward and from the
 messages the region sends back (the akimat never reads the regional 112 register itself).
 """
 

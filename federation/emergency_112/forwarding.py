@@ -14,7 +14,7 @@ import uuid
 
 from django.db import connection
 
-from appeals.actions.emergency import Trigger
+from appeals.emergency.actions import Trigger
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent, EventKind
 from appeals.models import Priority as AppealPriority

@@ -13,7 +13,7 @@ import time
 from django.db.models.signals import post_delete, post_save
 
 from appeals.models import Appeal, AppealEvent, Category
-from appeals.sla import deadline_for
+from appeals.rules.sla import deadline_for
 from federation.escalations.models import EVERY_CATEGORY, EscalationRule
 
 TTL_SECONDS = 60.0

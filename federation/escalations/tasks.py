@@ -13,8 +13,8 @@ from django.utils import timezone
 from appeals.actions.regional_escalation import escalate_locked
 from appeals.events import SYSTEM
 from appeals.models import Appeal
+from appeals.rules.calendar import ALMATY
 from appeals.states import ACTIVE_STATUSES
-from appeals.working_calendar import ALMATY
 from federation.escalations import rules
 from federation.read_model_feed import category_parent
 

@@ -20,7 +20,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 
 from appeals.actions import CarriedFile
-from appeals.attachments import prefix_of
+from appeals.attachments.files import prefix_of
 from appeals.models import Appeal
 
 ATTACHMENT_SCHEMA: dict[str, Any] = {

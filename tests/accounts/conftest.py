@@ -19,11 +19,11 @@ from django.test import Client
 from keycloak import KeycloakAdmin, KeycloakOpenID
 
 from accounts import keycloak_realm
-from accounts.dev_identity import DEMO_PASSWORD, DEV_CLIENT_ID, apply_dev_realm
 from accounts.keycloak_admin import master_admin, provisioner
 from accounts.provisioning import ensure_tenant_identity
 from accounts.tokens import verifier
-from appeals.demo import executor_organisation
+from demo.appeals import executor_organisation
+from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID, apply_dev_realm
 from tests.conftest import SESSION_TENANTS
 
 

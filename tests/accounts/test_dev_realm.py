@@ -7,8 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import override_settings
 
-from accounts.dev_identity import DEMO_PASSWORD, apply_dev_realm
 from accounts.keycloak_admin import master_admin, provisioner
+from demo.dev_realm import DEMO_PASSWORD, apply_dev_realm
 from demo.identity import seed
 
 

@@ -12,12 +12,12 @@ from django_tenants.utils import schema_context, tenant_context
 
 from accounts import keycloak_realm
 from accounts.claims import principal_from_claims
-from accounts.dev_identity import DEMO_PASSWORD
 from accounts.models import StaffProfile
 from appeals import actions
-from appeals.demo import demo_fixture, executor_organisation
-from appeals.demo.catalogue import ensure_demo_catalogue
 from appeals.models import Appeal
+from demo.appeals import demo_fixture, executor_organisation
+from demo.appeals.catalogue import ensure_demo_catalogue
+from demo.dev_realm import DEMO_PASSWORD
 from tests.accounts.conftest import BrowserLogin, api, claims_of, tenant_host
 from tests.appeals.conftest import OPERATOR, intake
 

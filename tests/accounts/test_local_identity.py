@@ -8,9 +8,9 @@ import sys
 
 from django.test import Client, override_settings
 
-from accounts.dev_identity import DEMO_PASSWORD, create_local_demo_users
 from accounts.provisioning import ensure_tenant_identity
-from appeals.demo import executor_organisation
+from demo.appeals import executor_organisation
+from demo.dev_realm import DEMO_PASSWORD, create_local_demo_users
 from testkit.processes import ROOT
 from tests.accounts.conftest import tenant_host
 

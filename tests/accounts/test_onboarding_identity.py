@@ -19,8 +19,8 @@ from django_tenants.utils import schema_exists
 from keycloak import KeycloakAdmin, KeycloakError, KeycloakOpenID
 
 from accounts import keycloak_realm
-from accounts.dev_identity import DEMO_PASSWORD, DEV_CLIENT_ID
 from accounts.provisioning import KeycloakProvisioningError, ensure_tenant_identity, remove_tenant_identity
+from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID
 from tenants import lifecycle
 from tenants.models import Akimat
 from tenants.onboarding import onboard_tenant, set_tenant_active

@@ -11,9 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from keycloak import KeycloakOpenID
 
-from accounts.dev_identity import DEMO_PASSWORD, DEV_CLIENT_ID
 from accounts.keycloak_admin import realm_admin
 from accounts.realm_upgrade import upgrade_realm
+from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID
 
 ORGANISATION_MAPPER = "organisation of staff"
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from accounts.dev_identity import DEMO_PASSWORD
 from accounts.models import OIDCIdentity
+from demo.dev_realm import DEMO_PASSWORD
 from tests.accounts.conftest import BrowserLogin, openid_endpoint, tenant_host
 
 WEB_TEST_USER = "webtest.petropavlovsk"

@@ -35,7 +35,7 @@ ANALYST = principal(Role.ANALYST, name="analyst")
 def _fresh_catalogue_caches() -> Iterator[None]:
     """Each test starts as a fresh process would: no catalogue rows cached from a rolled-back test."""
     from appeals.catalogue.cache import forget_categories
-    from appeals.working_calendar import forget_tenant_calendar
+    from appeals.rules.calendar import forget_tenant_calendar
 
     forget_categories()
     forget_tenant_calendar()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from appeals import actions
 from appeals.errors import AppealError
 from appeals.models import CallbackAttempt
-from appeals.queues import callback_contacts, callback_queue
+from appeals.reads.queues import callback_contacts, callback_queue
 from tests.appeals.conftest import EXECUTOR, OPERATOR, appeal_in, intake
 
 

@@ -12,7 +12,7 @@ from django_tenants.utils import tenant_context
 from appeals.catalogue.fixtures import FixtureError, read_categories
 from appeals.catalogue.seed import seed_base_catalogue
 from appeals.models import Category, Organisation, RoutingRule
-from appeals.routing import route
+from appeals.rules.routing import route
 from tenants.onboarding import onboard_tenant
 from tenants.region_data import tenant_spec
 from testkit.paths import ROOT

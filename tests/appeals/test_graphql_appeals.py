@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from appeals.actions.telephony import record_incoming_call
+from appeals.jobs.monitor import sweep
 from appeals.models import Appeal
-from appeals.monitor import sweep
 from tests.appeals.conftest import CENTRE, appeal_in, gql, intake
 
 CREATE = """

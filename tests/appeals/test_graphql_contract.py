@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from graphql import parse, print_schema
 
+from appeals.jobs.monitor import sweep
 from appeals.models import Appeal, Organisation, ResponsiblePerson
-from appeals.monitor import sweep
 from ikomek.schema import regional_schema, schema
 from testkit.identities import logged_in, user_with_roles
 from testkit.paths import GRAPHQL

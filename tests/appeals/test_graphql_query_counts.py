@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from appeals import actions
 from appeals.actions.telephony import record_incoming_call
+from appeals.jobs.monitor import sweep
 from appeals.models import Appeal, Attachment
-from appeals.monitor import sweep
 from testkit.identities import logged_in, user_with_roles
 from tests.appeals.conftest import CENTRE, OPERATOR, appeal_in, gql, intake
 

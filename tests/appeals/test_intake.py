@@ -12,9 +12,9 @@ from django_tenants.utils import tenant_context
 
 from appeals import actions
 from appeals.actions import AppealInput
-from appeals.applicants import check_iin, iin_control_digit, normalise_phone
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent
+from appeals.rules.applicants import check_iin, iin_control_digit, normalise_phone
 from tests.appeals.conftest import ANALYST, CENTRE, OPERATOR, intake
 
 

@@ -14,7 +14,7 @@ from appeals import actions
 from appeals.actions import AppealInput
 from appeals.errors import AppealError
 from appeals.models import Appeal, Category
-from appeals.repeats import repeat_candidates
+from appeals.repeats.candidates import repeat_candidates
 from tests.appeals.conftest import CENTRE, OPERATOR, appeal_in, intake
 
 

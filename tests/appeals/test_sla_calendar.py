@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from appeals.models import CalendarException, Category
-from appeals.sla import deadline_for
-from appeals.working_calendar import WorkingCalendar, forget_tenant_calendar
+from appeals.rules.calendar import WorkingCalendar, forget_tenant_calendar
+from appeals.rules.sla import deadline_for
 
 ALMATY = ZoneInfo("Asia/Almaty")
 

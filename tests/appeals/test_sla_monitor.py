@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from appeals import actions
 from appeals.errors import AppealError
+from appeals.jobs.monitor import sweep
 from appeals.models import Appeal, Notification, Organisation, ResponsiblePerson, Violation, ViolationEvent
-from appeals.monitor import sweep
-from appeals.queues import with_person_history
+from appeals.reads.queues import with_person_history
 from tests.appeals.conftest import EXECUTOR, LAWYER, OPERATOR, appeal_in
 
 HOUR = datetime.timedelta(hours=1)

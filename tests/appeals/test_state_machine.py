@@ -8,10 +8,10 @@ from django.db import transaction
 from accounts.permissions import Operation
 from accounts.roles import Role
 from appeals import actions
-from appeals.actions._base import apply_transition, locked_appeal
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent, Organisation
 from appeals.states import TRANSITIONS, Status
+from appeals.transitions import apply_transition, locked_appeal
 from testkit.identities import principal
 from tests.appeals.conftest import EXECUTOR, HOUSING, OPERATOR, SUPERVISOR, appeal_in
 

@@ -11,9 +11,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from appeals.demo import executor_organisation, seed_tenant
 from appeals.models import Appeal, AppealEvent, CallbackAttempt, Category, Violation
 from appeals.states import ACTIVE_STATUSES
+from demo.appeals import executor_organisation, seed_tenant
 
 
 def test_a_seeded_city_looks_like_the_109_line(tenants):

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context, tenant_context
 
 from appeals import actions
-from appeals.actions.attachments import add_attachment
+from appeals.attachments.actions import add_attachment
 from appeals.models import Appeal, Attachment, EventKind
 from federation.models import Message
 from federation.transfers.files import is_senders

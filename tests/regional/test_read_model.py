@@ -17,8 +17,8 @@ from django_tenants.utils import get_public_schema_name, schema_context, tenant_
 from accounts.roles import Role
 from appeals import actions
 from appeals.actions import AppealInput
+from appeals.jobs.monitor import sweep
 from appeals.models import Appeal
-from appeals.monitor import sweep
 from appeals.states import ACTIVE_STATUSES
 from federation.deadletters import replay
 from federation.delivery import deliver

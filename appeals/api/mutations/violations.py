@@ -10,7 +10,7 @@ from appeals import actions
 from appeals.api.errors import UserError, user_errors
 from appeals.api.types import ViolationType
 from appeals.errors import AppealError
-from appeals.queues import with_person_history
+from appeals.reads.queues import with_person_history
 
 
 class ViolationTextInput(graphene.InputObjectType):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_tenants.utils import get_public_schema_name
 
-from accounts.dev_identity import banner_lines
+from demo.dev_realm import banner_lines
 from tenants.models import Akimat
 
 

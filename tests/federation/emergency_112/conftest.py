@@ -124,7 +124,7 @@ def petropavlovsk(tenants: dict[str, Akimat]) -> Iterator[Akimat]:
     from django_tenants.utils import tenant_context
 
     from appeals.catalogue.cache import forget_categories
-    from appeals.working_calendar import forget_tenant_calendar
+    from appeals.rules.calendar import forget_tenant_calendar
 
     # As a fresh process: no catalogue rows cached from a rolled-back test of another package.
     forget_categories()

@@ -19,7 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from appeals import actions, forward_watchdog
+from appeals import actions
+from appeals.emergency import watchdog as forward_watchdog
 from appeals.errors import AppealError
 from appeals.models import Appeal, EmergencyAlarm, EmergencyForward
 from federation.emergency_112 import watchdog

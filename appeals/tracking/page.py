@@ -1,5 +1,5 @@
 """The citizen's tracking page on the akimat's host: the number read out on the phone and the last
-four digits of the caller's phone give the appeal's status and dates (appeals.tracking), nothing
+four digits of the caller's phone give the appeal's status and dates (appeals.tracking.service), nothing
 personal. The digits travel in a POST body, never in a URL that logs and histories keep."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from appeals.errors import AppealError
 from appeals.models import EmergencyStatus
 from appeals.states import Status
-from appeals.tracking import track
+from appeals.tracking.service import track
 
 NOT_FOUND = (
     "Нөмір немесе телефонның соңғы 4 саны сәйкес келмейді / Номер или последние 4 цифры телефона не совпадают"

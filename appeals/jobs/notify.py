@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.roles import Role
 from appeals.models import Appeal, Notification, NotificationKind, ResponsiblePerson
-from appeals.working_calendar import ALMATY
+from appeals.rules.calendar import ALMATY
 
 
 def _when(appeal: Appeal) -> str:

@@ -1,6 +1,6 @@
 """A plausible history for demo appeals, simulated in memory in received order: intake, routing,
 work, answers in time or late, call-backs, reopenings, repeats and violations, all stopped at
-"now". The same rules as the real actions (deadlines from appeals.sla, routing by area)."""
+"now". The same rules as the real actions (deadlines from appeals.rules.sla, routing by area)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from shapely import wkb
 from shapely.geometry import Point
 from shapely.prepared import prep
 
-from appeals.demo.places import Place, Places
 from appeals.models import Category, Organisation, ResponsiblePerson, RoutingRule
-from appeals.sla import deadline_for
+from appeals.rules.sla import deadline_for
 from appeals.states import Status
+from demo.appeals.places import Place, Places
 
 DATA = Path(__file__).resolve().parent / "data"
 HOUR = datetime.timedelta(hours=1)
@@ -268,7 +268,7 @@ class Simulator:
         return f"+7{prefix}{self.rng.randint(1000000, 9999999)}"
 
     def _iin(self) -> str:
-        from appeals.applicants import iin_control_digit
+        from appeals.rules.applicants import iin_control_digit
 
         while True:
             born = datetime.date(1950, 1, 1) + datetime.timedelta(days=self.rng.randint(0, 365 * 55))

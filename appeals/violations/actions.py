@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from accounts.permissions import Operation
 from accounts.principal import Principal
-from appeals.actions._base import authorise, require_text
 from appeals.errors import AppealError, not_found
 from appeals.events import acting_role
 from appeals.models import Violation, ViolationEvent, ViolationStatus
+from appeals.transitions import authorise, require_text
 
 _V = ViolationStatus
 # target -> statuses it may come from

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from appeals import tracking_page, views
+from appeals.tracking import page as tracking_page
+from appeals.web import views
 
 app_name = "appeals"
 urlpatterns = [

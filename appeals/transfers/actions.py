@@ -16,14 +16,14 @@ from django.db import transaction
 
 from accounts.permissions import Operation
 from accounts.principal import Principal
-from appeals.actions._base import apply_transition, authorise, locked_appeal, require_text
-from appeals.actions.attachments import CarriedFile, attach_carried
+from appeals.attachments.actions import CarriedFile, attach_carried
 from appeals.catalogue.cache import active_category
 from appeals.errors import AppealError
 from appeals.events import SYSTEM, record_event
 from appeals.models import Appeal, EventKind
 from appeals.states import Status
-from appeals.transfer_proposals import transfer_target
+from appeals.transfers.proposals import transfer_target
+from appeals.transitions import apply_transition, authorise, locked_appeal, require_text
 from tenants.models import Akimat
 
 

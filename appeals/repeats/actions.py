@@ -6,12 +6,12 @@ from django.db import transaction
 
 from accounts.permissions import Operation
 from accounts.principal import Principal
-from appeals.actions._base import authorise, locked_appeal
 from appeals.actions.lifecycle import cancel_locked
 from appeals.errors import AppealError
 from appeals.events import record_event
 from appeals.models import Appeal, CancelReason, EventKind
 from appeals.states import TERMINAL_STATUSES
+from appeals.transitions import authorise, locked_appeal
 
 
 def link_as_repeat(actor: Principal, number: int, *, original_number: int, comment: str = "") -> Appeal:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import connection
 from psycopg.types.json import Jsonb
 
-from appeals.demo.simulate import DemoAppeal, Event
+from demo.appeals.simulate import DemoAppeal, Event
 
 APPEAL_COLUMNS = (
     "id",

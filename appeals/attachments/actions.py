@@ -13,12 +13,12 @@ from django.db import transaction
 
 from accounts.permissions import Operation, can
 from accounts.principal import Principal
-from appeals.access import reach
-from appeals.actions._base import locked_appeal
-from appeals.attachments import FileKind, check_upload
+from appeals.attachments.files import FileKind, check_upload
 from appeals.errors import AppealError
 from appeals.events import record_event
 from appeals.models import Appeal, Attachment, EventKind
+from appeals.rules.access import reach
+from appeals.transitions import locked_appeal
 
 # Operators attach what the citizen sent; executors attach photos of the work done.
 MAY_ATTACH = (Operation.APPEAL_CREATE, Operation.APPEAL_ROUTE, Operation.APPEAL_EXECUTE)

@@ -13,7 +13,7 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from appeals.errors import Problem
-from appeals.geography import point_in_tenant
+from appeals.rules.geography import point_in_tenant
 from tenants.models import Akimat, AkimatKind
 
 

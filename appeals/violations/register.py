@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from appeals.events import SYSTEM
 from appeals.models import Appeal, ResponsiblePerson, Violation, ViolationEvent, ViolationStatus
-from appeals.sla import hours_between
+from appeals.rules.sla import hours_between
 
 
 def responsible_person(appeal: Appeal) -> ResponsiblePerson | None:

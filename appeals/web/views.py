@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import Operation, can
 from appeals import actions
-from appeals.access import reach
-from appeals.actions.attachments import add_attachment
 from appeals.actions.telephony import exchange_secret_matches
-from appeals.attachments import tenant_prefix
+from appeals.attachments.actions import add_attachment
+from appeals.attachments.files import tenant_prefix
 from appeals.errors import AppealError, Problem
 from appeals.models import Appeal, Attachment
+from appeals.rules.access import reach
 
 
 def _errors(problems: list[Problem], status: int) -> JsonResponse:

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from appeals.catalogue.schema_cache import SchemaCache
 from appeals.models import CalendarException, CalendarExceptionKind
-from appeals.schema_cache import SchemaCache
 
 ALMATY = ZoneInfo("Asia/Almaty")
 WORKDAY_START = datetime.time(9, 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from appeals.models import Category, SlaCalendar
-from appeals.working_calendar import ALMATY, tenant_calendar
+from appeals.rules.calendar import ALMATY, tenant_calendar
 
 
 def deadline_for(category: Category, start: datetime.datetime) -> datetime.datetime:

@@ -12,10 +12,10 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.utils import timezone
 
 from appeals.events import SYSTEM, record_event
+from appeals.jobs.notify import notify_overdue, notify_warning
 from appeals.models import Appeal, EventKind, ViolationStatus
-from appeals.notify import notify_overdue, notify_warning
 from appeals.states import ACTIVE_STATUSES
-from appeals.violations_register import open_violation
+from appeals.violations.register import open_violation
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
-from appeals.access import reach
 from appeals.errors import AppealError, not_found
 from appeals.events import is_system, record_event
 from appeals.models import Appeal, AppealEvent, EventKind
+from appeals.rules.access import reach
 from appeals.states import TRANSITIONS
 
 

@@ -22,10 +22,9 @@ from django.utils import timezone
 
 from accounts.permissions import Operation
 from accounts.principal import Principal
-from appeals.actions._base import apply_transition, authorise, locked_appeal
+from appeals.emergency.watchdog import resolve_not_received
 from appeals.errors import AppealError, Problem, not_found
 from appeals.events import SYSTEM, record_event
-from appeals.forward_watchdog import resolve_not_received
 from appeals.models import (
     OPEN_EMERGENCY_STATUSES,
     Appeal,
@@ -36,6 +35,7 @@ from appeals.models import (
     Service112,
 )
 from appeals.states import FORWARDABLE_STATUSES, Status
+from appeals.transitions import apply_transition, authorise, locked_appeal
 
 MAX_NOTE = 2000
 

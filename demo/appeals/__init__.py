@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, tenant_context
 
-from appeals.demo.catalogue import ensure_demo_catalogue, load_fixture
-from appeals.demo.places import Places
-from appeals.demo.simulate import Simulator
-from appeals.demo.writer import write
 from appeals.models import Appeal
-from appeals.working_calendar import forget_tenant_calendar
+from appeals.rules.calendar import forget_tenant_calendar
+from demo.appeals.catalogue import ensure_demo_catalogue, load_fixture
+from demo.appeals.places import Places
+from demo.appeals.simulate import Simulator
+from demo.appeals.writer import write
 
 DATA = Path(__file__).resolve().parent / "data"
 CITY = "petropavlovsk"

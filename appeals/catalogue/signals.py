@@ -7,7 +7,7 @@ from django.db.models.signals import post_delete, post_save
 
 from appeals.catalogue.cache import forget_categories
 from appeals.models import CalendarException, Category
-from appeals.working_calendar import forget_tenant_calendar
+from appeals.rules.calendar import forget_tenant_calendar
 
 
 def _calendar_changed(**_kwargs: object) -> None:

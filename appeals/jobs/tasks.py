@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from appeals.forward_watchdog import raise_not_received_alarms
-from appeals.monitor import sweep
+from appeals.emergency.watchdog import raise_not_received_alarms
+from appeals.jobs.monitor import sweep
 
 
 @shared_task(name="appeals.tasks.monitor_deadlines", ignore_result=True)

@@ -19,10 +19,10 @@ setup_django()
 from django.db import connection, transaction  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from federation.inbox.models import ProbeRecord  # noqa: E402
-from federation.models import Message, MessageState  # noqa: E402
-from federation.outbox import send  # noqa: E402
-from federation.probe import KIND as PROBE  # noqa: E402
+from federation.messaging.inbox.models import ProbeRecord  # noqa: E402
+from federation.messaging.models import Message, MessageState  # noqa: E402
+from federation.messaging.outbox import send  # noqa: E402
+from federation.messaging.probe import KIND as PROBE  # noqa: E402
 from tenants.models import Akimat  # noqa: E402
 
 BENCH_PREFIX = "bench-"

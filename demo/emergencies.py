@@ -24,10 +24,10 @@ from appeals.actions import AppealInput
 from appeals.models import Appeal
 from demo.appeals import CITY, district_plan
 from demo.appeals.places import Places
-from federation.delivery import deliver_in_order
 from federation.emergency_112 import actions as register
 from federation.emergency_112.models import Incident
-from federation.models import DeliveredVia, Message, MessageState
+from federation.messaging.delivery import deliver_in_order
+from federation.messaging.models import DeliveredVia, Message, MessageState
 
 KEY = "demo112"
 

@@ -1,1 +1,1 @@
-"""Federation between akimats and the region: outbox, relay, inbox, transfers, escalations."""
+"""Crossing between schemas: the messaging core (messaging/) and what is built on it."""

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from appeals.models import Appeal, AppealEvent, Category, EventKind
-from federation.outbox import region, send
+from federation.messaging.outbox import region, send
 
 STATUS_KIND = "appeals.status"
 BATCH_KIND = "appeals.status_batch"

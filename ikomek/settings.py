@@ -102,8 +102,9 @@ SHARED_APPS = [
     "graphene_django",
     "pgtrigger",
     "accounts",
-    "federation",  # the outbox (public schema only)
-    "federation.inbox",  # each receiver's receipts: public and every tenant
+    "federation.messaging",  # the outbox and relay (public schema only)
+    "federation",  # appeal messages on it: transfers, states to the region
+    "federation.messaging.inbox",  # each receiver's receipts: public and every tenant
     "demo",
     "federation.emergency_112",
     "federation.escalations",  # the region's escalation rules (public schema only)
@@ -116,7 +117,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.admin",
     "accounts",
-    "federation.inbox",
+    "federation.messaging.inbox",
     "appeals",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from accounts.permissions import MATRIX, Operation, can, refusal
 from accounts.principal import Principal
-from federation.errors import FederationError
 from federation.escalations.kinds import DECISION_KIND
-from federation.outbox import send
+from federation.messaging.errors import FederationError
+from federation.messaging.outbox import send
 from regional.errors import RegionalError
 from regional.models import EntryKind, Escalation, EscalationEntry, EscalationState
 

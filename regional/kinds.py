@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django_tenants.utils import get_public_schema_name
 
-from federation.errors import PermanentError
 from federation.escalations.kinds import ESCALATION_KIND, ESCALATION_SCHEMA
-from federation.handlers import Envelope, TargetScope, register
+from federation.messaging.errors import PermanentError
+from federation.messaging.handlers import Envelope, TargetScope, register
 from federation.read_model_feed import BATCH_KIND, BATCH_SCHEMA, STATE_SCHEMA, STATUS_KIND
 from regional.escalations import receive_escalation
 from regional.read_model import apply_states

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
-from federation import endpoints
+from federation.messaging import endpoints
 from tenants import host_map
 from tenants.models import Akimat
 from tenants.onboarding import ensure_region, onboard_tenant

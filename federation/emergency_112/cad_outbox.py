@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from federation.emergency_112.cad_sender import Verdict, send_document
 from federation.emergency_112.models import AlarmKind, EmergencyCentre, Incident, IncidentAlarm
-from federation.errors import PermanentError
-from federation.handlers import Envelope
-from federation.outbox import region, send
+from federation.messaging.errors import PermanentError
+from federation.messaging.handlers import Envelope
+from federation.messaging.outbox import region, send
 
 log = logging.getLogger(__name__)
 

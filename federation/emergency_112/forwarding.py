@@ -27,8 +27,8 @@ from federation.emergency_112.documents import (
     build_request_for_service,
 )
 from federation.emergency_112.validation import DocumentInvalid
-from federation.errors import FederationError
-from federation.outbox import region, send
+from federation.messaging.errors import FederationError
+from federation.messaging.outbox import region, send
 from tenants.models import Domain
 
 INCIDENT_KIND = "emergency_112.incident"

@@ -35,8 +35,8 @@ from federation.emergency_112.validation import (
     schema_document,
 )
 from federation.emergency_112.watchdog import ALARM_KIND
-from federation.errors import PermanentError
-from federation.handlers import Envelope, TargetScope, register
+from federation.messaging.errors import PermanentError
+from federation.messaging.handlers import Envelope, TargetScope, register
 
 # Who 112's answers act as in the akimat's history (the dispatcher's own name is in the event data).
 CENTRE_112 = Principal(

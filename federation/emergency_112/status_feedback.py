@@ -16,8 +16,8 @@ from django.utils import timezone
 from federation.emergency_112.documents import ALMATY
 from federation.emergency_112.models import Incident, IncidentEvent
 from federation.emergency_112.states import REGISTRY_STATUS
-from federation.errors import FederationError
-from federation.outbox import send
+from federation.messaging.errors import FederationError
+from federation.messaging.outbox import send
 
 log = logging.getLogger(__name__)
 

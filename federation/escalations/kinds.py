@@ -11,8 +11,8 @@ from accounts.principal import Principal
 from accounts.roles import Role
 from appeals import actions
 from appeals.errors import AppealError
-from federation.errors import PermanentError
-from federation.handlers import Envelope, TargetScope, register
+from federation.messaging.errors import PermanentError
+from federation.messaging.handlers import Envelope, TargetScope, register
 
 ESCALATION_KIND = "appeals.escalation"
 DECISION_KIND = "regional.escalation_decision"

@@ -11,7 +11,7 @@ from appeals.events import SYSTEM
 from appeals.models import Appeal, AppealEvent, EventKind
 from federation.escalations import rules
 from federation.escalations.kinds import ESCALATION_KIND
-from federation.outbox import region, send
+from federation.messaging.outbox import region, send
 from federation.read_model_feed import category_parent
 from observability.sentry import redact_text
 

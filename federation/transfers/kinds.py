@@ -7,9 +7,9 @@ from typing import Any
 
 from appeals import actions
 from appeals.errors import AppealError
-from federation import endpoints
-from federation.errors import PermanentError, UnknownSource
-from federation.handlers import Envelope, TargetScope, register
+from federation.messaging import endpoints
+from federation.messaging.errors import PermanentError, UnknownSource
+from federation.messaging.handlers import Envelope, TargetScope, register
 from federation.transfers.files import ATTACHMENT_SCHEMA, carried_files
 from tenants.models import Akimat
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from appeals.models import Appeal, AppealEvent, EventKind
 from appeals.states import Status
-from federation.outbox import send
+from federation.messaging.outbox import send
 from federation.transfers.files import attachment_entries
 from federation.transfers.kinds import STATUS_KIND, TRANSFER_KIND
 from tenants.models import Akimat

@@ -12,11 +12,11 @@ import pytest
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
-from federation.handlers import register
-from federation.inbox.models import ProbeRecord, Receipt
-from federation.models import Message
-from federation.outbox import send
-from federation.probe import record_probe
+from federation.messaging.handlers import register
+from federation.messaging.inbox.models import ProbeRecord, Receipt
+from federation.messaging.models import Message
+from federation.messaging.outbox import send
+from federation.messaging.probe import record_probe
 from testkit.processes import celery_worker, wait_until
 from tests.federation import kinds  # noqa: F401  (registers the test kinds in this process)
 

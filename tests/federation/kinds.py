@@ -12,10 +12,10 @@ from pathlib import Path
 
 from django.db import connection
 
-from federation.errors import PermanentError
-from federation.handlers import Envelope, register
-from federation.inbox.models import ProbeRecord
-from federation.probe import record_probe
+from federation.messaging.errors import PermanentError
+from federation.messaging.handlers import Envelope, register
+from federation.messaging.inbox.models import ProbeRecord
+from federation.messaging.probe import record_probe
 
 FLAKY = "test.flaky"
 SLOW = "test.slow"

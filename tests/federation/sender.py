@@ -21,7 +21,7 @@ def main() -> None:
     from django.db import transaction
     from django_tenants.utils import schema_context
 
-    from federation.outbox import send
+    from federation.messaging.outbox import send
 
     source, target, marker = sys.argv[1:4]
     with schema_context(source), transaction.atomic():

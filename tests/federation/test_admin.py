@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from federation.models import Message, MessageState
-from federation.outbox import send
-from federation.probe import KIND as PROBE
+from federation.messaging.models import Message, MessageState
+from federation.messaging.outbox import send
+from federation.messaging.probe import KIND as PROBE
 from testkit.identities import logged_in, user_with_roles
 
 CHANGELIST = "/admin/federation/message/"

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from federation.models import Message, MessageState
-from federation.outbox import send
-from federation.probe import KIND as PROBE
+from federation.messaging.models import Message, MessageState
+from federation.messaging.outbox import send
+from federation.messaging.probe import KIND as PROBE
 
 
 def sent(tenant: object, **changes: object) -> Message:

@@ -10,12 +10,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from federation.errors import IsolationError
-from federation.handlers import Envelope, registration_for
-from federation.inbox.models import OrderingCursor, ProbeRecord, Receipt
-from federation.inbox.receive import receive
-from federation.models import Outcome
-from federation.probe import KIND as PROBE
+from federation.messaging.errors import IsolationError
+from federation.messaging.handlers import Envelope, registration_for
+from federation.messaging.inbox.models import OrderingCursor, ProbeRecord, Receipt
+from federation.messaging.inbox.receive import receive
+from federation.messaging.models import Outcome
+from federation.messaging.probe import KIND as PROBE
 from tests.federation.conftest import token
 from tests.federation.kinds import ESCAPE, SLOW
 

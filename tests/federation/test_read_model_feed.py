@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 from appeals import actions
 from appeals.actions import AppealInput
 from appeals.models import AppealEvent
-from federation.models import Message
+from federation.messaging.models import Message
 from federation.read_model_feed import STATUS_KIND
 from tests.appeals.conftest import CENTRE, EXECUTOR, OPERATOR
 

@@ -11,11 +11,11 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from federation.backoff import retry_delay
-from federation.delivery import Result, deliver, deliver_in_order
-from federation.inbox.models import Receipt
-from federation.models import EventKind, Message, MessageState, Outcome
-from federation.probe import KIND as PROBE
+from federation.messaging.backoff import retry_delay
+from federation.messaging.delivery import Result, deliver, deliver_in_order
+from federation.messaging.inbox.models import Receipt
+from federation.messaging.models import EventKind, Message, MessageState, Outcome
+from federation.messaging.probe import KIND as PROBE
 from tests.federation.conftest import message, probes, receipts, send_committed, token
 from tests.federation.kinds import FLAKY, OUTSIDE, REQUIRES, SLOW, outside_calls
 
@@ -128,7 +128,7 @@ def test_attempts_used_up_send_the_message_to_the_dead_letters(committed, quick_
 
 
 def test_a_permanent_error_is_dead_at_once_and_a_replay_applies_it_when_possible(committed):
-    from federation.deadletters import operator_principal, replay
+    from federation.messaging.deadletters import operator_principal, replay
 
     needed = token()
     marker = token()
@@ -181,7 +181,7 @@ def test_a_later_message_of_a_key_waits_while_an_earlier_one_is_retrying(committ
 
 
 def test_a_dead_status_update_replayed_after_a_newer_one_is_stale_and_changes_nothing(committed):
-    from federation.deadletters import operator_principal, replay
+    from federation.messaging.deadletters import operator_principal, replay
 
     key = f"appeal:{token()[:12]}"
     older = send_committed(
@@ -208,7 +208,7 @@ def test_a_dead_status_update_replayed_after_a_newer_one_is_stale_and_changes_no
 
 
 def test_a_target_deactivated_after_sending_dead_letters_the_message_until_replayed(committed):
-    from federation.deadletters import operator_principal, replay
+    from federation.messaging.deadletters import operator_principal, replay
     from tenants.onboarding import set_tenant_active
 
     marker = token()

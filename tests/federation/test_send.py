@@ -7,10 +7,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context, tenant_context
 
-from federation.errors import FederationError, OutsideTransaction
-from federation.models import Message, MessageState
-from federation.outbox import region, send
-from federation.probe import KIND as PROBE
+from federation.messaging.errors import FederationError, OutsideTransaction
+from federation.messaging.models import Message, MessageState
+from federation.messaging.outbox import region, send
+from federation.messaging.probe import KIND as PROBE
 from tenants.models import Akimat
 from tests.federation.conftest import token
 from tests.federation.kinds import REGION_ONLY

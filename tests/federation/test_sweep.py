@@ -7,12 +7,12 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from federation.delivery import Result, deliver
-from federation.inbox.models import Receipt
-from federation.inbox.prune import prune_receipts
-from federation.models import EventKind, Message, MessageState
-from federation.probe import KIND as PROBE
-from federation.sweep import prune_delivered, sweep
+from federation.messaging.delivery import Result, deliver
+from federation.messaging.inbox.models import Receipt
+from federation.messaging.inbox.prune import prune_receipts
+from federation.messaging.models import EventKind, Message, MessageState
+from federation.messaging.probe import KIND as PROBE
+from federation.messaging.sweep import prune_delivered, sweep
 from tests.federation.conftest import message, probes, send_committed, token
 
 

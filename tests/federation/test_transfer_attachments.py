@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context, tenant_context
 from appeals import actions
 from appeals.attachments.actions import add_attachment
 from appeals.models import Appeal, Attachment, EventKind
-from federation.models import Message
+from federation.messaging.models import Message
 from federation.transfers.files import is_senders
 from federation.transfers.kinds import TRANSFER_KIND
 from tests.appeals.conftest import OPERATOR

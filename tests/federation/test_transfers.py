@@ -16,7 +16,7 @@ from appeals import actions
 from appeals.actions import AppealInput
 from appeals.errors import AppealError
 from appeals.models import Appeal, EventKind
-from federation.models import Message
+from federation.messaging.models import Message
 from federation.transfers.kinds import STATUS_KIND, TRANSFER_KIND
 from regional.models import AppealFact
 from testkit.identities import executor_of
@@ -256,7 +256,7 @@ def test_a_status_from_an_akimat_it_was_not_sent_to_is_refused(cross_tenant):
     # Esil claims to have it: the platform stamps the source, so the claim is seen and refused.
     from django.db import transaction
 
-    from federation.outbox import send
+    from federation.messaging.outbox import send
 
     with schema_context("esil"), transaction.atomic():
         forged = send(

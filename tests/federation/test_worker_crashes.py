@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from federation.models import EventKind, MessageState
-from federation.probe import KIND as PROBE
-from federation.tasks import kick
+from federation.messaging.models import EventKind, MessageState
+from federation.messaging.probe import KIND as PROBE
+from federation.messaging.tasks import kick
 from testkit.processes import wait_until
 from tests.federation.conftest import message, probes, relay_worker, send_committed, token, wait_for_state
 from tests.federation.kinds import SLOW

@@ -14,8 +14,8 @@ import uuid
 import pytest
 from django.core.management import call_command
 
-from federation.models import EventKind, MessageState, Outcome
-from federation.probe import KIND as PROBE
+from federation.messaging.models import EventKind, MessageState, Outcome
+from federation.messaging.probe import KIND as PROBE
 from testkit.processes import ROOT, celery_beat, env_for_test_database
 from tests.federation.conftest import (
     RELAY_ENV,
@@ -105,7 +105,7 @@ def test_status_updates_of_one_key_are_applied_in_order_through_retries(committe
 def probes_of_key(schema: str, key: str) -> list:
     from django_tenants.utils import schema_context
 
-    from federation.inbox.models import ProbeRecord
+    from federation.messaging.inbox.models import ProbeRecord
 
     with schema_context(schema):
         return list(ProbeRecord.objects.filter(ordering_key=key))

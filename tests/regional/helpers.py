@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from federation.delivery import deliver_in_order
-from federation.models import DeliveredVia, Message, MessageState
+from federation.messaging.delivery import deliver_in_order
+from federation.messaging.models import DeliveredVia, Message, MessageState
 from regional.models import AppealFact
 from regional.rebuild import rebuild_tallies
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from federation.escalations.kinds import DECISION_KIND
-from federation.models import Message
+from federation.messaging.models import Message
 from regional.models import Escalation
 from tests.appeals.conftest import logged_in, user_with_roles
 from tests.regional.helpers import regional_client

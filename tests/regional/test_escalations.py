@@ -19,7 +19,7 @@ from federation.escalations.kinds import DECISION_KIND, ESCALATION_KIND
 from federation.escalations.models import EscalationRule
 from federation.escalations.rules import forget_rules
 from federation.escalations.tasks import escalate_long_overdue
-from federation.models import Message
+from federation.messaging.models import Message
 from regional import escalations
 from regional.errors import RegionalError
 from regional.models import Escalation

@@ -20,10 +20,10 @@ from appeals.actions import AppealInput
 from appeals.jobs.monitor import sweep
 from appeals.models import Appeal
 from appeals.states import ACTIVE_STATUSES
-from federation.deadletters import replay
-from federation.delivery import deliver
-from federation.models import OPEN_STATES, Message, MessageState, Outcome
-from federation.outbox import send
+from federation.messaging.deadletters import replay
+from federation.messaging.delivery import deliver
+from federation.messaging.models import OPEN_STATES, Message, MessageState, Outcome
+from federation.messaging.outbox import send
 from federation.read_model_feed import BATCH_KIND, STATUS_KIND, current_states
 from regional import kpis, rebuild
 from regional.histogram import COLUMNS, bounds, bucket_of

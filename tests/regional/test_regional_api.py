@@ -272,7 +272,7 @@ def test_the_state_message_admits_no_personal_field():
 def test_what_an_appeal_sends_to_the_region_holds_none_of_its_applicants_data(tenants):
     from appeals import actions
     from appeals.actions import AppealInput
-    from federation.models import Message
+    from federation.messaging.models import Message
     from tests.regional.test_read_model import OPERATOR
 
     with tenant_context(tenants["esil"]):

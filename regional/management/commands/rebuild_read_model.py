@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from federation.delivery import Result, deliver_in_order
-from federation.models import DeliveredVia
+from federation.messaging.delivery import Result, deliver_in_order
+from federation.messaging.models import DeliveredVia
 from federation.read_model_feed import send_backfill
 from regional import rebuild
 from tenants.models import Akimat

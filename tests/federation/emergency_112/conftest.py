@@ -106,7 +106,7 @@ WORKER_ENV = {
 
 def outbox(kind: str, **filters: object) -> list:
     """Messages of a kind in the outbox (public schema), in the order they were written."""
-    from federation.models import Message
+    from federation.messaging.models import Message
 
     return list(Message.objects.filter(kind=kind, **filters).order_by("created_at", "sequence"))
 

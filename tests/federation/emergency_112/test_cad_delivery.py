@@ -27,8 +27,8 @@ from federation.emergency_112.models import (
     IncidentAlarm,
     IncidentState,
 )
-from federation.handlers import Envelope
-from federation.models import EventKind, Message, MessageState
+from federation.messaging.handlers import Envelope
+from federation.messaging.models import EventKind, Message, MessageState
 from testkit.cad_stub import CadStub
 from testkit.processes import celery_beat, celery_worker, free_port, wait_until
 from tests.federation.emergency_112.conftest import WORKER_ENV, make_centre, outbox, statuses_sent
@@ -298,8 +298,8 @@ def test_cad_messages_stay_with_their_sender(tenants, document_for):
     """`emergency_112.cad` is a SELF kind: the region sends it to itself (its handler calls out)."""
     from django.db import transaction
 
-    from federation.errors import FederationError
-    from federation.outbox import send
+    from federation.messaging.errors import FederationError
+    from federation.messaging.outbox import send
 
     make_centre(runs_own_cad=True, endpoint_url="http://127.0.0.1:9/eido", secret="z" * 32)
     receive_incident(document_for(), source_schema="petropavlovsk")

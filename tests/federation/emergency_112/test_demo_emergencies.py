@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 from appeals.models import Appeal, EmergencyForward
 from demo.emergencies import SCENES, seed_akimat
 from federation.emergency_112.models import Incident
-from federation.models import Message, MessageState
+from federation.messaging.models import Message, MessageState
 from tests.regional.helpers import forget_committed_appeals
 
 

@@ -16,8 +16,8 @@ from appeals.models import Appeal, EmergencyForward, EmergencyStatus
 from federation.emergency_112.documents import Priority, read_request_for_service
 from federation.emergency_112.forwarding import INCIDENT_KIND, NOTES_LIMIT, fit_notes
 from federation.emergency_112.services import Service
-from federation.errors import FederationError
-from federation.outbox import region, send
+from federation.messaging.errors import FederationError
+from federation.messaging.outbox import region, send
 from testkit.identities import logged_in, principal, user_with_roles
 from testkit.paths import OPERATIONS
 from tests.appeals.conftest import CENTRE, EXECUTOR, OPERATOR, VALID_PHONE, appeal_in, gql, intake

@@ -21,9 +21,9 @@ from django_tenants.utils import schema_context
 
 from appeals.models import Appeal, EmergencyAlarm, EmergencyForward
 from federation.emergency_112.models import Incident, IncidentAlarm
-from federation.models import Message, MessageState
-from federation.outbox import region, send
-from federation.tasks import kick
+from federation.messaging.models import Message, MessageState
+from federation.messaging.outbox import region, send
+from federation.messaging.tasks import kick
 from tenants.models import Akimat
 from testkit.identities import user_with_roles
 from testkit.paths import OPERATIONS

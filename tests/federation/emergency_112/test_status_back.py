@@ -3,7 +3,7 @@ staff and in the citizen's tracking (status and dates only), a rejection returni
 operator's queue with the dispatcher's note, and the watchdog's alarm for the supervisor.
 
 Here the messages are applied in this process, in the test's transaction, through the federation's
-own receiving code (`federation.inbox.receive`: receipt, ordering cursor, handler in the target
+own receiving code (`federation.messaging.inbox.receive`: receipt, ordering cursor, handler in the target
 schema). test_round_trip.py does the same with real Celery workers.
 """
 
@@ -34,10 +34,10 @@ from federation.emergency_112.actions import (
 )
 from federation.emergency_112.messages import CENTRE_112, apply_status
 from federation.emergency_112.models import Incident
-from federation.errors import PermanentError
-from federation.handlers import registration_for
-from federation.inbox.receive import receive
-from federation.models import Message, MessageState, Outcome
+from federation.messaging.errors import PermanentError
+from federation.messaging.handlers import registration_for
+from federation.messaging.inbox.receive import receive
+from federation.messaging.models import Message, MessageState, Outcome
 from testkit.identities import logged_in, user_with_roles
 from testkit.paths import OPERATIONS
 from tests.appeals.conftest import OPERATOR, gql, intake

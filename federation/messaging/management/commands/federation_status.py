@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from federation.deadletters import dead_letters
-from federation.status import summary
+from federation.messaging.deadletters import dead_letters
+from federation.messaging.status import summary
 
 
 class Command(BaseCommand):

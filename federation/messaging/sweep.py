@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from federation import conf
-from federation.delivery import deliver_in_order
-from federation.models import DeliveredVia, Message, MessageState
-from federation.tasks import schedule_retries
+from federation.messaging import conf
+from federation.messaging.delivery import deliver_in_order
+from federation.messaging.models import DeliveredVia, Message, MessageState
+from federation.messaging.tasks import schedule_retries
 
 
 @dataclass

@@ -15,9 +15,9 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from federation import conf
-from federation.inbox.models import Receipt
-from federation.models import Message
+from federation.messaging import conf
+from federation.messaging.inbox.models import Receipt
+from federation.messaging.models import Message
 
 
 def prune_receipts(*, older_than_days: int | None = None, chunk: int = 5000) -> int:

@@ -28,12 +28,12 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
-from federation import endpoints
-from federation.backoff import retry_delay
-from federation.errors import PermanentError, UnknownSource, UnknownTarget
-from federation.handlers import Envelope, Handler, Registration, TargetScope, registration_for
-from federation.inbox.receive import receive, settled
-from federation.models import (
+from federation.messaging import endpoints
+from federation.messaging.backoff import retry_delay
+from federation.messaging.errors import PermanentError, UnknownSource, UnknownTarget
+from federation.messaging.handlers import Envelope, Handler, Registration, TargetScope, registration_for
+from federation.messaging.inbox.receive import receive, settled
+from federation.messaging.models import (
     OPEN_STATES,
     DeliveredVia,
     EventKind,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from federation import conf
+from federation.messaging import conf
 
 
 def retry_delay(attempt: int) -> float:

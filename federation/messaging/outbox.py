@@ -21,10 +21,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
-from federation import conf, endpoints, handlers
-from federation.errors import FederationError, InvalidPayload, OutsideTransaction, PermanentError
-from federation.models import DeliveredVia, Message
-from federation.tasks import kick
+from federation.messaging import conf, endpoints, handlers
+from federation.messaging.errors import FederationError, InvalidPayload, OutsideTransaction, PermanentError
+from federation.messaging.models import DeliveredVia, Message
+from federation.messaging.tasks import kick
 from tenants.models import Akimat
 
 ORDERING_KEY_PATTERN = re.compile(r"^[\w.:/-]{1,200}$")
@@ -52,8 +52,8 @@ def send(
     """
     if not connection.in_atomic_block:
         raise OutsideTransaction(
-            "federation.outbox.send() must run inside transaction.atomic() together with the change "
-            "it announces; in autocommit mode the message and the change could part ways"
+            "federation.messaging.outbox.send() must run inside transaction.atomic() together with the "
+            "change it announces; in autocommit mode the message and the change could part ways"
         )
     try:
         registration = handlers.registration_for(kind)

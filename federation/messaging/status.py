@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from federation.deadletters import dead_letters
-from federation.models import Message, MessageState
+from federation.messaging.deadletters import dead_letters
+from federation.messaging.models import Message, MessageState
 
 
 def summary(*, window: timedelta = timedelta(hours=1), dead_limit: int = 20) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""`federation.probe`: a message whose effect is a row saying it arrived, when, and in which schema.
+"""`federation.messaging.probe`: a message whose effect is a row saying it arrived, when, and in which schema.
 
 The end-to-end check of the whole path (sender commit → outbox → relay → inbox → handler) used by
 the benchmark, the tests and operators. Other kinds that only need to leave a trace use
@@ -11,7 +11,7 @@ import json
 
 from django.db import connection
 
-from federation.handlers import Envelope, register
+from federation.messaging.handlers import Envelope, register
 
 KIND = "federation.probe"
 

@@ -12,7 +12,7 @@ import time
 
 from django.db.models.signals import post_delete, post_save
 
-from federation import conf
+from federation.messaging import conf
 from tenants.models import Akimat
 
 _lock = threading.Lock()

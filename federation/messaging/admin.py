@@ -12,8 +12,8 @@ from django_tenants.utils import get_public_schema_name
 from accounts.permissions import Operation, can
 from accounts.principal import Principal
 from accounts.roles import Role
-from federation.deadletters import replay
-from federation.models import Message, MessageEvent, MessageState
+from federation.messaging.deadletters import replay
+from federation.messaging.models import Message, MessageEvent, MessageState
 
 
 def federation_admin(request: HttpRequest) -> Principal | None:

@@ -18,7 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from federation.errors import InvalidPayload, PermanentError, UnknownKind
+from federation.messaging.errors import InvalidPayload, PermanentError, UnknownKind
 
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 

@@ -10,8 +10,8 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django_tenants.utils import get_public_schema_name
 
-from federation.delivery import Report, Result, deliver_in_order
-from federation.models import DeliveredVia
+from federation.messaging.delivery import Report, Result, deliver_in_order
+from federation.messaging.models import DeliveredVia
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +51,14 @@ def deliver_task(message_id: str, via: str = DeliveredVia.KICK) -> list[str]:
 
 @shared_task(name="federation.sweep", ignore_result=True)
 def sweep_task() -> dict[str, int]:
-    from federation.sweep import sweep  # the sweep module schedules retries through this one
+    from federation.messaging.sweep import sweep  # the sweep module schedules retries through this one
 
     return sweep().counts
 
 
 @shared_task(name="federation.prune", ignore_result=True)
 def prune_task() -> int:
-    from federation.sweep import prune_delivered  # see sweep_task
+    from federation.messaging.sweep import prune_delivered  # see sweep_task
 
     return prune_delivered()
 
@@ -66,7 +66,7 @@ def prune_task() -> int:
 @shared_task(name="federation.prune_receipts", ignore_result=True)
 def prune_receipts_task() -> int:
     """In the schema it was sent into: the region's receipts, or one akimat's (beat fans it out)."""
-    from federation.inbox.prune import prune_receipts
+    from federation.messaging.inbox.prune import prune_receipts
 
     return prune_receipts()
 

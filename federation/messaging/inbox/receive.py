@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.db import connection
 
-from federation.errors import IsolationError
-from federation.handlers import Envelope, Handler
-from federation.models import Outcome
+from federation.messaging.errors import IsolationError
+from federation.messaging.handlers import Envelope, Handler
+from federation.messaging.models import Outcome
 
 
 def receive(envelope: Envelope, handler: Handler) -> Outcome:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from federation.deadletters import dead_letters, operator_principal, replay
+from federation.messaging.deadletters import dead_letters, operator_principal, replay
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.permissions import Operation, require
 from accounts.principal import Principal
 from accounts.roles import Role
-from federation.models import DeliveredVia, EventKind, Message, MessageEvent, MessageState
-from federation.tasks import kick
+from federation.messaging.models import DeliveredVia, EventKind, Message, MessageEvent, MessageState
+from federation.messaging.tasks import kick
 
 
 def dead_letters(

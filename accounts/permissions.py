@@ -31,7 +31,7 @@ class Operation(StrEnum):
     EMERGENCY_HANDLE = "emergency.handle"  # 112 dispatcher inbox
     EMERGENCY_ALARMS_VIEW = "emergency.alarms_view"  # the 112 watchdog's alarms about the akimat's appeals
     TENANT_ADMIN = "tenant.admin"  # onboarding, deactivation
-    FEDERATION_ADMIN = "federation.messaging.admin"  # dead letters, replay
+    FEDERATION_ADMIN = "federation.admin"  # dead letters, replay
 
 
 _O = Operation

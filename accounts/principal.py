@@ -37,3 +37,24 @@ class Principal:
 
 
 ANONYMOUS = Principal(subject="anonymous", issuer="", username="", display_name="", kind="anonymous")
+
+
+def service_principal(
+    subject: str,
+    display_name: str,
+    *,
+    issuer: str = "ikomek",
+    username: str | None = None,
+    roles: frozenset[Role] | set[Role] = frozenset(),
+    kind: PrincipalKind = "service",
+) -> Principal:
+    """A machine or another party acting here (the platform, 112, another akimat, manage.py): the one
+    way such identities are made, so they all look alike in histories and permission checks."""
+    return Principal(
+        subject=subject,
+        issuer=issuer,
+        username=username if username is not None else subject,
+        display_name=display_name,
+        kind=kind,
+        roles=frozenset(roles),
+    )

@@ -1,4 +1,4 @@
-"""`federation.messaging.probe`: a message whose effect is a row saying it arrived, when, and in which schema.
+"""`federation.probe`: a message whose effect is a row saying it arrived, when, and in which schema.
 
 The end-to-end check of the whole path (sender commit → outbox → relay → inbox → handler) used by
 the benchmark, the tests and operators. Other kinds that only need to leave a trace use

@@ -72,7 +72,7 @@ regional.escalation.decide  .  .  .  .  .  .  .  x  .   .  .
 emergency.handle            .  .  .  .  .  .  .  .  x   .  .
 emergency.alarms_view       .  .  x  .  .  .  .  .  .   .  .
 tenant.admin                .  .  .  .  .  .  .  x  .   .  x
-federation.messaging.admin            .  .  .  .  .  .  .  .  .   .  x
+federation.admin            .  .  .  .  .  .  .  .  .   .  x
 """
 
 

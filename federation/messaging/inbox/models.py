@@ -42,7 +42,7 @@ class OrderingCursor(models.Model):
 
 
 class ProbeRecord(models.Model):
-    """The effect of a `federation.messaging.probe` message: proof that (and when, and where) it was applied.
+    """The effect of a `federation.probe` message: proof that (and when, and where) it was applied.
 
     Used by the end-to-end checks, the benchmark and the tests; `schema_seen` is PostgreSQL's own
     current_schema() at the moment of applying.

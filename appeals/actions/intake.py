@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -21,28 +21,39 @@ from appeals.repeats.candidates import repeat_candidates
 from appeals.rules.applicants import check_iin, normalise_phone
 from appeals.rules.sla import deadline_for
 from appeals.states import Status
-from appeals.transfers.actions import propose_transfer
-from appeals.transfers.proposals import locate
+from appeals.transfers.proposals import locate, propose_transfer
 from appeals.transitions import authorise
 from tenants.models import Akimat
 
 MAX_DESCRIPTION = 5000
 
 
-@dataclass
-class AppealInput:
-    channel: str
-    description: str
-    applicant_phone: str
-    applicant_name: str = ""
-    applicant_iin: str = ""
-    language: str = ""  # kk or ru: what the applicant speaks; blank when not said
+@dataclass(kw_only=True)
+class AppealPlace:
+    """Where the appeal is about and how it is classified: what intake and a transfer both carry."""
+
     address: str = ""
     longitude: float | None = None
     latitude: float | None = None
     object_key: str = ""
     category_code: str = ""
     priority: str = ""
+
+    def place(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in PLACE_FIELDS}
+
+
+PLACE_FIELDS = tuple(f.name for f in fields(AppealPlace))
+
+
+@dataclass
+class AppealInput(AppealPlace):
+    channel: str
+    description: str
+    applicant_phone: str
+    applicant_name: str = ""
+    applicant_iin: str = ""
+    language: str = ""  # kk or ru: what the applicant speaks; blank when not said
     client_key: str = ""
     # Phone intake: the operator classifies while talking, so the appeal is registered at once.
     register: bool = False
@@ -127,9 +138,9 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
     return values, category, proposal
 
 
-# The hot path in one statement (DESIGN.md, "Where the time goes"): the appeal and its first
-# event together; ON CONFLICT on the client key makes a retry insert nothing, also under
-# concurrency (the second insert waits for the first to commit, then does nothing).
+# The hot path in one statement (decision 26, docs/decisions.md): the appeal and its first event
+# together; ON CONFLICT on the client key makes a retry insert nothing, also under concurrency
+# (the second insert waits for the first to commit, then does nothing).
 INSERT_WITH_EVENT = """
 WITH new AS (
     INSERT INTO appeals_appeal (

@@ -15,11 +15,12 @@ from typing import Any
 from django.db import transaction
 
 from accounts.permissions import Operation
-from accounts.principal import Principal
+from accounts.principal import Principal, service_principal
+from appeals.actions.intake import AppealInput, AppealPlace, record_intake
 from appeals.attachments.actions import CarriedFile, attach_carried
 from appeals.catalogue.cache import active_category
 from appeals.errors import AppealError
-from appeals.events import SYSTEM, record_event
+from appeals.events import record_event
 from appeals.models import Appeal, EventKind
 from appeals.states import Status
 from appeals.transfers.proposals import transfer_target
@@ -29,25 +30,11 @@ from tenants.models import Akimat
 
 def akimat_actor(akimat: Akimat) -> Principal:
     """The other akimat as the actor of what its messages change here."""
-    return Principal(
-        subject=f"akimat:{akimat.slug}",
+    return service_principal(
+        f"akimat:{akimat.slug}",
+        f"{akimat.name_kk} / {akimat.name_ru}",
         issuer="federation",
         username=akimat.slug,
-        display_name=f"{akimat.name_kk} / {akimat.name_ru}",
-        kind="service",
-    )
-
-
-def propose_transfer(appeal: Appeal, akimat: Akimat) -> None:
-    """Intake found the location inside another akimat: record the proposal (the operator decides)."""
-    appeal.transfer_proposal = akimat.slug
-    appeal.save(update_fields=["transfer_proposal"])
-    record_event(
-        appeal,
-        EventKind.TRANSFER_PROPOSED,
-        SYSTEM,
-        comment=f"Мекенжай {akimat.name_kk} аумағында / Адрес на территории: {akimat.name_ru}",
-        data={"akimat": akimat.slug},
     )
 
 
@@ -77,7 +64,7 @@ def transfer_appeal(actor: Principal, number: int, *, akimat: str, reason: str) 
 
 
 @dataclass
-class TransferredAppeal:
+class TransferredAppeal(AppealPlace):
     """What the sending akimat sends: the appeal as its citizen gave it, and its history there."""
 
     origin_number: int
@@ -87,12 +74,6 @@ class TransferredAppeal:
     applicant_name: str = ""
     applicant_iin: str = ""
     applicant_language: str = ""
-    address: str = ""
-    longitude: float | None = None
-    latitude: float | None = None
-    object_key: str = ""
-    category_code: str = ""
-    priority: str = ""
     received_at: str = ""
     reason: str = ""
     history: list[dict[str, Any]] = field(default_factory=list)
@@ -114,8 +95,6 @@ def receive_transfer(
     layer brought over; the names of those it could not bring (`lost_files`) and of those this
     akimat's rules refuse are kept in the history, so the operator can ask the sender for them.
     """
-    from appeals.actions.intake import AppealInput, record_intake  # intake imports this module
-
     category = data.category_code if data.category_code and active_category(data.category_code) else ""
     actor = akimat_actor(sender)
     result = record_intake(
@@ -127,12 +106,7 @@ def receive_transfer(
             applicant_name=data.applicant_name,
             applicant_iin=data.applicant_iin,
             language=data.applicant_language,
-            address=data.address,
-            longitude=data.longitude,
-            latitude=data.latitude,
-            object_key=data.object_key,
-            category_code=category,
-            priority=data.priority,
+            **(data.place() | {"category_code": category}),
             client_key=f"transfer:{sender.slug}:{data.origin_number}",
         ),
     )

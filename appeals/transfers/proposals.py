@@ -1,5 +1,6 @@
 """Which akimat an appeal belongs to: a point outside this akimat's boundary but inside another's is
-accepted with a proposed transfer (the operator decides); outside every akimat it is refused.
+accepted with a proposed transfer (the operator decides, `propose_transfer` records it); outside
+every akimat it is refused.
 
 The tenant registry (public schema) holds every akimat's real boundary; its GiST index answers the
 point-in-polygon question in one query. Petropavlovsk is a hole in Kyzylzhar District, so a point in
@@ -13,6 +14,8 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from appeals.errors import Problem
+from appeals.events import SYSTEM, record_event
+from appeals.models import Appeal, EventKind
 from appeals.rules.geography import point_in_tenant
 from tenants.models import Akimat, AkimatKind
 
@@ -58,4 +61,17 @@ def transfer_target(slug: str) -> Akimat | None:
         .exclude(schema_name__in=[connection.schema_name, get_public_schema_name()])
         .defer("boundary")
         .first()
+    )
+
+
+def propose_transfer(appeal: Appeal, akimat: Akimat) -> None:
+    """Intake found the location inside another akimat: record the proposal (the operator decides)."""
+    appeal.transfer_proposal = akimat.slug
+    appeal.save(update_fields=["transfer_proposal"])
+    record_event(
+        appeal,
+        EventKind.TRANSFER_PROPOSED,
+        SYSTEM,
+        comment=f"Мекенжай {akimat.name_kk} аумағында / Адрес на территории: {akimat.name_ru}",
+        data={"akimat": akimat.slug},
     )

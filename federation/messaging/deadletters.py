@@ -12,10 +12,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.permissions import Operation, require
-from accounts.principal import Principal
+from accounts.principal import Principal, service_principal
 from accounts.roles import Role
+from federation.messaging.kicks import kick
 from federation.messaging.models import DeliveredVia, EventKind, Message, MessageEvent, MessageState
-from federation.messaging.tasks import kick
 
 
 def dead_letters(
@@ -81,11 +81,4 @@ def replay(message_ids: Iterable[uuid.UUID | str], *, actor: Principal, reason: 
 def operator_principal(username: str | None = None) -> Principal:
     """Whoever runs manage.py on a server already holds the database: they act as platform admin."""
     name = username or getpass.getuser()
-    return Principal(
-        subject=f"manage.py:{name}",
-        issuer="local",
-        username=f"manage.py:{name}",
-        display_name=name,
-        kind="service",
-        roles=frozenset({Role.PLATFORM_ADMIN}),
-    )
+    return service_principal(f"manage.py:{name}", name, issuer="local", roles={Role.PLATFORM_ADMIN})

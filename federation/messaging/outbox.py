@@ -23,8 +23,8 @@ from django_tenants.utils import get_public_schema_name
 
 from federation.messaging import conf, endpoints, handlers
 from federation.messaging.errors import FederationError, InvalidPayload, OutsideTransaction, PermanentError
+from federation.messaging.kicks import kick
 from federation.messaging.models import DeliveredVia, Message
-from federation.messaging.tasks import kick
 from tenants.models import Akimat
 
 ORDERING_KEY_PATTERN = re.compile(r"^[\w.:/-]{1,200}$")

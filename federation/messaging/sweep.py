@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from federation.messaging import conf
 from federation.messaging.delivery import deliver_in_order
+from federation.messaging.kicks import schedule_retries
 from federation.messaging.models import DeliveredVia, Message, MessageState
-from federation.messaging.tasks import schedule_retries
 
 
 @dataclass

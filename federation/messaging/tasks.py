@@ -3,42 +3,18 @@
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Iterable
 
 from celery import shared_task
 from celery.signals import worker_ready
-from django_tenants.utils import get_public_schema_name
 
-from federation.messaging.delivery import Report, Result, deliver_in_order
+from federation.messaging.delivery import deliver_in_order
+from federation.messaging.kicks import kick, kick_sweep, schedule_retries
 from federation.messaging.models import DeliveredVia
+from federation.messaging.sweep import prune_delivered, sweep
 
 logger = logging.getLogger(__name__)
 
-
-def _public() -> dict[str, str]:
-    # tenant-schemas-celery would stamp the sender's schema; the relay works on the public outbox.
-    return {"_schema_name": get_public_schema_name()}
-
-
-def kick(message_id: uuid.UUID | str, via: DeliveredVia, countdown: float | None = None) -> bool:
-    """Ask a worker to deliver the message (now, or after `countdown` seconds).
-
-    Never raises: when the broker is unreachable the message stays in the outbox and the sweep
-    delivers it.
-    """
-    try:
-        deliver_task.apply_async((str(message_id), str(via)), countdown=countdown, headers=_public())
-    except Exception:
-        logger.warning("federation: could not kick the relay; the sweep will deliver", exc_info=True)
-        return False
-    return True
-
-
-def schedule_retries(reports: Iterable[Report]) -> None:
-    for report in reports:
-        if report.result == Result.RETRY_SCHEDULED:
-            kick(report.message_id, DeliveredVia.RETRY, countdown=report.retry_in)
+__all__ = ["deliver_task", "kick", "kick_sweep", "prune_task", "sweep_task"]
 
 
 @shared_task(name="federation.deliver", ignore_result=True)
@@ -51,15 +27,11 @@ def deliver_task(message_id: str, via: str = DeliveredVia.KICK) -> list[str]:
 
 @shared_task(name="federation.sweep", ignore_result=True)
 def sweep_task() -> dict[str, int]:
-    from federation.messaging.sweep import sweep  # the sweep module schedules retries through this one
-
     return sweep().counts
 
 
 @shared_task(name="federation.prune", ignore_result=True)
 def prune_task() -> int:
-    from federation.messaging.sweep import prune_delivered  # see sweep_task
-
     return prune_delivered()
 
 
@@ -69,13 +41,6 @@ def prune_receipts_task() -> int:
     from federation.messaging.inbox.prune import prune_receipts
 
     return prune_receipts()
-
-
-def kick_sweep() -> None:
-    try:
-        sweep_task.apply_async(headers=_public())
-    except Exception:
-        logger.warning("federation: could not queue a sweep", exc_info=True)
 
 
 @worker_ready.connect(dispatch_uid="federation_sweep_on_worker_start")

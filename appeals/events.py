@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection
 
 from accounts.permissions import MATRIX, Operation
-from accounts.principal import Principal
+from accounts.principal import Principal, service_principal
 from appeals.models import Appeal, AppealEvent
 
 Listener = Callable[[Appeal, AppealEvent], None]
@@ -22,13 +22,7 @@ Listener = Callable[[Appeal, AppealEvent], None]
 _listeners: list[Listener] = []
 
 # The actor of automatic changes (the SLA monitor).
-SYSTEM = Principal(
-    subject="system:appeals",
-    issuer="local",
-    username="system",
-    display_name="Жүйе / Система",
-    kind="service",
-)
+SYSTEM = service_principal("system:appeals", "Жүйе / Система", issuer="local", username="system")
 
 
 def register_listener(listener: Listener) -> None:

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.permissions import Operation, require
-from accounts.principal import Principal
+from accounts.principal import Principal, service_principal
 from accounts.roles import Role
 from federation.emergency_112 import states, watchdog
 from federation.emergency_112.cad_outbox import queue_for_cad
@@ -32,24 +32,17 @@ from federation.emergency_112.status_feedback import status_changed
 from federation.emergency_112.validation import DocumentInvalid, SchemaError
 from tenants.models import Akimat
 
-FEDERATION = Principal(
-    subject="system:federation",
-    issuer="ikomek",
-    username="federation",
-    display_name="iKOMEK federation",
-    kind="service",
-)
+FEDERATION = service_principal("system:federation", "iKOMEK federation", username="federation")
 
 
 def cad_principal(centre: EmergencyCentre) -> Principal:
     """The identity a centre's CAD acts under once its signature is verified."""
-    return Principal(
-        subject=f"cad:{centre.slug}",
+    return service_principal(
+        f"cad:{centre.slug}",
+        centre.name_ru,
         issuer="ikomek:cad-signature",
         username=f"cad-{centre.slug}",
-        display_name=centre.name_ru,
-        kind="service",
-        roles=frozenset({Role.DISPATCHER_112}),
+        roles={Role.DISPATCHER_112},
     )
 
 

@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
-from accounts.principal import Principal
+from accounts.principal import service_principal
 from accounts.roles import Role
 from appeals import actions as appeal_actions
 from appeals.errors import AppealError
@@ -39,13 +39,11 @@ from federation.messaging.errors import PermanentError
 from federation.messaging.handlers import Envelope, TargetScope, register
 
 # Who 112's answers act as in the akimat's history (the dispatcher's own name is in the event data).
-CENTRE_112 = Principal(
-    subject="system:emergency_112",
-    issuer="ikomek",
+CENTRE_112 = service_principal(
+    "system:emergency_112",
+    "Бірыңғай 112 орталығы / Единый центр 112",
     username="112",
-    display_name="Бірыңғай 112 орталығы / Единый центр 112",
-    kind="service",
-    roles=frozenset({Role.DISPATCHER_112}),
+    roles={Role.DISPATCHER_112},
 )
 
 _TIME = {"type": ["string", "null"], "format": "date-time"}

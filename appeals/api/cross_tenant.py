@@ -14,33 +14,7 @@ from appeals.models import Appeal
 from appeals.rules.calendar import ALMATY
 from appeals.states import Status
 from tenants.models import Akimat, AkimatKind
-
-
-class AkimatRef(graphene.ObjectType):
-    class Meta:
-        description = "Another akimat of the region, as the registry names it."
-
-    slug = graphene.String(required=True)
-    name_kk = graphene.String(required=True)
-    name_ru = graphene.String(required=True)
-
-
-def _akimats(info: graphene.ResolveInfo) -> dict[str, Akimat]:
-    """The registry's names, read once per request whatever the number of appeals on the page."""
-    cached = getattr(info.context, "_appeals_akimat_names", None)
-    if cached is None:
-        cached = {a.slug: a for a in Akimat.objects.only("slug", "name_kk", "name_ru")}
-        info.context._appeals_akimat_names = cached
-    return cached
-
-
-def akimat_ref(info: graphene.ResolveInfo, slug: str | None) -> AkimatRef | None:
-    if not slug:
-        return None
-    akimat = _akimats(info).get(slug)
-    if akimat is None:  # removed from the registry since: the slug still says where it went
-        return AkimatRef(slug=slug, name_kk=slug, name_ru=slug)
-    return AkimatRef(slug=akimat.slug, name_kk=akimat.name_kk, name_ru=akimat.name_ru)
+from tenants.schema import AkimatRef, akimat_ref
 
 
 class AppealTransferType(graphene.ObjectType):
@@ -119,7 +93,7 @@ class CrossTenantQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_transfer_targets(root: None, info: graphene.ResolveInfo) -> list[AkimatRef]:
+    def resolve_transfer_targets(root: None, info: graphene.ResolveInfo) -> list[Akimat]:
         require_read(info, Operation.APPEAL_TRANSFER)
         akimats = (
             Akimat.objects.filter(is_active=True)
@@ -128,4 +102,4 @@ class CrossTenantQuery(graphene.ObjectType):
             .only("slug", "name_kk", "name_ru")
             .order_by("kato")
         )
-        return [AkimatRef(slug=a.slug, name_kk=a.name_kk, name_ru=a.name_ru) for a in akimats]
+        return list(akimats)

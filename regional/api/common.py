@@ -9,14 +9,13 @@ import json
 from typing import Any
 
 import graphene
-from django_tenants.utils import get_public_schema_name
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
 
 from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
 from regional.errors import RegionalError
 from regional.models import CategoryLabel
-from tenants.models import Akimat
+from tenants.schema import registry
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -54,25 +53,13 @@ def as_input_error(error: RegionalError) -> GraphQLError:
 # ------------------------------------------------------------------ per-request lookups
 
 
-def registry(info: graphene.ResolveInfo) -> dict[str, Akimat]:
-    """Every akimat by schema (the registry is small; boundaries are never loaded)."""
-    cached = getattr(info.context, "_regional_registry", None)
-    if cached is None:
-        cached = {
-            a.schema_name: a
-            for a in Akimat.objects.exclude(schema_name=get_public_schema_name()).defer("boundary")
-        }
-        info.context._regional_registry = cached
-    return cached
-
-
 def schema_of(info: graphene.ResolveInfo, slug: str | None) -> str | None:
     """The schema of an akimat named by slug; a typed error for an unknown one."""
     if not slug:
         return None
-    for schema, akimat in registry(info).items():
-        if akimat.slug == slug:
-            return schema
+    akimat = registry(info).by_slug.get(slug)
+    if akimat is not None:
+        return akimat.schema_name
     raise bad_input("akimat", "unknown_akimat", f"{slug!r}: мұндай әкімдік жоқ / нет такого акимата")
 
 

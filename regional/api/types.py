@@ -9,10 +9,10 @@ import graphene
 from django.utils import timezone
 
 from appeals.states import Status
-from regional.api.common import labels, registry
+from regional.api.common import labels
 from regional.kpis import ALMATY, Kpis
 from regional.models import AppealFact, EntryKind, Escalation, EscalationCause, EscalationState
-from tenants.schema import AkimatType
+from tenants.schema import AkimatType, registry
 
 
 def local(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -142,7 +142,7 @@ class KpiPointType(graphene.ObjectType):
 
 
 def akimat_of(info: graphene.ResolveInfo, schema: str) -> object:
-    return registry(info).get(schema)
+    return registry(info).by_schema.get(schema)
 
 
 class RegionalAppealType(graphene.ObjectType):

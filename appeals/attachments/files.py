@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 
 from appeals.errors import Problem
 
@@ -48,13 +47,3 @@ def check_upload(size: int, head: bytes) -> tuple[FileKind | None, Problem | Non
             "file", "unsupported_type", "Тек фото (JPEG, PNG, WebP, HEIC) немесе PDF / Только фото или PDF"
         )
     return kind, None
-
-
-def tenant_prefix() -> str:
-    """Every file of this akimat lives under this folder of the media storage."""
-    return prefix_of(connection.schema_name)
-
-
-def prefix_of(schema_name: str) -> str:
-    """The folder of one akimat's files (the federation copies a transferred appeal's from it)."""
-    return f"appeals/{schema_name}/"

@@ -1,7 +1,7 @@
 """A value read from the current tenant's schema, kept in process memory per schema for a while
 (catalogues that intake and deadlines read on every call).
 
-An edit in this process forgets the schema's entry at once (appeals.catalogue.signals); other processes
+An edit in this process forgets the schema's entry at once (connected in appeals.apps); other processes
 see it when the entry expires.
 """
 

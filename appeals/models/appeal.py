@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.gis.db import models
+from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Now
 
-from appeals.attachments.files import tenant_prefix
 from appeals.models.catalogue import Category, Organisation, Priority, ResponsiblePerson
 from appeals.models.cross_tenant import CrossTenantFields
 from appeals.states import ACTIVE_STATUSES, Status
@@ -122,6 +122,16 @@ class Appeal(CrossTenantFields, models.Model):
 
     def __str__(self) -> str:
         return f"№{self.number} ({self.status})"
+
+
+def tenant_prefix() -> str:
+    """Every file of this akimat lives under this folder of the media storage."""
+    return prefix_of(connection.schema_name)
+
+
+def prefix_of(schema_name: str) -> str:
+    """The folder of one akimat's files (the federation copies a transferred appeal's from it)."""
+    return f"appeals/{schema_name}/"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

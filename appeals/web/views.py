@@ -15,9 +15,9 @@ from accounts.permissions import Operation, can
 from appeals import actions
 from appeals.actions.telephony import exchange_secret_matches
 from appeals.attachments.actions import add_attachment
-from appeals.attachments.files import tenant_prefix
 from appeals.errors import AppealError, Problem
 from appeals.models import Appeal, Attachment
+from appeals.models.appeal import tenant_prefix
 from appeals.rules.access import reach
 
 

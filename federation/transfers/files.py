@@ -20,8 +20,8 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 
 from appeals.actions import CarriedFile
-from appeals.attachments.files import prefix_of
 from appeals.models import Appeal
+from appeals.models.appeal import prefix_of
 
 ATTACHMENT_SCHEMA: dict[str, Any] = {
     "type": "object",

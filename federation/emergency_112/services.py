@@ -3,7 +3,7 @@
 One place decides the 112 service code: 101 fire, 102 police, 103 ambulance (EMS), 104 gas.
 The first three use the IANA `urn:emergency:service:responder` labels that EIDO's `agencyType`
 takes; 104 (gas emergency service) has no IANA label, so it uses the documented local label
-`x-kz.gas` (see README.md).
+`x-kz.gas` (see docs/emergency-112.md).
 """
 
 from __future__ import annotations

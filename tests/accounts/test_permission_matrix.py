@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.claims import principal_from_claims
-from accounts.matrix_table import END, START, markdown
+from accounts.matrix_table import DOCS_PAGE, END, START, markdown
 from accounts.permissions import (
     MATRIX,
     OWN_ORGANISATION_ONLY,
@@ -161,7 +161,7 @@ def test_personal_data_is_for_operator_supervisor_and_lawyer_only():
 
 
 def test_identity_doc_table_is_the_matrix_in_code():
-    page = Path(ROOT, "docs", "identity.md").read_text(encoding="utf-8")
+    page = Path(ROOT, DOCS_PAGE).read_text(encoding="utf-8")
     assert START in page and END in page, "docs/identity.md lost its permission matrix markers"
     table = page.split(START, 1)[1].split(END, 1)[0].strip()
     assert table == markdown(), "run: .venv/bin/python manage.py permission_matrix --write-docs"

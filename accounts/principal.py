@@ -3,7 +3,8 @@ the responsible organisation they work for."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from accounts.roles import REGIONAL_ROLES, Role
@@ -58,3 +59,10 @@ def service_principal(
         kind=kind,
         roles=frozenset(roles),
     )
+
+
+def with_roles(principal: Principal, extra: Iterable[Role]) -> Principal:
+    """The same principal with more roles. Works on a request's lazy principal too, which
+    dataclasses.replace refuses (it is a proxy, not the dataclass)."""
+    values = {f.name: getattr(principal, f.name) for f in fields(Principal)}
+    return Principal(**(values | {"roles": principal.roles | frozenset(extra)}))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_tenants.utils import get_public_schema_name
 
 from accounts.permissions import Operation, can
-from accounts.principal import Principal
+from accounts.principal import Principal, with_roles
 from accounts.roles import Role
 from federation.messaging.deadletters import replay
 from federation.messaging.models import Message, MessageEvent, MessageState
@@ -28,7 +26,8 @@ def federation_admin(request: HttpRequest) -> Principal | None:
     if principal is not None and can(principal, Operation.FEDERATION_ADMIN):
         return principal
     if user.is_superuser and principal is not None:
-        return replace(principal, roles=principal.roles | {Role.PLATFORM_ADMIN})
+        # A local superuser (made with manage.py by whoever runs the servers) acts as platform admin.
+        return with_roles(principal, {Role.PLATFORM_ADMIN})
     return None
 
 

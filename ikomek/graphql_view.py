@@ -12,7 +12,14 @@ from functools import cache, lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import DisableIntrospection, depth_limit_validator
 from graphene_django.constants import MUTATION_ERRORS_FLAG
@@ -97,8 +104,37 @@ def parsed_and_validated(
     return document, tuple(errors)
 
 
+CSRF_REFUSED = (
+    "Сұрау сессия арқылы келді, бірақ CSRF белгісі жоқ немесе дұрыс емес (X-CSRFToken тақырыбы) / "
+    "Запрос с сессией без верного CSRF-токена (заголовок X-CSRFToken)"
+)
+
+
+def csrf_refusal(request: HttpRequest) -> JsonResponse | None:
+    """A session cookie is an ambient credential: another site's page could post with it. Requests
+    acting as a signed-in person must prove they come from our own pages (Django's CSRF check:
+    token and, over HTTPS, origin). A bearer token is no ambient credential (the principal
+    middleware marks such requests exempt), and an anonymous request acts for nobody."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or getattr(request, "_dont_enforce_csrf_checks", False):
+        return None
+    if not getattr(request.user, "is_authenticated", False):
+        return None
+    rejected = CsrfViewMiddleware(lambda _request: HttpResponse()).process_view(request, None, (), {})
+    if rejected is None:
+        return None
+    return JsonResponse(
+        {"errors": [{"message": CSRF_REFUSED, "extensions": {"code": "csrf_failed"}}]}, status=403
+    )
+
+
 class LimitedGraphQLView(GraphQLView):
     batch = False
+
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        refused = csrf_refusal(request)
+        if refused is not None:
+            return refused
+        return super().dispatch(request, *args, **kwargs)
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("graphiql", settings.DEBUG)
@@ -168,5 +204,7 @@ class LimitedGraphQLView(GraphQLView):
             return ExecutionResult(errors=[error])
 
 
+# Exempt from the middleware's blanket check: the view checks session requests itself (above), so
+# bearer and anonymous clients need no CSRF cookie.
 tenant_graphql_view = csrf_exempt(LimitedGraphQLView.as_view(schema=schema))
 regional_graphql_view = csrf_exempt(LimitedGraphQLView.as_view(schema=regional_schema))

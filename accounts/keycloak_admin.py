@@ -27,6 +27,14 @@ def provisioner() -> KeycloakAdmin:
     return _provisioner()
 
 
+def status_reader() -> KeycloakAdmin:
+    """The provisioner again, for the request path (accounts' current status): a short timeout, as
+    a request waits for it."""
+    if settings.LOCAL_IDENTITY:
+        raise ImproperlyConfigured("Keycloak is not configured (KEYCLOAK_URL is empty)")
+    return _status_reader()
+
+
 def master_admin() -> KeycloakAdmin:
     """The bootstrap admin of a development Keycloak, working on the ikomek realm."""
     if settings.PRODUCTION or settings.LOCAL_IDENTITY:
@@ -59,6 +67,18 @@ def _provisioner() -> KeycloakAdmin:
 
 
 @cache
+def _status_reader() -> KeycloakAdmin:
+    return KeycloakAdmin(
+        server_url=settings.KEYCLOAK_URL,
+        realm_name=settings.KEYCLOAK_REALM,
+        client_id=settings.KEYCLOAK_PROVISIONER_CLIENT_ID,
+        client_secret_key=settings.KEYCLOAK_PROVISIONER_SECRET,
+        grant_type="client_credentials",
+        timeout=settings.KEYCLOAK_TIMEOUT_SECONDS,
+    )
+
+
+@cache
 def _master_admin() -> KeycloakAdmin:
     return _admin_of("master")
 
@@ -78,6 +98,7 @@ def _admin_of(user_realm: str) -> KeycloakAdmin:
 
 def reset_connections() -> None:
     _provisioner.cache_clear()
+    _status_reader.cache_clear()
     _master_admin.cache_clear()
 
 

@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import SimpleLazyObject
 
-from accounts.claims import ROLE_NAMES, AccessRefused, principal_from_claims
+from accounts.account_status import accounts, current_claims
+from accounts.claims import ROLE_NAMES, AccessRefused, is_service_account, principal_from_claims
+from accounts.keycloak_realm import AKIMAT_GROUP_PREFIX
 from accounts.principal import ANONYMOUS, Principal
 from accounts.roles import Role
 from accounts.tokens import TokenRefused, verifier
+from accounts.user_sync import apply_current_roles
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +74,41 @@ def principal_from_bearer(token: str, tenant_slug: str | None) -> Principal:
         )
     if not token:
         raise TokenRefused("malformed", "the Authorization header holds no token")
-    return principal_from_claims(verifier().access_token(token), tenant_slug)
+    return principal_from_claims(claims_now(verifier().access_token(token)), tenant_slug)
+
+
+def claims_now(claims: dict[str, Any]) -> dict[str, Any]:
+    """A verified token's claims as far as Keycloak still grants them (decision 53)."""
+    client_id = claims.get("client_id") if is_service_account(claims) else None
+    current = current_claims(claims, accounts().status(claims["sub"], client_id))
+    if current is None:
+        raise TokenRefused("account_disabled", "this account is disabled or deleted in the identity provider")
+    return current
+
+
+def recheck_session(request: HttpRequest, tenant_slug: str | None) -> None:
+    """A console session of a Keycloak account follows what Keycloak says now, on every request
+    (GET and POST, pages and admin alike): disabled, deleted or taken out of this akimat signs the
+    person out; changed roles apply at once."""
+    if settings.LOCAL_IDENTITY or SESSION_KEY not in request.session:
+        return
+    user = request.user
+    identity = getattr(user, "oidc_identity", None)
+    if identity is None or not user.is_authenticated:
+        return  # local users (development identity, tests' force_login)
+    status = accounts().status(identity.subject)
+    if status is None:
+        return  # Keycloak unreachable and this account never read: the session stands
+    member = tenant_slug is None or f"{AKIMAT_GROUP_PREFIX}{tenant_slug}" in status.groups
+    if not status.enabled or not member:
+        logger.info(
+            "session ended: account disabled or moved in keycloak", extra={"user": user.get_username()}
+        )
+        logout(request)
+        return
+    roles = frozenset(Role(name) for name in status.roles if name in ROLE_NAMES)
+    if roles != user_roles(user):
+        apply_current_roles(user, roles)
 
 
 def _refusal(status: int, code: str, message: str, challenge: str | None) -> JsonResponse:
@@ -118,5 +157,6 @@ class PrincipalMiddleware:
             request.user = AnonymousUser()
             request._dont_enforce_csrf_checks = True
             return self.get_response(request)
+        recheck_session(request, slug)
         request.principal = SimpleLazyObject(lambda: principal_for_user(request.user, slug))
         return self.get_response(request)

@@ -14,6 +14,7 @@ from accounts.admin_access import may_use_admin
 from accounts.claims import ROLE_NAMES
 from accounts.models import OIDCIdentity, StaffProfile
 from accounts.principal import Principal
+from accounts.roles import Role
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +59,7 @@ def sync_user(principal: Principal, claims: dict[str, Any]) -> AbstractUser:
         else:
             identity.save(update_fields=["last_login_at"])
         wanted = {role.value for role in principal.roles}
-        groups = [Group.objects.get_or_create(name=name)[0] for name in sorted(wanted)]
-        user.groups.remove(*user.groups.filter(name__in=ROLE_NAMES).exclude(name__in=wanted))
-        user.groups.add(*groups)
+        _set_groups(user, wanted)
         StaffProfile.objects.update_or_create(
             user=user, defaults={"organisation": principal.organisation or ""}
         )
@@ -76,3 +75,27 @@ def sync_user(principal: Principal, claims: dict[str, Any]) -> AbstractUser:
         },
     )
     return user
+
+
+def _set_groups(user: AbstractUser, wanted: set[str]) -> None:
+    groups = [Group.objects.get_or_create(name=name)[0] for name in sorted(wanted)]
+    user.groups.remove(*user.groups.filter(name__in=ROLE_NAMES).exclude(name__in=wanted))
+    user.groups.add(*groups)
+
+
+def apply_current_roles(user: AbstractUser, roles: frozenset[Role]) -> None:
+    """Keycloak changed the person's roles since they signed in: their groups (and whether the
+    admin opens) follow now, not at the next login."""
+    with transaction.atomic():
+        _set_groups(user, {role.value for role in roles})
+        staff = may_use_admin(
+            Principal(subject="", issuer="", username="", display_name="", kind="user", roles=roles)
+        )
+        if user.is_staff != staff:
+            user.is_staff = staff
+            user.save(update_fields=["is_staff"])
+    user._ikomek_roles = roles
+    logger.info(
+        "roles changed in keycloak",
+        extra={"user": user.get_username(), "roles": sorted(r.value for r in roles)},
+    )

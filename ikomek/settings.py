@@ -50,6 +50,12 @@ KEYCLOAK_PROVISIONER_SECRET = env.str(
 )
 # Admin calls (onboarding, dev realm) may wait longer than a request path's 2 s.
 KEYCLOAK_ADMIN_TIMEOUT_SECONDS = env.int("KEYCLOAK_ADMIN_TIMEOUT_SECONDS", default=15)
+# What Keycloak says of an account now (enabled, roles, groups) is read at most this often per
+# account and process: a disabled person is refused within it (decision 53). Keep it <= 30.
+KEYCLOAK_ACCOUNT_CHECK_SECONDS = env.float("KEYCLOAK_ACCOUNT_CHECK_SECONDS", default=30.0)
+# Keycloak unreachable: the last status read stays in force this long; reads pause for the cooldown.
+KEYCLOAK_ACCOUNT_STALE_SECONDS = env.float("KEYCLOAK_ACCOUNT_STALE_SECONDS", default=3600.0)
+KEYCLOAK_OUTAGE_COOLDOWN_SECONDS = env.float("KEYCLOAK_OUTAGE_COOLDOWN_SECONDS", default=15.0)
 KEYCLOAK_TOKEN_LEEWAY_SECONDS = env.int("KEYCLOAK_TOKEN_LEEWAY_SECONDS", default=10)
 KEYCLOAK_JWKS_LIFESPAN_SECONDS = env.int("KEYCLOAK_JWKS_LIFESPAN_SECONDS", default=3600)
 # A token naming an unknown key id refetches the JWKS at most this often (per process).

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
+from accounts.account_status import accounts
 from federation.messaging import endpoints
 from tenants import host_map
 from tenants.models import Akimat
@@ -57,8 +58,10 @@ def _fresh_context() -> Iterator[None]:
     back registry change sends no signal, so a cache could outlive the test's data)."""
     host_map.clear()
     endpoints.clear()
+    accounts().forget()
     yield
     host_map.clear()
     endpoints.clear()
+    accounts().forget()
     if connection.schema_name != get_public_schema_name():
         connection.set_schema_to_public()

@@ -1,0 +1,166 @@
+"""Whether a Keycloak account may still act, as Keycloak says now: enabled, its realm roles, its
+groups, and for a service account whether its client is enabled.
+
+Access tokens live five minutes and console sessions two weeks, so what a token or a session says
+is not enough: a person disabled in Keycloak, or whose role or akimat is taken away, must be shut
+out within a minute (decision 53). Every request acting as a Keycloak account is checked against
+this status, read from Keycloak's admin API at most once per KEYCLOAK_ACCOUNT_CHECK_SECONDS per
+account and process.
+
+Keycloak down: nobody can be disabled in it either, so the last status read stays in force (for
+at most KEYCLOAK_ACCOUNT_STALE_SECONDS), and an account never read in this process is judged by its
+token alone. After a failed read the process leaves Keycloak alone for
+KEYCLOAK_OUTAGE_COOLDOWN_SECONDS, so a hung Keycloak costs one timeout per cooldown, not one per
+request.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from keycloak import KeycloakAdmin, KeycloakGetError
+
+from accounts.keycloak_admin import status_reader
+
+logger = logging.getLogger(__name__)
+
+MAX_ACCOUNTS = 20_000  # entries kept per process; the least recently used go first
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    enabled: bool
+    roles: frozenset[str]
+    groups: frozenset[str]  # group paths, as the token's `groups` claim has them
+
+
+DISABLED = AccountStatus(enabled=False, roles=frozenset(), groups=frozenset())
+
+
+def read_from_keycloak(
+    subject: str, client_id: str | None, *, admin: KeycloakAdmin | None = None
+) -> AccountStatus:
+    """One account's status from Keycloak's admin API (raises when Keycloak cannot answer)."""
+    admin = admin or status_reader()
+    try:
+        user = admin.get_user(subject)
+    except KeycloakGetError as error:
+        if error.response_code == 404:
+            return DISABLED  # deleted in Keycloak
+        raise
+    if not user.get("enabled", False):
+        return DISABLED
+    if client_id:
+        client_uuid = admin.get_client_id(client_id)
+        if client_uuid is None or not admin.get_client(client_uuid).get("enabled", False):
+            return DISABLED
+    roles = admin.get_composite_realm_roles_of_user(subject)
+    groups = admin.get_user_groups(subject)
+    return AccountStatus(
+        enabled=True,
+        roles=frozenset(role["name"] for role in roles),
+        groups=frozenset(group["path"] for group in groups),
+    )
+
+
+class AccountStatusCache:
+    """Per process: subject -> the status read and when. Bounded (LRU); thread-safe."""
+
+    def __init__(
+        self,
+        read: Callable[[str, str | None], AccountStatus],
+        *,
+        fresh_seconds: float,
+        stale_seconds: float,
+        outage_cooldown_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.read = read
+        self.fresh = fresh_seconds
+        self.stale = stale_seconds
+        self.cooldown = outage_cooldown_seconds
+        self.clock = clock
+        self._entries: OrderedDict[str, tuple[float, AccountStatus]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._quiet_until = 0.0
+
+    @property
+    def keycloak_unavailable(self) -> bool:
+        return self.clock() < self._quiet_until
+
+    def status(self, subject: str, client_id: str | None = None) -> AccountStatus | None:
+        """The account's status; None when Keycloak cannot say and nothing recent is known."""
+        key = f"{subject}|{client_id or ''}"
+        now = self.clock()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+        if entry is not None and now - entry[0] < self.fresh:
+            return entry[1]
+        if now >= self._quiet_until:
+            try:
+                found = self.read(subject, client_id)
+            except Exception:
+                self._quiet_until = self.clock() + self.cooldown
+                logger.warning(
+                    "keycloak: account status unavailable; last known statuses stay in force",
+                    exc_info=True,
+                )
+            else:
+                self._remember(key, found)
+                return found
+        if entry is not None and now - entry[0] < self.stale:
+            return entry[1]
+        return None
+
+    def _remember(self, key: str, status: AccountStatus) -> None:
+        with self._lock:
+            self._entries[key] = (self.clock(), status)
+            self._entries.move_to_end(key)
+            while len(self._entries) > MAX_ACCOUNTS:
+                self._entries.popitem(last=False)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._entries.clear()
+        self._quiet_until = 0.0
+
+
+@cache
+def accounts() -> AccountStatusCache:
+    return AccountStatusCache(
+        read_from_keycloak,
+        fresh_seconds=settings.KEYCLOAK_ACCOUNT_CHECK_SECONDS,
+        stale_seconds=settings.KEYCLOAK_ACCOUNT_STALE_SECONDS,
+        outage_cooldown_seconds=settings.KEYCLOAK_OUTAGE_COOLDOWN_SECONDS,
+    )
+
+
+def current_claims(claims: dict[str, Any], status: AccountStatus | None) -> dict[str, Any] | None:
+    """The token's claims reduced to what Keycloak grants now: roles and groups it still has.
+    None: the account is disabled or deleted. A token never gains what it was not issued with."""
+    if status is None:
+        return claims
+    if not status.enabled:
+        return None
+    realm_access = dict(claims.get("realm_access") or {})
+    realm_access["roles"] = [role for role in realm_access.get("roles") or [] if role in status.roles]
+    groups = [group for group in claims.get("groups") or [] if group in status.groups]
+    return claims | {"realm_access": realm_access, "groups": groups}
+
+
+@receiver(setting_changed)
+def _forget_on_settings_change(setting: str, **_kwargs: object) -> None:
+    if setting.startswith("KEYCLOAK_"):
+        accounts.cache_clear()

@@ -7,6 +7,8 @@ cooldown keeps a stream of tokens with made-up key ids from hammering Keycloak.
 
 from __future__ import annotations
 
+import logging
+import time
 from functools import cache
 from typing import Any
 
@@ -16,6 +18,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from accounts import keycloak_realm
+
+logger = logging.getLogger(__name__)
 
 ALGORITHM = "RS256"
 # Keycloak's `typ` claim: access tokens are "Bearer", ID tokens "ID", refresh tokens "Refresh".
@@ -32,6 +36,41 @@ class TokenRefused(Exception):
         self.status = status
 
 
+class ResilientJWKClient(jwt.PyJWKClient):
+    """PyJWKClient that keeps serving the last key set it fetched while Keycloak cannot be reached.
+
+    Without this, once the cached set expires every bearer request waits the full timeout for a
+    hung Keycloak and is refused. Here a failed fetch starts an outage cooldown: until it ends no
+    request goes to Keycloak, and the last good set is used (keys rotate rarely, and a new key is
+    looked up again once Keycloak answers). Unknown key ids cost nothing during the cooldown.
+    """
+
+    def __init__(self, *args: Any, outage_cooldown_seconds: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outage_cooldown = outage_cooldown_seconds
+        self._last_good: dict[str, Any] | None = None
+        self._quiet_until = 0.0
+
+    @property
+    def keycloak_unavailable(self) -> bool:
+        return time.monotonic() < self._quiet_until
+
+    def fetch_data(self) -> Any:
+        if self.keycloak_unavailable and self._last_good is not None:
+            return self._last_good
+        try:
+            data = super().fetch_data()
+        except jwt.PyJWKClientConnectionError:
+            self._quiet_until = time.monotonic() + self.outage_cooldown
+            if self._last_good is None:
+                raise
+            logger.warning("keycloak: key set unavailable; serving the last one fetched", exc_info=True)
+            return self._last_good
+        self._last_good = data
+        self._quiet_until = 0.0
+        return data
+
+
 class TokenVerifier:
     def __init__(
         self,
@@ -42,16 +81,18 @@ class TokenVerifier:
         jwks_lifespan_seconds: float,
         refresh_cooldown_seconds: float,
         timeout_seconds: float,
+        outage_cooldown_seconds: float = 15.0,
     ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway_seconds
-        self.jwks = jwt.PyJWKClient(
+        self.jwks = ResilientJWKClient(
             f"{issuer}/protocol/openid-connect/certs",
             cache_jwk_set=True,
             lifespan=jwks_lifespan_seconds,
             cooldown_duration=refresh_cooldown_seconds,
             timeout=timeout_seconds,
+            outage_cooldown_seconds=outage_cooldown_seconds,
         )
 
     def access_token(self, token: str) -> dict[str, Any]:
@@ -131,6 +172,7 @@ def verifier() -> TokenVerifier:
         jwks_lifespan_seconds=settings.KEYCLOAK_JWKS_LIFESPAN_SECONDS,
         refresh_cooldown_seconds=settings.KEYCLOAK_JWKS_REFRESH_COOLDOWN_SECONDS,
         timeout_seconds=settings.KEYCLOAK_TIMEOUT_SECONDS,
+        outage_cooldown_seconds=settings.KEYCLOAK_OUTAGE_COOLDOWN_SECONDS,
     )
 
 

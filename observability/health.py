@@ -34,7 +34,8 @@ def check_keycloak() -> str | None:
     if settings.LOCAL_IDENTITY:
         return "not configured (local development identity)"
     url = f"{settings.KEYCLOAK_URL}/realms/{settings.KEYCLOAK_REALM}/.well-known/openid-configuration"
-    response = requests.get(url, timeout=settings.KEYCLOAK_TIMEOUT_SECONDS)
+    # Short: a hung Keycloak must not hold the probe (nor the worker answering it).
+    response = requests.get(url, timeout=min(settings.KEYCLOAK_TIMEOUT_SECONDS, 1.0))
     response.raise_for_status()
     return None
 
@@ -44,11 +45,16 @@ CHECKS: dict[str, Callable[[], str | None]] = {
     "redis": check_redis,
     "keycloak": check_keycloak,
 }
+# Without these the instance cannot serve at all. Keycloak is not among them: with keys and account
+# statuses it already holds, the web keeps serving bearer requests, tracking and telephony while
+# Keycloak is down (decision 53), so a load balancer must not pull every instance for it.
+CRITICAL = frozenset({"database", "redis"})
 
 
-def run_checks() -> tuple[bool, dict[str, dict[str, object]]]:
+def run_checks() -> tuple[str, dict[str, dict[str, object]]]:
+    """ "ready", "degraded" (a non-critical dependency is down: keep serving) or "unavailable"."""
     results: dict[str, dict[str, object]] = {}
-    ready = True
+    status = "ready"
     for name, check in CHECKS.items():
         started = time.perf_counter()
         try:
@@ -57,11 +63,18 @@ def run_checks() -> tuple[bool, dict[str, dict[str, object]]]:
             if note:
                 result["note"] = note
         except Exception as error:
-            ready = False
-            result = {"ok": False, "error": f"{type(error).__name__}: {str(error)[:200]}"}
+            if name in CRITICAL:
+                status = "unavailable"
+            elif status == "ready":
+                status = "degraded"
+            result = {
+                "ok": False,
+                "critical": name in CRITICAL,
+                "error": f"{type(error).__name__}: {str(error)[:200]}",
+            }
         result["ms"] = round((time.perf_counter() - started) * 1000, 1)
         results[name] = result
-    return ready, results
+    return status, results
 
 
 def healthz(_request: HttpRequest) -> HttpResponse:
@@ -69,11 +82,7 @@ def healthz(_request: HttpRequest) -> HttpResponse:
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
-    ready, results = run_checks()
+    status, results = run_checks()
     tenant = getattr(request, "tenant", None)
-    body = {
-        "status": "ready" if ready else "unavailable",
-        "tenant": getattr(tenant, "slug", None),
-        "checks": results,
-    }
-    return JsonResponse(body, status=200 if ready else 503)
+    body = {"status": status, "tenant": getattr(tenant, "slug", None), "checks": results}
+    return JsonResponse(body, status=503 if status == "unavailable" else 200)

@@ -1,5 +1,5 @@
 # The project's vocabulary. `make run` and `make test` install what they need themselves.
-.PHONY: run test lint format services-up services-down bench schema clean
+.PHONY: run test lint format services-up services-down bench schema messages clean
 
 run:
 	platform/bin/run
@@ -24,6 +24,9 @@ bench:
 
 schema:
 	platform/bin/schema
+
+messages:
+	platform/bin/messages
 
 clean:
 	platform/bin/services stop dev; platform/bin/services stop test; rm -rf .local

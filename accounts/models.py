@@ -37,6 +37,9 @@ class StaffProfile(models.Model):
     organisation = models.CharField(
         max_length=60, blank=True, help_text="code of the organisation in this akimat's catalogue"
     )
+    # The console language the person chose (kk or ru); blank: the browser's. Not from Keycloak:
+    # a login must not undo the person's own choice.
+    language = models.CharField(max_length=2, blank=True, default="")
 
     class Meta:
         verbose_name = "staff profile"

@@ -115,6 +115,9 @@ SHARED_APPS = [
     "federation.emergency_112",
     "federation.escalations",  # the region's escalation rules (public schema only)
     "regional",  # the regional read model and escalation queue (public schema only)
+    "django_htmx",
+    "leaflet",  # Leaflet's static files (maps are served by us: no CDN, pages work offline)
+    "consoles",  # the akimat staff's pages, above the domains
     "ikomek",
 ]
 TENANT_APPS = [
@@ -153,6 +156,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PrincipalMiddleware",
     "accounts.oidc.SessionRefresh",  # console sessions re-checked with Keycloak (identity)
+    "django_htmx.middleware.HtmxMiddleware",
+    "consoles.language.PersonLanguageMiddleware",  # the language a signed-in person chose
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "observability.middleware.RequestContextMiddleware",
@@ -168,6 +173,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "consoles.context.console",
             ],
         },
     },
@@ -310,6 +316,8 @@ REGIONAL_MAX_PERIOD_DAYS = 732
 # ---------------------------------------------------------------- i18n and time
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+# The consoles speak Kazakh or Russian, one language per screen; English is for integrator docs only.
+CONSOLE_LANGUAGES = ("kk", "ru")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
@@ -317,6 +325,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".local" / "static"
+# Outside production WhiteNoise serves the apps' static files directly (no collectstatic needed for
+# a test server); production serves the collected, compressed files only.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / ".local" / "media"))
 
 # ---------------------------------------------------------------- observability

@@ -5,11 +5,9 @@ from django.urls import include, path
 
 from accounts.views import admin_login
 from ikomek.graphql_view import tenant_graphql_view
-from ikomek.views import tenant_home
 from observability.health import healthz, readyz
 
 urlpatterns = [
-    path("", tenant_home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("graphql/", tenant_graphql_view, name="graphql"),
@@ -17,4 +15,5 @@ urlpatterns = [
     path("admin/login/", admin_login),  # the admin signs in through Keycloak like the console
     path("admin/", admin.site.urls),
     path("", include("appeals.web.urls")),
+    path("", include("consoles.urls")),
 ]

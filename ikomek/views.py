@@ -1,4 +1,4 @@
-"""Landing pages: an akimat's own 109 page and the region's overview."""
+"""The region's landing page (an akimat's `/` belongs to the consoles)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ from django.shortcuts import render
 from django_tenants.utils import get_public_schema_name
 
 from tenants.models import Akimat
-
-
-def tenant_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "ikomek/tenant_home.html", {"akimat": request.tenant})
 
 
 def region_home(request: HttpRequest) -> HttpResponse:

@@ -37,7 +37,7 @@ load_profile() {
 }
 
 # ------------------------------------------------------------------ installation
-SYSTEM_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server unzip)
+SYSTEM_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server unzip gettext chromium)
 
 missing_system_packages() {
   local missing=()
@@ -46,6 +46,8 @@ missing_system_packages() {
   command -v gdalinfo >/dev/null || missing+=(gdal-bin)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v unzip >/dev/null || missing+=(unzip)
+  command -v msgfmt >/dev/null || missing+=(gettext)  # compiles the kk/ru catalogues
+  command -v chromium >/dev/null || missing+=(chromium)  # browser tests (Playwright drives Debian's build)
   echo "${missing[@]:-}"
 }
 
@@ -98,10 +100,16 @@ ensure_keycloak_dist() {
   rm -rf "$STATE/keycloak.tmp"
 }
 
+compile_messages() {
+  # The kk/ru catalogues are compiled here, not committed: .mo files follow the .po files.
+  (cd "$ROOT" && "$PY" manage.py compilemessages --ignore=".venv/*" --ignore=".local/*" -v 0)
+}
+
 ensure_installed() {
   mkdir -p "$LOCAL"
   ensure_system_packages
   ensure_venv
+  compile_messages
   if [ -n "$KEYCLOAK_URL" ]; then ensure_keycloak_dist; fi
 }
 

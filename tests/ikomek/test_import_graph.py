@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import grimp
 
-PRODUCT = ("ikomek", "tenants", "federation", "observability", "accounts", "appeals", "regional")
+PRODUCT = ("ikomek", "tenants", "federation", "observability", "accounts", "appeals", "regional", "consoles")
 
 
 def circles(graph: grimp.ImportGraph) -> list[list[str]]:

@@ -1,0 +1,1 @@
+"""The 109 operator's workspace: queues, the appeal page with its transitions, intake."""

@@ -1,0 +1,29 @@
+"""Template filters for one language per screen (see consoles.text)."""
+
+from django import template
+
+from appeals.states import Status
+from consoles.text import local, pick
+
+register = template.Library()
+
+
+@register.filter
+def half(bilingual: str) -> str:
+    return pick(bilingual)
+
+
+@register.filter
+def local_name(obj: object) -> str:
+    return local(obj, "name")
+
+
+@register.filter
+def status_name(code: str) -> str:
+    """A status code in the screen's language ("" stays "—")."""
+    if not code:
+        return "—"
+    try:
+        return pick(Status(code).label)
+    except ValueError:
+        return code

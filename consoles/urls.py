@@ -1,0 +1,12 @@
+"""The consoles on an akimat's host: `/` and `/console/...`; each area adds its own urls module."""
+
+from django.urls import include, path
+
+from consoles import home, language
+
+app_name = "consoles"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("console/language", language.switch_language, name="language"),
+    path("console/", include("consoles.operator.urls")),
+]

@@ -1,0 +1,93 @@
+"""Browser tests: a real web server (gunicorn on the test database) and Debian's chromium driven by
+Playwright (no browser download: `executable_path`). Screenshots go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from django.conf import settings
+from django.db import connection
+
+from testkit.paths import ROOT
+from testkit.processes import env_for_test_database, wait_until
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}  # a common phone's CSS pixels
+DESK = {"width": 1366, "height": 900}
+
+
+def host_url(slug: str | None, path: str = "/") -> str:
+    base = settings.BASE_DOMAIN if slug is None else f"{slug}.{settings.BASE_DOMAIN}"
+    return f"http://{base}:{settings.IKOMEK_PUBLIC_PORT}{path}"
+
+
+@contextmanager
+def web_server(log_path: Path, workers: int = 2) -> Iterator[str]:
+    """gunicorn on the port Keycloak's redirect URIs name (IKOMEK_WEB_PORT), on the test database."""
+    connection.close()
+    port = settings.IKOMEK_PUBLIC_PORT
+    env = env_for_test_database() | {"PYTHONUNBUFFERED": "1"}
+    with log_path.open("a") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "ikomek.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its workers go with it: none may hold the test database
+        )
+
+    def up() -> bool:
+        try:
+            # Chromium resolves *.localhost itself; the system resolver may not: ask by address.
+            answer = requests.get(
+                f"http://127.0.0.1:{port}/healthz",
+                headers={"Host": f"petropavlovsk.{settings.BASE_DOMAIN}:{port}"},
+                timeout=1,
+            )
+            return answer.status_code == 200
+        except requests.RequestException:
+            return False
+
+    try:
+        assert wait_until(up, timeout=30), f"web server did not start, see {log_path}"
+        yield host_url(None)
+    finally:
+        os.killpg(process.pid, signal.SIGQUIT)  # gunicorn's quick shutdown, workers included
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def launch_chromium(playwright: object) -> object:
+    # Root in a container: chromium's sandbox needs user namespaces it may not have.
+    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+
+
+def screenshot(page: object, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

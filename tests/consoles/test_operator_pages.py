@@ -1,0 +1,123 @@
+"""Operator pages server-side (Django's client, real database): lists, the appeal page and its
+steps, intake with field errors in the screen's language, the language switch, refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
+
+from accounts.models import StaffProfile
+from appeals.models import Appeal
+from testkit.identities import logged_in, user_with_roles
+from tests.appeals.conftest import intake
+
+
+@pytest.fixture
+def inside(tenants) -> Iterator[None]:
+    with tenant_context(tenants["petropavlovsk"]):
+        yield
+
+
+def operator(language: str = "ru"):
+    client = logged_in(user_with_roles(f"op-{language}", "operator"))
+    client.cookies["django_language"] = language
+    return client
+
+
+def test_queues_list_new_appeals_in_the_chosen_language(inside):
+    appeal = intake()
+    page = operator("kk").get("/console/queues/?list=new")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f">{appeal.number}</a>" in text
+    assert "Кезектер" in text and "Очереди" not in text  # Kazakh only
+    page = operator("ru").get("/console/queues/?list=new")
+    assert "Очереди" in page.content.decode() and "Кезектер" not in page.content.decode()
+
+
+def test_the_appeal_page_offers_the_steps_the_person_may_take(inside):
+    appeal = intake()
+    text = operator().get(f"/console/appeals/{appeal.number}/").content.decode()
+    assert 'data-step="register"' in text and 'data-step="cancel"' in text
+    assert 'data-step="start_work"' not in text  # an executor's step, and not from "received"
+
+
+def test_a_refused_step_shows_the_reason_in_the_screens_language_and_keeps_the_input(inside):
+    appeal = intake(category="", location=None)
+    client = operator("kk")
+    answer = client.post(
+        f"/console/appeals/{appeal.number}/transfer", {"akimat": "nowhere", "reason": "менің мәтінім"}
+    )
+    text = answer.content.decode()
+    assert answer.status_code == 400
+    assert 'data-code="unknown_akimat"' in text
+    assert 'value="менің мәтінім"' in text  # nothing typed is lost
+    assert "не другой действующий акимат" not in text  # one language on the screen
+
+
+def test_a_step_moves_the_appeal_and_comes_back_to_its_page(inside):
+    appeal = intake()
+    answer = operator().post(f"/console/appeals/{appeal.number}/register", {"category": "heating"})
+    assert answer.status_code == 302 and answer["Location"] == f"/console/appeals/{appeal.number}/"
+    assert Appeal.objects.get(pk=appeal.pk).status == "registered"
+
+
+def test_intake_creates_once_for_a_double_submit_and_reports_field_errors(inside):
+    client = operator("ru")
+    data = {
+        "channel": "landline",
+        "phone": "8 705 123 45 67",
+        "description": "Нет воды",
+        "client_key": "k-1",
+        "category": "",
+        "register": "",
+    }
+    first = client.post("/console/intake/", data)
+    second = client.post("/console/intake/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Appeal.objects.filter(client_key="k-1").count() == 1
+
+    bad = client.post("/console/intake/", data | {"phone": "12", "client_key": "k-2"})
+    text = bad.content.decode()
+    assert bad.status_code == 400
+    assert 'id="id_phone-error"' in text
+    assert "такого номера" in text or "не номер телефона" in text
+    assert "телефон нөмірі емес" not in text and "мұндай нөмір жоқ" not in text
+    assert "Нет воды</textarea>" in text  # what was typed stays
+
+
+def test_the_language_switch_is_remembered_for_the_person(inside):
+    user = user_with_roles("switcher", "operator")
+    client = logged_in(user)
+    client.post("/console/language", {"language": "kk", "next": "/console/queues/"})
+    assert StaffProfile.objects.get(user=user).language == "kk"
+    other_device = logged_in(user)
+    assert "Кезектер" in other_device.get("/console/queues/").content.decode()
+
+
+def test_people_without_the_role_are_refused_and_strangers_sent_to_sign_in(inside):
+    executor = logged_in(user_with_roles("exec-only", "executor"))
+    assert executor.get("/console/queues/").status_code == 403
+    anonymous = logged_in(user_with_roles("x", "operator"))
+    anonymous.logout()
+    answer = anonymous.get("/console/queues/")
+    assert answer.status_code == 302 and answer["Location"].startswith("/auth/login/")
+
+
+def test_the_queues_page_costs_a_fixed_number_of_queries(inside):
+    for _ in range(3):
+        intake()
+    client = operator()
+    client.get("/console/queues/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/console/queues/")
+    for _ in range(5):
+        intake()
+    with CaptureQueriesContext(connection) as more:
+        client.get("/console/queues/")
+    assert len(few) == len(more), [q["sql"] for q in more]

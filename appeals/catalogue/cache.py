@@ -21,3 +21,20 @@ def active_category(code: str) -> Category | None:
 
 def forget_categories(schema: str | None = None) -> None:
     _categories.forget(schema)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
+def search_categories(text: str, limit: int = 12) -> list[Category]:
+    """Active categories whose code or Kazakh or Russian name contains every word typed, in either
+    language whatever the screen's (callers describe a problem in the words they have)."""
+    words = _folded(text).split()
+    found = []
+    for category in _categories.get().values():
+        haystack = _folded(f"{category.code} {category.name_kk} {category.name_ru}")
+        if all(word in haystack for word in words):
+            found.append(category)
+    found.sort(key=lambda c: (c.parent_id is None, c.name_ru))
+    return found[:limit]

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from consoles.operator import views
+from consoles.operator import views, workspace
 
 urlpatterns = [
     path("queues/", views.queues, name="queues"),
     path("intake/", views.intake, name="intake"),
+    path("intake/categories", workspace.categories, name="intake-categories"),
+    path("intake/repeats", workspace.repeats, name="intake-repeats"),
+    path("calls/", workspace.calls, name="calls"),
+    path("akimat.geojson", workspace.boundary, name="boundary"),
     path("appeals/<int:number>/", views.appeal_page, name="appeal"),
+    path("appeals/<int:number>/repeat", views.decide_repeat, name="repeat"),
     path("appeals/<int:number>/<slug:transition>", views.take_step, name="step"),
 ]

@@ -4,20 +4,23 @@ turns a refused action into field errors in the screen's language with what was 
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import Operation
+from accounts.permissions import Operation, can
 from accounts.personal_data import sees_personal_data
 from appeals import actions
 from appeals.errors import AppealError
-from appeals.models import Appeal
+from appeals.models import Appeal, AppealEvent, EventKind
 from appeals.reads import worklists
 from appeals.reads.queues import callback_queue
+from appeals.repeats.candidates import repeat_candidates
 from appeals.rules.access import reach
+from appeals.states import Status
 from consoles.access import console_page
 from consoles.operator.forms import IntakeForm
 from consoles.operator.steps import STEPS, available_steps
@@ -67,6 +70,18 @@ def _appeal_for(request: HttpRequest, number: int) -> Appeal:
     return appeal
 
 
+REPEAT_STATUSES = frozenset({Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED})
+
+
+def _repeat_candidates(appeal: Appeal, events: list[AppealEvent]) -> list[Appeal]:
+    """What the operator still has to decide: nearby originals not yet kept apart from this one."""
+    if appeal.parent_id is not None or appeal.status not in REPEAT_STATUSES or appeal.repeat_count:
+        return []
+    kept = {n for e in events if e.kind == EventKind.KEPT_SEPARATE for n in e.data.get("proposed", [])}
+    found = repeat_candidates(appeal.category, appeal.location, appeal.object_key, exclude_id=appeal.pk)
+    return [candidate for candidate in found if candidate.number not in kept][:5]
+
+
 def _page(
     request: HttpRequest,
     appeal: Appeal,
@@ -77,8 +92,10 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     events = list(appeal.events.order_by("at", "id"))
+    may_route = can(request.principal, Operation.APPEAL_ROUTE)
     context = {
         "appeal": appeal,
+        "candidates": _repeat_candidates(appeal, events) if may_route else [],
         "status_label": pick(appeal.get_status_display()),
         "events": events,
         "attachments": list(appeal.attachments.order_by("uploaded_at", "id")),
@@ -86,7 +103,7 @@ def _page(
         "personal": sees_personal_data(request.principal),
         "failed": failed,
         "errors": errors or [],
-        "typed": typed or {},
+        "typed": typed or ({"akimat": appeal.transfer_proposal} if appeal.transfer_proposal else {}),
     }
     return render(request, "consoles/operator/appeal.html", context, status=status)
 
@@ -118,11 +135,36 @@ def take_step(request: HttpRequest, number: int, transition: str) -> HttpRespons
     return redirect("consoles:appeal", number=appeal.number)
 
 
+@require_POST
+@console_page(Operation.APPEAL_ROUTE)
+def decide_repeat(request: HttpRequest, number: int) -> HttpResponse:
+    """The operator's answer to the proposed repeats: this appeal is a repeat of one, or separate."""
+    appeal = _appeal_for(request, number)
+    try:
+        if request.POST.get("decision") == "link":
+            original = _number(request.POST.get("original"))
+            if original is None:
+                raise AppealError.of("original", "required", "Бастапқы өтініш / Исходное обращение")
+            actions.link_as_repeat(request.principal, appeal.number, original_number=original)
+        else:
+            proposed = [n for n in map(_number, request.POST.getlist("proposed")) if n is not None]
+            actions.keep_separate(request.principal, appeal.number, proposed=proposed)
+    except AppealError as error:
+        return _page(request, appeal, failed="repeat", errors=error.problems, status=400)
+    return redirect("consoles:appeal", number=appeal.number)
+
+
+def _number(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
+
+
 @require_http_methods(["GET", "POST"])
 @console_page(Operation.APPEAL_CREATE)
 def intake(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        form = IntakeForm(initial={"client_key": uuid.uuid4().hex, "channel": "landline"})
+        phone = request.GET.get("phone", "")[:40]
+        form = IntakeForm(initial={"client_key": uuid.uuid4().hex, "channel": "landline", "phone": phone})
         return render(request, "consoles/operator/intake.html", {"form": form})
     form = IntakeForm(request.POST)
     if not form.is_valid():
@@ -132,4 +174,10 @@ def intake(request: HttpRequest) -> HttpResponse:
     except AppealError as error:
         form.add_problems(error.problems)
         return render(request, "consoles/operator/intake.html", {"form": form}, status=400)
-    return redirect("consoles:appeal", number=result.appeal.number)
+    appeal = result.appeal
+    if result.created and appeal.status == Status.REGISTERED and not appeal.transfer_proposal:
+        # Phone intake: classified while talking, so it goes on to the service routing names. With
+        # no rule for the place, it waits registered for the operator to choose (the page says so).
+        with suppress(AppealError):
+            actions.assign_appeal(request.principal, appeal.number)
+    return redirect("consoles:appeal", number=appeal.number)

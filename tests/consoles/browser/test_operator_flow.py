@@ -25,7 +25,7 @@ WORDS = {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_operator_takes_a_call_and_registers_it(browser, committed_db, tenants, language):
+def test_operator_takes_a_call_and_registers_it(browser, committed_db, onboarded, language):
     words = WORDS[language]
     page = sign_in(browser, "operator.petropavlovsk", language=language)
     page.wait_for_url("**/console/queues/**")

@@ -1,0 +1,83 @@
+// The intake form's few behaviours: a draft that survives a reload (with its client key, so a
+// resubmission after a reload never makes a second appeal), the map pin, the category picker,
+// repeat candidates as the operator types, and one question before an emergency goes to 112.
+(function () {
+  "use strict";
+  var form = document.getElementById("intake");
+  if (!form) return;
+  var script = document.currentScript;
+  var draftKey = "intake-draft:" + location.host;
+  var fields = ["channel", "phone", "name", "iin", "language", "address", "description", "latitude", "longitude", "category", "client_key"];
+
+  function save() {
+    var draft = {};
+    fields.forEach(function (name) { var el = form.elements[name]; if (el) draft[name] = el.type === "checkbox" ? el.checked : el.value; });
+    draft.categoryName = document.getElementById("category-chosen").textContent;
+    try { localStorage.setItem(draftKey, JSON.stringify(draft)); } catch (e) { /* private mode: no draft */ }
+  }
+  function restore() {
+    var raw; try { raw = localStorage.getItem(draftKey); } catch (e) { return; }
+    if (!raw) return;
+    var draft = JSON.parse(raw);
+    var params = new URLSearchParams(location.search);
+    fields.forEach(function (name) {
+      var el = form.elements[name];
+      if (el && draft[name] !== undefined && draft[name] !== "" && !(name === "phone" && params.get("phone"))) el.value = draft[name];
+    });
+    if (draft.categoryName) document.getElementById("category-chosen").textContent = draft.categoryName;
+  }
+  // A page the server answered with errors shows what was posted: that wins over an older draft.
+  if (!form.querySelector(".error")) restore();
+  form.addEventListener("input", save);
+  form.addEventListener("change", save);
+
+  // Category picker: the server searches both languages; a click or Enter chooses.
+  var chosen = document.getElementById("category-chosen");
+  var code = document.getElementById("id_category");
+  document.getElementById("category-choices").addEventListener("click", function (event) {
+    var button = event.target.closest("button.choice");
+    if (!button) return;
+    code.value = button.dataset.code;
+    code.dataset.emergency = button.dataset.emergency;
+    chosen.textContent = button.dataset.name;
+    document.getElementById("category-choices").innerHTML = "";
+    save();
+    document.body.dispatchEvent(new Event("repeats-check"));
+    form.elements.description.focus();
+  });
+
+  // Map: the akimat's boundary (our own data, no tiles) and one pin.
+  var map = L.map("map", { attributionControl: false }).setView([54.87, 69.15], 11);
+  window.ikomekIntakeMap = map;  // browser tests put the pin where they mean
+  var icon = L.icon({ iconUrl: script.dataset.marker, shadowUrl: script.dataset.shadow, iconSize: [25, 41], iconAnchor: [12, 41] });
+  var pin = null;
+  function place(lat, lon) {
+    if (pin) pin.setLatLng([lat, lon]); else pin = L.marker([lat, lon], { icon: icon }).addTo(map);
+  }
+  fetch(script.dataset.boundary, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (feature) {
+    if (!feature.geometry) return;
+    var layer = L.geoJSON(feature, { style: { color: "#0b57a4", weight: 2, fillOpacity: 0.05 } }).addTo(map);
+    map.invalidateSize();
+    map.fitBounds(layer.getBounds());
+  });
+  map.on("click", function (event) {
+    form.elements.latitude.value = event.latlng.lat.toFixed(6);
+    form.elements.longitude.value = event.latlng.lng.toFixed(6);
+    place(event.latlng.lat, event.latlng.lng);
+    save();
+    document.body.dispatchEvent(new Event("repeats-check"));
+  });
+  if (form.elements.latitude.value && form.elements.longitude.value) {
+    place(parseFloat(form.elements.latitude.value), parseFloat(form.elements.longitude.value));
+    if (code.value) document.body.dispatchEvent(new Event("repeats-check"));  // a restored draft
+  }
+
+  // An emergency category: ask once, then the server forwards it to 112 at once.
+  form.addEventListener("submit", function (event) {
+    if (code.dataset.emergency === "1" && !form.dataset.confirmed) {
+      if (!window.confirm(form.dataset.emergencyQuestion)) { event.preventDefault(); return; }
+      form.dataset.confirmed = "1";
+    }
+    save();
+  });
+})();

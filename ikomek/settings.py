@@ -11,14 +11,19 @@ from pathlib import Path
 
 import environ
 
-from ikomek.settings_guard import DEVELOPMENT_SECRET_KEY, check_production_settings
+from ikomek.settings_guard import (
+    DEVELOPMENT_SECRET_KEY,
+    PRODUCTION_ENVIRONMENT,
+    check_production_settings,
+    checked_environment,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-# development | test | production
-IKOMEK_ENV = env.str("IKOMEK_ENV", default="development")
-PRODUCTION = IKOMEK_ENV == "production"
+# development | test | production, spelled exactly; unset or anything else refuses to start.
+IKOMEK_ENV = checked_environment(env.str("IKOMEK_ENV", default=None))
+PRODUCTION = IKOMEK_ENV == PRODUCTION_ENVIRONMENT
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
@@ -83,10 +88,6 @@ LOGIN_URL = "/auth/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-if PRODUCTION:
-    check_production_settings(
-        debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, local_identity=LOCAL_IDENTITY
-    )
 
 # ---------------------------------------------------------------- applications
 SHARED_APPS = [
@@ -201,6 +202,16 @@ SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+
+# ---------------------------------------------------------------- HTTPS (production)
+# TLS ends at the load balancer, which must set X-Forwarded-Proto itself (never pass a client's on).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_SSL_REDIRECT = PRODUCTION
+# The load balancer's probes speak plain HTTP to the backends: no redirect for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
+# Every akimat is a subdomain of the base domain: they keep to HTTPS too.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 
 # ---------------------------------------------------------------- Celery
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -356,3 +367,16 @@ SILENCED_SYSTEM_CHECKS = [
     # Debian 12 ships GDAL 3.6; spatial references come only from our own data, never from users.
     "gis.W001",
 ]
+
+# ---------------------------------------------------------------- production refusals
+# Last, so every value above is final; GraphiQL follows DEBUG and introspection follows PRODUCTION
+# (ikomek/graphql_view.py), so both are off here.
+if PRODUCTION:
+    check_production_settings(
+        debug=DEBUG,
+        secret_key=SECRET_KEY,
+        allowed_hosts=ALLOWED_HOSTS,
+        local_identity=LOCAL_IDENTITY,
+        cad_allow_plain_http=EMERGENCY_CAD_ALLOW_PLAIN_HTTP,
+        hsts_seconds=SECURE_HSTS_SECONDS,
+    )

@@ -257,6 +257,10 @@ EMERGENCY_SIGNATURE_TOLERANCE_SECONDS = env.int("EMERGENCY_SIGNATURE_TOLERANCE_S
 EMERGENCY_REPLAY_REDIS_URL = env.str("EMERGENCY_REPLAY_REDIS_URL", default=CACHE_REDIS_URL)
 EMERGENCY_CAD_CONNECT_TIMEOUT_SECONDS = env.float("EMERGENCY_CAD_CONNECT_TIMEOUT_SECONDS", default=3.0)
 EMERGENCY_CAD_READ_TIMEOUT_SECONDS = env.float("EMERGENCY_CAD_READ_TIMEOUT_SECONDS", default=10.0)
+# The whole call (connect, send, answer) ends here whatever the CAD does: a read timeout alone lets a
+# CAD that trickles bytes hold a worker for ever. Answers are a few hundred bytes; more is refused.
+EMERGENCY_CAD_DEADLINE_SECONDS = env.float("EMERGENCY_CAD_DEADLINE_SECONDS", default=15.0)
+EMERGENCY_CAD_MAX_RESPONSE_BYTES = env.int("EMERGENCY_CAD_MAX_RESPONSE_BYTES", default=64 * 1024)
 # CAD documents are federation messages (retries and backoff: FEDERATION_RETRY_*); with the
 # defaults 30 attempts keep trying for 2 to 4 hours before the dead letter and the alarm.
 EMERGENCY_CAD_MAX_ATTEMPTS = env.int("EMERGENCY_CAD_MAX_ATTEMPTS", default=30)

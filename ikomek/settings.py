@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
 from ikomek.settings_guard import (
     DEVELOPMENT_SECRET_KEY,
@@ -233,6 +234,13 @@ CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".local" / "celerybeat-schedule")
 )
+# Two queues: `celery` for everything, `cad` for calls to 112 centres' own CADs (routed by task
+# name below), so a slow CAD holds only its own workers. A worker started without -Q consumes both
+# (development, tests); `make run` and production start one worker per queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CAD_QUEUE = "cad"
+CELERY_TASK_QUEUES = tuple(Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, CAD_QUEUE))
+CELERY_TASK_ROUTES = {"emergency_112.deliver_cad": {"queue": CAD_QUEUE}}
 # Beat entries carry no tenant: each periodic job is fanned out to every active tenant.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat-every-tenant": {
@@ -261,6 +269,9 @@ EMERGENCY_CAD_READ_TIMEOUT_SECONDS = env.float("EMERGENCY_CAD_READ_TIMEOUT_SECON
 # CAD that trickles bytes hold a worker for ever. Answers are a few hundred bytes; more is refused.
 EMERGENCY_CAD_DEADLINE_SECONDS = env.float("EMERGENCY_CAD_DEADLINE_SECONDS", default=15.0)
 EMERGENCY_CAD_MAX_RESPONSE_BYTES = env.int("EMERGENCY_CAD_MAX_RESPONSE_BYTES", default=64 * 1024)
+# A CAD delivery task makes as many calls as fit in this many seconds (a document and the newer
+# ones of its incident); the rest wait for their own kick or the sweep.
+EMERGENCY_CAD_TASK_SOFT_TIME_LIMIT = env.int("EMERGENCY_CAD_TASK_SOFT_TIME_LIMIT", default=120)
 # CAD documents are federation messages (retries and backoff: FEDERATION_RETRY_*); with the
 # defaults 30 attempts keep trying for 2 to 4 hours before the dead letter and the alarm.
 EMERGENCY_CAD_MAX_ATTEMPTS = env.int("EMERGENCY_CAD_MAX_ATTEMPTS", default=30)

@@ -11,7 +11,8 @@ from celery.signals import worker_ready
 from django_tenants.utils import get_public_schema_name
 
 from federation.messaging.delivery import Report, Result, deliver_in_order
-from federation.messaging.models import DeliveredVia
+from federation.messaging.handlers import DEFAULT_DELIVERY_TASK, delivery_task_for
+from federation.messaging.models import DeliveredVia, Message
 
 logger = logging.getLogger(__name__)
 
@@ -21,14 +22,22 @@ def _public() -> dict[str, str]:
     return {"_schema_name": get_public_schema_name()}
 
 
-def kick(message_id: uuid.UUID | str, via: DeliveredVia, countdown: float | None = None) -> bool:
-    """Ask a worker to deliver the message (now, or after `countdown` seconds).
+def kick(
+    message_id: uuid.UUID | str, via: DeliveredVia, countdown: float | None = None, *, kind: str | None = None
+) -> bool:
+    """Ask a worker to deliver the message (now, or after `countdown` seconds), through the task its
+    kind is delivered by (looked up when `kind` is not given).
 
     Never raises: when the broker is unreachable the message stays in the outbox and the sweep
     delivers it.
     """
     try:
-        deliver_task.apply_async((str(message_id), str(via)), countdown=countdown, headers=_public())
+        if kind is None:
+            kind = Message.objects.filter(pk=message_id).values_list("kind", flat=True).first() or ""
+        task = delivery_task_for(kind)
+        # By name: the settings route each delivery task to its queue.
+        app = deliver_task.app
+        app.send_task(task, (str(message_id), str(via)), countdown=countdown, headers=_public())
     except Exception:
         logger.warning("federation: could not kick the relay; the sweep will deliver", exc_info=True)
         return False
@@ -41,12 +50,17 @@ def schedule_retries(reports: Iterable[Report]) -> None:
             kick(report.message_id, DeliveredVia.RETRY, countdown=report.retry_in)
 
 
-@shared_task(name="federation.deliver", ignore_result=True)
-def deliver_task(message_id: str, via: str = DeliveredVia.KICK) -> list[str]:
-    reports = deliver_in_order(message_id, via=DeliveredVia(via))
+def deliver_and_schedule(message_id: str, via: str, *, limit: int = 100) -> list[str]:
+    """The body of every delivery task: deliver (and the messages waiting for it), kick retries."""
+    reports = deliver_in_order(message_id, via=DeliveredVia(via), limit=limit)
     schedule_retries(reports)
     # Shown in the worker's log ("succeeded in 0.01s: ['<id>:delivered']").
     return [f"{report.message_id}:{report.result}" for report in reports]
+
+
+@shared_task(name=DEFAULT_DELIVERY_TASK, ignore_result=True)
+def deliver_task(message_id: str, via: str = DeliveredVia.KICK) -> list[str]:
+    return deliver_and_schedule(message_id, via)
 
 
 @shared_task(name="federation.sweep", ignore_result=True)

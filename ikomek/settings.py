@@ -241,6 +241,15 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CAD_QUEUE = "cad"
 CELERY_TASK_QUEUES = tuple(Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, CAD_QUEUE))
 CELERY_TASK_ROUTES = {"emergency_112.deliver_cad": {"queue": CAD_QUEUE}}
+# Every task ends: the soft limit raises in the task (SoftTimeLimitExceeded), the hard one replaces
+# the pool process (prefork pools only). Tasks that must be quicker or may be longer say so below.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_ANNOTATIONS: dict[str, dict[str, float]] = {
+    # Deliveries inside iKOMEK take milliseconds, a chain of waiting successors seconds.
+    "federation.deliver": {"soft_time_limit": 60, "time_limit": 90},
+    "federation.sweep": {"soft_time_limit": 90, "time_limit": 120},
+}
 # Beat entries carry no tenant: each periodic job is fanned out to every active tenant.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat-every-tenant": {
@@ -269,9 +278,13 @@ EMERGENCY_CAD_READ_TIMEOUT_SECONDS = env.float("EMERGENCY_CAD_READ_TIMEOUT_SECON
 # CAD that trickles bytes hold a worker for ever. Answers are a few hundred bytes; more is refused.
 EMERGENCY_CAD_DEADLINE_SECONDS = env.float("EMERGENCY_CAD_DEADLINE_SECONDS", default=15.0)
 EMERGENCY_CAD_MAX_RESPONSE_BYTES = env.int("EMERGENCY_CAD_MAX_RESPONSE_BYTES", default=64 * 1024)
-# A CAD delivery task makes as many calls as fit in this many seconds (a document and the newer
-# ones of its incident); the rest wait for their own kick or the sweep.
+# A CAD delivery task makes as many calls as fit in its soft limit (a document and the newer ones of
+# its incident); the hard limit is the last bound, for what the deadline cannot cut (name lookups).
 EMERGENCY_CAD_TASK_SOFT_TIME_LIMIT = env.int("EMERGENCY_CAD_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_ANNOTATIONS["emergency_112.deliver_cad"] = {
+    "soft_time_limit": EMERGENCY_CAD_TASK_SOFT_TIME_LIMIT,
+    "time_limit": EMERGENCY_CAD_TASK_SOFT_TIME_LIMIT + 30,
+}
 # CAD documents are federation messages (retries and backoff: FEDERATION_RETRY_*); with the
 # defaults 30 attempts keep trying for 2 to 4 hours before the dead letter and the alarm.
 EMERGENCY_CAD_MAX_ATTEMPTS = env.int("EMERGENCY_CAD_MAX_ATTEMPTS", default=30)

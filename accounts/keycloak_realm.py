@@ -1,7 +1,8 @@
 """What the platform asks of the Keycloak realm: names, token mappers and the integrator client.
 
 platform/keycloak/ikomek-realm.json holds the same mappers for the clients it defines; a test keeps
-the two equal.
+the two equal. That file is the production realm and carries no client secret (Keycloak generates
+them at import); only the development and test profiles add the fixed secrets below.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ ORGANISATION_PROFILE_ATTRIBUTE: dict = {
 }
 # The realm's clients (besides integrators) whose tokens call the API.
 API_CLIENT_IDS = ("ikomek-web", "ikomek-112")
+# The development realm's client secrets (platform/keycloak/dev-client-secrets.json, added to the
+# realm by the development and test profiles only; a test keeps the two equal). They are public, so
+# a Keycloak that accepts any of them is refused at start in production (system check accounts.E002).
+DEVELOPMENT_CLIENT_SECRETS: dict[str, str] = {
+    "ikomek-web": "ikomek-web-dev-secret",
+    "ikomek-112": "ikomek-112-dev-secret",
+    "ikomek-provisioner": "ikomek-provisioner-dev-secret",
+}
 CALLBACK_PATH = "/auth/callback/"
 
 

@@ -2,7 +2,7 @@
 
 import os
 
-from celery.signals import task_prerun
+from celery.signals import task_prerun, worker_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ikomek.settings")
@@ -23,3 +23,21 @@ def _close_old_connections(**_kwargs: object) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@worker_init.connect(weak=False, dispatch_uid="ikomek_refuse_unsafe_start")
+def _refuse_unsafe_start(**_kwargs: object) -> None:
+    """A production worker runs the deployment checks first (ikomek.start_checks)."""
+    import django
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not apps.ready:
+        django.setup()
+    from ikomek.start_checks import refuse_unsafe_start
+
+    try:
+        refuse_unsafe_start("worker")
+    except ImproperlyConfigured as error:
+        # Celery logs and ignores a signal handler's ordinary exception; this one must stop the worker.
+        raise SystemExit(str(error)) from None

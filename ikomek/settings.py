@@ -10,15 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
-from ikomek.settings_guard import DEVELOPMENT_SECRET_KEY, check_production_settings
+from ikomek.settings_guard import (
+    DEVELOPMENT_SECRET_KEY,
+    PRODUCTION_ENVIRONMENT,
+    check_production_settings,
+    checked_environment,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-# development | test | production
-IKOMEK_ENV = env.str("IKOMEK_ENV", default="development")
-PRODUCTION = IKOMEK_ENV == "production"
+# development | test | production, spelled exactly; unset or anything else refuses to start.
+IKOMEK_ENV = checked_environment(env.str("IKOMEK_ENV", default=None))
+PRODUCTION = IKOMEK_ENV == PRODUCTION_ENVIRONMENT
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
@@ -89,10 +95,6 @@ LOGIN_URL = "/auth/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-if PRODUCTION:
-    check_production_settings(
-        debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, local_identity=LOCAL_IDENTITY
-    )
 
 # ---------------------------------------------------------------- applications
 SHARED_APPS = [
@@ -214,6 +216,16 @@ CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 
+# ---------------------------------------------------------------- HTTPS (production)
+# TLS ends at the load balancer, which must set X-Forwarded-Proto itself (never pass a client's on).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_SSL_REDIRECT = PRODUCTION
+# The load balancer's probes speak plain HTTP to the backends: no redirect for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
+# Every akimat is a subdomain of the base domain: they keep to HTTPS too.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+
 # ---------------------------------------------------------------- Celery
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -234,6 +246,22 @@ CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".local" / "celerybeat-schedule")
 )
+# Two queues: `celery` for everything, `cad` for calls to 112 centres' own CADs (routed by task
+# name below), so a slow CAD holds only its own workers. A worker started without -Q consumes both
+# (development, tests); `make run` and production start one worker per queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CAD_QUEUE = "cad"
+CELERY_TASK_QUEUES = tuple(Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, CAD_QUEUE))
+CELERY_TASK_ROUTES = {"emergency_112.deliver_cad": {"queue": CAD_QUEUE}}
+# Every task ends: the soft limit raises in the task (SoftTimeLimitExceeded), the hard one replaces
+# the pool process (prefork pools only). Tasks that must be quicker or may be longer say so below.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_ANNOTATIONS: dict[str, dict[str, float]] = {
+    # Deliveries inside iKOMEK take milliseconds, a chain of waiting successors seconds.
+    "federation.deliver": {"soft_time_limit": 60, "time_limit": 90},
+    "federation.sweep": {"soft_time_limit": 90, "time_limit": 120},
+}
 # Beat entries carry no tenant: each periodic job is fanned out to every active tenant.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat-every-tenant": {
@@ -258,6 +286,17 @@ EMERGENCY_SIGNATURE_TOLERANCE_SECONDS = env.int("EMERGENCY_SIGNATURE_TOLERANCE_S
 EMERGENCY_REPLAY_REDIS_URL = env.str("EMERGENCY_REPLAY_REDIS_URL", default=CACHE_REDIS_URL)
 EMERGENCY_CAD_CONNECT_TIMEOUT_SECONDS = env.float("EMERGENCY_CAD_CONNECT_TIMEOUT_SECONDS", default=3.0)
 EMERGENCY_CAD_READ_TIMEOUT_SECONDS = env.float("EMERGENCY_CAD_READ_TIMEOUT_SECONDS", default=10.0)
+# The whole call (connect, send, answer) ends here whatever the CAD does: a read timeout alone lets a
+# CAD that trickles bytes hold a worker for ever. Answers are a few hundred bytes; more is refused.
+EMERGENCY_CAD_DEADLINE_SECONDS = env.float("EMERGENCY_CAD_DEADLINE_SECONDS", default=15.0)
+EMERGENCY_CAD_MAX_RESPONSE_BYTES = env.int("EMERGENCY_CAD_MAX_RESPONSE_BYTES", default=64 * 1024)
+# A CAD delivery task makes as many calls as fit in its soft limit (a document and the newer ones of
+# its incident); the hard limit is the last bound, for what the deadline cannot cut (name lookups).
+EMERGENCY_CAD_TASK_SOFT_TIME_LIMIT = env.int("EMERGENCY_CAD_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_ANNOTATIONS["emergency_112.deliver_cad"] = {
+    "soft_time_limit": EMERGENCY_CAD_TASK_SOFT_TIME_LIMIT,
+    "time_limit": EMERGENCY_CAD_TASK_SOFT_TIME_LIMIT + 30,
+}
 # CAD documents are federation messages (retries and backoff: FEDERATION_RETRY_*); with the
 # defaults 30 attempts keep trying for 2 to 4 hours before the dead letter and the alarm.
 EMERGENCY_CAD_MAX_ATTEMPTS = env.int("EMERGENCY_CAD_MAX_ATTEMPTS", default=30)
@@ -373,3 +412,16 @@ SILENCED_SYSTEM_CHECKS = [
     # Debian 12 ships GDAL 3.6; spatial references come only from our own data, never from users.
     "gis.W001",
 ]
+
+# ---------------------------------------------------------------- production refusals
+# Last, so every value above is final; GraphiQL follows DEBUG and introspection follows PRODUCTION
+# (ikomek/graphql_view.py), so both are off here.
+if PRODUCTION:
+    check_production_settings(
+        debug=DEBUG,
+        secret_key=SECRET_KEY,
+        allowed_hosts=ALLOWED_HOSTS,
+        local_identity=LOCAL_IDENTITY,
+        cad_allow_plain_http=EMERGENCY_CAD_ALLOW_PLAIN_HTTP,
+        hsts_seconds=SECURE_HSTS_SECONDS,
+    )

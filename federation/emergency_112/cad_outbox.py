@@ -8,7 +8,8 @@ incident (a newer version is never overwritten by an older one replayed later). 
 408/429/5xx/timeouts/refused connections: retried; any other 4xx, a centre without an active CAD or
 a plain-http endpoint: dead at once. Dead CAD messages raise the duty officer's alarm
 (`watchdog.raise_cad_alarms`). A worker killed inside the HTTP call leaves the message to be sent
-again with the same message id; the CAD deduplicates by it (integrator's guide).
+again with the same message id; the CAD deduplicates by it (integrator's guide). The kind has a
+delivery task of its own on the queue `cad` (tasks.py): a slow CAD holds only the CAD workers.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from federation.messaging.outbox import region, send
 log = logging.getLogger(__name__)
 
 CAD_KIND = "emergency_112.cad"
+# Its own delivery task, routed to the queue `cad` (tasks.py, CELERY_TASK_ROUTES).
+CAD_DELIVERY_TASK = "emergency_112.deliver_cad"
 
 PAYLOAD_SCHEMA = {
     "type": "object",

@@ -1,7 +1,10 @@
 """Sending one signed document to a 112 centre's CAD and classifying the outcome.
 
-`send_document` is the one function that talks HTTP to a CAD; the delivery loop (cad_delivery)
-and later the federation outbox call it and act on its verdict.
+`send_document` is the one function that talks HTTP to a CAD; the CAD delivery (cad_outbox) calls
+it and acts on its verdict. A call ends at a wall-clock deadline (`EMERGENCY_CAD_DEADLINE_SECONDS`,
+connect and answer together), not only at per-read timeouts, and reads at most
+`EMERGENCY_CAD_MAX_RESPONSE_BYTES` of the answer: a CAD that trickles bytes or streams without end
+costs its worker a bounded time, and is retried like one that is down.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from enum import StrEnum
 import requests
 from django.conf import settings
 
+from federation.emergency_112.http_deadline import DeadlineSession, deadline
 from federation.emergency_112.signing import sign
 
 RETRYABLE_STATUSES = frozenset({408, 429})
@@ -38,22 +42,51 @@ def classify(status_code: int) -> Verdict:
     return Verdict.RETRY  # 5xx, 408, 429 and anything unexpected (1xx/3xx)
 
 
-_session = requests.Session()
-
-
 def send_document(*, endpoint_url: str, secret: str, body: bytes, message_id: str) -> SendOutcome:
-    headers = {"Content-Type": "application/json; charset=utf-8", **sign(secret, body, message_id).as_http()}
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        # The answer's size is counted as it travels: no compression to expand behind our back.
+        "Accept-Encoding": "identity",
+        **sign(secret, body, message_id).as_http(),
+    }
     timeout = (settings.EMERGENCY_CAD_CONNECT_TIMEOUT_SECONDS, settings.EMERGENCY_CAD_READ_TIMEOUT_SECONDS)
-    try:
-        # Redirects are not followed: a signed body goes only where the centre was registered.
-        response = _session.post(
-            endpoint_url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+    seconds = float(settings.EMERGENCY_CAD_DEADLINE_SECONDS)
+    limit = int(settings.EMERGENCY_CAD_MAX_RESPONSE_BYTES)
+    # A session per call: every connection is opened, and so watched, inside this deadline.
+    with deadline(seconds) as watch, DeadlineSession() as session:
+        try:
+            # Redirects are not followed: a signed body goes only where the centre was registered.
+            response = session.post(
+                endpoint_url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+            )
+            with response:
+                answer, oversized = _read_at_most(response, limit)
+        except requests.RequestException as error:
+            if watch.expired:
+                return SendOutcome(Verdict.RETRY, None, f"deadline: no whole answer within {seconds:g} s")
+            if isinstance(error, requests.Timeout):
+                return SendOutcome(Verdict.RETRY, None, f"timeout: {error}")
+            if isinstance(error, requests.ConnectionError):
+                return SendOutcome(Verdict.RETRY, None, f"connection error: {error}")
+            return SendOutcome(Verdict.RETRY, None, f"request failed: {error}")
+    if watch.expired:  # the cut may also end a read quietly, as if the answer were complete
+        return SendOutcome(
+            Verdict.RETRY, response.status_code, f"deadline: no whole answer within {seconds:g} s"
         )
-    except requests.Timeout as error:
-        return SendOutcome(Verdict.RETRY, None, f"timeout: {error}")
-    except requests.ConnectionError as error:
-        return SendOutcome(Verdict.RETRY, None, f"connection error: {error}")
-    except requests.RequestException as error:
-        return SendOutcome(Verdict.RETRY, None, f"request failed: {error}")
-    detail = response.text[:500]
-    return SendOutcome(classify(response.status_code), response.status_code, detail)
+    verdict = classify(response.status_code)
+    if oversized:
+        # Not a CAD's answer (ours are a few hundred bytes): never taken as an acknowledgement.
+        detail = f"answer larger than {limit} bytes, not read"
+        return SendOutcome(
+            Verdict.RETRY if verdict == Verdict.DELIVERED else verdict, response.status_code, detail
+        )
+    return SendOutcome(verdict, response.status_code, answer.decode("utf-8", errors="replace")[:500])
+
+
+def _read_at_most(response: requests.Response, limit: int) -> tuple[bytes, bool]:
+    """The answer's bytes, and whether it was longer than `limit` (then only the limit is read)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return b"", True
+    answer = response.raw.read(limit + 1, decode_content=False) or b""
+    return answer[:limit], len(answer) > limit

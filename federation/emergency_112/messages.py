@@ -25,7 +25,7 @@ from accounts.roles import Role
 from appeals import actions as appeal_actions
 from appeals.errors import AppealError
 from federation.emergency_112.actions import receive_incident
-from federation.emergency_112.cad_outbox import CAD_KIND, deliver_to_cad
+from federation.emergency_112.cad_outbox import CAD_DELIVERY_TASK, CAD_KIND, deliver_to_cad
 from federation.emergency_112.cad_outbox import PAYLOAD_SCHEMA as CAD_PAYLOAD_SCHEMA
 from federation.emergency_112.forwarding import INCIDENT_KIND
 from federation.emergency_112.status_feedback import STATUS_KIND
@@ -169,4 +169,10 @@ def register_kinds() -> None:
     )
     register(STATUS_KIND, apply_status, payload_schema=STATUS_SCHEMA, targets=TargetScope.TENANT)
     register(ALARM_KIND, apply_alarm, payload_schema=ALARM_SCHEMA, targets=TargetScope.TENANT)
-    register(CAD_KIND, deliver_to_cad, payload_schema=CAD_PAYLOAD_SCHEMA, targets=TargetScope.SELF)
+    register(
+        CAD_KIND,
+        deliver_to_cad,
+        payload_schema=CAD_PAYLOAD_SCHEMA,
+        targets=TargetScope.SELF,
+        delivery_task=CAD_DELIVERY_TASK,
+    )

@@ -73,7 +73,9 @@ def replay(message_ids: Iterable[uuid.UUID | str], *, actor: Principal, reason: 
             MessageEvent.objects.create(
                 message=message, event=EventKind.REPLAYED, actor=who[:200], error=reason[:2000]
             )
-            transaction.on_commit(lambda pk=message.pk: kick(pk, DeliveredVia.REPLAY), robust=True)
+            transaction.on_commit(
+                lambda pk=message.pk, kind=message.kind: kick(pk, DeliveredVia.REPLAY, kind=kind), robust=True
+            )
             result.replayed.append(message_id)
     return result
 

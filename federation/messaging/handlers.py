@@ -50,6 +50,11 @@ class Envelope:
 
 Handler = Callable[[Envelope], None]
 
+# The Celery task that delivers a kind unless its registration names another. A kind whose handler
+# calls outside iKOMEK (a CAD) names a task of its own, which settings route to a queue of its own,
+# so slow far ends never hold the workers of every other delivery.
+DEFAULT_DELIVERY_TASK = "federation.deliver"
+
 
 @dataclass(frozen=True)
 class Registration:
@@ -59,6 +64,7 @@ class Registration:
     accepts: frozenset[int]  # the versions the handler can apply
     targets: TargetScope
     payload_schema: Mapping[str, Any] | None = None
+    delivery_task: str = DEFAULT_DELIVERY_TASK
     _validator: Draft202012Validator | None = field(default=None, compare=False, repr=False)
 
     def check_payload(self, payload: Mapping[str, Any], version: int) -> None:
@@ -97,6 +103,7 @@ def register(
     accepts: Iterable[int] | None = None,
     payload_schema: Mapping[str, Any] | None = None,
     targets: TargetScope = TargetScope.ANY,
+    delivery_task: str = DEFAULT_DELIVERY_TASK,
 ) -> Registration:
     """Register the receiving handler of `kind`. Registering the same handler again is a no-op."""
     if not KIND_PATTERN.match(kind):
@@ -115,6 +122,7 @@ def register(
         accepts=accepted,
         targets=TargetScope(targets),
         payload_schema=payload_schema,
+        delivery_task=delivery_task,
         _validator=validator,
     )
     with _lock:
@@ -130,6 +138,12 @@ def registration_for(kind: str) -> Registration:
         return _registry[kind]
     except KeyError:
         raise UnknownKind(f"no handler is registered for kind {kind!r} in this process") from None
+
+
+def delivery_task_for(kind: str) -> str:
+    """The Celery task that delivers `kind` (the default one for a kind this process does not know)."""
+    registration = _registry.get(kind)
+    return registration.delivery_task if registration is not None else DEFAULT_DELIVERY_TASK
 
 
 def registered_kinds() -> list[str]:

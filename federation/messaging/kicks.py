@@ -11,11 +11,11 @@ from celery import current_app
 from django_tenants.utils import get_public_schema_name
 
 from federation.messaging.delivery import Report, Result
-from federation.messaging.models import DeliveredVia
+from federation.messaging.handlers import delivery_task_for
+from federation.messaging.models import DeliveredVia, Message
 
 logger = logging.getLogger(__name__)
 
-DELIVER_TASK = "federation.deliver"
 SWEEP_TASK = "federation.sweep"
 
 
@@ -24,15 +24,24 @@ def public_headers() -> dict[str, str]:
     return {"_schema_name": get_public_schema_name()}
 
 
-def kick(message_id: uuid.UUID | str, via: DeliveredVia, countdown: float | None = None) -> bool:
-    """Ask a worker to deliver the message (now, or after `countdown` seconds).
+def kick(
+    message_id: uuid.UUID | str, via: DeliveredVia, countdown: float | None = None, *, kind: str | None = None
+) -> bool:
+    """Ask a worker to deliver the message (now, or after `countdown` seconds), through the task its
+    kind is delivered by (looked up when `kind` is not given; the settings route each task to its
+    queue).
 
     Never raises: when the broker is unreachable the message stays in the outbox and the sweep
     delivers it.
     """
     try:
+        if kind is None:
+            kind = Message.objects.filter(pk=message_id).values_list("kind", flat=True).first() or ""
         current_app.send_task(
-            DELIVER_TASK, (str(message_id), str(via)), countdown=countdown, headers=public_headers()
+            delivery_task_for(kind),
+            (str(message_id), str(via)),
+            countdown=countdown,
+            headers=public_headers(),
         )
     except Exception:
         logger.warning("federation: could not kick the relay; the sweep will deliver", exc_info=True)

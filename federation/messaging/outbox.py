@@ -99,7 +99,7 @@ def send(
         next_attempt_at=now,
     )
     # robust: a broker failure after the commit must not fail the request; the sweep delivers.
-    transaction.on_commit(lambda: kick(message.id, DeliveredVia.KICK), robust=True)
+    transaction.on_commit(lambda: kick(message.id, DeliveredVia.KICK, kind=kind), robust=True)
     return message.id
 
 

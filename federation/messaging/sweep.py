@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from federation.messaging import conf
 from federation.messaging.delivery import deliver_in_order
-from federation.messaging.kicks import schedule_retries
+from federation.messaging.handlers import DEFAULT_DELIVERY_TASK, delivery_task_for
+from federation.messaging.kicks import kick, schedule_retries
 from federation.messaging.models import DeliveredVia, Message, MessageState
 
 
@@ -35,17 +36,22 @@ def sweep(*, batch: int | None = None, budget_seconds: float | None = None) -> S
     orphans = list(
         Message.objects.filter(state=MessageState.DELIVERING)
         .order_by("last_attempt_at")
-        .values_list("id", flat=True)[:batch]
+        .values_list("id", "kind")[:batch]
     )
     due = list(
         Message.objects.filter(
             state__in=(MessageState.PENDING, MessageState.RETRYING), next_attempt_at__lte=now - grace
         )
         .order_by("next_attempt_at")
-        .values_list("id", flat=True)[:batch]
+        .values_list("id", "kind")[:batch]
     )
     counts: Counter[str] = Counter()
-    for message_id in orphans + due:
+    for message_id, kind in orphans + due:
+        if delivery_task_for(kind) != DEFAULT_DELIVERY_TASK:
+            # Its own workers deliver it (a call outside iKOMEK may be slow): the sweep only asks them.
+            kick(message_id, DeliveredVia.SWEEP, kind=kind)
+            counts["handed_over"] += 1
+            continue
         if time.monotonic() - started > budget:
             counts["left_for_next_sweep"] += 1
             continue

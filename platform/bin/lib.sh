@@ -187,10 +187,30 @@ redis_stop() {
 # ------------------------------------------------------------------ Keycloak
 kc_ready() { curl -fs "http://127.0.0.1:$KC_MGMT_PORT/health/ready" >/dev/null 2>&1; }
 
+# The realm these profiles import: the production definition (no client secrets) plus the
+# development secrets, so scripts and tests know them. Production imports ikomek-realm.json alone.
+kc_dev_realm() {
+  "$PY" - "$ROOT/platform/keycloak/ikomek-realm.json" "$ROOT/platform/keycloak/dev-client-secrets.json" "$1" <<'PYTHON'
+import json, sys
+realm_path, secrets_path, out_path = sys.argv[1:4]
+with open(realm_path, encoding="utf-8") as realm_file, open(secrets_path, encoding="utf-8") as secrets_file:
+    realm, secrets = json.load(realm_file), json.load(secrets_file)["secrets"]
+clients = {client["clientId"]: client for client in realm["clients"]}
+missing = sorted(set(secrets) - set(clients))
+if missing:
+    sys.exit(f"dev-client-secrets.json names clients the realm lacks: {missing}")
+for client_id, secret in secrets.items():
+    clients[client_id]["secret"] = secret
+with open(out_path, "w", encoding="utf-8") as out:
+    json.dump(realm, out, ensure_ascii=False, indent=2)
+PYTHON
+}
+
 kc_start() {
   [ -n "$KEYCLOAK_URL" ] || { say "KEYCLOAK_URL is empty: local development identity"; return 0; }
   local pidfile="$STATE/run/keycloak.pid" home="$STATE/keycloak" realm_sum
-  realm_sum="$(sha256sum "$ROOT/platform/keycloak/ikomek-realm.json" | cut -c1-16)"
+  realm_sum="$(cat "$ROOT/platform/keycloak/ikomek-realm.json" "$ROOT/platform/keycloak/dev-client-secrets.json" \
+    | sha256sum | cut -c1-16)"
   if alive "$pidfile"; then
     # Running (or starting) from an older realm file: the import never updates an existing realm.
     [ "$(cat "$STATE/run/keycloak.realm" 2>/dev/null)" = "$realm_sum" ] && return 0
@@ -205,7 +225,7 @@ kc_start() {
   if [ "${KC_FRESH:-0}" = 1 ] || [ "$(cat "$STATE/run/keycloak.realm" 2>/dev/null)" != "$realm_sum" ]; then
     rm -rf "$home/data/h2"
   fi
-  cp "$ROOT/platform/keycloak/ikomek-realm.json" "$home/data/import/ikomek-realm.json"
+  kc_dev_realm "$home/data/import/ikomek-realm.json"
   echo "$realm_sum" >"$STATE/run/keycloak.realm"
   say "starting Keycloak $KEYCLOAK_VERSION on http://localhost:$KC_PORT (log: $STATE/log/keycloak.log)"
   (

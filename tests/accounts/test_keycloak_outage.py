@@ -62,9 +62,10 @@ def test_bearer_requests_are_served_through_a_keycloak_outage(tenants, tokens):
             first, answer = timed(lambda: api("petropavlovsk", token))
             assert answer.status_code == 200
             assert first < 4 * TIMEOUT  # one wait for keys, one for the status, then served
-            rest, answers = timed(lambda: [api("petropavlovsk", token) for _ in range(20)])
-            assert {a.status_code for a in answers} == {200}
-            assert rest < TIMEOUT  # the cooldown: nobody waits for Keycloak again
+            rest = [timed(lambda: api("petropavlovsk", token)) for _ in range(20)]
+            assert {answer.status_code for _, answer in rest} == {200}
+            # The cooldown: no request waits for Keycloak again (each is far below one timeout).
+            assert max(seconds for seconds, _ in rest) < TIMEOUT
 
             claims = jwt.decode(token, options={"verify_signature": False})
             stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)

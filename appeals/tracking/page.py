@@ -39,7 +39,7 @@ def track_page(request: HttpRequest) -> HttpResponse:
         return render(request, "appeals/track.html", context)
     number = _form_value(request, "number")
     if len(number) > NUMBER_DIGITS_MAX or not ascii_digits(number):
-        context["error"] = NOT_A_NUMBER
+        context.update(error=NOT_A_NUMBER, code="not_a_number")
         return render(request, "appeals/track.html", context, status=400)
     context["number"] = number
     try:
@@ -56,7 +56,7 @@ def track_page(request: HttpRequest) -> HttpResponse:
     except AppealError as error:
         return _refused(request, context, error, STATUS_OF_CODE.get(error.problems[0].code, 400))
     if appeal is None:
-        context["error"] = NOT_FOUND
+        context.update(error=NOT_FOUND, code="not_found")
         return render(request, "appeals/track.html", context, status=404)
     forward = getattr(appeal, "emergency", None)
     context["appeal"] = {
@@ -78,8 +78,8 @@ def _refused(
     status: int,
     retry_after: int | None = None,
 ) -> HttpResponse:
-    context["error"] = error.problems[0].message
-    context["code_required"] = error.problems[0].code == "access_code_required"
+    problem = error.problems[0]
+    context.update(error=problem.message, code=problem.code)
     response = render(request, "appeals/track.html", context, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)

@@ -137,7 +137,7 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
         problems.append(
             Problem("priority", "invalid", f"{data.priority!r}: белгісіз / неизвестный приоритет")
         )
-    if len(data.client_key) > 100:
+    if len(data.client_key or "") > 100:  # None: the API's explicit null, like an omitted key
         problems.append(
             Problem("clientKey", "too_long", "100 таңбадан аспауы керек / не длиннее 100 символов")
         )

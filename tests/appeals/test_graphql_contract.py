@@ -97,7 +97,8 @@ def test_every_example_operation_runs_in_a_real_scenario(petropavlovsk):
     run(operator, "AppealByNumber", number=number)
     run(operator, "AppealsList", first=10, filter={"category": "housing"}, orderBy="RECEIVED_AT_DESC")
     run(anyone, "TrackAppeal", number=number, phoneLast4="4567")
-    assert run(anyone, "TrackAppeal", number=number, accessCode=access_code)["trackAppeal"]["number"] == number
+    tracked = run(anyone, "TrackAppeal", number=number, accessCode=access_code)["trackAppeal"]
+    assert tracked["number"] == number
 
     violation = run(lawyer, "Violations", first=10)["violations"]["edges"][0]["node"]["id"]
     run(lawyer, "RecordExplanation", input={"id": violation, "text": "Не было запчастей"})

@@ -158,7 +158,8 @@ def media(settings, tmp_path):
 @FUZZ
 @given(
     data=st.data(),
-    name=form_text.filter(lambda s: not set(s) & set('\r\n"')),
+    # The test client itself refuses names it cannot put in a header or that end in a separator.
+    name=form_text.filter(lambda s: not set(s) & set('\r\n"/\\')),
     head=st.sampled_from([b"\xff\xd8\xff\xe0", b"%PDF-1.7\n", b"", b"\x00\x00"]),
     content=st.binary(max_size=64),
 )

@@ -85,6 +85,8 @@ def requester_of(meta: Mapping[str, object]) -> Requester:
     except ValueError:
         address = "unknown"
     else:
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:  # a dual-stack socket's IPv4 client
+            ip = ip.ipv4_mapped
         address = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
     device = str(meta.get("HTTP_X_DEVICE_ID") or "").strip()
     hashed = hashlib.sha256(device.encode("utf-8", "replace")).hexdigest()[:32] if device else ""

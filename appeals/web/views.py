@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import uuid
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -91,7 +93,10 @@ def incoming_call(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def upload_attachment(request: HttpRequest, number: int) -> JsonResponse:
-    upload = request.FILES.get("file")
+    try:
+        upload = request.FILES.get("file")
+    except (MultiPartParserError, SuspiciousOperation):  # else Django's own HTML 400 page
+        return _error("file", "invalid_multipart", "a multipart/form-data body is expected", 400)
     if upload is None:
         return _error("file", "required", "multipart field 'file' is required", 400)
     try:

@@ -103,6 +103,9 @@ def test_an_ipv6_client_is_counted_by_its_64_prefix(anonymous_client):
     same_prefix = track(anonymous_client, appeal.number, digits="9876", address="2001:db8:1:2:ffff::1")
     assert refusal(same_prefix)["code"] == "too_many_attempts"
     assert opened(track(anonymous_client, appeal.number, digits="9876", address="2001:db8:1:3::1"))
+    # IPv4 clients seen through a dual-stack socket are counted by their own address, not one /64.
+    mapped = [limits.requester_of({"REMOTE_ADDR": f"::ffff:192.0.2.{i}"}).address for i in (1, 2)]
+    assert mapped == ["192.0.2.1", "192.0.2.2"]
 
 
 def test_right_answers_do_not_count(anonymous_client):

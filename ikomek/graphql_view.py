@@ -15,6 +15,7 @@ import logging
 from functools import cache, lru_cache
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection, transaction
 from django.http import (
     HttpRequest,
@@ -23,6 +24,7 @@ from django.http import (
     HttpResponseNotAllowed,
     JsonResponse,
 )
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import DisableIntrospection, depth_limit_validator
@@ -225,7 +227,10 @@ class LimitedGraphQLView(GraphQLView):
                 request.body.decode("utf-8")
             except UnicodeDecodeError:
                 raise HttpError(HttpResponseBadRequest("The body is not UTF-8.")) from None
-        return super().parse_body(request)
+        try:
+            return super().parse_body(request)
+        except (MultiPartParserError, SuspiciousOperation):  # a form body Django cannot parse
+            raise HttpError(HttpResponseBadRequest("The form body cannot be parsed.")) from None
 
     @staticmethod
     def format_error(error: Exception) -> dict:

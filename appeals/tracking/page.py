@@ -5,7 +5,9 @@ URL that logs and histories keep. Every refusal is a 4xx page saying why, never 
 
 from __future__ import annotations
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -22,6 +24,7 @@ NOT_FOUND = (
     "Номер или последние 4 цифры телефона (код) не совпадают"
 )
 NOT_A_NUMBER = "Өтініш нөмірі — сан / Номер обращения — число"
+NOT_A_FORM = "Форманы қайта жіберіңіз / Отправьте форму ещё раз"
 NUMBER_DIGITS_MAX = 19  # a bigint has at most 19 digits
 STATUS_OF_CODE = {"access_code_required": 403}
 UNAVAILABLE_RETRY_SECONDS = 30
@@ -37,6 +40,11 @@ def track_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"akimat": request.tenant}
     if request.method == "GET":
         return render(request, "appeals/track.html", context)
+    try:
+        request.POST  # noqa: B018 - parsed here to answer a body that cannot be parsed in our own words
+    except (MultiPartParserError, SuspiciousOperation):
+        context.update(error=NOT_A_FORM, code="not_a_form")
+        return render(request, "appeals/track.html", context, status=400)
     number = _form_value(request, "number")
     if len(number) > NUMBER_DIGITS_MAX or not ascii_digits(number):
         context.update(error=NOT_A_NUMBER, code="not_a_number")

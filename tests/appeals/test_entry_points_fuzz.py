@@ -28,8 +28,8 @@ from tests.appeals.fuzz_support import (
     raw_bytes,
 )
 
-PAGE_CODES = {"not_a_number", "not_found", "too_many_attempts", "access_code_required", "required"}
-PAGE_CODES |= {"invalid_number", "invalid_access_code", "invalid_phone_last4"}
+PAGE_CODES = {"not_a_form", "not_a_number", "not_found", "too_many_attempts", "access_code_required"}
+PAGE_CODES |= {"required", "invalid_number", "invalid_access_code", "invalid_phone_last4"}
 TRACK = """query($n: Int!, $d: String, $c: String) {
   trackAppeal(number: $n, phoneLast4: $d, accessCode: $c) { number }
 }"""
@@ -81,11 +81,14 @@ def test_the_tracking_page_answers_any_form_with_a_typed_4xx_or_the_appeal(
 
 
 @FUZZ
-@given(body=raw_bytes)
-def test_the_tracking_page_answers_any_body_with_a_typed_4xx(anonymous_client, body):
-    response = anonymous_client.generic(
-        "POST", "/track/", body, content_type="application/x-www-form-urlencoded"
-    )
+@given(
+    body=raw_bytes,
+    content_type=st.sampled_from(
+        ["application/x-www-form-urlencoded", "multipart/form-data", "multipart/form-data; boundary=B"]
+    ),
+)
+def test_the_tracking_page_answers_any_body_with_a_typed_4xx(anonymous_client, body, content_type):
+    response = anonymous_client.generic("POST", "/track/", body, content_type=content_type)
     assert response.status_code in (400, 403, 404, 429) and page_code(assert_clean(response)) in PAGE_CODES
 
 

@@ -169,6 +169,7 @@ def test_what_is_not_a_graphql_request_is_refused_as_such(operator_client):
         (json.dumps({"query": 42}), "application/json"),
         (json.dumps({"query": "{ categories { code "}), "application/json"),
         (b"\xff\xfe{", "application/graphql"),
+        (b"--B\r\ngarbage", "multipart/form-data"),
         (b"\xff\xfe{", "application/json"),
         (
             json.dumps(

@@ -3,14 +3,19 @@
 Depth, aliases and the number of selected fields are capped, batching is off, introspection is off
 in production, and a query text is parsed and validated once per process: clients send the same
 few documents again and again, and parsing plus validation was a large share of a request
-(the starting design, outside this repository, measured +39% requests/s from caching them).
+(the starting design, outside this repository, measured +39% requests/s from caching them). Text
+the database cannot store is refused before anything resolves (ikomek.graphql_inputs), and every
+error carries `extensions.code`: the resolver's own, `invalid_request` for a request that is not
+valid GraphQL for this schema, `internal_error` (message withheld, logged) for anything unexpected.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import cache, lru_cache
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection, transaction
 from django.http import (
     HttpRequest,
@@ -19,6 +24,7 @@ from django.http import (
     HttpResponseNotAllowed,
     JsonResponse,
 )
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import DisableIntrospection, depth_limit_validator
@@ -41,13 +47,17 @@ from graphql import (
     validate,
 )
 
+from ikomek.graphql_inputs import StorableTextRule, variables_refusal
 from ikomek.schema import regional_schema, schema
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_DEPTH = 10
 MAX_ALIASES = 30
 MAX_FIELDS = 400  # selections in one document: a plain cost bound
 MAX_QUERY_LENGTH = 20_000  # characters; longer texts are refused before parsing
 DOCUMENT_CACHE_SIZE = 512
+INTERNAL_ERROR = "Сервердің ішкі қатесі / Внутренняя ошибка сервера"
 
 
 class MaxAliasesRule(ASTValidationRule):
@@ -85,6 +95,7 @@ def validation_rules() -> tuple[type[ASTValidationRule], ...]:
         depth_limit_validator(max_depth=MAX_QUERY_DEPTH),
         MaxAliasesRule,
         MaxFieldsRule,
+        StorableTextRule,
     ]
     if settings.PRODUCTION:
         rules.append(DisableIntrospection)
@@ -154,6 +165,8 @@ class LimitedGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseBadRequest("Must provide query string."))
+        if not isinstance(query, str):
+            raise HttpError(HttpResponseBadRequest("query must be a string."))
         if len(query) > MAX_QUERY_LENGTH:
             raise HttpError(HttpResponseBadRequest(f"Query too long: at most {MAX_QUERY_LENGTH} characters."))
 
@@ -179,6 +192,9 @@ class LimitedGraphQLView(GraphQLView):
             )
         if errors:
             return ExecutionResult(data=None, errors=list(errors))
+        refusal = variables_refusal(variables)
+        if refusal is not None:
+            return ExecutionResult(data=None, errors=[refusal])
 
         options = {
             "root_value": self.get_root_value(request),
@@ -202,6 +218,39 @@ class LimitedGraphQLView(GraphQLView):
             return execute(graphql_schema, document, **options)
         except Exception as error:  # graphene-django's contract: an error becomes the payload
             return ExecutionResult(errors=[error])
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        # graphene-django decodes application/graphql unguarded, and echoes the codec's own words
+        # for application/json: checked here, once, for both.
+        if self.get_content_type(request) in ("application/json", "application/graphql"):
+            try:
+                request.body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise HttpError(HttpResponseBadRequest("The body is not UTF-8.")) from None
+        try:
+            return super().parse_body(request)
+        except (MultiPartParserError, SuspiciousOperation):  # a form body Django cannot parse
+            raise HttpError(HttpResponseBadRequest("The form body cannot be parsed.")) from None
+
+    @staticmethod
+    def format_error(error: Exception) -> dict:
+        formatted = dict(GraphQLView.format_error(error))
+        extensions = dict(formatted.get("extensions") or {})
+        formatted["extensions"] = extensions
+        if "code" in extensions:
+            return formatted
+        original = getattr(error, "original_error", None)
+        resolver_failed = isinstance(error, GraphQLError) and bool(error.path) and original is not None
+        if (resolver_failed and not isinstance(original, GraphQLError)) or not isinstance(
+            error, GraphQLError | HttpError
+        ):
+            # A bug or an outage: its text may quote the database or the code, so it stays in the log.
+            log.error("graphql request failed", exc_info=original or error)
+            formatted["message"] = INTERNAL_ERROR
+            extensions["code"] = "internal_error"
+        else:
+            extensions["code"] = "invalid_request"  # syntax, validation, variables, the HTTP form
+        return formatted
 
 
 # Exempt from the middleware's blanket check: the view checks session requests itself (above), so

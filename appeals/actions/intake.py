@@ -20,7 +20,9 @@ from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, La
 from appeals.repeats.candidates import repeat_candidates
 from appeals.rules.applicants import check_iin, normalise_phone
 from appeals.rules.sla import deadline_for
+from appeals.rules.text import invalid_characters, storable
 from appeals.states import Status
+from appeals.tracking.access_code import new_access_code
 from appeals.transfers.proposals import locate, propose_transfer
 from appeals.transitions import authorise
 from tenants.models import Akimat
@@ -68,7 +70,27 @@ class IntakeResult:
     transfer_proposal: Akimat | None = None
 
 
+# Text inputs and their fields as the API names them: refused characters are reported, never stored.
+TEXT_FIELDS = {
+    "description": "description",
+    "applicant_phone": "applicantPhone",
+    "applicant_name": "applicantName",
+    "applicant_iin": "applicantIin",
+    "address": "address",
+    "object_key": "objectKey",
+    "category_code": "category",
+    "client_key": "clientKey",
+}
+
+
 def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, Akimat | None]:
+    refused = [
+        invalid_characters(name)
+        for attr, name in TEXT_FIELDS.items()
+        if not storable(getattr(data, attr) or "")
+    ]
+    if refused:
+        raise AppealError(*refused)
     problems: list[Problem] = []
     if data.channel not in Channel.values:
         problems.append(Problem("channel", "invalid", f"{data.channel!r}: белгісіз арна / неизвестный канал"))
@@ -115,7 +137,7 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
         problems.append(
             Problem("priority", "invalid", f"{data.priority!r}: белгісіз / неизвестный приоритет")
         )
-    if len(data.client_key) > 100:
+    if len(data.client_key or "") > 100:  # None: the API's explicit null, like an omitted key
         problems.append(
             Problem("clientKey", "too_long", "100 таңбадан аспауы керек / не длиннее 100 символов")
         )
@@ -134,6 +156,7 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
         "category": category,
         "priority": data.priority or (category.default_priority if category else Priority.NORMAL),
         "client_key": data.client_key or None,
+        "access_code": new_access_code(),
     }
     return values, category, proposal
 
@@ -146,8 +169,8 @@ WITH new AS (
     INSERT INTO appeals_appeal (
         status, status_changed_at, channel, client_key, applicant_name, applicant_phone, applicant_iin,
         applicant_language, address, location, object_key, description, category_id, priority,
-        received_at, deadline, resolution, cancel_reason, repeat_count, reopen_count)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, '', '', 0, 0)
+        received_at, deadline, resolution, cancel_reason, repeat_count, reopen_count, access_code)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, '', '', 0, 0, %s)
     ON CONFLICT (client_key) DO NOTHING
     RETURNING id, number
 ), event AS (
@@ -189,6 +212,7 @@ def _insert(
                 values["priority"],
                 now,
                 deadline,
+                values["access_code"],
                 EventKind.CREATED.value,
                 Status.RECEIVED.value,
                 actor.subject,

@@ -42,10 +42,13 @@ def bad_input(field: str, code: str, message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, "field": field})
 
 
-def graphql_error(error: AppealError) -> GraphQLError:
-    """A domain refusal as a GraphQL error: its code and field in `extensions`, its message."""
+def graphql_error(error: AppealError, **extensions: object) -> GraphQLError:
+    """A domain refusal as a GraphQL error: its code and field (and any `extensions` given, such
+    as `retryAfter`) in `extensions`, its message."""
     problem = error.problems[0]
-    return GraphQLError(problem.message, extensions={"code": problem.code, "field": problem.field})
+    return GraphQLError(
+        problem.message, extensions={"code": problem.code, "field": problem.field, **extensions}
+    )
 
 
 def reach_of(info: graphene.ResolveInfo, operation: Operation = Operation.APPEAL_VIEW) -> Reach:

@@ -16,6 +16,7 @@ from graphene import relay
 from appeals.api.errors import bad_input
 
 DEFAULT_PAGE = 20
+BIGINT = 2**63  # ids and numbers are bigint
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,25 @@ def encode_cursor(key: object, pk: int) -> str:
 
 
 def decode_cursor(cursor: str, ordering: Ordering) -> tuple[object, int]:
+    """The key and id a cursor holds; anything else (made up, of another list, out of the
+    database's range) is refused without echoing why the decoder choked."""
     try:
         raw, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        key = datetime.datetime.fromisoformat(raw) if ordering.kind == "datetime" else int(raw)
+        if ordering.kind == "datetime":
+            key: object = datetime.datetime.fromisoformat(raw)
+            if key.tzinfo is None:  # every cursor written here carries its offset
+                raise ValueError(raw)
+            key.astimezone(datetime.UTC)  # OverflowError beyond year 1-9999 in UTC
+        else:
+            key = int(raw)
+            if not -BIGINT <= key < BIGINT:
+                raise ValueError(key)
+        if not 0 < int(pk) < BIGINT:
+            raise ValueError(pk)
         return key, int(pk)
-    except (ValueError, TypeError, json.JSONDecodeError) as error:
+    except (ValueError, TypeError, OverflowError, json.JSONDecodeError):
         raise bad_input(
-            "after", "invalid_cursor", f"бұл тізімнің курсоры емес / не курсор этого списка: {error}"
+            "after", "invalid_cursor", "бұл тізімнің курсоры емес / не курсор этого списка"
         ) from None
 
 

@@ -37,7 +37,8 @@ from appeals.models import (
 from appeals.reads.queues import callback_queue, with_person_history
 from appeals.repeats.candidates import repeat_candidates
 from appeals.rules.geography import point_in_tenant
-from appeals.tracking.service import track
+from appeals.tracking.limits import requester_of
+from appeals.tracking.service import TooManyAttempts, track
 
 EARLIER_APPEALS_PER_CALLER = 5
 RECENT_CALLS_MAX = 50
@@ -107,8 +108,15 @@ class AppealsQuery(graphene.ObjectType):
     track_appeal = graphene.Field(
         TrackedAppealType,
         number=graphene.Int(required=True),
-        phone_last4=graphene.String(required=True),
-        description="Public: status and dates of an appeal, given its number and the phone's last 4 digits",
+        access_code=graphene.String(
+            description="the code of the citizen's receipt (createAppeal's accessCode, ABCD-EFGH); "
+            "it opens the appeal also when the phone's digits no longer do"
+        ),
+        phone_last4=graphene.String(description="the last 4 digits of the applicant's phone (no code)"),
+        description="Public: status and dates of an appeal, given its number and its access code or "
+        "the phone's last 4 digits. Null for a wrong answer and an unknown number alike. Refusals: "
+        "too_many_attempts (this client, extensions.retryAfter in seconds), access_code_required "
+        "(too many wrong digits for this number), invalid_access_code, invalid_phone_last4",
     )
     categories = graphene.List(
         graphene.NonNull(CategoryType), required=True, include_inactive=graphene.Boolean()
@@ -181,9 +189,11 @@ class AppealsQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_recent_incoming_calls(
-        root: None, info: graphene.ResolveInfo, limit: int = 10
+        root: None, info: graphene.ResolveInfo, limit: int | None = 10
     ) -> list[IncomingCall]:
         require_read(info, Operation.APPEAL_VIEW_PERSONAL_DATA)
+        if limit is None:  # an explicit null, like an omitted limit
+            limit = 10
         if not 1 <= limit <= RECENT_CALLS_MAX:
             raise bad_input(
                 "limit",
@@ -244,11 +254,22 @@ class AppealsQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_track_appeal(
-        root: None, info: graphene.ResolveInfo, number: int, phone_last4: str
+        root: None,
+        info: graphene.ResolveInfo,
+        number: int,
+        phone_last4: str | None = None,
+        access_code: str | None = None,
     ) -> Appeal | None:
         """Unauthenticated. A wrong guess and an unknown number look the same; guesses are limited."""
         try:
-            return track(number, phone_last4)
+            return track(
+                number,
+                requester_of(info.context.META),
+                phone_last4=phone_last4 or "",
+                code=access_code or "",
+            )
+        except TooManyAttempts as error:
+            raise graphql_error(error, retryAfter=error.retry_after) from None
         except AppealError as error:
             raise graphql_error(error) from None
 

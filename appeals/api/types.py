@@ -32,7 +32,9 @@ from appeals.api.errors import reach_of, require_reached, require_read
 from appeals.api.fields import choice, time_field
 from appeals.api.loading import appeal_queryset, selected
 from appeals.models import Appeal
+from appeals.rules.text import ascii_digits
 from appeals.states import Status, allowed_transitions
+from appeals.tracking.access_code import readable
 
 
 def _sees_personal_data(info: graphene.ResolveInfo) -> bool:
@@ -221,6 +223,10 @@ class AppealType(graphene.ObjectType):
         ApplicantLanguage, resolver=choice("applicant_language"), description="null when not said"
     )
     personal_data_masked = graphene.Boolean(required=True)
+    access_code = graphene.String(
+        description="the citizen's tracking code (ABCD-EFGH), to read out again; null without the "
+        "right to see personal data, and for appeals older than codes"
+    )
     address = graphene.String(required=True)
     location = graphene.Field(GeoPoint)
     object_key = graphene.String(required=True, description="map object (building, yard) when known")
@@ -282,7 +288,7 @@ class AppealType(graphene.ObjectType):
     @classmethod
     def get_node(cls, info: graphene.ResolveInfo, id: str) -> Appeal | None:
         require_read(info, Operation.APPEAL_VIEW)
-        if not id.isdigit():
+        if len(id) > 19 or not ascii_digits(id):  # not a number ("²" passes isdigit), or beyond bigint
             return None
         return require_reached(
             info, appeal_queryset(selected(info), Appeal.objects.filter(number=int(id))).first()
@@ -307,6 +313,11 @@ class AppealType(graphene.ObjectType):
     @staticmethod
     def resolve_applicant_iin(root: Appeal, info: graphene.ResolveInfo) -> str:
         return root.applicant_iin if _sees_personal_data(info) else mask_iin(root.applicant_iin)
+
+    @staticmethod
+    def resolve_access_code(root: Appeal, info: graphene.ResolveInfo) -> str | None:
+        # Not masked but absent: part of a code is of no use to anyone.
+        return readable(root.access_code) if root.access_code and _sees_personal_data(info) else None
 
     @staticmethod
     def resolve_personal_data_masked(root: Appeal, info: graphene.ResolveInfo) -> bool:
@@ -355,7 +366,10 @@ class AppealType(graphene.ObjectType):
 class TrackedAppealType(graphene.ObjectType):
     class Meta:
         name = "TrackedAppeal"
-        description = "What anyone may see of an appeal with its number and the phone's last four digits."
+        description = (
+            "What anyone may see of an appeal with its number and its access code (or the phone's "
+            "last four digits)."
+        )
 
     number = graphene.Int(required=True)
     status = graphene.Field(AppealStatus, required=True, resolver=choice("status"))

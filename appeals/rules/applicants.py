@@ -7,6 +7,7 @@ import datetime
 import phonenumbers
 
 from appeals.errors import Problem
+from appeals.rules.text import ascii_digits
 
 DEFAULT_REGION = "KZ"  # "8 705 ..." and "7152 ..." are read as Kazakh numbers
 IIN_WEIGHTS = ((1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2))
@@ -43,7 +44,7 @@ def check_iin(raw: str, field: str = "applicantIin") -> tuple[str, Problem | Non
     text = (raw or "").strip().replace(" ", "")
     if not text:
         return "", None
-    if len(text) != 12 or not text.isdigit():
+    if len(text) != 12 or not ascii_digits(text):
         return "", Problem(field, "invalid_iin", "ЖСН 12 цифрдан тұрады / ИИН состоит из 12 цифр")
     month, day = int(text[2:4]), int(text[4:6])
     try:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import uuid
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +21,10 @@ from appeals.errors import AppealError, Problem
 from appeals.models import Appeal, Attachment
 from appeals.models.appeal import tenant_prefix
 from appeals.rules.access import reach
+from appeals.rules.text import text_problem
+
+# What the exchange sends is short (a phone number, its call id, a line name); anything longer is not it.
+EXCHANGE_TEXT_MAX = 200
 
 
 def _errors(problems: list[Problem], status: int) -> JsonResponse:
@@ -42,6 +48,11 @@ def _problems(error: AppealError, status: int = 400) -> JsonResponse:
     return _errors(error.problems, status)
 
 
+def _plain(value: object) -> str:
+    """A call id or line as the exchange sent it: text or a number (anything else is not one)."""
+    return str(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+
+
 def _exchange_secret(request: HttpRequest) -> str:
     # Its own header: `Authorization: Bearer` is reserved for Keycloak tokens on every endpoint.
     return request.headers.get("X-Exchange-Secret", "").strip()
@@ -60,9 +71,15 @@ def incoming_call(request: HttpRequest) -> JsonResponse:
     caller = body.get("caller") if isinstance(body, dict) else None
     if not isinstance(caller, str) or not caller.strip():
         return _error("caller", "required", "caller number is required", 400)
-    call, created = actions.record_incoming_call(
-        caller, exchange_call_id=str(body.get("callId") or ""), line=str(body.get("line") or "")
-    )
+    call_id, line = _plain(body.get("callId")), _plain(body.get("line"))
+    problems = [
+        problem
+        for field, text in (("caller", caller), ("callId", call_id), ("line", line))
+        if (problem := text_problem(field, text, EXCHANGE_TEXT_MAX)) is not None
+    ]
+    if problems:
+        return _errors(problems, 400)
+    call, created = actions.record_incoming_call(caller, exchange_call_id=call_id, line=line)
     earlier = (
         Appeal.objects.filter(applicant_phone=call.phone).aggregate(n=Count("id"))["n"]
         if call.phone_valid
@@ -76,7 +93,10 @@ def incoming_call(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def upload_attachment(request: HttpRequest, number: int) -> JsonResponse:
-    upload = request.FILES.get("file")
+    try:
+        upload = request.FILES.get("file")
+    except (MultiPartParserError, SuspiciousOperation):  # else Django's own HTML 400 page
+        return _error("file", "invalid_multipart", "a multipart/form-data body is expected", 400)
     if upload is None:
         return _error("file", "required", "multipart field 'file' is required", 400)
     try:

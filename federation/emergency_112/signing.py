@@ -99,14 +99,17 @@ def verify(
             "signature_missing",
             f"{SIGNATURE_HEADER}, {TIMESTAMP_HEADER} and {MESSAGE_ID_HEADER} are all required",
         )
-    if not timestamp.isdigit():
+    if not (timestamp.isascii() and timestamp.isdigit()):  # "²" passes isdigit, then no int() takes it
         raise SignatureRefused("timestamp_invalid", f"{TIMESTAMP_HEADER} must be Unix seconds")
     try:
         message_id = str(uuid.UUID(message_id))
     except ValueError:
         raise SignatureRefused("message_id_invalid", f"{MESSAGE_ID_HEADER} must be a UUID") from None
     secrets = [secret] if isinstance(secret, str) else list(secret)  # several while a rotation overlaps
-    if not any(hmac.compare_digest(given, signature(one, timestamp, body)) for one in secrets if one):
+    given_bytes = given.encode("utf-8", "replace")  # compare_digest takes non-ASCII text only as bytes
+    if not any(
+        hmac.compare_digest(given_bytes, signature(one, timestamp, body).encode()) for one in secrets if one
+    ):
         raise SignatureRefused("signature_invalid", "the signature does not match the body and timestamp")
     skew = (now if now is not None else time.time()) - int(timestamp)
     window = tolerance_seconds()

@@ -7,6 +7,7 @@ a JSON Pointer to the offending member and jsonschema's message, most relevant f
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
+
+from appeals.rules.text import INVALID_CHARACTERS, storable
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 REQUEST_FOR_SERVICE_SCHEMA = "request-for-service.v1.schema.json"
@@ -44,8 +47,9 @@ class SchemaError:
 class DocumentInvalid(ValueError):
     """A document that does not satisfy its schema (or a rule the schema cannot express)."""
 
-    def __init__(self, errors: list[SchemaError]) -> None:
+    def __init__(self, errors: list[SchemaError], code: str = "schema_invalid") -> None:
         self.errors = errors
+        self.code = code
         super().__init__("; ".join(str(error) for error in errors[:5]))
 
     @property
@@ -54,7 +58,7 @@ class DocumentInvalid(ValueError):
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "code": "schema_invalid",
+            "code": self.code,
             "message": str(self.first),
             "errors": [{"path": error.path, "message": error.message} for error in self.errors[:20]],
         }
@@ -94,8 +98,30 @@ def validate_cad_status(document: object) -> None:
 
 
 def parse_json(body: bytes) -> object:
-    """Bytes from the wire to JSON, refusing non-UTF-8 and malformed JSON with a clear error."""
+    """Bytes from the wire to JSON, refusing non-UTF-8 and malformed JSON with a clear error, and
+    text PostgreSQL would refuse to store (`invalid_characters`, with its path)."""
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DocumentInvalid([SchemaError("", f"body is not UTF-8 JSON: {error}")]) from None
+        document = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DocumentInvalid([SchemaError("", "body is not UTF-8")]) from None
+    except json.JSONDecodeError as error:  # its own words are about the JSON only: line and column
+        raise DocumentInvalid([SchemaError("", f"body is not JSON: {error}")]) from None
+    unstorable = next(_unstorable(document, ()), None)
+    if unstorable is not None:
+        raise DocumentInvalid(
+            [SchemaError(pointer(unstorable), "text with NUL or a lone surrogate cannot be stored")],
+            code=INVALID_CHARACTERS,
+        )
+    return document
+
+
+def _unstorable(value: object, path: tuple) -> Iterator[tuple]:
+    if isinstance(value, str):
+        if not storable(value):
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unstorable(key, path) if not storable(key) else _unstorable(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable(item, (*path, index))

@@ -88,12 +88,18 @@ def encode_cursor(key: datetime.datetime | None, pk: int) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
+    """The key and id a cursor holds; anything else is refused without echoing why the decoder
+    choked (its words can be the codec's), nor reaching the database out of its range."""
     try:
         raw, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.datetime.fromisoformat(raw), int(pk)
-    except (ValueError, TypeError) as error:
+        key = datetime.datetime.fromisoformat(raw)
+        key.astimezone(datetime.UTC)  # OverflowError beyond year 1-9999 in UTC
+        if not 0 < int(pk) < 2**63:
+            raise ValueError(pk)
+        return key, int(pk)
+    except (ValueError, TypeError, OverflowError):
         raise bad_input(
-            "after", "invalid_cursor", f"бұл тізімнің курсоры емес / не курсор этого списка: {error}"
+            "after", "invalid_cursor", "бұл тізімнің курсоры емес / не курсор этого списка"
         ) from None
 
 

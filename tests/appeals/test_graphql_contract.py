@@ -57,7 +57,7 @@ def test_every_example_operation_runs_in_a_real_scenario(petropavlovsk):
 
     point = {"longitude": CENTRE[0], "latitude": CENTRE[1]}
     run(anyone, "Categories")
-    created = run(
+    receipt = run(
         operator,
         "CreateAppeal",
         input={
@@ -70,8 +70,8 @@ def test_every_example_operation_runs_in_a_real_scenario(petropavlovsk):
             "category": "heating",
             "clientKey": "ops-1",
         },
-    )["createAppeal"]["appeal"]
-    number = created["number"]
+    )["createAppeal"]
+    number, access_code = receipt["appeal"]["number"], receipt["accessCode"]
     run(operator, "RepeatCandidates", category="heating", location=point)
     run(operator, "RegisterAppeal", input={"number": number})
     head = ResponsiblePerson.objects.create(
@@ -97,6 +97,8 @@ def test_every_example_operation_runs_in_a_real_scenario(petropavlovsk):
     run(operator, "AppealByNumber", number=number)
     run(operator, "AppealsList", first=10, filter={"category": "housing"}, orderBy="RECEIVED_AT_DESC")
     run(anyone, "TrackAppeal", number=number, phoneLast4="4567")
+    tracked = run(anyone, "TrackAppeal", number=number, accessCode=access_code)["trackAppeal"]
+    assert tracked["number"] == number
 
     violation = run(lawyer, "Violations", first=10)["violations"]["edges"][0]["node"]["id"]
     run(lawyer, "RecordExplanation", input={"id": violation, "text": "Не было запчастей"})

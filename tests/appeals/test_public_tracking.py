@@ -1,14 +1,15 @@
-"""Public tracking: anyone with the number and the phone's last four digits sees the status and the
-dates, nothing personal; wrong guesses are limited per appeal and tenant."""
+"""Public tracking: anyone with the number and the phone's last four digits (or the access code,
+tests/appeals/test_tracking_limits.py) sees the status and the dates, nothing personal; wrong
+guesses are limited per client and tenant."""
 
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django_tenants.utils import tenant_context
 
 from appeals.api.types import TrackedAppealType
+from appeals.tracking.service import client_limit
 from ikomek.schema import schema
 from tests.appeals.conftest import appeal_in, gql, intake
 
@@ -74,22 +75,24 @@ def test_wrong_digits_and_unknown_numbers_look_the_same(anonymous_client):
     appeal = intake(phone="+77051239876")
     assert gql(anonymous_client, TRACK, {"n": appeal.number, "d": "0000"})["data"]["trackAppeal"] is None
     assert gql(anonymous_client, TRACK, {"n": 99999999, "d": "9876"})["data"]["trackAppeal"] is None
-    assert gql(anonymous_client, TRACK, {"n": appeal.number, "d": "98"})["data"]["trackAppeal"] is None
+    # Not four digits is not a guess: it is refused as such (it used to answer null).
+    short = gql(anonymous_client, TRACK, {"n": appeal.number, "d": "98"})
+    assert short["errors"][0]["extensions"]["code"] == "invalid_phone_last4"
 
 
-def test_guessing_is_limited_per_appeal_and_tenant(anonymous_client, tenants):
+def test_guessing_is_limited_per_client_and_tenant(anonymous_client, tenants):
     appeal = intake(phone="+77051239876")
-    for _ in range(settings.APPEALS_TRACKING_MAX_FAILURES):
+    for _ in range(client_limit()):
         gql(anonymous_client, TRACK, {"n": appeal.number, "d": "1111"})
     blocked = gql(anonymous_client, TRACK, {"n": appeal.number, "d": "9876"})
     assert blocked["errors"][0]["extensions"]["code"] == "too_many_attempts"
-    # Another appeal of the same akimat is not blocked.
+    # This client is refused on every appeal of the akimat, not only the one it guessed on.
     other = intake(phone="+77051230000")
     assert (
-        gql(anonymous_client, TRACK, {"n": other.number, "d": "0000"})["data"]["trackAppeal"]["number"]
-        == other.number
+        gql(anonymous_client, TRACK, {"n": other.number, "d": "0000"})["errors"][0]["extensions"]["code"]
+        == "too_many_attempts"
     )
-    # The same number in another akimat has its own counter.
+    # The same client in another akimat has its own counter.
     with tenant_context(tenants["esil"]):
         while (esil_appeal := intake(phone="+77051235555", location=(68.30, 54.14))).number < appeal.number:
             pass
@@ -122,10 +125,11 @@ def test_the_tracking_page_answers_wrong_digits_like_an_unknown_number_and_limit
     assert "не совпадают" in wrong.content.decode() and "не совпадают" in unknown.content.decode()
     bad = anonymous_client.post("/track/", {"number": "12a", "phone_last4": "9876"})
     assert bad.status_code == 400 and "Номер обращения — число" in bad.content.decode()
-    for _ in range(settings.APPEALS_TRACKING_MAX_FAILURES):
+    for _ in range(client_limit()):
         anonymous_client.post("/track/", {"number": str(appeal.number), "phone_last4": "1111"})
     blocked = anonymous_client.post("/track/", {"number": str(appeal.number), "phone_last4": "9876"})
     assert blocked.status_code == 429 and "Слишком много попыток" in blocked.content.decode()
+    assert 0 < int(blocked["Retry-After"]) <= 3600
     # The page and the API count the same guesses.
     api = gql(anonymous_client, TRACK, {"n": appeal.number, "d": "9876"})
     assert api["errors"][0]["extensions"]["code"] == "too_many_attempts"

@@ -11,6 +11,7 @@ from appeals.api.cross_tenant import AkimatRef, akimat_ref
 from appeals.api.enums import AppealChannel, AppealPriority, ApplicantLanguage, value_of
 from appeals.api.mutations._base import AppealMutation
 from appeals.api.types import AppealType, GeoPointInput
+from appeals.tracking.access_code import readable
 
 
 class CreateAppealInput(graphene.InputObjectType):
@@ -44,6 +45,10 @@ class CreateAppeal(AppealMutation):
     )
     transfer_proposal = graphene.Field(
         AkimatRef, description="the location lies in this akimat: transfer the appeal there (transferAppeal)"
+    )
+    access_code = graphene.String(
+        description="for the citizen's receipt (read it out on the phone): with the number it opens "
+        "trackAppeal; the same on a retry with the client key; null when refused"
     )
 
     @classmethod
@@ -81,4 +86,5 @@ class CreateAppeal(AppealMutation):
             payload.repeat_candidates = []
         if payload.appeal is not None:
             payload.transfer_proposal = akimat_ref(info, payload.appeal.transfer_proposal)
+            payload.access_code = readable(payload.appeal.access_code) or None
         return payload

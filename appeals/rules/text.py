@@ -1,0 +1,44 @@
+"""Text that may be stored: what every public entry point checks before input goes further.
+
+PostgreSQL refuses two things in `text`: the NUL character, and a lone UTF-16 surrogate (JSON's
+"\\ud800" decodes to one, and it has no UTF-8 form). Either would reach the database and come back
+as the driver's own error; they are refused at the door instead, with a typed problem.
+"""
+
+from __future__ import annotations
+
+import re
+
+from appeals.errors import Problem
+
+INVALID_CHARACTERS = "invalid_characters"
+_REFUSED = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> bool:
+    """False when PostgreSQL would refuse the text (NUL, lone surrogate)."""
+    return _REFUSED.search(text) is None
+
+
+def invalid_characters(field: str | None) -> Problem:
+    return Problem(
+        field,
+        INVALID_CHARACTERS,
+        "Мәтінде рұқсат етілмеген таңба бар / Текст содержит недопустимый символ",
+    )
+
+
+def text_problem(field: str | None, text: str, max_length: int | None = None) -> Problem | None:
+    """The problem with one text input (refused characters, then length), or None."""
+    if not storable(text):
+        return invalid_characters(field)
+    if max_length is not None and len(text) > max_length:
+        return Problem(
+            field, "too_long", f"{max_length} таңбадан аспауы керек / не длиннее {max_length} символов"
+        )
+    return None
+
+
+def ascii_digits(text: str) -> bool:
+    """Only 0-9: `str.isdigit` also accepts "²" and other scripts' digits, which `int()` may refuse."""
+    return text.isascii() and text.isdigit()

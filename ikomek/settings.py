@@ -404,8 +404,12 @@ APPEALS_ATTACHMENT_MAX_BYTES = env.int("APPEALS_ATTACHMENT_MAX_BYTES", default=1
 APPEALS_ATTACHMENTS_PER_APPEAL = 10
 # Unanswered call-back attempts after which the applicant counts as informed (unreachable).
 APPEALS_CALLBACK_MAX_ATTEMPTS = 3
-# Public tracking (number + last four phone digits): wrong guesses per appeal and hour.
-APPEALS_TRACKING_MAX_FAILURES = 10
+# Public tracking (decision 60): wrong answers per client (address; device) and hour; wrong phone
+# digits per appeal number (30 days) and per akimat (hour) after which only the access code opens.
+APPEALS_TRACKING_CLIENT_FAILURES = env.int("APPEALS_TRACKING_CLIENT_FAILURES", default=10)
+APPEALS_TRACKING_APPEAL_PHONE_FAILURES = env.int("APPEALS_TRACKING_APPEAL_PHONE_FAILURES", default=50)
+APPEALS_TRACKING_AKIMAT_PHONE_FAILURES = env.int("APPEALS_TRACKING_AKIMAT_PHONE_FAILURES", default=300)
+APPEALS_TRACKING_REDIS_URL = env.str("APPEALS_TRACKING_REDIS_URL", default=CACHE_REDIS_URL)
 APPEALS_PAGE_SIZE_MAX = 100
 
 SILENCED_SYSTEM_CHECKS = [

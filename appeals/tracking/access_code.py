@@ -1,5 +1,5 @@
 """The access code a citizen gets at intake: with the appeal's number it opens tracking, when the
-phone's last four digits no longer do (decision 55).
+phone's last four digits no longer do (decision 60).
 
 Eight characters from 30 that are hard to mistake for one another on paper or on the phone (no
 0/O, 1/I/L, nor U beside V): 30^8 ≈ 6.6·10^11 codes, hopeless to guess at ten tries an hour.

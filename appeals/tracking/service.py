@@ -1,5 +1,5 @@
 """A citizen tracks an appeal with its number and either the access code given at intake or the
-last four digits of the phone: status and dates only, no login (decisions 28, 55).
+last four digits of the phone: status and dates only, no login (decisions 28, 60).
 
 A wrong answer and an unknown number answer the same (None). Wrong answers are limited:
 - per client (its address, and its device when it sends one): after

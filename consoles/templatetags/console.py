@@ -3,6 +3,7 @@
 from django import template
 
 from appeals.states import Status
+from appeals.tracking.access_code import readable
 from consoles.text import local, pick
 
 register = template.Library()
@@ -27,3 +28,9 @@ def status_name(code: str) -> str:
         return pick(Status(code).label)
     except ValueError:
         return code
+
+
+@register.filter
+def access_code(code: str) -> str:
+    """The citizen's tracking code as the operator reads it out (ABCD-EFGH)."""
+    return readable(code) if code else "—"

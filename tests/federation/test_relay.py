@@ -16,6 +16,7 @@ from federation.messaging.delivery import Result, deliver, deliver_in_order
 from federation.messaging.inbox.models import Receipt
 from federation.messaging.models import EventKind, Message, MessageState, Outcome
 from federation.messaging.probe import KIND as PROBE
+from testkit.queries import exact_queries
 from tests.federation.conftest import message, probes, receipts, send_committed, token
 from tests.federation.kinds import FLAKY, OUTSIDE, REQUIRES, SLOW, outside_calls
 
@@ -45,6 +46,25 @@ def test_a_delivered_message_is_applied_in_its_target_and_acknowledged(committed
     for elsewhere in ("kyzylzhar", "petropavlovsk", "public"):
         assert probes(elsewhere, marker) == [] and receipts(elsewhere, message_id) == []
     assert connection.schema_name == "public"  # the relay's connection is back in public
+
+
+# public; lock, claim; in a transaction: to the target, the receipt, the handler's row, back to public,
+# the acknowledgement; unlock (BEGIN and COMMIT are counted: the delivery opens its own transaction)
+DELIVERY_QUERIES = 11
+DONE_ALREADY_QUERIES = 7  # public; lock; the claim; BEGIN, the row locked, COMMIT; unlock
+
+
+def test_a_delivery_costs_a_fixed_number_of_queries(committed):
+    warm = send_committed(committed["kyzylzhar"], PROBE, {"token": token()}, target="esil")
+    assert deliver(warm).result == Result.DELIVERED  # the registry of akimats is cached from here on
+    marker = token()
+    message_id = send_committed(committed["kyzylzhar"], PROBE, {"token": marker}, target="esil")
+    with exact_queries(DELIVERY_QUERIES):
+        report = deliver(message_id)
+    assert (report.result, report.outcome) == (Result.DELIVERED, Outcome.APPLIED)
+    assert len(probes("esil", marker)) == 1
+    with exact_queries(DONE_ALREADY_QUERIES):
+        assert deliver(message_id).result == Result.DONE_ALREADY
 
 
 def test_a_second_delivery_changes_nothing_even_if_the_acknowledgement_was_lost(committed):

@@ -122,15 +122,6 @@ def scratch_tenant(onboarded, django_db_blocker) -> Iterator[object]:
         yield tenant
 
 
-def gql(client: Client, query: str, variables: dict | None = None) -> dict:
-    """POST a GraphQL document; the answer as JSON (HTTP 200 is asserted)."""
-    response = client.post(
-        "/graphql/", {"query": query, "variables": variables or {}}, content_type="application/json"
-    )
-    assert response.status_code == 200, response.content
-    return response.json()
-
-
 @pytest.fixture
 def operator_client(petropavlovsk) -> Client:
     return logged_in(user_with_roles("gql-operator", "operator"))

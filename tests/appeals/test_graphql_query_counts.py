@@ -14,10 +14,11 @@ from appeals import actions
 from appeals.actions.telephony import record_incoming_call
 from appeals.jobs.monitor import sweep
 from appeals.models import Appeal, Attachment
+from testkit.graphql import data_of, gql
 from testkit.identities import logged_in, user_with_roles
 from testkit.paths import OPERATIONS
 from testkit.queries import exact_queries
-from tests.appeals.conftest import CENTRE, OPERATOR, appeal_in, gql, intake
+from tests.appeals.conftest import CENTRE, OPERATOR, appeal_in, intake
 
 PAGE = """
 query Page($first: Int!) {
@@ -68,8 +69,7 @@ def costs(queries: int, client, query: str, variables: dict | None = None) -> di
     gql(client, "{ akimat { slug } }")  # warms the host map: its one registry query is not the page's
     with exact_queries(queries):
         answer = gql(client, query, variables)
-    assert "errors" not in answer, answer
-    return answer["data"]
+    return data_of(answer)
 
 
 def page_costs(queries: int, client, first: int, query: str = PAGE) -> dict:
@@ -143,7 +143,7 @@ def test_one_appeal_by_node_id_loads_its_nested_lists_in_fixed_queries(operator_
         repeats { number events { kind } organisation { code } } } } }"""
     global_id = gql(operator_client, "query($n: Int!) { appeal(number: $n) { id } }", {"n": original.number})
     # session, user, roles; the appeal, its events, its repeats, their events
-    data = costs(7, operator_client, query, {"id": global_id["data"]["appeal"]["id"]})
+    data = costs(7, operator_client, query, {"id": data_of(global_id)["appeal"]["id"]})
     assert len(data["node"]["repeats"]) == 6 and all(r["events"] for r in data["node"]["repeats"])
 
 
@@ -223,8 +223,7 @@ def test_the_largest_page_is_allowed(operator_client, first):
     answer = gql(
         operator_client, "query($f: Int!) { appeals(first: $f) { edges { node { number } } } }", {"f": first}
     )
-    assert "errors" not in answer
-    assert len(answer["data"]["appeals"]["edges"]) == 1
+    assert len(data_of(answer)["appeals"]["edges"]) == 1
 
 
 # ------------------------------------------------------------------ mutations
@@ -257,9 +256,7 @@ def created(client, key: str) -> dict:
             "clientKey": key,
         }
     }
-    payload = gql(client, CREATE, variables)["data"]["createAppeal"]
-    assert payload["errors"] == [], payload
-    return payload
+    return data_of(gql(client, CREATE, variables))["createAppeal"]
 
 
 def test_intake_and_a_retry_of_it_cost_a_fixed_number_of_queries(operator_client):
@@ -280,13 +277,13 @@ def test_a_transition_costs_a_fixed_number_of_queries(operator_client, executor_
 
     def register(number: int) -> dict:
         payload = gql(operator_client, REGISTER, {"input": {"number": number, "assign": True}})
-        return payload["data"]["registerAppeal"]
+        return data_of(payload)["registerAppeal"]
 
     register(first.number)  # warm-up: the host map, the routing rules
     with exact_queries(REGISTER_AND_ASSIGN_QUERIES):
         payload = register(second.number)
-    assert payload["errors"] == [] and payload["appeal"]["status"] == "ASSIGNED"
+    assert payload["appeal"]["status"] == "ASSIGNED"
     gql(executor_client, "{ akimat { slug } }")  # the executor's session and organisation
     with exact_queries(START_WORK_QUERIES):
-        payload = gql(executor_client, START_WORK, {"input": {"number": second.number}})["data"]["startWork"]
-    assert payload["errors"] == [] and payload["appeal"]["status"] == "IN_PROGRESS"
+        payload = data_of(gql(executor_client, START_WORK, {"input": {"number": second.number}}))["startWork"]
+    assert payload["appeal"]["status"] == "IN_PROGRESS"

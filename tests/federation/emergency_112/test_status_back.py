@@ -36,10 +36,11 @@ from federation.messaging.errors import PermanentError
 from federation.messaging.handlers import registration_for
 from federation.messaging.inbox.receive import receive
 from federation.messaging.models import Message, MessageState, Outcome
+from testkit.graphql import data_of, gql, refusal
 from testkit.identities import logged_in, user_with_roles
 from testkit.paths import OPERATIONS
 from testkit.queries import exact_queries
-from tests.appeals.conftest import OPERATOR, gql, intake
+from tests.appeals.conftest import OPERATOR, intake
 from tests.federation.emergency_112.conftest import outbox
 from tests.federation.emergency_112.test_cad_delivery import envelope_of
 
@@ -118,7 +119,7 @@ def test_every_status_goes_back_into_the_appeal_history_and_tracking(petropavlov
         "/graphql/", {"query": TRACK, "variables": {"number": appeal.number, "phoneLast4": "7788"}},
         content_type="application/json",
     )  # fmt: skip
-    tracked = answer.json()["data"]["trackAppeal"]
+    tracked = data_of(answer.json())["trackAppeal"]
     assert tracked["status"] == "DONE" and tracked["emergency112"]["status"] == "CLOSED"
     assert all(
         tracked["emergency112"][key] for key in ("forwardedAt", "acknowledgedAt", "onSceneAt", "finishedAt")
@@ -130,7 +131,7 @@ def test_every_status_goes_back_into_the_appeal_history_and_tracking(petropavlov
 
     # Staff see the whole 112 record.
     staff = logged_in(user_with_roles("st-operator", "operator"))
-    seen = gql(staff, APPEAL, {"number": appeal.number})["data"]["appeal"]["emergency112"]
+    seen = data_of(gql(staff, APPEAL, {"number": appeal.number}))["appeal"]["emergency112"]
     assert (seen["status"], seen["unit"], seen["dispatcherNote"], seen["services"]) == (
         "CLOSED",
         "ПЧ-3, АЦ-40",
@@ -157,8 +158,8 @@ def test_a_rejection_returns_the_appeal_to_the_109_queue_with_the_dispatchers_no
     tracked = gql(
         Client(HTTP_HOST="petropavlovsk.localhost"), TRACK, {"number": appeal.number, "phoneLast4": "7788"}
     )
-    assert tracked["data"]["trackAppeal"]["status"] == "RECEIVED"
-    assert tracked["data"]["trackAppeal"]["emergency112"]["status"] == "REJECTED"
+    tracked = data_of(tracked)["trackAppeal"]
+    assert tracked["status"] == "RECEIVED" and tracked["emergency112"]["status"] == "REJECTED"
 
     # The automatic forward happened once: classifying it again does not send it back to 112 ...
     actions.register_appeal(OPERATOR, appeal.number, category_code="fire")
@@ -259,7 +260,7 @@ def test_the_watchdog_alarm_reaches_the_supervisor_and_is_resolved_by_the_acknow
     assert appeal.events.filter(kind="emergency_alarm").count() == 1
 
     supervisor = logged_in(user_with_roles("al-supervisor", "supervisor"))
-    (seen,) = gql(supervisor, ALARMS, {})["data"]["emergencyAlarms"]
+    (seen,) = data_of(gql(supervisor, ALARMS, {}))["emergencyAlarms"]
     assert (seen["appealNumber"], seen["kind"], seen["resolvedAt"]) == (
         appeal.number,
         "not_acknowledged",
@@ -267,14 +268,13 @@ def test_the_watchdog_alarm_reaches_the_supervisor_and_is_resolved_by_the_acknow
     )
     assert seen["emergency"]["status"] == "RECEIVED"
     operator = logged_in(user_with_roles("al-operator", "operator"))
-    refused = gql(operator, ALARMS, {})
-    assert refused["errors"][0]["extensions"]["code"] == "forbidden"
+    refusal(gql(operator, ALARMS, {}), "forbidden")
 
     step(acknowledge_incident, dispatcher, incident.pk)
     alarm.refresh_from_db()
     assert alarm.resolved_at is not None
-    assert gql(supervisor, ALARMS, {})["data"]["emergencyAlarms"] == []
-    (resolved,) = gql(supervisor, ALARMS, {"includeResolved": True})["data"]["emergencyAlarms"]
+    assert data_of(gql(supervisor, ALARMS, {}))["emergencyAlarms"] == []
+    (resolved,) = data_of(gql(supervisor, ALARMS, {"includeResolved": True}))["emergencyAlarms"]
     assert resolved["resolvedAt"] and resolved["emergency"]["status"] == "ACKNOWLEDGED"
 
 
@@ -309,7 +309,7 @@ def test_a_forward_112_never_received_alarms_the_supervisor_until_112_reports(pe
     assert (event.actor_role, event.data["kind"]) == ("system", "not_received")
 
     supervisor = logged_in(user_with_roles("al-supervisor", "supervisor"))
-    (seen,) = gql(supervisor, ALARMS, {})["data"]["emergencyAlarms"]
+    (seen,) = data_of(gql(supervisor, ALARMS, {}))["emergencyAlarms"]
     assert (seen["id"], seen["regionalId"], seen["kind"]) == (alarm.pk, None, "not_received")
     assert seen["emergency"]["status"] == "FORWARDED"
 
@@ -318,7 +318,7 @@ def test_a_forward_112_never_received_alarms_the_supervisor_until_112_reports(pe
     relay("emergency_112.status")
     alarm.refresh_from_db()
     assert alarm.resolved_at is not None
-    assert gql(supervisor, ALARMS, {})["data"]["emergencyAlarms"] == []
+    assert data_of(gql(supervisor, ALARMS, {}))["emergencyAlarms"] == []
     assert forward_watchdog.raise_not_received_alarms(now=later + timedelta(hours=1)) == []
 
 
@@ -361,7 +361,7 @@ def test_the_alarm_list_costs_the_same_queries_for_one_alarm_or_many(petropavlov
     def alarms() -> int:
         gql(supervisor, ALARMS, {})  # warm: the session's and the host's first look-ups
         with exact_queries(ALARM_LIST_QUERIES):
-            return len(gql(supervisor, ALARMS, {})["data"]["emergencyAlarms"])
+            return len(data_of(gql(supervisor, ALARMS, {}))["emergencyAlarms"])
 
     for index in range(6):
         appeal = intake(category="fire", phone=PHONE)
@@ -384,7 +384,7 @@ def test_tracking_costs_the_appeal_and_its_112_record_forwarded_or_not(petropavl
     gql(citizen, TRACK, {"number": plain.number, "phoneLast4": "7788"})  # warm: the host's look-up
     for number, emergency in ((plain.number, None), (appeal.number, "RECEIVED")):
         with exact_queries(2) as counted:  # the appeal, its 112 record
-            tracked = gql(citizen, TRACK, {"number": number, "phoneLast4": "7788"})["data"]["trackAppeal"]
+            tracked = data_of(gql(citizen, TRACK, {"number": number, "phoneLast4": "7788"}))["trackAppeal"]
         assert (tracked["emergency112"] or {}).get("status") == emergency
         assert "emergencyforward" in counted.captured_queries[1]["sql"]
 
@@ -400,7 +400,7 @@ def test_a_page_of_forwarded_appeals_loads_their_112_status_without_n_plus_1(pet
     def page_of(size: int) -> None:
         gql(operator, page, {"n": size})  # warm
         with exact_queries(FORWARDED_PAGE_QUERIES):
-            edges = gql(operator, page, {"n": size})["data"]["appeals"]["edges"]
+            edges = data_of(gql(operator, page, {"n": size}))["appeals"]["edges"]
         assert len(edges) == size and all(
             edge["node"]["emergency112"]["status"] == "FORWARDED" for edge in edges
         )

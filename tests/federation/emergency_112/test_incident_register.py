@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -30,6 +29,7 @@ from federation.emergency_112.models import (
     IncidentState,
 )
 from federation.emergency_112.validation import DocumentInvalid
+from testkit.concurrency import run_at_once
 from tests.federation.emergency_112.conftest import make_centre, outbox, statuses_sent
 
 S = IncidentState
@@ -339,24 +339,12 @@ def test_concurrent_forwards_of_one_incident_make_one_incident(committed, onboar
         document_for(appeal_number="RACE-1", notes=f"update {n}", sent_at=now + timedelta(seconds=n + 1))
         for n in range(3)
     ]
-    barrier = threading.Barrier(6)
-    errors: list[BaseException] = []
-
-    def forward(document: dict) -> None:
-        try:
-            barrier.wait(timeout=10)
-            receive_incident(document, source_schema="petropavlovsk")
-        except BaseException as error:  # reported below, not lost in the thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=forward, args=(doc,)) for doc in [first, first, first, *updates]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
+    run_at_once(
+        *[
+            lambda document=document: receive_incident(document, source_schema="petropavlovsk")
+            for document in [first, first, first, *updates]
+        ]
+    )
     (incident,) = Incident.objects.filter(appeal_number="RACE-1")
     assert incident.notes == "update 2"  # the newest, whatever the arrival order
     assert incident.received_documents.count() == 4  # each distinct message once

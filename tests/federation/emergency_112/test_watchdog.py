@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from federation.emergency_112 import watchdog
 from federation.emergency_112.actions import acknowledge_incident, receive_incident
 from federation.emergency_112.models import AlarmKind, AlarmRecipient, Incident, IncidentAlarm
+from testkit.concurrency import run_at_once
 from testkit.processes import celery_beat, celery_worker, wait_until
 from tests.federation.emergency_112.conftest import WORKER_ENV, client_for
 
@@ -89,26 +88,8 @@ def test_acknowledging_resolves_the_alarm_and_the_inbox_shows_it_until_then(
 @pytest.mark.slow
 def test_concurrent_watchdog_runs_raise_each_alarm_once(committed, onboarded, document_for):
     incidents = [overdue(document_for) for _ in range(5)]
-    barrier = threading.Barrier(4)
-    results: list[int] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(len(watchdog.raise_ack_alarms()))
-        except BaseException as error:  # reported below, not lost in the thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-    assert sum(results) == 2 * len(incidents)
+    raised = run_at_once(*[watchdog.raise_ack_alarms] * 4)
+    assert sum(len(alarms) for alarms in raised) == 2 * len(incidents)
     assert IncidentAlarm.objects.count() == 2 * len(incidents)
 
 

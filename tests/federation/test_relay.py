@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -16,6 +16,7 @@ from federation.messaging.inbox.models import Receipt
 from federation.messaging.models import EventKind, Message, MessageState, Outcome
 from federation.messaging.probe import KIND as PROBE
 from testkit.concurrency import run_at_once
+from testkit.processes import wait_until
 from testkit.queries import exact_queries
 from tests.federation.conftest import message, probes, receipts, send_committed, token
 from tests.federation.kinds import FLAKY, OUTSIDE, REQUIRES, SLOW, outside_calls
@@ -28,7 +29,9 @@ def quick_retries(settings):
 
 
 def wait_until_due(message_id: uuid.UUID) -> None:
-    time.sleep(max(0.0, (message(message_id).next_attempt_at - timezone.now()).total_seconds()) + 0.05)
+    """Until the clock passes the message's next attempt (its backoff, a fraction of a second here)."""
+    due = message(message_id).next_attempt_at
+    assert wait_until(lambda: timezone.now() > due, timeout=10, interval=0.02), f"never due: {due}"
 
 
 def test_a_delivered_message_is_applied_in_its_target_and_acknowledged(committed):
@@ -92,18 +95,22 @@ def test_concurrent_deliveries_of_one_message_apply_it_once(committed, tmp_path)
     assert message(message_id).attempts == 1
 
 
-def test_a_transient_failure_is_retried_with_backoff_then_applied(committed, quick_retries):
+def test_a_transient_failure_is_retried_with_backoff_then_applied(committed, quick_retries, settings):
     marker = token()
     message_id = send_committed(
         committed["esil"], FLAKY, {"token": marker, "succeed_on_attempt": 2}, target="public"
     )
     before = timezone.now()
     report = deliver(message_id)
-    assert report.result == Result.RETRY_SCHEDULED and 0.1 <= report.retry_in <= 0.2
+    after = timezone.now()
+    # The first retry waits half the base step plus up to another half (jitter); the settings say how long.
+    step = settings.FEDERATION_RETRY_BASE_SECONDS
+    assert report.result == Result.RETRY_SCHEDULED and step / 2 <= report.retry_in <= step
     row = message(message_id)
     assert row.state == MessageState.RETRYING and row.attempts == 1
     assert "ConnectionError: receiver unavailable on attempt 1" in row.last_error
-    assert row.next_attempt_at >= before
+    backoff = timedelta(seconds=report.retry_in)
+    assert before + backoff <= row.next_attempt_at <= after + backoff
     assert deliver(message_id).result == Result.NOT_DUE  # an early kick waits for the backoff
     assert probes("public", marker) == []
     wait_until_due(message_id)

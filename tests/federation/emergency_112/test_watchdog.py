@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,13 +97,17 @@ def test_concurrent_watchdog_runs_raise_each_alarm_once(committed, onboarded, do
 def test_the_beat_runs_the_watchdog_in_public_and_alarms_once(committed, onboarded, document_for, tmp_path):
     env = {"EMERGENCY_ACK_TIMEOUT_SECONDS": "1", "EMERGENCY_WATCHDOG_SECONDS": "0.5"}
     incident = receive_incident(document_for(), source_schema="petropavlovsk")
-    with (
-        celery_worker(tmp_path / "worker.log", env=WORKER_ENV | env),
-        celery_beat(tmp_path, env=WORKER_ENV | env),
-    ):
+    log = tmp_path / "worker.log"
+
+    def watchdog_runs() -> int:
+        """Watchdog tasks the worker finished ("Task emergency_112.raise_ack_alarms[…] succeeded")."""
+        return len(re.findall(r"emergency_112\.raise_ack_alarms\[[^\]]+\] succeeded", log.read_text()))
+
+    with celery_worker(log, env=WORKER_ENV | env), celery_beat(tmp_path, env=WORKER_ENV | env):
         assert wait_until(lambda: IncidentAlarm.objects.filter(incident=incident).count() == 2, timeout=40), (
-            tmp_path / "worker.log"
-        ).read_text()[-2000:]
-        # Several more beats later: still exactly the two alarms.
-        time.sleep(3)
+            log.read_text()[-2000:]
+        )
+        # Three more runs of the watchdog after the alarms were raised: still exactly the two alarms.
+        runs = watchdog_runs()
+        assert wait_until(lambda: watchdog_runs() >= runs + 3, timeout=30), log.read_text()[-2000:]
         assert IncidentAlarm.objects.filter(incident=incident).count() == 2

@@ -15,6 +15,10 @@ from tenants.models import Akimat
 from tenants.onboarding import ensure_region, onboard_tenant
 from tenants.region_data import region_spec, tenant_spec
 
+# A test marked `slow` must start a process, and one that starts a process must be marked (a test
+# whose marker disagrees fails).
+pytest_plugins = ["testkit.slow_marker"]
+
 # Real akimats of the region, onboarded once for the whole run (committed).
 SESSION_TENANTS = ("petropavlovsk", "kyzylzhar", "esil")
 

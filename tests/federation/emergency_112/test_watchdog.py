@@ -85,7 +85,6 @@ def test_acknowledging_resolves_the_alarm_and_the_inbox_shows_it_until_then(
     assert watchdog.raise_ack_alarms() == []
 
 
-@pytest.mark.slow
 def test_concurrent_watchdog_runs_raise_each_alarm_once(committed, onboarded, document_for):
     incidents = [overdue(document_for) for _ in range(5)]
     raised = run_at_once(*[watchdog.raise_ack_alarms] * 4)

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-from django_tenants.utils import tenant_context
 
 from accounts.roles import Role
 from appeals import actions
@@ -40,13 +39,6 @@ def _fresh_catalogue_caches() -> Iterator[None]:
     forget_categories()
     forget_tenant_calendar()
     yield
-
-
-@pytest.fixture
-def petropavlovsk(tenants) -> Iterator[object]:
-    """Run the test inside Petropavlovsk's schema (the test transaction still rolls it back)."""
-    with tenant_context(tenants["petropavlovsk"]):
-        yield tenants["petropavlovsk"]
 
 
 def intake(

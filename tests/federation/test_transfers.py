@@ -20,8 +20,8 @@ from federation.messaging.models import Message
 from federation.transfers.kinds import STATUS_KIND, TRANSFER_KIND
 from regional.models import AppealFact
 from testkit.graphql import data_of, gql, refusal
-from testkit.identities import executor_of
-from tests.appeals.conftest import CENTRE, OPERATOR, logged_in, principal, user_with_roles
+from testkit.identities import executor_of, logged_in, principal, user_with_roles
+from tests.appeals.conftest import CENTRE, OPERATOR
 from tests.regional.helpers import deliver_pending, forget_committed_appeals
 
 # Kyzylzhar District just east of the city: Petropavlovsk is a hole in Kyzylzhar's real boundary.
@@ -29,12 +29,6 @@ IN_KYZYLZHAR = (69.30, 54.80)
 IN_THE_CITY = CENTRE
 
 K_OPERATOR = principal(Role.OPERATOR, name="k-operator", tenant="kyzylzhar")
-
-
-@pytest.fixture
-def petropavlovsk(tenants) -> Iterator[object]:
-    with tenant_context(tenants["petropavlovsk"]):
-        yield tenants["petropavlovsk"]
 
 
 @pytest.fixture

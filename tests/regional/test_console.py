@@ -13,8 +13,8 @@ from django.utils import timezone
 from federation.escalations.kinds import DECISION_KIND
 from federation.messaging.models import Message
 from regional.models import Escalation
+from testkit.identities import logged_in, user_with_roles
 from testkit.queries import exact_queries
-from tests.appeals.conftest import logged_in, user_with_roles
 from tests.regional.helpers import regional_client
 from tests.regional.test_regional_api import seed_known
 

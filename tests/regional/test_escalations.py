@@ -24,8 +24,7 @@ from regional import escalations
 from regional.errors import RegionalError
 from regional.models import Escalation
 from testkit.graphql import data_of, gql, refusal
-from testkit.identities import executor_of
-from tests.appeals.conftest import principal
+from testkit.identities import executor_of, principal
 from tests.regional.helpers import deliver_pending, regional_client
 from tests.regional.test_read_model import OPERATOR, new_appeal
 

@@ -19,9 +19,9 @@ from regional.models import AppealFact
 from regional.read_model import apply_states
 from tenants.models import Akimat
 from testkit.graphql import data_of, gql, refusal
+from testkit.identities import logged_in, user_with_roles
 from testkit.paths import OPERATIONS
 from testkit.queries import exact_queries
-from tests.appeals.conftest import logged_in, user_with_roles
 from tests.regional.helpers import regional_client
 from tests.regional.test_read_model import _state
 

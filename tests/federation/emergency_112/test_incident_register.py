@@ -330,7 +330,7 @@ def test_an_older_version_arriving_late_is_recorded_but_not_applied(tenants, doc
     assert list(incident.received_documents.values_list("applied", flat=True)) == [True, False]
 
 
-def test_concurrent_forwards_of_one_incident_make_one_incident(committed, onboarded, document_for):
+def test_concurrent_forwards_of_one_incident_make_one_incident(committed_112, onboarded, document_for):
     """The relay may deliver in parallel and out of order: one incident, the newest version wins."""
     now = timezone.now()
     first = document_for(appeal_number="RACE-1", sent_at=now)

@@ -145,7 +145,7 @@ def no_dead_letters() -> None:
     assert dead == []
 
 
-def test_operator_forward_to_two_services_and_every_status_back(committed, worker):
+def test_operator_forward_to_two_services_and_every_status_back(committed_112, worker):
     operator = staff("operator")
     number = create(operator, "heating", "Из щитка в подъезде дым, соседка без сознания")
     forwarded = gql(
@@ -190,7 +190,7 @@ def test_operator_forward_to_two_services_and_every_status_back(committed, worke
     no_dead_letters()
 
 
-def test_category_forward_rejected_by_112_returns_to_the_109_queue_with_the_note(committed, worker):
+def test_category_forward_rejected_by_112_returns_to_the_109_queue_with_the_note(committed_112, worker):
     operator = staff("operator")
     number = create(operator, "fire", "Горит мусорный бак во дворе")
     assert appeal(number).status == "forwarded_112"  # at intake, before anything else
@@ -212,7 +212,7 @@ def test_category_forward_rejected_by_112_returns_to_the_109_queue_with_the_note
     no_dead_letters()
 
 
-def test_the_watchdog_alarm_reaches_the_akimats_supervisor(committed, worker, tmp_path):
+def test_the_watchdog_alarm_reaches_the_akimats_supervisor(committed_112, worker, tmp_path):
     operator, supervisor = staff("operator"), staff("supervisor")
     with celery_beat(tmp_path, env=WORKER_ENV | ENV):
         number = create(operator, "gas-leak", "Сильный запах газа в подвале")
@@ -243,7 +243,7 @@ def _alarm(number: int) -> EmergencyAlarm | None:
         return EmergencyAlarm.objects.filter(appeal__number=number, kind="not_acknowledged").first()
 
 
-def test_bad_messages_end_in_the_dead_letters_not_in_the_register(committed, worker):
+def test_bad_messages_end_in_the_dead_letters_not_in_the_register(committed_112, worker):
     operator = staff("operator")
     number = create(operator, "fire", "Горит сарай")
     wait_for_status(number, "received", worker)

@@ -85,7 +85,7 @@ def test_acknowledging_resolves_the_alarm_and_the_inbox_shows_it_until_then(
     assert watchdog.raise_ack_alarms() == []
 
 
-def test_concurrent_watchdog_runs_raise_each_alarm_once(committed, onboarded, document_for):
+def test_concurrent_watchdog_runs_raise_each_alarm_once(committed_112, onboarded, document_for):
     incidents = [overdue(document_for) for _ in range(5)]
     raised = run_at_once(*[watchdog.raise_ack_alarms] * 4)
     assert sum(len(alarms) for alarms in raised) == 2 * len(incidents)
@@ -93,7 +93,9 @@ def test_concurrent_watchdog_runs_raise_each_alarm_once(committed, onboarded, do
 
 
 @pytest.mark.slow
-def test_the_beat_runs_the_watchdog_in_public_and_alarms_once(committed, onboarded, document_for, tmp_path):
+def test_the_beat_runs_the_watchdog_in_public_and_alarms_once(
+    committed_112, onboarded, document_for, tmp_path
+):
     env = {"EMERGENCY_ACK_TIMEOUT_SECONDS": "1", "EMERGENCY_WATCHDOG_SECONDS": "0.5"}
     incident = receive_incident(document_for(), source_schema="petropavlovsk")
     log = tmp_path / "worker.log"

@@ -1,9 +1,12 @@
-"""Plain builders for the 112 tests and bench (no fixtures): an incident input for a real tenant."""
+"""Plain builders for the 112 tests and bench (no fixtures): an incident input for a real tenant, and
+emptying the 112 register between tests that commit."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+
+from django.db import connection
 
 from federation.emergency_112.documents import (
     ALMATY,
@@ -22,6 +25,22 @@ EMERGENCY_TABLES = (
     "emergency_112_incident",
     "emergency_112_emergencycentre",
 )
+
+
+def truncate_emergency_tables() -> None:
+    """Empty the 112 register and the outbox (for tests that commit), and the broker's queue.
+
+    TRUNCATE fires no row triggers: the append-only rule on events stays intact for DELETE.
+    Identities are not restarted and the ordering counters are kept: receivers remember the last
+    sequence per key (`incident:<id>`, `alarm:<id>`), so a key must never start again from 1.
+    """
+    from ikomek.celery import app
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"TRUNCATE {', '.join(EMERGENCY_TABLES)}, federation_messageevent, federation_message CASCADE"
+        )
+    app.control.purge()
 
 
 def make_input(tenant: Akimat, **overrides: object) -> IncidentInput:

@@ -80,6 +80,15 @@ def env_for_test_database() -> dict[str, str]:
     return env
 
 
+# The relay's timings for the tests' workers and beat (production: retries from 2 s up to 10 minutes,
+# a sweep every minute): retries from 0.3 s capped at 1 s, a sweep every second with a second's grace.
+QUICK_RELAY_ENV = {
+    "FEDERATION_RETRY_BASE_SECONDS": "0.3",
+    "FEDERATION_RETRY_MAX_SECONDS": "1",
+    "FEDERATION_SWEEP_SECONDS": "1",
+    "FEDERATION_SWEEP_GRACE_SECONDS": "1",
+}
+
 # A worker in one process that starts quickly and talks to no other worker.
 WORKER_OPTIONS = (
     "--pool",

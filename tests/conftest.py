@@ -1,4 +1,5 @@
-"""Suite-wide fixtures: real tenants onboarded once per session in the real test database."""
+"""Suite-wide fixtures: real tenants onboarded once per session in the real test database, work inside
+Petropavlovsk, real commits for the 112 register, and an outbox left empty after every module."""
 
 from __future__ import annotations
 
@@ -6,14 +7,21 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, tenant_context
 
 from accounts.account_status import accounts
+from appeals.catalogue.cache import forget_categories
+from appeals.rules.calendar import forget_tenant_calendar
 from federation.messaging import endpoints
 from tenants import host_map
 from tenants.models import Akimat
 from tenants.onboarding import ensure_region, onboard_tenant
 from tenants.region_data import region_spec, tenant_spec
+from testkit.emergency_factories import truncate_emergency_tables
+
+# A test marked `slow` must start a process, and one that starts a process must be marked (a test
+# whose marker disagrees fails).
+pytest_plugins = ["testkit.slow_marker"]
 
 # Real akimats of the region, onboarded once for the whole run (committed).
 SESSION_TENANTS = ("petropavlovsk", "kyzylzhar", "esil")
@@ -50,6 +58,49 @@ def onboarded(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -
 def tenants(onboarded: dict[str, Akimat], db: None) -> dict[str, Akimat]:
     """The session's tenants, inside the test's rolled-back transaction."""
     return onboarded
+
+
+@pytest.fixture
+def petropavlovsk(tenants: dict[str, Akimat]) -> Iterator[Akimat]:
+    """Run the test inside Petropavlovsk's schema (the test transaction still rolls it back), with the
+    catalogue caches of this process empty as in a fresh process (a rolled-back test may have filled
+    them with rows that no longer exist)."""
+    forget_categories()
+    forget_tenant_calendar()
+    with tenant_context(tenants["petropavlovsk"]):
+        yield tenants["petropavlovsk"]
+
+
+@pytest.fixture
+def committed_112(onboarded: dict[str, Akimat], django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    """Real commits (for worker processes and concurrent connections) with the 112 register and the
+    outbox empty before and after the test."""
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        truncate_emergency_tables()
+        yield
+        connection.set_schema_to_public()
+        truncate_emergency_tables()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _leave_no_messages_behind(django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests that commit leave real messages (and their kicks in the broker): every module hands the
+    next one, and its workers, an empty outbox. The ordering counters are kept (receivers remember
+    the last sequence of each key for the whole run)."""
+    yield
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        return  # no test of this module used the test database
+    from ikomek.celery import app
+
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM public.federation_message)")
+            if not cursor.fetchone()[0]:
+                return
+            cursor.execute("TRUNCATE public.federation_messageevent, public.federation_message")
+        app.control.purge()
 
 
 @pytest.fixture(autouse=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from accounts.roles import Role
+from testkit.queries import exact_queries
 from tests.accounts.conftest import api, claims_of, tenant_host
 
 GRAPHQL_AKIMAT = {"query": "{ akimat { slug } }"}
@@ -111,8 +110,7 @@ def test_a_bearer_request_costs_no_query_for_identity(tokens, tenants):
     token = tokens.password("operator.petropavlovsk")
     api("petropavlovsk", token)  # warms the host map and the JWKS cache
 
-    with CaptureQueriesContext(connection) as queries:
+    with exact_queries(0):
         response = api("petropavlovsk", token)
 
     assert response.status_code == 200
-    assert len(queries) == 0, [query["sql"] for query in queries]

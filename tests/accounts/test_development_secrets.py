@@ -141,6 +141,7 @@ def production_process(code: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_check_deploy_fails_against_a_keycloak_with_the_development_realm(keycloak):
     result = production_process(
         "from django.core.management import call_command; call_command('check', deploy=True)"
@@ -150,6 +151,7 @@ def test_check_deploy_fails_against_a_keycloak_with_the_development_realm(keyclo
     assert "accepts the published development secret of the client ikomek-112" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_production_web_refuses_to_start_against_it(keycloak):
     result = production_process("import ikomek.wsgi; print('started')")
     assert result.returncode != 0 and "started" not in result.stdout

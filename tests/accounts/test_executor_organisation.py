@@ -18,6 +18,7 @@ from appeals.models import Appeal
 from demo.appeals import demo_fixture, executor_organisation
 from demo.appeals.catalogue import ensure_demo_catalogue
 from demo.dev_realm import DEMO_PASSWORD
+from testkit.graphql import data_of, refusal
 from tests.accounts.conftest import BrowserLogin, api, claims_of, tenant_host
 from tests.appeals.conftest import OPERATOR, intake
 
@@ -25,7 +26,8 @@ EXECUTOR = "executor.petropavlovsk"
 LIST = "{ appeals(first: 100) { totalCount edges { node { number organisation { code } } } } }"
 MARK_DONE = """mutation($n: Int!) { markDone(input: {number: $n, resolution: "Заменили задвижку"}) {
     appeal { number status } errors { field code message } } }"""
-START = """mutation($n: Int!) { startWork(input: {number: $n}) { appeal { status } errors { code } } }"""
+START = """mutation($n: Int!) { startWork(input: {number: $n}) {
+    appeal { status } errors { field code } } }"""
 
 
 def graphql(token: str, query: str, variables: dict | None = None) -> dict:
@@ -68,32 +70,30 @@ def test_an_executor_token_sees_only_its_organisation_and_marks_its_appeal_done(
     token = tokens.password(EXECUTOR)
     own, other = work["heating"], work["cold-water"][0]
 
-    listed = graphql(token, LIST)["data"]["appeals"]
+    listed = data_of(graphql(token, LIST))["appeals"]
     numbers = {edge["node"]["number"] for edge in listed["edges"]}
     assert set(own) <= numbers and other not in numbers
     assert {edge["node"]["organisation"]["code"] for edge in listed["edges"]} == {"heat-network"}
     assert listed["totalCount"] == len(numbers)
 
-    assert graphql(token, START, {"n": own[0]})["data"]["startWork"] == {
+    assert data_of(graphql(token, START, {"n": own[0]}))["startWork"] == {
         "appeal": {"status": "IN_PROGRESS"},
         "errors": [],
     }
-    done = graphql(token, MARK_DONE, {"n": own[0]})["data"]["markDone"]
-    assert done["errors"] == [] and done["appeal"] == {"number": own[0], "status": "DONE"}
+    done = data_of(graphql(token, MARK_DONE, {"n": own[0]}))["markDone"]
+    assert done["appeal"] == {"number": own[0], "status": "DONE"}
 
 
 def test_an_executor_token_is_refused_on_another_organisations_appeal(tokens, work):
     token = tokens.password(EXECUTOR)
     other = work["cold-water"][0]  # the water utility's
 
-    refused = graphql(token, START, {"n": other})["data"]["startWork"]
-    assert refused["appeal"] is None and [e["code"] for e in refused["errors"]] == ["forbidden"]
-    (error,) = graphql(token, MARK_DONE, {"n": other})["data"]["markDone"]["errors"]
-    assert (error["field"], error["code"]) == ("number", "forbidden")
+    refusal(graphql(token, START, {"n": other}), "forbidden", "number")
+    error = refusal(graphql(token, MARK_DONE, {"n": other}), "forbidden", "number")
     assert "heat-network" in error["message"] and str(other) in error["message"]
     direct = graphql(token, "query($n: Int!) { appeal(number: $n) { number } }", {"n": other})
     assert direct["data"]["appeal"] is None
-    assert direct["errors"][0]["extensions"]["code"] == "forbidden"
+    refusal(direct, "forbidden", "number")
     with schema_context("petropavlovsk"):
         assert Appeal.objects.get(number=other).status == "assigned"  # untouched
 
@@ -127,10 +127,8 @@ def test_an_executor_token_without_an_organisation_sees_nothing_and_is_told_why(
 
     answer = graphql(token, LIST)
     assert answer["data"] is None
-    (error,) = answer["errors"]
-    assert error["extensions"]["code"] == "forbidden" and "organisation" in error["message"]
-    refused = graphql(token, START, {"n": work["heating"][0]})["data"]["startWork"]
-    assert [e["code"] for e in refused["errors"]] == ["forbidden"]
+    assert "organisation" in refusal(answer, "forbidden")["message"]
+    refusal(graphql(token, START, {"n": work["heating"][0]}), "forbidden")
 
 
 def test_only_administrators_may_set_the_organisation_attribute(keycloak):
@@ -148,7 +146,7 @@ def test_the_web_login_keeps_the_organisation_for_the_session(tenants, work):
     with schema_context("petropavlovsk"):
         assert StaffProfile.objects.get(user__username=EXECUTOR).organisation == "heat-network"
     answer = login.client.post("/graphql/", {"query": LIST}, content_type="application/json").json()
-    codes = {edge["node"]["organisation"]["code"] for edge in answer["data"]["appeals"]["edges"]}
+    codes = {edge["node"]["organisation"]["code"] for edge in data_of(answer)["appeals"]["edges"]}
     assert codes == {"heat-network"}
 
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.test import Client, override_settings
 
 from accounts.provisioning import ensure_tenant_identity
@@ -84,6 +85,7 @@ def test_bearer_tokens_are_refused_and_onboarding_skips_keycloak(tenants):
     assert response.json()["error"] == "not_configured"
 
 
+@pytest.mark.slow
 def test_warning_at_start_of_commands_and_of_the_web():
     check = run_django(
         "from django.core.management import call_command; call_command('check')", KEYCLOAK_URL=""
@@ -95,6 +97,7 @@ def test_warning_at_start_of_commands_and_of_the_web():
     assert "local development identity in use" in web.stderr
 
 
+@pytest.mark.slow
 def test_production_needs_real_client_secrets():
     result = run_django(
         "from django.core.management import call_command; call_command('check')",

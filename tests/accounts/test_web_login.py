@@ -7,12 +7,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from accounts.models import OIDCIdentity
 from demo.dev_realm import DEMO_PASSWORD
+from testkit.queries import exact_queries
 from tests.accounts.conftest import BrowserLogin, openid_endpoint, tenant_host
 
 WEB_TEST_USER = "webtest.petropavlovsk"
@@ -185,10 +184,9 @@ def test_the_session_principal_costs_three_queries(tenants, web_test_user):
     login.login(WEB_TEST_USER)
     login.client.get("/auth/me")
 
-    with CaptureQueriesContext(connection) as queries:
-        assert login.client.get("/auth/me").status_code == 200
     # session, user with its identity (one join), the user's role groups
-    assert len(queries) == 3, [query["sql"] for query in queries]
+    with exact_queries(3):
+        assert login.client.get("/auth/me").status_code == 200
 
 
 def expire_recheck(login: BrowserLogin) -> None:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-from django_tenants.utils import tenant_context
 
 from accounts.roles import Role
 from appeals import actions
@@ -40,13 +39,6 @@ def _fresh_catalogue_caches() -> Iterator[None]:
     forget_categories()
     forget_tenant_calendar()
     yield
-
-
-@pytest.fixture
-def petropavlovsk(tenants) -> Iterator[object]:
-    """Run the test inside Petropavlovsk's schema (the test transaction still rolls it back)."""
-    with tenant_context(tenants["petropavlovsk"]):
-        yield tenants["petropavlovsk"]
 
 
 def intake(
@@ -120,15 +112,6 @@ def scratch_tenant(onboarded, django_db_blocker) -> Iterator[object]:
     spec = square_district("appeals-scratch", "599700000", "Scratch District")
     with scratch_akimat(spec, django_db_blocker) as tenant:
         yield tenant
-
-
-def gql(client: Client, query: str, variables: dict | None = None) -> dict:
-    """POST a GraphQL document; the answer as JSON (HTTP 200 is asserted)."""
-    response = client.post(
-        "/graphql/", {"query": query, "variables": variables or {}}, content_type="application/json"
-    )
-    assert response.status_code == 200, response.content
-    return response.json()
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from django.utils import timezone
 from appeals.actions.telephony import record_incoming_call
 from appeals.jobs.monitor import sweep
 from appeals.models import Appeal
-from tests.appeals.conftest import CENTRE, appeal_in, gql, intake
+from testkit.graphql import data_of, gql, refusal
+from tests.appeals.conftest import CENTRE, appeal_in, intake
 
 CREATE = """
 mutation Create($input: CreateAppealInput!) {
@@ -40,10 +41,10 @@ def create_input(**overrides: object) -> dict:
 
 
 def test_create_returns_the_appeal(operator_client):
-    raw = gql(operator_client, CREATE, {"input": create_input(clientKey="web-42", applicantLanguage="KK")})
-    assert "errors" not in raw, raw
-    answer = raw["data"]["createAppeal"]
-    assert answer["errors"] == [] and answer["created"] is True
+    answer = data_of(
+        gql(operator_client, CREATE, {"input": create_input(clientKey="web-42", applicantLanguage="KK")})
+    )["createAppeal"]
+    assert answer["created"] is True
     appeal = answer["appeal"]
     assert appeal["status"] == "RECEIVED" and appeal["applicantPhone"] == "+77051234567"
     assert appeal["applicantLanguage"] == "KK"
@@ -51,7 +52,7 @@ def test_create_returns_the_appeal(operator_client):
     assert appeal["deadline"].endswith("+05:00")  # Asia/Almaty
     assert appeal["location"] == {"longitude": CENTRE[0], "latitude": CENTRE[1]}
 
-    again = gql(operator_client, CREATE, {"input": create_input(clientKey="web-42")})["data"]["createAppeal"]
+    again = data_of(gql(operator_client, CREATE, {"input": create_input(clientKey="web-42")}))["createAppeal"]
     assert again["created"] is False and again["appeal"]["number"] == appeal["number"]
     assert Appeal.objects.filter(client_key="web-42").count() == 1
 
@@ -75,8 +76,8 @@ def test_bad_input_gets_typed_errors_not_exceptions(operator_client):
 
 
 def test_without_a_role_the_create_is_refused(anonymous_client):
-    payload = gql(anonymous_client, CREATE, {"input": create_input()})["data"]["createAppeal"]
-    assert payload["appeal"] is None and payload["errors"][0]["code"] == "forbidden"
+    refusal(gql(anonymous_client, CREATE, {"input": create_input()}), "forbidden")
+    assert not Appeal.objects.exists()
 
 
 def test_the_whole_lifecycle_through_mutations(operator_client, executor_client):
@@ -102,16 +103,17 @@ def test_the_whole_lifecycle_through_mutations(operator_client, executor_client)
             f"mutation($n: Int!) {{ {call} {{ appeal {{ status }} errors {{ code message }} }} }}",
             {"n": number},
         )
-        payload = next(iter(answer["data"].values()))
-        assert payload["errors"] == [], (call, payload)
-        assert payload["appeal"]["status"] == status
+        (payload,) = data_of(answer).values()
+        assert payload["appeal"]["status"] == status, call
 
-    history = gql(
-        operator_client,
-        "query($n: Int!) { appeal(number: $n) "
-        "{ events { kind fromStatus toStatus actorRole actorName at } } }",
-        {"n": number},
-    )["data"]["appeal"]["events"]
+    history = data_of(
+        gql(
+            operator_client,
+            "query($n: Int!) { appeal(number: $n) "
+            "{ events { kind fromStatus toStatus actorRole actorName at } } }",
+            {"n": number},
+        )
+    )["appeal"]["events"]
     transitions = [(e["fromStatus"], e["toStatus"]) for e in history if e["kind"] == "transition"]
     assert transitions[0] == ("RECEIVED", "REGISTERED") and transitions[-1] == ("CITIZEN_INFORMED", "CLOSED")
     assert len(transitions) == 11
@@ -121,28 +123,26 @@ def test_the_whole_lifecycle_through_mutations(operator_client, executor_client)
 
 def test_an_illegal_transition_is_a_typed_error(operator_client):
     number = appeal_in("closed").number
-    payload = gql(
+    answer = gql(
         operator_client,
         "mutation($n: Int!) { cancelAppeal(input: {number: $n, reason: SPAM}) "
         "{ appeal { number } errors { field code message } } }",
         {"n": number},
-    )["data"]["cancelAppeal"]
-    assert payload["appeal"] is None
-    assert payload["errors"][0]["field"] == "status" and payload["errors"][0]["code"] == "invalid_transition"
-    assert "closed" in payload["errors"][0]["message"]
+    )
+    assert "closed" in refusal(answer, "invalid_transition", "status")["message"]
 
 
 def test_allowed_transitions_follow_status_and_role(operator_client, executor_client):
     number = appeal_in("assigned").number
     query = "query($n: Int!) { appeal(number: $n) { allowedTransitions } }"
-    assert set(gql(operator_client, query, {"n": number})["data"]["appeal"]["allowedTransitions"]) == {
+    assert set(data_of(gql(operator_client, query, {"n": number}))["appeal"]["allowedTransitions"]) == {
         "assign",
         "reject",
         "cancel",
         "forward_112",
         "transfer",  # to another akimat (federation)
     }
-    assert gql(executor_client, query, {"n": number})["data"]["appeal"]["allowedTransitions"] == [
+    assert data_of(gql(executor_client, query, {"n": number}))["appeal"]["allowedTransitions"] == [
         "start_work"
     ]
 
@@ -159,7 +159,7 @@ query List($first: Int, $after: String, $filter: AppealFilter, $orderBy: AppealO
 
 
 def numbers(answer: dict) -> list[int]:
-    return [edge["node"]["number"] for edge in answer["data"]["appeals"]["edges"]]
+    return [edge["node"]["number"] for edge in data_of(answer)["appeals"]["edges"]]
 
 
 def test_cursor_pages_do_not_overlap(operator_client):
@@ -180,11 +180,18 @@ def test_cursor_pages_do_not_overlap(operator_client):
     assert numbers(gql(operator_client, LIST, {"first": 2})) == made[::-1][:2]
 
 
-@pytest.mark.parametrize(("first", "after"), [(101, None), (0, None), (5, "garbage")])
-def test_page_size_is_capped_and_cursors_checked(operator_client, first, after):
+@pytest.mark.parametrize(
+    ("first", "after", "code", "field"),
+    [
+        (101, None, "invalid_page_size", "first"),
+        (0, None, "invalid_page_size", "first"),
+        (5, "garbage", "invalid_cursor", "after"),
+    ],
+)
+def test_page_size_is_capped_and_cursors_checked(operator_client, first, after, code, field):
     answer = gql(operator_client, LIST, {"first": first, "after": after})
     assert answer["data"] is None
-    assert answer["errors"][0]["extensions"]["code"] in {"invalid_page_size", "invalid_cursor"}
+    refusal(answer, code, field)
 
 
 def test_filters(operator_client):
@@ -220,9 +227,9 @@ def test_filters(operator_client):
     assert only({"phone": "8 705 123 45 67"}) >= {heating.number}
 
     bad = gql(operator_client, LIST, {"filter": {"bbox": {"west": 70, "south": 54, "east": 69, "north": 55}}})
-    assert bad["errors"][0]["extensions"]["code"] == "invalid_bbox"
+    refusal(bad, "invalid_bbox", "filter.bbox")
     unknown = gql(operator_client, LIST, {"filter": {"category": "no-such"}})
-    assert unknown["errors"][0]["extensions"]["code"] == "not_found"
+    refusal(unknown, "not_found", "filter.category")
 
 
 def test_ordering_by_deadline_puts_undated_last(operator_client):
@@ -235,7 +242,7 @@ def test_ordering_by_deadline_puts_undated_last(operator_client):
     rest = gql(
         operator_client,
         LIST,
-        {"first": 5, "orderBy": "DEADLINE_ASC", "after": page["data"]["appeals"]["pageInfo"]["endCursor"]},
+        {"first": 5, "orderBy": "DEADLINE_ASC", "after": data_of(page)["appeals"]["pageInfo"]["endCursor"]},
     )
     assert numbers(rest) == [later.number, undated.number]
 
@@ -249,14 +256,14 @@ def test_personal_data_is_masked_for_roles_without_the_right(operator_client, an
     from tests.appeals.test_intake import VALID_IIN
 
     number = intake(applicant_iin=VALID_IIN).number
-    full = gql(operator_client, PERSONAL, {"n": number})["data"]["appeal"]
+    full = data_of(gql(operator_client, PERSONAL, {"n": number}))["appeal"]
     assert full == {
         "applicantName": "Айгерим Садыкова",
         "applicantPhone": "+77051234567",
         "applicantIin": VALID_IIN,
         "personalDataMasked": False,
     }
-    masked = gql(analyst_client, PERSONAL, {"n": number})["data"]["appeal"]
+    masked = data_of(gql(analyst_client, PERSONAL, {"n": number}))["appeal"]
     # The platform's one masking (accounts.personal_data): initials, the last digits, no birth date.
     assert masked == {
         "applicantName": "А••• С.",
@@ -265,38 +272,44 @@ def test_personal_data_is_masked_for_roles_without_the_right(operator_client, an
         "personalDataMasked": True,
     }
     # Nor can the analyst search by phone.
-    answer = gql(analyst_client, LIST, {"filter": {"phone": "+77051234567"}})
-    assert answer["errors"][0]["extensions"]["code"] == "forbidden"
+    refusal(gql(analyst_client, LIST, {"filter": {"phone": "+77051234567"}}), "forbidden", "filter.phone")
 
 
 def test_reading_needs_a_role(anonymous_client):
     number = intake().number
     answer = gql(anonymous_client, "query($n: Int!) { appeal(number: $n) { number } }", {"n": number})
-    assert answer["data"]["appeal"] is None and answer["errors"][0]["extensions"]["code"] == "forbidden"
+    assert answer["data"]["appeal"] is None
+    refusal(answer, "forbidden")
 
 
 def test_callback_queue_and_repeat_candidates(operator_client):
     done = appeal_in("done")
     appeal_in("in_progress")
-    queue = gql(operator_client, "{ callbackQueue(first: 10) { edges { node { number status } } } }")
-    assert [e["node"]["number"] for e in queue["data"]["callbackQueue"]["edges"]] == [done.number]
+    queue = data_of(gql(operator_client, "{ callbackQueue(first: 10) { edges { node { number status } } } }"))
+    assert [e["node"]["number"] for e in queue["callbackQueue"]["edges"]] == [done.number]
 
     open_one = intake(category="heating")
-    candidates = gql(
-        operator_client,
-        "query($c: String!, $p: GeoPointInput) { repeatCandidates(category: $c, location: $p) { number } }",
-        {"c": "heating", "p": {"longitude": CENTRE[0], "latitude": CENTRE[1]}},
-    )["data"]["repeatCandidates"]
+    candidates = data_of(
+        gql(
+            operator_client,
+            "query($c: String!, $p: GeoPointInput) { repeatCandidates(category: $c, location: $p) "
+            "{ number } }",
+            {"c": "heating", "p": {"longitude": CENTRE[0], "latitude": CENTRE[1]}},
+        )
+    )["repeatCandidates"]
     assert open_one.number in [c["number"] for c in candidates]
 
     repeat = intake(category="heating", phone="+77017654321")
-    linked = gql(
-        operator_client,
-        "mutation($n: Int!, $o: Int!) { linkAsRepeat(input: {number: $n, originalNumber: $o}) "
-        "{ appeal { number repeatCount repeats { number repeatOf status cancelReason } } errors { code } } }",
-        {"n": repeat.number, "o": open_one.number},
-    )["data"]["linkAsRepeat"]
-    assert linked["errors"] == [] and linked["appeal"]["repeatCount"] == 1
+    linked = data_of(
+        gql(
+            operator_client,
+            "mutation($n: Int!, $o: Int!) { linkAsRepeat(input: {number: $n, originalNumber: $o}) "
+            "{ appeal { number repeatCount repeats { number repeatOf status cancelReason } } "
+            "errors { code } } }",
+            {"n": repeat.number, "o": open_one.number},
+        )
+    )["linkAsRepeat"]
+    assert linked["appeal"]["repeatCount"] == 1
     assert linked["appeal"]["repeats"] == [
         {
             "number": repeat.number,
@@ -312,11 +325,11 @@ def test_recent_incoming_calls_show_the_callers_earlier_appeals(operator_client,
     record_incoming_call("8 705 111 22 33", exchange_call_id="c-1")
     record_incoming_call("+77059998877", exchange_call_id="c-2")
     query = "{ recentIncomingCalls(limit: 5) { phone phoneValid earlierAppeals { number } } }"
-    calls = gql(operator_client, query)["data"]["recentIncomingCalls"]
+    calls = data_of(gql(operator_client, query))["recentIncomingCalls"]
     assert calls[0] == {"phone": "+77059998877", "phoneValid": True, "earlierAppeals": []}
     assert calls[1]["phone"] == "+77051112233"
     assert [a["number"] for a in calls[1]["earlierAppeals"]] == mine[::-1][:5]  # newest five
-    assert gql(analyst_client, query)["errors"][0]["extensions"]["code"] == "forbidden"
+    refusal(gql(analyst_client, query), "forbidden")
 
 
 def test_violations_register_and_the_lawyers_mutations(lawyer_client, operator_client):
@@ -332,39 +345,43 @@ def test_violations_register_and_the_lawyers_mutations(lawyer_client, operator_c
         late = appeal_in("in_progress")
         Appeal.objects.filter(pk=late.pk).update(deadline=now - datetime.timedelta(hours=3))
     sweep(now)
-    register = gql(
-        lawyer_client,
-        "{ violations(first: 10) { totalCount edges { node { id appeal { number } person { fullName } "
-        "hoursOverdue status personViolations isRepeatOffence } } } }",
-    )["data"]["violations"]
+    register = data_of(
+        gql(
+            lawyer_client,
+            "{ violations(first: 10) { totalCount edges { node { id appeal { number } person { fullName } "
+            "hoursOverdue status personViolations isRepeatOffence } } } }",
+        )
+    )["violations"]
     assert register["totalCount"] == 2
     nodes = [e["node"] for e in register["edges"]]
     assert all(n["person"]["fullName"] == head.full_name and n["isRepeatOffence"] for n in nodes)
     assert all(n["hoursOverdue"] == 3.0 and n["status"] == "OPEN" for n in nodes)
 
     violation_id = nodes[0]["id"]
-    answer = gql(
-        lawyer_client,
-        'mutation($id: Int!) { recordExplanation(input: {id: $id, text: "Не было запчастей"}) '
-        "{ violation { status explanation events { toStatus actorRole } } errors { code } } }",
-        {"id": violation_id},
-    )["data"]["recordExplanation"]
-    assert answer["errors"] == [] and answer["violation"]["status"] == "EXPLANATION_RECEIVED"
+    answer = data_of(
+        gql(
+            lawyer_client,
+            'mutation($id: Int!) { recordExplanation(input: {id: $id, text: "Не было запчастей"}) '
+            "{ violation { status explanation events { toStatus actorRole } } errors { code } } }",
+            {"id": violation_id},
+        )
+    )["recordExplanation"]
+    assert answer["violation"]["status"] == "EXPLANATION_RECEIVED"
     assert [e["toStatus"] for e in answer["violation"]["events"]] == ["OPEN", "EXPLANATION_RECEIVED"]
     refused = gql(
         operator_client,
         'mutation($id: Int!) { closeViolation(input: {id: $id, text: "x"}) '
-        "{ violation { id } errors { code } } }",
+        "{ violation { id } errors { field code } } }",
         {"id": violation_id},
-    )["data"]["closeViolation"]
-    assert refused == {"violation": None, "errors": [{"code": "forbidden"}]}
+    )
+    refusal(refused, "forbidden")
 
 
 def test_catalogues(anonymous_client, operator_client):
     categories = gql(
         anonymous_client, "{ categories { code parentCode isEmergency services112 slaCalendar } }"
     )
-    by_code = {c["code"]: c for c in categories["data"]["categories"]}
+    by_code = {c["code"]: c for c in data_of(categories)["categories"]}
     assert by_code["gas-leak"] == {
         "code": "gas-leak",
         "parentCode": "emergency",
@@ -372,7 +389,7 @@ def test_catalogues(anonymous_client, operator_client):
         "services112": ["104"],
         "slaCalendar": "round_the_clock",
     }
-    organisations = gql(operator_client, "{ organisations { code people { fullName } } }")["data"][
+    organisations = data_of(gql(operator_client, "{ organisations { code people { fullName } } }"))[
         "organisations"
     ]
     assert "housing-department" in {o["code"] for o in organisations}
@@ -380,21 +397,21 @@ def test_catalogues(anonymous_client, operator_client):
 
 def test_node_interface_resolves_by_number(operator_client):
     number = intake().number
-    node_id = gql(operator_client, "query($n: Int!) { appeal(number: $n) { id } }", {"n": number})["data"][
+    node_id = data_of(gql(operator_client, "query($n: Int!) { appeal(number: $n) { id } }", {"n": number}))[
         "appeal"
     ]["id"]
     found = gql(
         operator_client, "query($id: ID!) { node(id: $id) { ... on Appeal { number } } }", {"id": node_id}
     )
-    assert found["data"]["node"] == {"number": number}
+    assert data_of(found)["node"] == {"number": number}
 
 
 def test_executor_and_operator_errors_name_the_operation(executor_client):
     number = appeal_in("received").number
-    payload = gql(
+    answer = gql(
         executor_client,
         "mutation($n: Int!) { registerAppeal(input: {number: $n}) "
-        "{ appeal { number } errors { code message } } }",
+        "{ appeal { number } errors { field code message } } }",
         {"n": number},
-    )["data"]["registerAppeal"]
-    assert payload["errors"][0]["code"] == "forbidden" and "appeal.route" in payload["errors"][0]["message"]
+    )
+    assert "appeal.route" in refusal(answer, "forbidden")["message"]

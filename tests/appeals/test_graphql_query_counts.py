@@ -8,16 +8,17 @@ import datetime
 import uuid
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from appeals import actions
 from appeals.actions.telephony import record_incoming_call
 from appeals.jobs.monitor import sweep
 from appeals.models import Appeal, Attachment
+from testkit.graphql import data_of, gql
 from testkit.identities import logged_in, user_with_roles
-from tests.appeals.conftest import CENTRE, OPERATOR, appeal_in, gql, intake
+from testkit.paths import OPERATIONS
+from testkit.queries import exact_queries
+from tests.appeals.conftest import CENTRE, OPERATOR, appeal_in, intake
 
 PAGE = """
 query Page($first: Int!) {
@@ -63,28 +64,37 @@ def rich_appeal(index: int) -> None:
     actions.record_callback(OPERATOR, appeal.number, reached=False)
 
 
-def cost(client, query: str, variables: dict | None = None) -> tuple[int, dict]:
-    """SQL queries of one request, and its data."""
+def costs(queries: int, client, query: str, variables: dict | None = None) -> dict:
+    """The data of one request, which must cost exactly `queries` SQL queries."""
     gql(client, "{ akimat { slug } }")  # warms the host map: its one registry query is not the page's
-    with CaptureQueriesContext(connection) as captured:
+    with exact_queries(queries):
         answer = gql(client, query, variables)
-    assert "errors" not in answer, answer
-    return len(captured), answer["data"]
+    return data_of(answer)
 
 
-def queries_for(client, first: int, query: str = PAGE) -> int:
-    queries, data = cost(client, query, {"first": first})
+def page_costs(queries: int, client, first: int, query: str = PAGE) -> dict:
+    data = costs(queries, client, query, {"first": first})
     assert len(data["appeals"]["edges"]) == first
-    return queries
+    return data
+
+
+# session, user, roles; the page (category, organisation, assignee joined); its events, attachments,
+# call-back attempts, repeats; the organisations' people
+PAGE_QUERIES = 9
 
 
 def test_a_page_of_50_costs_what_a_page_of_5_costs(operator_client):
     for index in range(50):
         rich_appeal(index)
-    small = queries_for(operator_client, 5)
-    large = queries_for(operator_client, 50)
-    assert small == large, (small, large)
-    assert large <= 12, large  # session, user, roles, page, and one per nested list
+    page_costs(PAGE_QUERIES, operator_client, 5)
+    page = page_costs(PAGE_QUERIES, operator_client, 50)
+    nodes = [edge["node"] for edge in page["appeals"]["edges"]]
+    # By number: original 0, its repeat, original 1, original 2, its repeat, ...: the first 50 are
+    # 33 originals (each with a file and a call-back attempt), 17 of them with a repeat, 17 repeats.
+    assert all(node["events"] for node in nodes)
+    assert sum(bool(node["attachments"] and node["callbackAttempts"]) for node in nodes) == 33
+    assert sum(bool(node["repeats"]) for node in nodes) == 17
+    assert sum(node["repeatOf"] is not None for node in nodes) == 17
 
 
 # Lists inside the appeals nested in the page: one query per nested list, whatever the page size.
@@ -109,17 +119,19 @@ query Page($first: Int!) {
 """
 
 
+# session, user, roles; the page; its repeats; their events, attachments, call-back attempts, repeats;
+# their organisations' people
+NESTED_QUERIES = 9
+
+
 def test_the_repeats_of_a_page_and_their_history_cost_the_same_for_5_and_50(operator_client):
     for index in range(50):
         rich_appeal(index)
-    small = queries_for(operator_client, 5, NESTED)
-    large = queries_for(operator_client, 50, NESTED)
-    assert small == large, (small, large)
-    _, data = cost(operator_client, NESTED, {"first": 50})
+    page_costs(NESTED_QUERIES, operator_client, 5, NESTED)
+    data = page_costs(NESTED_QUERIES, operator_client, 50, NESTED)
     repeats = [r for edge in data["appeals"]["edges"] for r in edge["node"]["repeats"]]
     # Every other original has a repeat (the repeats are on the page too, having numbers of their own).
     assert len(repeats) > 10 and all(r["events"] for r in repeats)  # each repeat's own history
-    assert large <= 10, large  # session, user, roles, page, repeats and one per list inside them
 
 
 def test_one_appeal_by_node_id_loads_its_nested_lists_in_fixed_queries(operator_client):
@@ -130,9 +142,13 @@ def test_one_appeal_by_node_id_loads_its_nested_lists_in_fixed_queries(operator_
     query = """query($id: ID!) { node(id: $id) { ... on Appeal { number events { kind }
         repeats { number events { kind } organisation { code } } } } }"""
     global_id = gql(operator_client, "query($n: Int!) { appeal(number: $n) { id } }", {"n": original.number})
-    few, data = cost(operator_client, query, {"id": global_id["data"]["appeal"]["id"]})
+    # session, user, roles; the appeal, its events, its repeats, their events
+    data = costs(7, operator_client, query, {"id": data_of(global_id)["appeal"]["id"]})
     assert len(data["node"]["repeats"]) == 6 and all(r["events"] for r in data["node"]["repeats"])
-    assert few <= 7, few  # session, user, roles, the appeal, its events, its repeats, their events
+
+
+# session, user, roles; the violations, their events, their appeals, those appeals' events, their repeats
+REGISTER_QUERIES = 8
 
 
 def test_appeals_inside_the_violation_register_are_loaded_in_fixed_queries(petropavlovsk):
@@ -147,14 +163,17 @@ def test_appeals_inside_the_violation_register_are_loaded_in_fixed_queries(petro
         sweep()
 
     overdue(2)
-    few, data = cost(lawyer, query, {"first": 20})
+    data = costs(REGISTER_QUERIES, lawyer, query, {"first": 20})
     assert len(data["violations"]["edges"]) == 2
     overdue(10)
-    many, data = cost(lawyer, query, {"first": 20})
+    data = costs(REGISTER_QUERIES, lawyer, query, {"first": 20})
     assert len(data["violations"]["edges"]) == 12 and all(
         e["node"]["appeal"]["events"] for e in data["violations"]["edges"]
     )
-    assert few == many, (few, many)
+
+
+# session, user, roles; the category, the candidates, their events, their repeats
+CANDIDATES_QUERIES = 7
 
 
 def test_repeat_candidates_load_their_nested_lists_in_fixed_queries(operator_client):
@@ -163,13 +182,18 @@ def test_repeat_candidates_load_their_nested_lists_in_fixed_queries(operator_cli
     where = {"p": {"longitude": CENTRE[0], "latitude": CENTRE[1]}}
     for _ in range(2):
         appeal_in("assigned")
-    few, data = cost(operator_client, query, where)
+    data = costs(CANDIDATES_QUERIES, operator_client, query, where)
     assert len(data["repeatCandidates"]) == 2
     for _ in range(6):
         appeal_in("assigned")
-    many, data = cost(operator_client, query, where)
+    data = costs(CANDIDATES_QUERIES, operator_client, query, where)
     assert len(data["repeatCandidates"]) == 8 and all(c["organisation"] for c in data["repeatCandidates"])
-    assert few == many, (few, many)
+
+
+# session, user, roles; the queue, its events, its call-back attempts
+QUEUE_QUERIES = 6
+# session, user, roles; the calls, each caller's latest appeals (one statement), their events
+CALLERS_QUERIES = 6
 
 
 def test_the_callback_queue_and_the_caller_list_are_flat_too(operator_client):
@@ -177,14 +201,20 @@ def test_the_callback_queue_and_the_caller_list_are_flat_too(operator_client):
         "{ callbackQueue(first: 50) { edges { node { number events { kind } callbackAttempts { at } } } } }"
     )
     calls = "{ recentIncomingCalls(limit: 50) { phone earlierAppeals { number events { at } } } }"
+
+    def both() -> tuple[int, int]:
+        queued = costs(QUEUE_QUERIES, operator_client, queue)["callbackQueue"]["edges"]
+        callers = costs(CALLERS_QUERIES, operator_client, calls)["recentIncomingCalls"]
+        return len(queued), len(callers)
+
     for index in range(3):
         appeal_in("done", phone=f"+7705111220{index}")
         record_incoming_call(f"+7705111220{index}")
-    few = (cost(operator_client, queue)[0], cost(operator_client, calls)[0])
+    assert both() == (3, 3)
     for index in range(3, 30):
         appeal_in("done", phone=f"+770511122{index:02d}")
         record_incoming_call(f"+770511122{index:02d}")
-    assert (cost(operator_client, queue)[0], cost(operator_client, calls)[0]) == few
+    assert both() == (30, 30)
 
 
 @pytest.mark.parametrize("first", [1, 100])
@@ -193,5 +223,67 @@ def test_the_largest_page_is_allowed(operator_client, first):
     answer = gql(
         operator_client, "query($f: Int!) { appeals(first: $f) { edges { node { number } } } }", {"f": first}
     )
-    assert "errors" not in answer
-    assert len(answer["data"]["appeals"]["edges"]) == 1
+    assert len(data_of(answer)["appeals"]["edges"]) == 1
+
+
+# ------------------------------------------------------------------ mutations
+CREATE = (OPERATIONS / "CreateAppeal.graphql").read_text(encoding="utf-8")
+REGISTER = (OPERATIONS / "RegisterAppeal.graphql").read_text(encoding="utf-8")
+START_WORK = (OPERATIONS / "StartWork.graphql").read_text(encoding="utf-8")
+
+# session, user, roles; savepoint, the intake statement (appeal and event), the outbox's ordering
+# sequence and message, the repeat candidates, release
+CREATE_QUERIES = 9
+# session, user, roles; savepoint, the intake statement (nothing inserted), the first appeal, release
+CREATE_AGAIN_QUERIES = 7
+# savepoint, the appeal locked, session, user, roles; register: the appeal, its event, the outbox's
+# sequence and message; routing: the category's rules (area, default), its parent, the parent's rules;
+# assign: the appeal, its event, the outbox's sequence and message, the notification; release
+REGISTER_AND_ASSIGN_QUERIES = 20
+# savepoint, the appeal locked, session, user, roles, the executor's organisation; the appeal, its
+# event, the outbox's sequence and message; release
+START_WORK_QUERIES = 11
+
+
+def created(client, key: str) -> dict:
+    variables = {
+        "input": {
+            "channel": "LANDLINE",
+            "description": "Нет горячей воды",
+            "applicantPhone": "+77051234567",
+            "category": "hot-water",
+            "location": {"longitude": CENTRE[0], "latitude": CENTRE[1]},
+            "clientKey": key,
+        }
+    }
+    return data_of(gql(client, CREATE, variables))["createAppeal"]
+
+
+def test_intake_and_a_retry_of_it_cost_a_fixed_number_of_queries(operator_client):
+    intake(
+        category="hot-water"
+    )  # an open appeal nearby: the new one's repeat candidates are looked up and found
+    created(operator_client, "warm-up")  # the host map, the catalogue caches
+    with exact_queries(CREATE_QUERIES):
+        first = created(operator_client, "qc-1")
+    assert first["created"] is True and len(first["repeatCandidates"]) == 2
+    with exact_queries(CREATE_AGAIN_QUERIES):
+        again = created(operator_client, "qc-1")
+    assert again["created"] is False and again["appeal"]["number"] == first["appeal"]["number"]
+
+
+def test_a_transition_costs_a_fixed_number_of_queries(operator_client, executor_client):
+    first, second = intake(), intake()
+
+    def register(number: int) -> dict:
+        payload = gql(operator_client, REGISTER, {"input": {"number": number, "assign": True}})
+        return data_of(payload)["registerAppeal"]
+
+    register(first.number)  # warm-up: the host map, the routing rules
+    with exact_queries(REGISTER_AND_ASSIGN_QUERIES):
+        payload = register(second.number)
+    assert payload["appeal"]["status"] == "ASSIGNED"
+    gql(executor_client, "{ akimat { slug } }")  # the executor's session and organisation
+    with exact_queries(START_WORK_QUERIES):
+        payload = data_of(gql(executor_client, START_WORK, {"input": {"number": second.number}}))["startWork"]
+    assert payload["appeal"]["status"] == "IN_PROGRESS"

@@ -3,11 +3,10 @@ and idempotent creation on the client's key (also when two requests race)."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django_tenants.utils import tenant_context
 
 from appeals import actions
@@ -15,6 +14,7 @@ from appeals.actions import AppealInput
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent
 from appeals.rules.applicants import check_iin, iin_control_digit, normalise_phone
+from testkit.concurrency import run_at_once
 from tests.appeals.conftest import ANALYST, CENTRE, OPERATOR, intake
 
 
@@ -161,33 +161,19 @@ def test_a_retry_with_the_same_client_key_returns_the_first_appeal(petropavlovsk
 def test_concurrent_retries_create_one_appeal(scratch_tenant, django_db_blocker):
     """Eight threads, eight connections, one key, released together: one appeal, one event."""
     key = f"race-{uuid.uuid4().hex}"
-    barrier = threading.Barrier(8)
-    results: list[tuple[int, bool]] = []
-    errors: list[BaseException] = []
 
-    def create() -> None:
-        try:
-            with tenant_context(scratch_tenant):
-                barrier.wait(timeout=10)
-                result = actions.create_appeal(
-                    OPERATOR,
-                    AppealInput(
-                        channel="api", description="Гонка", applicant_phone="+77051234567", client_key=key
-                    ),
-                )
-                results.append((result.appeal.pk, result.created))
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def create() -> tuple[int, bool]:
+        with tenant_context(scratch_tenant):
+            result = actions.create_appeal(
+                OPERATOR,
+                AppealInput(
+                    channel="api", description="Гонка", applicant_phone="+77051234567", client_key=key
+                ),
+            )
+            return result.appeal.pk, result.created
 
     with django_db_blocker.unblock():
-        threads = [threading.Thread(target=create) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert not errors, errors
+        results = run_at_once(*[create] * 8)
         assert len({pk for pk, _ in results}) == 1
         assert sum(created for _, created in results) == 1
         with tenant_context(scratch_tenant), transaction.atomic():

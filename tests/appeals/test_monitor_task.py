@@ -16,8 +16,6 @@ from ikomek.tasks import fan_out_to_tenants
 from testkit.processes import celery_worker, wait_until
 from tests.appeals.conftest import EXECUTOR, OPERATOR, intake
 
-pytestmark = pytest.mark.slow
-
 
 def test_the_beat_schedule_fans_the_monitor_out(tenants):
     entry = settings.CELERY_BEAT_SCHEDULE["appeals-sla-monitor"]
@@ -27,6 +25,7 @@ def test_the_beat_schedule_fans_the_monitor_out(tenants):
     assert "appeals.tasks.monitor_deadlines" in celery_app.tasks
 
 
+@pytest.mark.slow
 def test_the_monitor_runs_in_each_tenant_through_a_real_worker(scratch_tenant, django_db_blocker, tmp_path):
     from appeals import actions
 

@@ -14,7 +14,8 @@ from appeals.models import Appeal
 from appeals.tracking import limits
 from appeals.tracking.access_code import ALPHABET, LENGTH, normalised, readable
 from appeals.tracking.service import client_limit
-from tests.appeals.conftest import gql, intake
+from testkit.graphql import gql
+from tests.appeals.conftest import intake
 
 TRACK = """
 query Track($n: Int!, $d: String, $c: String) {

@@ -17,7 +17,7 @@ from federation.messaging.inbox.models import ProbeRecord, Receipt
 from federation.messaging.models import Message
 from federation.messaging.outbox import send
 from federation.messaging.probe import record_probe
-from testkit.processes import celery_worker, wait_until
+from testkit.processes import QUICK_RELAY_ENV, celery_worker, wait_until
 from tests.federation import kinds  # noqa: F401  (registers the test kinds in this process)
 
 # Known to this (sending) process only: the workers never import it, as after a deploy where the
@@ -25,14 +25,8 @@ from tests.federation import kinds  # noqa: F401  (registers the test kinds in t
 SENDER_ONLY = "test.sender_only"
 register(SENDER_ONLY, record_probe)
 
-# The relay's timings for tests: quick retries and sweeps, few attempts.
-RELAY_ENV = {
-    "FEDERATION_RETRY_BASE_SECONDS": "0.3",
-    "FEDERATION_RETRY_MAX_SECONDS": "2",
-    "FEDERATION_SWEEP_SECONDS": "1",
-    "FEDERATION_SWEEP_GRACE_SECONDS": "1",
-    "FEDERATION_MAX_ATTEMPTS": "4",
-}
+# The relay tests' workers: the quick timings, and few attempts before the dead letters.
+RELAY_ENV = QUICK_RELAY_ENV | {"FEDERATION_MAX_ATTEMPTS": "4"}
 
 
 @pytest.fixture
@@ -84,18 +78,3 @@ def wait_for_state(message_id: uuid.UUID, *states: str, timeout: float = 40.0) -
 def relay_worker(log_path: Path, *args: str) -> AbstractContextManager[subprocess.Popen]:
     """A worker with the relay's test timings that also knows the test kinds."""
     return celery_worker(log_path, "-I", "tests.federation.kinds", *args, env=RELAY_ENV)
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _leave_no_messages_behind(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Tests commit real messages; later suites (and their workers) start from an empty outbox."""
-    yield
-    from ikomek.celery import app
-
-    with django_db_blocker.unblock():
-        app.control.purge()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE public.federation_messageevent, public.federation_message, "
-                "public.federation_orderingsequence"
-            )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -16,6 +15,7 @@ from federation.messaging.inbox.models import OrderingCursor, ProbeRecord, Recei
 from federation.messaging.inbox.receive import receive
 from federation.messaging.models import Outcome
 from federation.messaging.probe import KIND as PROBE
+from testkit.concurrency import run_at_once
 from tests.federation.conftest import token
 from tests.federation.kinds import ESCAPE, SLOW
 
@@ -111,25 +111,7 @@ def test_receipts_and_effects_stay_in_the_receivers_schema(tenants):
 def test_two_concurrent_deliveries_of_one_message_apply_it_once(committed, tmp_path):
     """Two connections receive the same message at the same time; the slow handler makes them overlap."""
     env = envelope(SLOW, payload={"token": token(), "seconds": 1.0, "marker": str(tmp_path / "m")})
-    outcomes: list[Outcome] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(2)
-
-    def deliver() -> None:
-        try:
-            start.wait()
-            outcomes.append(receive_in("esil", env))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors
+    outcomes = run_at_once(*[lambda: receive_in("esil", env)] * 2)
     assert sorted(outcomes) == [Outcome.APPLIED, Outcome.DUPLICATE]
     with schema_context("esil"):
         assert ProbeRecord.objects.filter(message_id=env.message_id).count() == 1

@@ -11,6 +11,8 @@ from django_tenants.utils import tenant_context
 from ikomek.tasks import HEARTBEAT_KEY, fan_out_to_tenants, record_heartbeat
 from testkit.processes import celery_worker, wait_until
 
+pytestmark = pytest.mark.slow  # a real worker for the module
+
 
 @pytest.fixture(scope="module")
 def worker(onboarded, django_db_blocker, tmp_path_factory):

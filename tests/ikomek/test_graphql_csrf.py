@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 from django_tenants.utils import tenant_context
 
 from appeals.models import Appeal
+from testkit.graphql import data_of, refusal
 from testkit.identities import user_with_roles
 
 CREATE = "mutation($input: CreateAppealInput!) { createAppeal(input: $input) { created errors { code } } }"
@@ -43,7 +44,7 @@ def test_another_sites_form_cannot_act_with_an_operators_session(inside_petropav
     )
 
     assert answer.status_code == 403
-    assert answer.json()["errors"][0]["extensions"]["code"] == "csrf_failed"
+    refusal(answer.json(), "csrf_failed")
     assert Appeal.objects.count() == before
 
 
@@ -60,7 +61,7 @@ def test_our_own_page_sends_the_token_and_acts(inside_petropavlovsk):
     )
 
     assert answer.status_code == 200
-    assert answer.json()["data"]["createAppeal"] == {"created": True, "errors": []}
+    assert data_of(answer.json())["createAppeal"] == {"created": True, "errors": []}
 
 
 def test_an_anonymous_request_needs_no_token(inside_petropavlovsk):

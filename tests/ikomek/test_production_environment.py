@@ -17,6 +17,8 @@ from ikomek.settings_guard import DEVELOPMENT_SECRET_KEY
 from testkit.paths import ROOT
 from testkit.processes import env_for_test_database, free_port
 
+pytestmark = pytest.mark.slow  # every test here starts Django in a process of its own
+
 GOOD_SECRET_KEY = "k" * 64
 # Production as a deployment sets it; Keycloak is a closed port here (the check that asks it
 # whether it takes development secrets can only warn), except where a test says otherwise.
@@ -138,7 +140,6 @@ def test_the_production_web_refuses_development_or_empty_client_secrets(secrets)
     assert f"{name} is empty or the development value" in result.stderr
 
 
-@pytest.mark.slow
 def test_a_production_worker_refuses_development_client_secrets(tmp_path):
     environment = {k: v for k, v in env_for_test_database().items() if not k.startswith(OURS)}
     environment |= PRODUCTION | {

@@ -44,6 +44,7 @@ def start_django(**env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_production_process_refuses_debug_and_defaults():
     result = start_django(DJANGO_DEBUG="true")
     assert result.returncode != 0
@@ -51,6 +52,7 @@ def test_production_process_refuses_debug_and_defaults():
     assert "DEBUG must be off" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_process_starts_when_configured():
     result = start_django(
         DJANGO_SECRET_KEY=GOOD_SECRET, DJANGO_ALLOWED_HOSTS="109.sko.kz", KEYCLOAK_URL="https://sso.sko.kz"

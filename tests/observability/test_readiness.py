@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client, override_settings
 
 from testkit.processes import private_redis
 
 
+@pytest.mark.slow
 def test_readyz_goes_503_when_redis_stops(tenants, tmp_path):
     client = Client(HTTP_HOST="petropavlovsk.localhost")
     with private_redis(tmp_path) as (url, process), override_settings(REDIS_URL=url):

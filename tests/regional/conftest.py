@@ -1,5 +1,5 @@
-"""Fixtures of the regional tests: two akimats of this run only (committed work, a real worker), the
-regional staff on the regional host, and an outbox left empty for whoever comes next."""
+"""Fixtures of the regional tests: two akimats of this run only (committed work, a real worker) and the
+regional staff on the regional host."""
 
 from __future__ import annotations
 
@@ -69,17 +69,3 @@ def committed_akimats(scratch_akimats, django_db_blocker) -> Iterator[dict[str, 
     with django_db_blocker.unblock():
         yield scratch_akimats
         connection.set_schema_to_public()
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _leave_no_messages_behind(django_db_setup, django_db_blocker) -> Iterator[None]:
-    yield
-    from ikomek.celery import app
-
-    with django_db_blocker.unblock():
-        app.control.purge()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE public.federation_messageevent, public.federation_message, "
-                "public.federation_orderingsequence"
-            )

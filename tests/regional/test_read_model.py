@@ -29,9 +29,8 @@ from regional import kpis, rebuild
 from regional.histogram import COLUMNS, bounds, bucket_of
 from regional.models import ALL, AppealFact, DailyTally, StatusCount
 from regional.read_model import apply_states
-from testkit.identities import executor_of
+from testkit.identities import executor_of, principal
 from testkit.processes import celery_worker, wait_until
-from tests.appeals.conftest import principal
 from tests.regional.conftest import inside
 from tests.regional.direct_count import count, nearest_rank
 from tests.regional.helpers import deliver_pending

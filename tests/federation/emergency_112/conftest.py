@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from accounts.principal import Principal
@@ -17,8 +16,9 @@ from federation.emergency_112.documents import (
 from federation.emergency_112.models import EmergencyCentre
 from tenants.models import Akimat
 from testkit.cad_stub import CadStub
-from testkit.emergency_factories import EMERGENCY_TABLES, make_input
+from testkit.emergency_factories import make_input
 from testkit.identities import logged_in, principal, user_with_roles
+from testkit.processes import QUICK_RELAY_ENV
 
 
 @pytest.fixture
@@ -65,43 +65,9 @@ def cad_stub() -> Iterator[CadStub]:
     stub.stop()
 
 
-def truncate_emergency_tables() -> None:
-    """Empty the 112 register and the outbox (committed tests), and the broker's queue.
-
-    TRUNCATE fires no row triggers: the append-only rule on events stays intact for DELETE.
-    Identities are not restarted and the ordering counters are kept: receivers remember the last
-    sequence per key (`incident:<id>`, `alarm:<id>`), so a key must never start again from 1.
-    """
-    from ikomek.celery import app
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"TRUNCATE {', '.join(EMERGENCY_TABLES)}, federation_messageevent, federation_message CASCADE"
-        )
-    app.control.purge()
-
-
-@pytest.fixture
-def committed(onboarded: dict[str, Akimat], django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
-    """Autocommit access for tests with real worker processes; their rows are removed afterwards."""
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        truncate_emergency_tables()
-        yield
-        connection.set_schema_to_public()
-        truncate_emergency_tables()
-
-
-# Quick relay retries and sweeps for the tests' workers and beat (the production defaults are
-# 2 s … 10 min); a test adds its own settings with `WORKER_ENV | {...}`.
-WORKER_ENV = {
-    "FEDERATION_RETRY_BASE_SECONDS": "0.3",
-    "FEDERATION_RETRY_MAX_SECONDS": "1",
-    "FEDERATION_SWEEP_SECONDS": "1",
-    "FEDERATION_SWEEP_GRACE_SECONDS": "1",
-    "EMERGENCY_CAD_READ_TIMEOUT_SECONDS": "20",
-    "EMERGENCY_WATCHDOG_SECONDS": "1",
-}
+# The 112 tests' workers and beat: the quick relay timings, a patient CAD read, the watchdog every
+# second; a test adds its own settings with `WORKER_ENV | {...}`.
+WORKER_ENV = QUICK_RELAY_ENV | {"EMERGENCY_CAD_READ_TIMEOUT_SECONDS": "20", "EMERGENCY_WATCHDOG_SECONDS": "1"}
 
 
 def outbox(kind: str, **filters: object) -> list:
@@ -116,18 +82,3 @@ def statuses_sent(incident: object) -> list[dict]:
     return [
         message.payload for message in outbox("emergency_112.status", ordering_key=f"incident:{incident.pk}")
     ]
-
-
-@pytest.fixture
-def petropavlovsk(tenants: dict[str, Akimat]) -> Iterator[Akimat]:
-    """Run the test inside Petropavlovsk's schema (the test transaction still rolls it back)."""
-    from django_tenants.utils import tenant_context
-
-    from appeals.catalogue.cache import forget_categories
-    from appeals.rules.calendar import forget_tenant_calendar
-
-    # As a fresh process: no catalogue rows cached from a rolled-back test of another package.
-    forget_categories()
-    forget_tenant_calendar()
-    with tenant_context(tenants["petropavlovsk"]):
-        yield tenants["petropavlovsk"]

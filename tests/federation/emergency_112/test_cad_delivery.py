@@ -176,7 +176,7 @@ def cad_message(incident: Incident) -> Message:
 
 @pytest.mark.slow
 def test_round_trip_build_sign_deliver_verify_callback_state(
-    committed, onboarded, document_for, cad_stub, tmp_path
+    committed_112, onboarded, document_for, cad_stub, tmp_path
 ):
     """build -> validate -> sign -> the CAD verifies -> the CAD calls back -> the incident moves."""
     make_centre(cad_stub, slug="sko-112")
@@ -206,7 +206,7 @@ def test_round_trip_build_sign_deliver_verify_callback_state(
 
 @pytest.mark.slow
 def test_cad_down_then_500_then_recovered_gets_exactly_one_document(
-    committed, onboarded, document_for, cad_stub, tmp_path
+    committed_112, onboarded, document_for, cad_stub, tmp_path
 ):
     make_centre(cad_stub)
     cad_stub.stop()  # down: connections refused on its port
@@ -237,7 +237,7 @@ def test_cad_down_then_500_then_recovered_gets_exactly_one_document(
 
 @pytest.mark.slow
 def test_worker_killed_mid_delivery_is_recovered_by_the_next_worker(
-    committed, onboarded, document_for, cad_stub, tmp_path
+    committed_112, onboarded, document_for, cad_stub, tmp_path
 ):
     make_centre(cad_stub)
     cad_stub.mode, cad_stub.hang_seconds = "hang", 6
@@ -271,7 +271,7 @@ def test_worker_killed_mid_delivery_is_recovered_by_the_next_worker(
 
 @pytest.mark.slow
 def test_a_refused_document_is_a_dead_letter_and_the_beat_alarms_the_duty_officer(
-    committed, onboarded, document_for, cad_stub, tmp_path
+    committed_112, onboarded, document_for, cad_stub, tmp_path
 ):
     make_centre(cad_stub)
     cad_stub.mode, cad_stub.fixed_status = "status", 422

@@ -81,7 +81,7 @@ def trickling() -> Iterator[TricklingCad]:
 
 
 @pytest.fixture
-def probes(committed: None) -> Iterator[list[str]]:
+def probes(committed_112: None) -> Iterator[list[str]]:
     tokens: list[str] = []
     yield tokens
     with schema_context("petropavlovsk"):
@@ -112,7 +112,9 @@ def cad_messages() -> list[Message]:
     return list(Message.objects.filter(kind=CAD_KIND))
 
 
-def test_a_cad_document_is_kicked_onto_the_cad_queue_and_nothing_else_is(committed, document_for, cad_stub):
+def test_a_cad_document_is_kicked_onto_the_cad_queue_and_nothing_else_is(
+    committed_112, document_for, cad_stub
+):
     make_centre(cad_stub)
     with transaction.atomic():
         receive_incident(document_for(), source_schema="petropavlovsk")
@@ -129,7 +131,7 @@ def test_a_cad_document_is_kicked_onto_the_cad_queue_and_nothing_else_is(committ
 
 
 @pytest.mark.slow
-def test_a_slow_cad_holds_only_the_cad_workers(committed, probes, document_for, trickling, tmp_path):
+def test_a_slow_cad_holds_only_the_cad_workers(committed_112, probes, document_for, trickling, tmp_path):
     make_centre(runs_own_cad=True, endpoint_url=trickling.url, secret=trickling.secret)
     log = tmp_path / "worker.log"
     with celery_worker(log, "-Q", "celery", "-n", "ordinary@%h", env=ENV):

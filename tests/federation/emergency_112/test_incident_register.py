@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -30,6 +29,7 @@ from federation.emergency_112.models import (
     IncidentState,
 )
 from federation.emergency_112.validation import DocumentInvalid
+from testkit.concurrency import run_at_once
 from tests.federation.emergency_112.conftest import make_centre, outbox, statuses_sent
 
 S = IncidentState
@@ -330,8 +330,7 @@ def test_an_older_version_arriving_late_is_recorded_but_not_applied(tenants, doc
     assert list(incident.received_documents.values_list("applied", flat=True)) == [True, False]
 
 
-@pytest.mark.slow
-def test_concurrent_forwards_of_one_incident_make_one_incident(committed, onboarded, document_for):
+def test_concurrent_forwards_of_one_incident_make_one_incident(committed_112, onboarded, document_for):
     """The relay may deliver in parallel and out of order: one incident, the newest version wins."""
     now = timezone.now()
     first = document_for(appeal_number="RACE-1", sent_at=now)
@@ -339,24 +338,12 @@ def test_concurrent_forwards_of_one_incident_make_one_incident(committed, onboar
         document_for(appeal_number="RACE-1", notes=f"update {n}", sent_at=now + timedelta(seconds=n + 1))
         for n in range(3)
     ]
-    barrier = threading.Barrier(6)
-    errors: list[BaseException] = []
-
-    def forward(document: dict) -> None:
-        try:
-            barrier.wait(timeout=10)
-            receive_incident(document, source_schema="petropavlovsk")
-        except BaseException as error:  # reported below, not lost in the thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=forward, args=(doc,)) for doc in [first, first, first, *updates]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
+    run_at_once(
+        *[
+            lambda document=document: receive_incident(document, source_schema="petropavlovsk")
+            for document in [first, first, first, *updates]
+        ]
+    )
     (incident,) = Incident.objects.filter(appeal_number="RACE-1")
     assert incident.notes == "update 2"  # the newest, whatever the arrival order
     assert incident.received_documents.count() == 4  # each distinct message once

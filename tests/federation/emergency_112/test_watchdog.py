@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-import time
+import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from federation.emergency_112 import watchdog
 from federation.emergency_112.actions import acknowledge_incident, receive_incident
 from federation.emergency_112.models import AlarmKind, AlarmRecipient, Incident, IncidentAlarm
+from testkit.concurrency import run_at_once
 from testkit.processes import celery_beat, celery_worker, wait_until
 from tests.federation.emergency_112.conftest import WORKER_ENV, client_for
 
@@ -86,43 +85,30 @@ def test_acknowledging_resolves_the_alarm_and_the_inbox_shows_it_until_then(
     assert watchdog.raise_ack_alarms() == []
 
 
-@pytest.mark.slow
-def test_concurrent_watchdog_runs_raise_each_alarm_once(committed, onboarded, document_for):
+def test_concurrent_watchdog_runs_raise_each_alarm_once(committed_112, onboarded, document_for):
     incidents = [overdue(document_for) for _ in range(5)]
-    barrier = threading.Barrier(4)
-    results: list[int] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(len(watchdog.raise_ack_alarms()))
-        except BaseException as error:  # reported below, not lost in the thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-    assert sum(results) == 2 * len(incidents)
+    raised = run_at_once(*[watchdog.raise_ack_alarms] * 4)
+    assert sum(len(alarms) for alarms in raised) == 2 * len(incidents)
     assert IncidentAlarm.objects.count() == 2 * len(incidents)
 
 
 @pytest.mark.slow
-def test_the_beat_runs_the_watchdog_in_public_and_alarms_once(committed, onboarded, document_for, tmp_path):
+def test_the_beat_runs_the_watchdog_in_public_and_alarms_once(
+    committed_112, onboarded, document_for, tmp_path
+):
     env = {"EMERGENCY_ACK_TIMEOUT_SECONDS": "1", "EMERGENCY_WATCHDOG_SECONDS": "0.5"}
     incident = receive_incident(document_for(), source_schema="petropavlovsk")
-    with (
-        celery_worker(tmp_path / "worker.log", env=WORKER_ENV | env),
-        celery_beat(tmp_path, env=WORKER_ENV | env),
-    ):
+    log = tmp_path / "worker.log"
+
+    def watchdog_runs() -> int:
+        """Watchdog tasks the worker finished ("Task emergency_112.raise_ack_alarms[…] succeeded")."""
+        return len(re.findall(r"emergency_112\.raise_ack_alarms\[[^\]]+\] succeeded", log.read_text()))
+
+    with celery_worker(log, env=WORKER_ENV | env), celery_beat(tmp_path, env=WORKER_ENV | env):
         assert wait_until(lambda: IncidentAlarm.objects.filter(incident=incident).count() == 2, timeout=40), (
-            tmp_path / "worker.log"
-        ).read_text()[-2000:]
-        # Several more beats later: still exactly the two alarms.
-        time.sleep(3)
+            log.read_text()[-2000:]
+        )
+        # Three more runs of the watchdog after the alarms were raised: still exactly the two alarms.
+        runs = watchdog_runs()
+        assert wait_until(lambda: watchdog_runs() >= runs + 3, timeout=30), log.read_text()[-2000:]
         assert IncidentAlarm.objects.filter(incident=incident).count() == 2

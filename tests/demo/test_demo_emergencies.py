@@ -17,7 +17,7 @@ from tests.regional.helpers import forget_committed_appeals
 
 
 @pytest.fixture
-def clean(committed) -> Iterator[None]:
+def clean(committed_112) -> Iterator[None]:
     yield
     forget_committed_appeals("petropavlovsk")
     connection.set_schema_to_public()

@@ -42,7 +42,24 @@ def django_db_setup(
         config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     yield
     with django_db_blocker.unblock():
+        _end_other_sessions()
         teardown_databases(config, verbosity=0)
+
+
+def _end_other_sessions() -> None:
+    """The run owns its test database: sessions another context of this process left open (the
+    browser tests' Playwright greenlet gets connections of its own) are ended, or DROP DATABASE
+    refuses."""
+    from django.db import connections
+
+    connections.close_all()
+    name = connections["default"].settings_dict["NAME"]
+    with connections["default"]._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
 
 
 @pytest.fixture(scope="session")

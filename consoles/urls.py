@@ -9,4 +9,5 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("console/language", language.switch_language, name="language"),
     path("console/", include("consoles.operator.urls")),
+    path("console/", include("consoles.lawyer.urls")),
 ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("console/language", language.switch_language, name="language"),
     path("console/", include("consoles.operator.urls")),
     path("console/", include("consoles.lawyer.urls")),
+    path("console/", include("consoles.settings.urls")),
 ]

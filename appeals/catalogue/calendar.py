@@ -13,7 +13,7 @@ from django.db import transaction
 from accounts.principal import Principal
 from appeals.catalogue.changes import record_change, require_manager, snapshot
 from appeals.catalogue.checks import Problems
-from appeals.catalogue.fixtures import read_day_moves
+from appeals.catalogue.fixtures import DayMove, read_day_moves
 from appeals.errors import not_found
 from appeals.models import CalendarException, CalendarExceptionKind, ChangeAction, ChangeSubject
 
@@ -92,6 +92,15 @@ class LoadResult:
     conflicts: list[datetime.date] = field(default_factory=list)
 
 
+def _provenance(move: DayMove) -> str:
+    """Where a loaded day comes from, "kk / ru", for the change log."""
+    if move.basis == "decree":
+        return f"Үкімет қаулысы: {move.source} / Постановление Правительства: {move.source}"
+    if move.source.startswith("https://"):
+        return f"Заң, дереккөзі: {move.source} / Закон, источник: {move.source}"
+    return "Заң, Еңбек кодексінің ережесімен / Закон, по правилу Трудового кодекса"
+
+
 def load_day_moves(actor: Principal, year: int, path: Path | None = None) -> LoadResult:
     """Add the year's shipped moved days that are missing; never overwrites the akimat's own."""
     require_manager(actor)
@@ -124,7 +133,7 @@ def load_day_moves(actor: Principal, year: int, path: Path | None = None) -> Loa
                 exception.pk,
                 {},
                 snapshot(exception, FIELDS),
-                note=f"{move.basis}: {move.source}",
+                note=_provenance(move),
             )
             result.added.append(move.date)
     return result

@@ -43,7 +43,20 @@ def _pairs(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(value, pick(label)) for value, label in choices]
 
 
+def _services() -> list[tuple[str, str]]:
+    """ "101 — өрт сөндіру / пожарная служба" -> "101 — пожарная служба" on a Russian screen."""
+    pairs = []
+    for value, label in Service112.choices:
+        number, _dash, name = label.partition(" — ")
+        pairs.append((value, f"{number} — {pick(name)}" if name else label))
+    return pairs
+
+
 class ProblemForm(forms.Form):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")  # no colon after a label, also after a checkbox
+        super().__init__(*args, **kwargs)
+
     def add_problems(self, problems: list[Problem]) -> None:
         for problem in problems:
             field = problem.field if problem.field in self.fields else None
@@ -84,7 +97,7 @@ class CategoryForm(ProblemForm):
         ]
         self.fields["sla_calendar"].widget.choices = _pairs(SlaCalendar.choices)
         self.fields["default_priority"].widget.choices = _pairs(Priority.choices)
-        self.fields["services_112"].widget.choices = _pairs(Service112.choices)
+        self.fields["services_112"].widget.choices = _services()
 
     @staticmethod
     def initial_of(category: Category) -> dict[str, object]:

@@ -68,7 +68,9 @@ def test_the_moved_days_of_a_year_are_loaded_once_and_never_overwrite_the_akimat
     assert own.strftime("%d.%m.%Y") in text  # named as kept
     logged = CatalogueChange.objects.filter(subject="calendar_exception", action="created")
     assert logged.count() == len(shipped_2026) - 1
-    assert all(change.note.startswith("law: ") for change in logged)
+    assert all(change.note.startswith("Заң, дереккөзі: https://") for change in logged)
+    log = supervisor.get("/console/settings/changes/?subject=calendar_exception").content.decode()
+    assert f"Закон, источник: {shipped_2026[1].source}" in log and "Заң, дереккөзі" not in log
 
     supervisor.post("/console/settings/calendar/load", {"year": "2026"})
     assert CatalogueChange.objects.count() == len(shipped_2026) - 1  # a second run adds nothing

@@ -1,5 +1,6 @@
-"""Admin for the catalogues an akimat edits itself; appeals and their logs are read-only here
-(every change of an appeal goes through appeals.actions)."""
+"""The admin shows an akimat's catalogues, appeals and logs read-only: appeals change through
+appeals.actions, catalogues on the settings pages (/console/settings/), whose every edit is in
+the change log (appeals/catalogue/); an edit here would leave no trace."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from appeals.models import (
     Appeal,
     AppealEvent,
     CalendarException,
+    CatalogueChange,
     Category,
     Organisation,
     ResponsiblePerson,
@@ -19,8 +21,19 @@ from appeals.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReadOnlyAdmin):
     list_display = (
         "code",
         "name_ru",
@@ -35,7 +48,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarException)
-class CalendarExceptionAdmin(admin.ModelAdmin):
+class CalendarExceptionAdmin(ReadOnlyAdmin):
     list_display = ("date", "kind", "note")
     list_filter = ("kind",)
 
@@ -44,23 +57,7 @@ class PersonInline(admin.TabularInline):
     model = ResponsiblePerson
     extra = 0
 
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_ru", "kind", "phone", "is_active")
-    list_filter = ("kind", "is_active")
-    search_fields = ("code", "name_ru", "name_kk")
-    inlines = [PersonInline]
-
-
-@admin.register(RoutingRule)
-class RoutingRuleAdmin(GISModelAdmin):
-    list_display = ("category", "area_name", "organisation")
-    list_filter = ("category",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -68,6 +65,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name_ru", "kind", "phone", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name_ru", "name_kk")
+    inlines = [PersonInline]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(ReadOnlyAdmin, GISModelAdmin):
+    list_display = ("category", "area_name", "organisation")
+    list_filter = ("category",)
 
 
 @admin.register(Appeal)
@@ -80,6 +91,12 @@ class AppealAdmin(ReadOnlyAdmin):
 @admin.register(AppealEvent)
 class AppealEventAdmin(ReadOnlyAdmin):
     list_display = ("appeal", "kind", "from_status", "to_status", "actor_name", "actor_role", "at")
+
+
+@admin.register(CatalogueChange)
+class CatalogueChangeAdmin(ReadOnlyAdmin):
+    list_display = ("at", "subject", "object_key", "action", "actor_name", "actor_role")
+    list_filter = ("subject", "action")
 
 
 @admin.register(Violation)

@@ -40,7 +40,9 @@ def locked_appeal(appeal: Appeal | int) -> Appeal:
 def require_text(value: str, field: str, what: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise AppealError.of(field, "required", f"{what}: міндетті / обязательно")
+        # "kk / ru" halves kept whole, so a screen can show one language ("X: міндетті / Y: обязательно").
+        kk, _, ru = what.partition(" / ")
+        raise AppealError.of(field, "required", f"{kk}: міндетті / {ru or kk}: обязательно")
     return text
 
 

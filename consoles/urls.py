@@ -9,4 +9,6 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("console/language", language.switch_language, name="language"),
     path("console/", include("consoles.operator.urls")),
+    path("console/", include("consoles.lawyer.urls")),
+    path("console/", include("consoles.settings.urls")),
 ]

@@ -16,6 +16,11 @@ def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def secret_hint(secret: str) -> str:
+    """The last 4 characters: enough to tell secrets apart on a screen, useless to an attacker."""
+    return secret[-4:] if len(secret) >= 16 else ""
+
+
 def exchange_secret_matches(secret: str) -> bool:
     """Constant-time comparison against every active credential of this akimat."""
     if not secret:
@@ -29,7 +34,8 @@ def exchange_secret_matches(secret: str) -> bool:
 
 def set_exchange_secret(label: str, secret: str) -> ExchangeCredential:
     credential, _ = ExchangeCredential.objects.update_or_create(
-        label=label, defaults={"secret_sha256": secret_digest(secret), "is_active": True}
+        label=label,
+        defaults={"secret_sha256": secret_digest(secret), "hint": secret_hint(secret), "is_active": True},
     )
     return credential
 

@@ -131,6 +131,50 @@ def read_calendar_exceptions(path: Path | None = None) -> list[tuple[str, str, s
     return rows
 
 
+@dataclass(frozen=True)
+class DayMove:
+    """A day the calendar moves: by the law (a holiday on a day off) or by a Government decree."""
+
+    date: datetime.date
+    kind: str
+    basis: str  # "law" or "decree"
+    source: str  # where it was read: a URL, or "labour-code-rule" when derived by the rule
+    note: str  # "kk / ru"
+
+
+DAY_MOVE_BASES = ["law", "decree"]
+
+
+def read_day_moves(path: Path | None = None) -> list[DayMove]:
+    """`data/day_moves.csv`: the moved days shipped for the settings page's loader."""
+    path = path or DATA_DIR / "day_moves.csv"
+    rows: list[DayMove] = []
+    seen: set[datetime.date] = set()
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, raw in enumerate(csv.DictReader(handle), start=2):
+            where = f"{path.name}:{line}"
+            try:
+                day = datetime.date.fromisoformat(raw["date"].strip())
+            except ValueError:
+                raise FixtureError(f"{where}: date {raw['date']!r} is not YYYY-MM-DD") from None
+            if day in seen:
+                raise FixtureError(f"{where}: date {day} is listed twice")
+            seen.add(day)
+            note = raw["note"].strip()
+            if len(note) > 200 or " / " not in note:
+                raise FixtureError(f"{where}: note must be 'kk / ru' within 200 characters")
+            rows.append(
+                DayMove(
+                    date=day,
+                    kind=_choice(raw["kind"].strip(), CalendarExceptionKind.values, where, "kind"),
+                    basis=_choice(raw["basis"].strip(), DAY_MOVE_BASES, where, "basis"),
+                    source=raw["source"].strip(),
+                    note=note,
+                )
+            )
+    return rows
+
+
 PERSON_SCHEMA = {
     "type": "object",
     "required": ["full_name"],

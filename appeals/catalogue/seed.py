@@ -1,5 +1,5 @@
 """Seeding catalogues into a tenant: only what is missing is created, so onboarding can run again
-and an akimat's own later edits (an SLA changed in the admin) are never overwritten."""
+and an akimat's own later edits (an SLA changed on its settings pages) are never overwritten."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from appeals.models.catalogue import (
     Service112,
     SlaCalendar,
 )
+from appeals.models.changes import CatalogueChange, ChangeAction, ChangeSubject
 from appeals.models.cross_tenant import RegionalEscalationState
 from appeals.models.emergency import (
     OPEN_EMERGENCY_STATUSES,
@@ -34,7 +35,10 @@ __all__ = [
     "CalendarExceptionKind",
     "CallbackAttempt",
     "CancelReason",
+    "CatalogueChange",
     "Category",
+    "ChangeAction",
+    "ChangeSubject",
     "Channel",
     "EmergencyAlarm",
     "EmergencyAlarmKind",

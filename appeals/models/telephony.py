@@ -11,6 +11,9 @@ class ExchangeCredential(models.Model):
 
     label = models.CharField(max_length=100, unique=True)
     secret_sha256 = models.CharField(max_length=64)
+    # The secret's last characters, so a person can tell which secret the exchange holds; the
+    # secret itself is shown once, when it is made.
+    hint = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(db_default=Now())
     is_active = models.BooleanField(default=True)
 

@@ -1,0 +1,119 @@
+"""The lawyer in a real browser (Kyzylzhar's, so the server tests' Petropavlovsk stays untouched):
+finds a violation the SLA monitor opened in the register, proposes a sanction, which moves it to
+"sanction proposed", looks at the person's year and prints the act. Once in Kazakh, once in
+Russian; screenshots of each page in both languages (the act as printed)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from accounts.roles import Role
+from appeals import actions
+from appeals.actions import AppealInput
+from appeals.jobs.monitor import sweep
+from appeals.models import Appeal, Organisation, ResponsiblePerson, Violation
+from testkit.browser import PHONE, host_url, screenshot
+from testkit.identities import principal
+from tests.consoles.browser.conftest import sign_in
+
+# The elements wider than the screen (their tag and class), for a message that says which.
+TOO_WIDE = (
+    "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right"
+    " > document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className)"
+)
+
+SLUG = "kyzylzhar"
+WORDS = {
+    "kk": {
+        "register": "Бұзушылықтар тізілімі",
+        "sanction": "Жаза ұсыну",
+        "state": "Жаза ұсынылды",
+        "act": "Басып шығаруға арналған акт",
+        "title": "Өтінішті қарау мерзімін бұзу туралы акт",
+    },
+    "ru": {
+        "register": "Реестр нарушений",
+        "sanction": "Предложить взыскание",
+        "state": "Предложено взыскание",
+        "act": "Акт для печати",
+        "title": "Акт о нарушении срока рассмотрения обращения",
+    },
+}
+
+
+def open_violation(tenant: object) -> Violation:
+    """An appeal routed to the housing department whose deadline passed, swept by the monitor."""
+    with schema_context(SLUG):
+        housing = Organisation.objects.get(code="housing-department")
+        if not ResponsiblePerson.objects.filter(organisation=housing, is_head=True).exists():
+            ResponsiblePerson.objects.create(
+                organisation=housing, full_name="Сәуле Мұратқызы", position="Бөлім басшысы", is_head=True
+            )
+        operator = principal(Role.OPERATOR, name="operator", tenant=SLUG)
+        point = tenant.boundary.point_on_surface
+        data = AppealInput(
+            channel="landline",
+            description="Подъезде жылу жоқ / В подъезде нет отопления",
+            applicant_phone="+77051234567",
+            longitude=point.x,
+            latitude=point.y,
+            category_code="heating",
+        )
+        number = actions.create_appeal(operator, data).appeal.number
+        actions.register_appeal(operator, number, assign=True)
+        now = timezone.now()
+        Appeal.objects.filter(number=number).update(deadline=now - datetime.timedelta(hours=5))
+        sweep(now)
+        return Violation.objects.select_related("appeal", "person").get(appeal__number=number)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_lawyer_moves_a_violation_to_sanction_proposed(browser, committed_db, onboarded, language):
+    words = WORDS[language]
+    violation = open_violation(onboarded[SLUG])
+    assert violation.status == "open" and violation.person is not None
+    page = sign_in(browser, f"lawyer.{SLUG}", SLUG, language=language)
+    try:
+        page.goto(host_url(SLUG, "/console/violations/?status=open"))
+        assert page.locator("h1").inner_text() == words["register"]
+        row = page.locator(f'tr[data-violation="{violation.pk}"]')
+        assert row.count() == 1
+        screenshot(page, f"lawyer-register-{language}")
+
+        row.get_by_role("link", name=f"№{violation.appeal.number}").click()
+        page.wait_for_url(f"**/console/violations/{violation.pk}/")
+        screenshot(page, f"lawyer-violation-{language}")
+        page.fill("#sanction-text", "Ескерту / Замечание: мерзімді бұзғаны үшін")
+        page.get_by_role("button", name=words["sanction"]).click()
+        page.wait_for_selector('h1 .state[data-state="sanction_proposed"]')
+        assert page.locator("h1 .state").inner_text() == words["state"]
+        with schema_context(SLUG):
+            moved = Violation.objects.get(pk=violation.pk)
+        assert moved.status == "sanction_proposed"
+        assert moved.sanction == "Ескерту / Замечание: мерзімді бұзғаны үшін"
+
+        page.get_by_role("link", name=violation.person.full_name).first.click()
+        page.wait_for_url(f"**/console/violations/people/{violation.person_id}/")
+        assert page.locator(f'tr[data-violation="{violation.pk}"]').count() == 1
+        screenshot(page, f"lawyer-person-{language}")
+
+        page.goto(host_url(SLUG, f"/console/violations/{violation.pk}/"))
+        page.get_by_role("link", name=words["act"]).click()
+        page.wait_for_url(f"**/console/violations/{violation.pk}/act")
+        page.emulate_media(media="print")
+        assert page.locator("header.top").is_hidden()  # the print stylesheet: the act alone
+        assert page.locator(".act h1").inner_text() == words["title"]
+        screenshot(page, f"lawyer-act-{language}")
+
+        page.emulate_media(media="screen")
+        page.set_viewport_size(PHONE)
+        page.goto(host_url(SLUG, f"/console/violations/{violation.pk}/"))
+        assert page.evaluate(TOO_WIDE) == []  # nothing makes the phone scroll sideways
+        screenshot(page, f"lawyer-violation-phone-{language}")
+    finally:
+        page.context.close()

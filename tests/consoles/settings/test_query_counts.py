@@ -1,0 +1,97 @@
+"""Each settings page costs a fixed number of SQL queries, however many entries it lists."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from appeals.actions.telephony import set_exchange_secret
+from appeals.models import Organisation, ResponsiblePerson, RoutingRule
+from tests.appeals.conftest import CENTRE
+
+pytestmark = pytest.mark.usefixtures("inside")
+
+
+def queries(client, path: str) -> int:
+    client.get(path)  # warm: session, the person's profile
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.get(path)
+    assert answer.status_code == 200, path
+    return len(captured)
+
+
+def add_rows(client, n: int, offset: int) -> None:
+    """n more of everything the pages list, through the pages themselves."""
+    for i in range(offset, offset + n):
+        client.post(
+            "/console/settings/organisations/new",
+            {
+                "code": f"org-{i}",
+                "kind": "utility",
+                "name_kk": f"Ұйым {i}",
+                "name_ru": f"Организация {i}",
+                "is_active": "on",
+            },
+        )
+        client.post(
+            f"/console/settings/organisations/org-{i}/people",
+            {"person-full_name": f"Сотрудник {i}", "person-is_active": "on"},
+        )
+        lon, lat = CENTRE[0] + 0.002 * i, CENTRE[1]
+        ring = [[lon, lat], [lon + 0.001, lat], [lon + 0.001, lat + 0.001], [lon, lat + 0.001], [lon, lat]]
+        client.post(
+            "/console/settings/routing/new",
+            {
+                "category": "heating",
+                "organisation": f"org-{i}",
+                "area_name": f"Участок {i}",
+                "area": json.dumps({"type": "Polygon", "coordinates": [ring]}),
+            },
+        )
+        client.post("/console/settings/calendar/", {"date": f"2027-07-{10 + i:02d}", "kind": "day_off"})
+        set_exchange_secret(f"exchange-{i}", f"secret-number-{i}-of-the-exchange")
+
+
+def pages() -> dict[str, str]:
+    rule = RoutingRule.objects.filter(area__isnull=False).order_by("id").first()
+    person = ResponsiblePerson.objects.order_by("id").first()
+    organisation = Organisation.objects.get(code="org-0")
+    return {
+        "categories": "/console/settings/categories/",
+        "category": "/console/settings/categories/heating/",
+        "organisations": "/console/settings/organisations/",
+        "organisation": f"/console/settings/organisations/{organisation.code}/",
+        "person": f"/console/settings/people/{person.pk}/",
+        "routing": "/console/settings/routing/",
+        "rule": f"/console/settings/routing/{rule.pk}/",
+        "calendar": "/console/settings/calendar/",
+        "exchange": "/console/settings/exchange/",
+        "changes": "/console/settings/changes/",
+    }
+
+
+def test_every_settings_page_costs_the_same_for_one_entry_and_for_five(supervisor):
+    add_rows(supervisor, 1, 0)
+    few = {name: queries(supervisor, path) for name, path in pages().items()}
+    add_rows(supervisor, 4, 1)
+    many = {name: queries(supervisor, path) for name, path in pages().items()}
+    # 3 for every console page (session, user with staff profile, groups), then: one list query
+    # for each list page; the entry and the group choices for a category; the organisation and
+    # its people; the rule, the other rules' areas, the category and organisation choices.
+    expected = {
+        "categories": 4,
+        "category": 5,
+        "organisations": 4,
+        "organisation": 5,
+        "person": 4,
+        "routing": 4,
+        "rule": 7,
+        "calendar": 4,
+        "exchange": 4,
+        "changes": 4,
+    }
+    assert few == expected
+    assert many == expected

@@ -1,10 +1,34 @@
-"""Notifications are rows of an outbox; delivery channels (SMS, e-mail, console) read them later."""
+"""Notifications are rows of an outbox; delivery channels read them later: the console
+(`appeals.jobs.inbox`) and e-mail (`appeals.jobs.mail`, asked to send once the row commits)."""
 
 from __future__ import annotations
+
+import logging
+
+from celery import current_app
+from django.db import transaction
 
 from accounts.roles import Role
 from appeals.models import Appeal, Notification, NotificationKind, ResponsiblePerson
 from appeals.rules.calendar import ALMATY
+
+logger = logging.getLogger(__name__)
+
+# By name: the tasks module imports the monitor, which imports this.
+MAIL_TASK = "appeals.tasks.deliver_notifications"
+
+
+def _send_mail() -> None:
+    """Ask a worker to e-mail the new notices of this schema (tenant-schemas-celery stamps it).
+    Never raises: with the broker down, beat's sweep sends them within a minute or so."""
+    try:
+        current_app.send_task(MAIL_TASK)
+    except Exception:
+        logger.warning("notifications: could not queue the e-mail task; the sweep sends", exc_info=True)
+
+
+def _after_commit() -> None:
+    transaction.on_commit(_send_mail)
 
 
 def _when(appeal: Appeal) -> str:
@@ -18,6 +42,7 @@ def _head(appeal: Appeal) -> ResponsiblePerson | None:
 
 
 def notify_assigned(appeal: Appeal) -> Notification:
+    _after_commit()
     return Notification.objects.create(
         kind=NotificationKind.ASSIGNED,
         appeal=appeal,
@@ -29,6 +54,7 @@ def notify_assigned(appeal: Appeal) -> Notification:
 
 
 def notify_warning(appeal: Appeal) -> Notification:
+    _after_commit()
     return Notification.objects.create(
         kind=NotificationKind.SLA_WARNING,
         appeal=appeal,
@@ -63,4 +89,5 @@ def notify_overdue(appeal: Appeal) -> list[Notification]:
             text_ru=f"Просрочено обращение №{appeal.number} (срок {_when(appeal)}): возьмите на контроль",
         )
     )
+    _after_commit()
     return Notification.objects.bulk_create(rows)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("console/", include("consoles.lawyer.urls")),
     path("console/", include("consoles.settings.urls")),
     path("console/executor/", include("consoles.executor.urls")),
+    path("console/notifications/", include("consoles.notifications.urls")),
 ]

@@ -74,7 +74,7 @@
       }
       const name = document.createElement("span");
       name.className = "name";
-      name.textContent = (here === null ? `${words.appealLabel} №${item.appeal} · ` : "") + item.name;
+      name.textContent = (item.appeal !== here ? `${words.appealLabel} №${item.appeal} · ` : "") + item.name;
       const status = document.createElement("span");
       status.className = "state";
       li.append(name, status);

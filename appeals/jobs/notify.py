@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from celery import current_app
 from django.db import transaction
@@ -13,6 +14,7 @@ from appeals.models import Appeal, Notification, NotificationKind, ResponsiblePe
 from appeals.rules.calendar import ALMATY
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # By name: the tasks module imports the monitor, which imports this.
 MAIL_TASK = "appeals.tasks.deliver_notifications"
@@ -27,8 +29,10 @@ def _send_mail() -> None:
         logger.warning("notifications: could not queue the e-mail task; the sweep sends", exc_info=True)
 
 
-def _after_commit() -> None:
+def _mailed(written: T) -> T:
+    """The notices just written go out by e-mail once they commit (at once outside a transaction)."""
     transaction.on_commit(_send_mail)
+    return written
 
 
 def _when(appeal: Appeal) -> str:
@@ -42,26 +46,28 @@ def _head(appeal: Appeal) -> ResponsiblePerson | None:
 
 
 def notify_assigned(appeal: Appeal) -> Notification:
-    _after_commit()
-    return Notification.objects.create(
-        kind=NotificationKind.ASSIGNED,
-        appeal=appeal,
-        organisation_id=appeal.organisation_id,
-        person_id=appeal.assignee_id,
-        text_kk=f"Жаңа өтініш №{appeal.number}, мерзімі {_when(appeal)}",
-        text_ru=f"Новое обращение №{appeal.number}, срок {_when(appeal)}",
+    return _mailed(
+        Notification.objects.create(
+            kind=NotificationKind.ASSIGNED,
+            appeal=appeal,
+            organisation_id=appeal.organisation_id,
+            person_id=appeal.assignee_id,
+            text_kk=f"Жаңа өтініш №{appeal.number}, мерзімі {_when(appeal)}",
+            text_ru=f"Новое обращение №{appeal.number}, срок {_when(appeal)}",
+        )
     )
 
 
 def notify_warning(appeal: Appeal) -> Notification:
-    _after_commit()
-    return Notification.objects.create(
-        kind=NotificationKind.SLA_WARNING,
-        appeal=appeal,
-        organisation_id=appeal.organisation_id,
-        person_id=appeal.assignee_id,
-        text_kk=f"№{appeal.number} өтініштің мерзімі {_when(appeal)} аяқталады",
-        text_ru=f"Срок обращения №{appeal.number} истекает {_when(appeal)}",
+    return _mailed(
+        Notification.objects.create(
+            kind=NotificationKind.SLA_WARNING,
+            appeal=appeal,
+            organisation_id=appeal.organisation_id,
+            person_id=appeal.assignee_id,
+            text_kk=f"№{appeal.number} өтініштің мерзімі {_when(appeal)} аяқталады",
+            text_ru=f"Срок обращения №{appeal.number} истекает {_when(appeal)}",
+        )
     )
 
 
@@ -89,5 +95,4 @@ def notify_overdue(appeal: Appeal) -> list[Notification]:
             text_ru=f"Просрочено обращение №{appeal.number} (срок {_when(appeal)}): возьмите на контроль",
         )
     )
-    _after_commit()
-    return Notification.objects.bulk_create(rows)
+    return _mailed(Notification.objects.bulk_create(rows))

@@ -54,14 +54,21 @@ def committed(work: Callable[[], T]) -> T:
         return thread.submit(run).result()
 
 
-def assigned_to_the_executors_organisation(description: str) -> int:
-    """A new appeal assigned to the demo executor's organisation (the notice "new appeal" with it)."""
-
-    def work() -> int:
-        Organisation.objects.get_or_create(
+def the_executors_organisation() -> None:
+    """The demo executor's organisation in the test catalogue (the demo seeds it in `make run`)."""
+    committed(
+        lambda: Organisation.objects.get_or_create(
             code=ORGANISATION,
             defaults={"kind": "utility", "name_kk": "«Жылу желісі» ЖШС", "name_ru": "«Теплосеть-Север»"},
         )
+    )
+
+
+def assigned_to_the_executors_organisation(description: str) -> int:
+    """A new appeal assigned to the demo executor's organisation (the notice "new appeal" with it).
+    The test takes it to "done": it leaves no open work behind for the demo's own tests."""
+
+    def work() -> int:
         appeal = intake(description=description, address="ул. Жамбыла, 120", register=True)
         actions.assign_appeal(OPERATOR, appeal.number, organisation_code=ORGANISATION)
         return appeal.number
@@ -102,12 +109,12 @@ class WeakConnection:
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_executor_on_a_phone_closes_an_appeal_with_a_photo(browser, committed_db, tenants, language):
     words = WORDS[language]
-    assigned_to_the_executors_organisation("Батарея суық, 3-подъезд")  # the organisation exists
+    the_executors_organisation()
     page = sign_in(browser, "executor.petropavlovsk", viewport=PHONE, language=language)
     page.wait_for_url("**/console/executor/")
     expect(page.locator("h1")).to_have_text(words["list"])
     counter = page.locator("#notice-counter")
-    expect(counter).to_have_attribute("data-unread", re.compile(r"^[1-9]\d*$"))  # the first notice
+    expect(counter).to_have_attribute("data-unread", re.compile(r"^\d+$"))  # loaded after the page
     before = int(counter.get_attribute("data-unread"))
 
     # A notice arrives while the page is open: the counter follows within one poll (10 s).

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from appeals import actions
 from appeals.models import Appeal, Attachment, Organisation
 from testkit.identities import logged_in, user_with_roles
+from testkit.queries import exact_queries
 from tests.appeals.conftest import HOUSING, OPERATOR, appeal_in
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 200
@@ -179,11 +178,10 @@ def test_the_phone_form_takes_photos_from_the_camera(inside):
     assert 'name="outcome" value="mark_done"' in text and 'name="outcome" value="mark_not_done"' in text
 
 
-def count_queries(client, url: str) -> int:
+def costs(client, url: str, expected: int) -> None:
     client.get(url)  # warm: the session's first read, per-process caches
-    with CaptureQueriesContext(connection) as queries:
+    with exact_queries(expected):
         assert client.get(url).status_code == 200
-    return len(queries)
 
 
 # session, user (+ staff profile), roles, organisation of the reach, appeals, counts
@@ -195,22 +193,22 @@ APPEAL_QUERIES = 7
 def test_the_list_costs_the_same_queries_for_1_or_8_appeals(inside):
     client = executor()
     appeal_in("assigned")
-    assert count_queries(client, "/console/executor/") == LIST_QUERIES
+    costs(client, "/console/executor/", LIST_QUERIES)
     for _ in range(4):
         appeal_in("assigned")
         appeal_in("in_progress")
-    assert count_queries(client, "/console/executor/") == LIST_QUERIES
+    costs(client, "/console/executor/", LIST_QUERIES)
 
 
 def test_the_appeal_page_costs_the_same_queries_with_more_photos_and_history(inside):
     appeal = appeal_in("in_progress")
     client = executor()
     url = f"/console/executor/appeals/{appeal.number}/"
-    assert count_queries(client, url) == APPEAL_QUERIES
+    costs(client, url, APPEAL_QUERIES)
     for n in range(4):
         client.post(f"{url}photos", {"file": photo(f"{n}.jpg"), "client_key": f"k{n}"})
     assert Attachment.objects.filter(appeal=appeal).count() == 4
-    assert count_queries(client, url) == APPEAL_QUERIES
+    costs(client, url, APPEAL_QUERIES)
 
 
 def test_media_root_is_the_tests_own(inside, tmp_path):

@@ -11,4 +11,6 @@ urlpatterns = [
     path("console/", include("consoles.operator.urls")),
     path("console/", include("consoles.lawyer.urls")),
     path("console/", include("consoles.settings.urls")),
+    path("console/executor/", include("consoles.executor.urls")),
+    path("console/notifications/", include("consoles.notifications.urls")),
 ]

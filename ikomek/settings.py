@@ -277,6 +277,30 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Staff notifications by e-mail (appeals/jobs/mail.py): kicked when a notice is written, swept here.
+CELERY_BEAT_SCHEDULE["appeals-notification-mail"] = {
+    "task": "ikomek.tasks.fan_out_to_tenants",
+    "schedule": env.float("APPEALS_NOTIFICATION_MAIL_SECONDS", default=60.0),
+    "args": ("appeals.tasks.deliver_notifications",),
+}
+# Production sends through SMTP (EMAIL_HOST...); `make run` writes each e-mail as a file under
+# .local/dev/mail/ (no mail server needed); tests use Django's locmem outbox.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# A hung mail server must not hold a worker (and the notice's row lock) for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="109 iKOMEK <no-reply@ikomek.invalid>")
+
 # ---------------------------------------------------------------- emergency 112 (federation/emergency_112)
 # Seconds 112 has to acknowledge a forwarded incident before the watchdog alarms.
 EMERGENCY_ACK_TIMEOUT_SECONDS = env.int("EMERGENCY_ACK_TIMEOUT_SECONDS", default=60)

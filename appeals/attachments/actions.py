@@ -24,7 +24,34 @@ from appeals.transitions import locked_appeal
 MAY_ATTACH = (Operation.APPEAL_CREATE, Operation.APPEAL_ROUTE, Operation.APPEAL_EXECUTE)
 
 
-def add_attachment(actor: Principal, number: int, upload: UploadedFile) -> Attachment:
+# A sender's key for one file (a UUID from the phone's queue; anything printable, bounded).
+CLIENT_KEY_MAX = 100
+
+
+@dataclass(frozen=True)
+class Added:
+    attachment: Attachment
+    created: bool  # False: a resend of a file already stored under the same client key
+
+
+def add_attachment(
+    actor: Principal, number: int, upload: UploadedFile, *, client_key: str = ""
+) -> Attachment:
+    return add_attachment_once(actor, number, upload, client_key=client_key).attachment
+
+
+def add_attachment_once(
+    actor: Principal, number: int, upload: UploadedFile, *, client_key: str = ""
+) -> Added:
+    """Add a file; with a `client_key`, a resend of the same file (its first answer lost on a weak
+    connection) returns the one stored the first time instead of storing it twice."""
+    client_key = (client_key or "").strip()
+    if len(client_key) > CLIENT_KEY_MAX or not client_key.isprintable():
+        raise AppealError.of(
+            "clientKey",
+            "invalid",
+            f"Кілт {CLIENT_KEY_MAX} таңбадан аспауы керек / Ключ не длиннее {CLIENT_KEY_MAX} символов",
+        )
     operation = next((op for op in MAY_ATTACH if can(actor, op)), None)
     if operation is None:
         raise AppealError.of(None, "forbidden", "Файл қосуға рұқсат жоқ / Нет права прикладывать файлы")
@@ -40,6 +67,10 @@ def add_attachment(actor: Principal, number: int, upload: UploadedFile) -> Attac
     with transaction.atomic():
         appeal = locked_appeal(number)
         reach(actor, operation).require(appeal)  # an executor attaches to its organisation's appeals
+        # Under the appeal's lock: two resends racing each other find one stored file.
+        stored = appeal.attachments.filter(client_key=client_key).first() if client_key else None
+        if stored is not None:
+            return Added(stored, created=False)
         if appeal.attachments.count() >= settings.APPEALS_ATTACHMENTS_PER_APPEAL:
             raise AppealError.of(
                 "file",
@@ -47,7 +78,7 @@ def add_attachment(actor: Principal, number: int, upload: UploadedFile) -> Attac
                 f"Ең көбі {settings.APPEALS_ATTACHMENTS_PER_APPEAL} файл / не больше "
                 f"{settings.APPEALS_ATTACHMENTS_PER_APPEAL} файлов",
             )
-        return _store(
+        attachment = _store(
             actor,
             appeal,
             upload,
@@ -57,7 +88,9 @@ def add_attachment(actor: Principal, number: int, upload: UploadedFile) -> Attac
             sha256=digest.hexdigest(),
             uploaded_by=actor.subject,
             operation=operation,
+            client_key=client_key,
         )
+        return Added(attachment, created=True)
 
 
 @dataclass(frozen=True)
@@ -108,6 +141,7 @@ def _store(
     uploaded_by: str,
     operation: Operation | None = None,
     transferred: bool = False,
+    client_key: str = "",
 ) -> Attachment:
     """Write the file under the akimat's folder, then its row and event (caller's transaction)."""
     attachment = Attachment(
@@ -119,6 +153,7 @@ def _store(
         original_name=name[-200:],
         sha256=sha256,
         uploaded_by=uploaded_by[:200],
+        client_key=client_key,
     )
     attachment.file.save(f"{attachment.token}{kind.extension}", content, save=False)
     # The file is written first; a failure in the database removes it again.

@@ -1,10 +1,38 @@
-"""Notifications are rows of an outbox; delivery channels (SMS, e-mail, console) read them later."""
+"""Notifications are rows of an outbox; delivery channels read them later: the console
+(`appeals.jobs.inbox`) and e-mail (`appeals.jobs.mail`, asked to send once the row commits)."""
 
 from __future__ import annotations
+
+import logging
+from typing import TypeVar
+
+from celery import current_app
+from django.db import transaction
 
 from accounts.roles import Role
 from appeals.models import Appeal, Notification, NotificationKind, ResponsiblePerson
 from appeals.rules.calendar import ALMATY
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# By name: the tasks module imports the monitor, which imports this.
+MAIL_TASK = "appeals.tasks.deliver_notifications"
+
+
+def _send_mail() -> None:
+    """Ask a worker to e-mail the new notices of this schema (tenant-schemas-celery stamps it).
+    Never raises: with the broker down, beat's sweep sends them within a minute or so."""
+    try:
+        current_app.send_task(MAIL_TASK)
+    except Exception:
+        logger.warning("notifications: could not queue the e-mail task; the sweep sends", exc_info=True)
+
+
+def _mailed(written: T) -> T:
+    """The notices just written go out by e-mail once they commit (at once outside a transaction)."""
+    transaction.on_commit(_send_mail)
+    return written
 
 
 def _when(appeal: Appeal) -> str:
@@ -18,24 +46,28 @@ def _head(appeal: Appeal) -> ResponsiblePerson | None:
 
 
 def notify_assigned(appeal: Appeal) -> Notification:
-    return Notification.objects.create(
-        kind=NotificationKind.ASSIGNED,
-        appeal=appeal,
-        organisation_id=appeal.organisation_id,
-        person_id=appeal.assignee_id,
-        text_kk=f"Жаңа өтініш №{appeal.number}, мерзімі {_when(appeal)}",
-        text_ru=f"Новое обращение №{appeal.number}, срок {_when(appeal)}",
+    return _mailed(
+        Notification.objects.create(
+            kind=NotificationKind.ASSIGNED,
+            appeal=appeal,
+            organisation_id=appeal.organisation_id,
+            person_id=appeal.assignee_id,
+            text_kk=f"Жаңа өтініш №{appeal.number}, мерзімі {_when(appeal)}",
+            text_ru=f"Новое обращение №{appeal.number}, срок {_when(appeal)}",
+        )
     )
 
 
 def notify_warning(appeal: Appeal) -> Notification:
-    return Notification.objects.create(
-        kind=NotificationKind.SLA_WARNING,
-        appeal=appeal,
-        organisation_id=appeal.organisation_id,
-        person_id=appeal.assignee_id,
-        text_kk=f"№{appeal.number} өтініштің мерзімі {_when(appeal)} аяқталады",
-        text_ru=f"Срок обращения №{appeal.number} истекает {_when(appeal)}",
+    return _mailed(
+        Notification.objects.create(
+            kind=NotificationKind.SLA_WARNING,
+            appeal=appeal,
+            organisation_id=appeal.organisation_id,
+            person_id=appeal.assignee_id,
+            text_kk=f"№{appeal.number} өтініштің мерзімі {_when(appeal)} аяқталады",
+            text_ru=f"Срок обращения №{appeal.number} истекает {_when(appeal)}",
+        )
     )
 
 
@@ -63,4 +95,4 @@ def notify_overdue(appeal: Appeal) -> list[Notification]:
             text_ru=f"Просрочено обращение №{appeal.number} (срок {_when(appeal)}): возьмите на контроль",
         )
     )
-    return Notification.objects.bulk_create(rows)
+    return _mailed(Notification.objects.bulk_create(rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from appeals.emergency.watchdog import raise_not_received_alarms
+from appeals.jobs.mail import deliver_pending
 from appeals.jobs.monitor import sweep
 
 
@@ -18,3 +19,9 @@ def monitor_deadlines() -> dict[str, int]:
 def watch_112_forwards() -> int:
     """Alarms for this akimat's forwards that 112 has not reported receiving in time."""
     return len(raise_not_received_alarms())
+
+
+@shared_task(name="appeals.tasks.deliver_notifications", ignore_result=True)
+def deliver_notifications() -> int:
+    """E-mail this akimat's notices no e-mail has carried yet (kicked per notice, swept by beat)."""
+    return deliver_pending()

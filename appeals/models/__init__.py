@@ -22,7 +22,7 @@ from appeals.models.emergency import (
     EmergencyStatus,
 )
 from appeals.models.events import AppealEvent, EventKind
-from appeals.models.notifications import Notification, NotificationKind
+from appeals.models.notifications import Notification, NotificationKind, NotificationRead
 from appeals.models.telephony import ExchangeCredential, IncomingCall
 from appeals.models.violations import Violation, ViolationEvent, ViolationStatus
 
@@ -50,6 +50,7 @@ __all__ = [
     "Language",
     "Notification",
     "NotificationKind",
+    "NotificationRead",
     "Organisation",
     "OrganisationKind",
     "Priority",

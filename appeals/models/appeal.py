@@ -153,9 +153,19 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(db_default=Now())
     uploaded_by = models.CharField(max_length=200)
+    # Chosen by the sender (a phone's upload queue): a resend after a lost answer finds the stored
+    # file instead of storing it twice. Unique per appeal, blank for files sent without one.
+    client_key = models.CharField(max_length=100, blank=True, db_default="")
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="attachment_client_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name

@@ -34,8 +34,27 @@ class Notification(models.Model):
                 fields=["created_at"],
                 name="notification_undelivered_idx",
                 condition=models.Q(delivered_at=None),
-            )
+            ),
+            # The console's inbox: a person's notices, newest first.
+            models.Index(fields=["-created_at", "-id"], name="notification_recent_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.appeal_id}"
+
+
+class NotificationRead(models.Model):
+    """A person saw a notice in the console. Each reader has their own: one supervisor reading an
+    escalation does not read it for the others."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="reads")
+    reader = models.CharField(max_length=255, help_text="the person's subject (Keycloak sub)")
+    read_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "reader"], name="notification_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader} read #{self.notification_id}"

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import Operation, can
 from appeals import actions
 from appeals.actions.telephony import exchange_secret_matches
-from appeals.attachments.actions import add_attachment
+from appeals.attachments.actions import add_attachment_once
 from appeals.errors import AppealError, Problem
 from appeals.models import Appeal, Attachment
 from appeals.models.appeal import tenant_prefix
@@ -93,6 +93,8 @@ def incoming_call(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def upload_attachment(request: HttpRequest, number: int) -> JsonResponse:
+    """multipart `file`, optional `clientKey`: a resend with the same key answers 200 with the file
+    stored the first time (201 when stored now)."""
     try:
         upload = request.FILES.get("file")
     except (MultiPartParserError, SuspiciousOperation):  # else Django's own HTML 400 page
@@ -100,9 +102,12 @@ def upload_attachment(request: HttpRequest, number: int) -> JsonResponse:
     if upload is None:
         return _error("file", "required", "multipart field 'file' is required", 400)
     try:
-        attachment = add_attachment(request.principal, number, upload)
+        added = add_attachment_once(
+            request.principal, number, upload, client_key=request.POST.get("clientKey", "")
+        )
     except AppealError as error:
         return _problems(error)
+    attachment = added.attachment
     return JsonResponse(
         {
             "token": str(attachment.token),
@@ -110,7 +115,7 @@ def upload_attachment(request: HttpRequest, number: int) -> JsonResponse:
             "size": attachment.size,
             "url": f"/appeals/attachments/{attachment.token}",
         },
-        status=201,
+        status=201 if added.created else 200,
     )
 
 

@@ -32,6 +32,7 @@ load_profile() {
   export KEYCLOAK_ADMIN_PASSWORD="$KC_ADMIN_PASSWORD"
   export CELERY_BEAT_SCHEDULE_FILENAME="$STATE/run/celerybeat-schedule"
   export MEDIA_ROOT="$STATE/media"
+  export EMAIL_FILE_PATH="$STATE/mail"  # make run: staff notifications as files (file backend)
   export IKOMEK_WEB_PORT="$WEB_PORT"
   export DJANGO_SETTINGS_MODULE=ikomek.settings
 }

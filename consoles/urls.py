@@ -11,4 +11,5 @@ urlpatterns = [
     path("console/", include("consoles.operator.urls")),
     path("console/", include("consoles.lawyer.urls")),
     path("console/", include("consoles.settings.urls")),
+    path("console/dashboard/", include("consoles.dashboard.urls")),
 ]

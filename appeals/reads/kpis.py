@@ -3,9 +3,9 @@ read model counts by the same rules, so the figures agree): figures of a period 
 by organisation, category or responsible person, a time series, the period's points on the map,
 and the appeals behind any figure.
 
-Each answer is a fixed number of SQL statements whatever the number of appeals: the figures one
-aggregate, a breakdown one grouped aggregate, a time series three (one per day the figures are
-counted on).
+Each answer is one SQL statement whatever the number of appeals: the figures an aggregate, a
+breakdown (or the figures with all three breakdowns) a grouped aggregate, a time series three
+grouped parts in one UNION ALL, a list of appeals its page (and its count).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -233,6 +233,37 @@ class Row:
     detail_ru: str = ""
 
 
+def _grouped(
+    period: Period, dimensions: tuple[Dimension, ...], scope: Scope, reach: Reach, now: datetime.datetime
+) -> Iterable[tuple[dict[str, object], Figures]]:
+    """(group values, its figures) grouped by every column of the dimensions, one statement."""
+    columns = dict.fromkeys(column for dimension in dimensions for column in _GROUPS[dimension])
+    grouped = (
+        _appeals(scope, reach)
+        .filter(_touched(period))
+        .values(*columns)
+        .annotate(**_counts(period, now))
+        .order_by()
+    )
+    for values in grouped:
+        counted = Figures(**{figure.value: values[figure.value] for figure in COUNTED})
+        if any(vars(counted).values()):  # e.g. an appeal transferred away counts nowhere
+            yield values, counted
+
+
+def _rows(groups: Iterable[tuple[dict[str, object], Figures]], dimension: Dimension) -> list[Row]:
+    """The groups summed per organisation, category or person, busiest first."""
+    key, *names = _GROUPS[dimension]
+    rows: dict[str, Row] = {}
+    for values, counted in groups:
+        found = _key(values[key])
+        row = rows.get(found)
+        if row is None:
+            row = rows[found] = Row(found, Figures(), *(values[name] or "" for name in names))
+        row.figures.add(counted)
+    return sorted(rows.values(), key=lambda r: (-r.figures.received, -r.figures.open_now, r.name_ru))
+
+
 def breakdown(
     period: Period,
     dimension: Dimension,
@@ -242,23 +273,26 @@ def breakdown(
 ) -> list[Row]:
     """The figures per organisation, category (each leaf code, as the region) or person, busiest
     first; groups with nothing to count are left out (one statement)."""
-    now = now or timezone.now()
-    key, *names = _GROUPS[dimension]
-    grouped = (
-        _appeals(scope, reach)
-        .filter(_touched(period))
-        .values(key, *dict.fromkeys(names))
-        .annotate(**_counts(period, now))
-        .order_by(key)
-    )
-    rows = []
-    for values in grouped:
-        counted = Figures(**{figure.value: values[figure.value] for figure in COUNTED})
-        if not any(vars(counted).values()):
-            continue
-        rows.append(Row(_key(values[key]), counted, *(values[name] or "" for name in names)))
-    rows.sort(key=lambda r: (-r.figures.received, -r.figures.open_now, r.name_ru))
-    return rows
+    return _rows(_grouped(period, (dimension,), scope, reach, now or timezone.now()), dimension)
+
+
+@dataclass
+class Overview:
+    figures: Figures
+    rows: dict[Dimension, list[Row]]
+
+
+def overview(
+    period: Period, scope: Scope = ALL, reach: Reach = EVERYTHING, now: datetime.datetime | None = None
+) -> Overview:
+    """The figures and their breakdown by organisation, category and person at once, from one
+    statement grouped by all three (a few hundred groups at most, whatever the number of appeals;
+    a person works for one organisation), summed here."""
+    groups = list(_grouped(period, tuple(Dimension), scope, reach, now or timezone.now()))
+    total = Figures()
+    for _values, counted in groups:
+        total.add(counted)
+    return Overview(total, {dimension: _rows(groups, dimension) for dimension in Dimension})
 
 
 def _key(value: object) -> str:
@@ -273,6 +307,7 @@ class Point:
 
 
 GRANULARITIES = ("day", "week", "month")
+SERIES = ("received", "repeats", "answered", "answered_on_time", "closed")  # the period's figures
 _TRUNC = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}
 
 
@@ -310,7 +345,8 @@ def time_series(
         points[start] = Point(max(start, period.start), end)
         start = _next(start, granularity)
     trunc = _TRUNC[granularity]
-    # One statement per moment the figures are counted on: received, answered, closed.
+    # Each figure is counted on the day of its own moment (received, answered, closed): one
+    # grouped part per moment, the three in one statement (UNION ALL).
     counted_on: Iterable[tuple[str, Q, dict[str, Count]]] = (
         (
             "received_at",
@@ -324,19 +360,19 @@ def time_series(
         ),
         ("closed_at", rules.CLOSED, {"closed": Count("id")}),
     )
-    for column, rule, counts in counted_on:
-        rows = (
-            _appeals(scope, reach)
-            .filter(rule & period.counted_on(column))
-            .annotate(bucket=trunc(column, tzinfo=rules.ALMATY))
-            .values("bucket")
-            .annotate(**counts)
-            .order_by("bucket")
-        )
-        for row in rows:
-            point = points[_bucket_start(_as_date(row.pop("bucket")), granularity)]
-            for name, value in row.items():
-                setattr(point.figures, name, value)
+    parts = [
+        _appeals(scope, reach)
+        .filter(rule & period.counted_on(column))
+        .annotate(bucket=trunc(column, tzinfo=rules.ALMATY))
+        .values("bucket")
+        .annotate(**{name: counts.get(name, Value(0)) for name in SERIES})
+        .order_by()
+        for column, rule, counts in counted_on
+    ]
+    for row in parts[0].union(*parts[1:], all=True):
+        point = points[_bucket_start(_as_date(row["bucket"]), granularity)]
+        for name in SERIES:
+            setattr(point.figures, name, getattr(point.figures, name) + row[name])
     return list(points.values())
 
 

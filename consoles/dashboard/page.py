@@ -8,7 +8,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from appeals.reads import kpis
@@ -85,15 +88,35 @@ class Cell:
     value: int | float | None
     url: str = ""
 
+    @property
+    def html(self) -> SafeString:
+        """The number as printed (a share with one decimal in the screen's language; "—" for no
+        data), linked to its appeals."""
+        return mark_safe(self._html())  # noqa: S308 (numbers and an escaped link only)
+
+    def _html(self) -> str:
+        if self.value is None:
+            return "—"
+        text = str(self.value) if self.column.figure else number_format(self.value, 1)
+        return f'<a href="{escape(self.url)}">{text}</a>' if self.url else text
+
+
+def cells_html(cells: list[Cell]) -> SafeString:
+    """A row's number cells as one piece of HTML: a page has hundreds of them, so they are joined
+    here (one template lookup per row) from numbers and escaped links only."""
+    joined = "".join(f'<td class="n" data-column="{cell.column.name}">{cell._html()}</td>' for cell in cells)
+    return mark_safe(joined)  # noqa: S308 (see above)
+
 
 def cells_of(
     form: DashboardFilter, figures: Figures, columns: tuple[Column, ...], **overrides: object
 ) -> list[Cell]:
-    """A row of numbers, each non-zero count linked to its appeals."""
+    """A row of numbers, each non-zero count linked to its appeals (the row's link built once)."""
+    base = f"{reverse('consoles:dashboard_appeals')}?{form.query(**overrides)}&figure="
     row = []
     for column in columns:
         value = value_of(figures, column.name)
-        url = drill_url(form, column.figure, **overrides) if column.figure and value else ""
+        url = f"{base}{column.figure.value}" if column.figure and value else ""
         row.append(Cell(column, value, url))
     return row
 
@@ -104,6 +127,10 @@ class BreakdownRow:
     name: str
     detail: str
     cells: list[Cell]
+
+    @property
+    def html(self) -> SafeString:
+        return cells_html(self.cells)
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,10 @@ class SeriesRow:
     start: datetime.date
     end: datetime.date
     cells: list[Cell]
+
+    @property
+    def html(self) -> SafeString:
+        return cells_html(self.cells)
 
 
 @dataclass(frozen=True)
@@ -198,31 +229,28 @@ def _name(row: kpis.Row, dimension: Dimension) -> tuple[str, str]:
     return name, detail
 
 
-def breakdown_of(form: DashboardFilter, dimension: Dimension, reach: Reach) -> Breakdown:
-    rows = []
-    for row in kpis.breakdown(form.period, dimension, form.scope, reach):
+def breakdown_of(form: DashboardFilter, dimension: Dimension, rows: list[kpis.Row]) -> Breakdown:
+    shown = []
+    for row in rows:
         name, detail = _name(row, dimension)
-        rows.append(
-            BreakdownRow(
-                row.key, name, detail, cells_of(form, row.figures, COLUMNS, **{dimension.value: row.key})
-            )
-        )
-    return Breakdown(dimension, DIMENSION_LABELS[dimension], NOUNS[dimension], rows)
+        cells = cells_of(form, row.figures, COLUMNS, **{dimension.value: row.key})
+        shown.append(BreakdownRow(row.key, name, detail, cells))
+    return Breakdown(dimension, DIMENSION_LABELS[dimension], NOUNS[dimension], shown)
 
 
 def dashboard(form: DashboardFilter, reach: Reach) -> Dashboard:
-    """Eight statements: the figures, three for the series, three breakdowns (and none per row)."""
-    figures = kpis.figures(form.period, form.scope, reach)
+    """Two statements: the figures with their three breakdowns, and the series."""
+    overview = kpis.overview(form.period, form.scope, reach)
     points = kpis.time_series(form.period, form.granularity, form.scope, reach)
     series = [
         SeriesRow(p.start, p.end, cells_of(form, p.figures, SERIES_COLUMNS, start=p.start, end=p.end))
         for p in points
     ]
     return Dashboard(
-        figures=figures,
+        figures=overview.figures,
         urls={figure.value: drill_url(form, figure) for figure in Figure},
         chart=chart_of(form, points),
         series=series,
-        breakdowns=[breakdown_of(form, dimension, reach) for dimension in Dimension],
+        breakdowns=[breakdown_of(form, d, overview.rows[d]) for d in Dimension],
         points=points,
     )

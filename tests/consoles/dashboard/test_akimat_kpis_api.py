@@ -124,5 +124,5 @@ def test_each_field_costs_the_same_statements_for_more_appeals(known):
     with CaptureQueriesContext(connection) as more:
         answer = gql(client, everything)
     assert answer["data"]["akimatKpis"]["received"] == 11
-    # Session, user and their roles (3), then akimatKpis 1 + byStatus 1, the series 3, each breakdown 1.
-    assert len(few) == len(more) == 10, [q["sql"][:90] for q in more]
+    # Session, user and their roles (3), then akimatKpis 1 + byStatus 1, the series 1, each breakdown 1.
+    assert len(few) == len(more) == 8, [q["sql"][:90] for q in more]

@@ -98,7 +98,7 @@ def test_the_time_series_adds_up_by_day_and_by_week(known):
         rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", table, re.S)
         if points:
             assert len(rows) == points
-        received = [re.search(r"<td class=\"n\">(?:<a [^>]*>)?(\d+)", row).group(1) for row in rows]
+        received = [re.search(r"<td class=\"n\"[^>]*>(?:<a [^>]*>)?(\d+)", row).group(1) for row in rows]
         assert sum(int(n) for n in received) == 5
         assert html.count('<rect class="bar"') == len(rows)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, FloatField, Func, Q, QuerySet, Value
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -411,17 +411,22 @@ def map_points(
         _appeals(scope, reach)
         .filter(rules.RECEIVED & period.counted_on("received_at"), location__isnull=False)
         .order_by("-received_at", "-id")
-        .values_list("number", "location", "status", "overdue_at")[:limit]
+        # Coordinates as numbers from PostGIS: no geometry object per point in Python.
+        .annotate(
+            longitude=Func("location", function="ST_X", output_field=FloatField()),
+            latitude=Func("location", function="ST_Y", output_field=FloatField()),
+        )
+        .values_list("number", "longitude", "latitude", "status", "overdue_at")[:limit]
     )
     points = []
-    for number, location, status, overdue_at in rows:
+    for number, longitude, latitude, status, overdue_at in rows:
         if rules.is_overdue_now(status, overdue_at):
             state = "overdue"
         elif rules.is_open(status):
             state = "open"
         else:
             state = "answered"
-        points.append(MapPoint(number, round(location.x, 6), round(location.y, 6), state))
+        points.append(MapPoint(number, round(longitude, 6), round(latitude, 6), state))
     return points
 
 

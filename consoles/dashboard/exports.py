@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from appeals.kpi_definitions import ALMATY, is_on_time
-from appeals.models import Appeal
+from appeals.states import Status
 from consoles.dashboard.page import COLUMNS, SERIES_COLUMNS, Dashboard, value_of
-from consoles.text import local, pick
+from consoles.text import language, pick
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_MAX = 10_000  # rows of one exported list (a year of a city's appeals is fewer)
@@ -59,7 +59,31 @@ def figure_sheets(board: Dashboard) -> list[Sheet]:
     return sheets
 
 
-def appeal_sheet(appeals: Iterable[Appeal], personal: bool) -> Sheet:
+# What a list's file says of each appeal (values, not models: a list may hold thousands).
+LIST_FIELDS = (
+    "number",
+    "received_at",
+    "status",
+    "category__name_kk",
+    "category__name_ru",
+    "organisation__name_kk",
+    "organisation__name_ru",
+    "assignee__full_name",
+    "deadline",
+    "resolved_at",
+    "closed_at",
+    "overdue_at",
+    "address",
+)
+PERSONAL_FIELDS = ("applicant_name", "applicant_phone")
+
+
+def list_fields(personal: bool) -> tuple[str, ...]:
+    return LIST_FIELDS + PERSONAL_FIELDS if personal else LIST_FIELDS
+
+
+def appeal_sheet(appeals: Iterable[dict[str, object]], personal: bool) -> Sheet:
+    """`appeals` as `values(*list_fields(personal))` rows."""
     header = [
         "№",
         gettext("Received"),
@@ -76,29 +100,35 @@ def appeal_sheet(appeals: Iterable[Appeal], personal: bool) -> Sheet:
     ]
     if personal:
         header += [gettext("Name"), gettext("Phone")]
+    statuses = {value: pick(label) for value, label in Status.choices}
+    first, second = ("kk", "ru") if language() == "kk" else ("ru", "kk")
+
+    def name(appeal: dict[str, object], prefix: str) -> object:
+        return appeal[f"{prefix}__name_{first}"] or appeal[f"{prefix}__name_{second}"] or ""
 
     def rows() -> Iterator[list[object]]:
         yes, no = gettext("yes"), gettext("no")
         for appeal in appeals:
+            resolved, deadline = appeal["resolved_at"], appeal["deadline"]
             on_time = ""
-            if appeal.resolved_at and appeal.deadline:
-                on_time = yes if is_on_time(appeal.resolved_at, appeal.deadline) else no
+            if resolved and deadline:
+                on_time = yes if is_on_time(resolved, deadline) else no
             row: list[object] = [
-                appeal.number,
-                _time(appeal.received_at),
-                pick(appeal.get_status_display()),
-                local(appeal.category) if appeal.category else "",
-                local(appeal.organisation) if appeal.organisation else "",
-                appeal.assignee.full_name if appeal.assignee else "",
-                _time(appeal.deadline),
-                _time(appeal.resolved_at),
+                appeal["number"],
+                _time(appeal["received_at"]),
+                statuses.get(appeal["status"], appeal["status"]),
+                name(appeal, "category"),
+                name(appeal, "organisation"),
+                appeal["assignee__full_name"] or "",
+                _time(deadline),
+                _time(resolved),
                 on_time,
-                _time(appeal.closed_at),
-                yes if appeal.overdue_at else "",
-                appeal.address,
+                _time(appeal["closed_at"]),
+                yes if appeal["overdue_at"] else "",
+                appeal["address"],
             ]
             if personal:
-                row += [appeal.applicant_name, appeal.applicant_phone]
+                row += [appeal["applicant_name"], appeal["applicant_phone"]]
             yield row
 
     return Sheet(_("Appeals"), header, rows())

@@ -126,11 +126,13 @@ def export_appeals(request: HttpRequest, extension: str) -> HttpResponse:
     if not form.is_valid():
         return _bad_filters(form)
     figure = kpis.Figure(form.cleaned_data["figure"])
+    personal = sees_personal_data(request.principal)
     try:
-        rows = kpis.drilled(figure, form.period, form.scope, _reach(request))[: exports.LIST_MAX]
+        rows = kpis.drilled(figure, form.period, form.scope, _reach(request))
     except AppealError as error:
         return _refused(request, error)
-    sheet = exports.appeal_sheet(rows.iterator(chunk_size=2000), sees_personal_data(request.principal))
+    values = rows.values(*exports.list_fields(personal))[: exports.LIST_MAX]
+    sheet = exports.appeal_sheet(values.iterator(chunk_size=2000), personal)
     respond = exports.csv_response if extension == "csv" else exports.xlsx_response
     return respond([sheet], f"appeals-{figure.value}")
 

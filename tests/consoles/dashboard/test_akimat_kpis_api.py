@@ -5,10 +5,10 @@ input, and a fixed number of SQL statements whatever the number of appeals."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from tests.appeals.conftest import gql, intake
+from testkit.graphql import data_of, gql, refusal
+from testkit.queries import exact_queries
+from tests.appeals.conftest import intake
 from tests.consoles.dashboard.conftest import person
 from tests.consoles.dashboard.known import Known
 
@@ -22,7 +22,7 @@ KPIS = (
 
 
 def test_the_figures_of_known_appeals(known: Known):
-    got = gql(person("analyst"), KPIS)["data"]["akimatKpis"]
+    got = data_of(gql(person("analyst"), KPIS))["akimatKpis"]
     assert {k: v for k, v in got.items() if k != "byStatus"} == {
         "received": 5,
         "repeats": 1,
@@ -95,17 +95,15 @@ def test_breakdowns_and_time_series(known: Known):
 )
 def test_wrong_input_gets_a_clear_error(city, variables, code, field):
     answer = gql(person("analyst"), f"{{ akimatKpis({variables}) {{ received }} }}")
-    error = answer["errors"][0]
-    assert error["extensions"]["code"] == code and error["extensions"]["field"] == field
+    error = refusal(answer, code, field)
     assert " / " in error["message"]  # Kazakh and Russian, as every API message
 
 
 def test_only_reports_view_reads_them(city):
     for role in ("operator", "executor"):
-        answer = gql(person(role), "{ akimatKpis { received } }")
-        assert answer["errors"][0]["extensions"]["code"] == "forbidden", role
+        refusal(gql(person(role), "{ akimatKpis { received } }"), "forbidden")
     for role in ("supervisor", "akim", "analyst", "lawyer"):
-        assert "errors" not in gql(person(role), "{ akimatKpis { received } }"), role
+        data_of(gql(person(role), "{ akimatKpis { received } }"))
 
 
 def test_each_field_costs_the_same_statements_for_more_appeals(known):
@@ -117,12 +115,11 @@ def test_each_field_costs_the_same_statements_for_more_appeals(known):
         f"p: akimatKpiBreakdown(by: PERSON) {{ key kpis {{ received }} }} }}"
     )
     gql(client, everything)
-    with CaptureQueriesContext(connection) as few:
+    # Session, user and their roles (3), then akimatKpis 1 + byStatus 1, the series 1, each breakdown 1.
+    with exact_queries(8):
         gql(client, everything)
     for _ in range(6):
         intake(register=True)
-    with CaptureQueriesContext(connection) as more:
-        answer = gql(client, everything)
-    assert answer["data"]["akimatKpis"]["received"] == 11
-    # Session, user and their roles (3), then akimatKpis 1 + byStatus 1, the series 1, each breakdown 1.
-    assert len(few) == len(more) == 8, [q["sql"][:90] for q in more]
+    with exact_queries(8):
+        answer = data_of(gql(client, everything))
+    assert answer["akimatKpis"]["received"] == 11

@@ -27,7 +27,7 @@ def test_the_figures_as_csv(known: Known):
     header, total = rows[1], rows[2]
     assert header[:4] == ["Обращения", "Поступило", "Повторные, %", "Отвечено"]
     figures = dict(zip(header, total, strict=True))
-    late, on_time = "С опозданием", "В срок, %"  # noqa: RUF001 (Cyrillic words)
+    late, on_time = "С опозданием", "В срок, %"
     assert (figures["Поступило"], figures["Отвечено"], figures[late], figures["Закрыто"]) == (
         "5",
         "2",
@@ -83,7 +83,7 @@ def test_the_list_with_applicants_for_a_supervisor_as_xlsx(known: Known):
     assert header[-2:] == ("ФИО", "Телефон")
     assert {row[0] for row in rows} == {known.closed_on_time.number, known.done_late.number}
     late = next(row for row in rows if row[0] == known.done_late.number)
-    assert late[header.index("В срок")] == "нет"  # noqa: RUF001 (a Cyrillic word) and late[-1] == known.done_late.applicant_phone
+    assert late[header.index("В срок")] == "нет"
 
 
 def test_an_export_with_wrong_filters_says_why(city):

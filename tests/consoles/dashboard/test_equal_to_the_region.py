@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
+from testkit.graphql import gql
 from testkit.identities import logged_in, user_with_roles
-from tests.appeals.conftest import gql
 from tests.consoles.dashboard.known import known_appeals
 from tests.regional.helpers import deliver_pending, forget_committed_appeals, regional_client
 

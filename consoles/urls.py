@@ -13,4 +13,5 @@ urlpatterns = [
     path("console/", include("consoles.settings.urls")),
     path("console/executor/", include("consoles.executor.urls")),
     path("console/notifications/", include("consoles.notifications.urls")),
+    path("console/dashboard/", include("consoles.dashboard.urls")),
 ]

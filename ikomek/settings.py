@@ -382,6 +382,8 @@ LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English
 # The consoles speak Kazakh or Russian, one language per screen; English is for integrator docs only.
 CONSOLE_LANGUAGES = ("kk", "ru")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Kazakh dates and numbers (Django has no kk formats of its own): 01.03.2026, 1 234,5.
+FORMAT_MODULE_PATH = ["ikomek.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

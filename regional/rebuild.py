@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from appeals import kpi_definitions as rules
 from appeals.states import ACTIVE_STATUSES, Status
 from regional.histogram import COLUMNS, EDGES_SECONDS
 from regional.models import ALL
@@ -14,14 +15,14 @@ _BUCKETS = ", ".join(
     f"count(*) FILTER (WHERE bucket = {index})::int AS {column}" for index, column in enumerate(COLUMNS)
 )
 
-# Every fact's contributions (as regional.tallies._daily), in the akimat's scope and the region's, for
-# its category and for all categories.
+# Every fact's contributions (as regional.tallies._daily; the rules are appeals.kpi_definitions), in
+# the akimat's scope and the region's, for its category and for all categories.
 DAILY_SQL = f"""
 WITH parts AS (
     SELECT schema, category, (received_at AT TIME ZONE 'Asia/Almaty')::date AS day,
            1 AS received, is_repeat::int AS repeats, 0 AS resolved, 0 AS on_time, 0 AS closed,
            NULL::int AS bucket
-      FROM regional_appealfact WHERE status <> %(transferred)s
+      FROM regional_appealfact WHERE status <> ALL(%(not_received)s)
     UNION ALL
     SELECT schema, category, (resolved_at AT TIME ZONE 'Asia/Almaty')::date,
            0, 0, 1, (resolved_at <= deadline)::int, 0, NULL
@@ -66,8 +67,8 @@ STATUS_COLUMNS = ("scope", "category", "status", "count", "overdue")
 
 def _params() -> dict[str, object]:
     return {
-        "transferred": Status.TRANSFERRED.value,
-        "not_answered": [Status.CANCELLED.value, Status.TRANSFERRED.value],
+        "not_received": sorted(rules.NOT_RECEIVED),
+        "not_answered": sorted(rules.NOT_ANSWERED),
         "closed": Status.CLOSED.value,
         "edges": list(EDGES_SECONDS),
         "all": ALL,

@@ -19,16 +19,14 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from appeals.states import ACTIVE_STATUSES, Status
+from appeals import kpi_definitions as rules
+from appeals.kpi_definitions import day_of
 from regional.histogram import COLUMNS, bucket_of
 from regional.models import ALL
 
 DAILY_COUNTERS = ("received", "repeats", "resolved", "resolved_on_time", "closed", *COLUMNS)
 STATUS_COUNTERS = ("count", "overdue")
-NOT_ANSWERED = frozenset({Status.CANCELLED, Status.TRANSFERRED})
-ALMATY = ZoneInfo("Asia/Almaty")
 
 
 @dataclass(frozen=True)
@@ -43,23 +41,19 @@ class Fact:
     is_repeat: bool
 
 
-def day_of(moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(ALMATY).date()
-
-
 def _daily(fact: Fact) -> dict[tuple[str, datetime.date], dict[str, int]]:
     parts: dict[tuple[str, datetime.date], dict[str, int]] = defaultdict(dict)
-    if fact.status != Status.TRANSFERRED:
+    if rules.is_received(fact.status):
         cell = parts[(fact.category, day_of(fact.received_at))]
         cell["received"] = 1
         if fact.is_repeat:
             cell["repeats"] = 1
-    if fact.resolved_at is not None and fact.deadline is not None and fact.status not in NOT_ANSWERED:
+    if rules.is_answered(fact.status, fact.resolved_at, fact.deadline):
         cell = parts[(fact.category, day_of(fact.resolved_at))]
         cell["resolved"] = 1
-        if fact.resolved_at <= fact.deadline:
+        if rules.is_on_time(fact.resolved_at, fact.deadline):
             cell["resolved_on_time"] = 1
-    if fact.closed_at is not None and fact.status == Status.CLOSED:
+    if rules.is_closed(fact.status, fact.closed_at):
         cell = parts[(fact.category, day_of(fact.closed_at))]
         cell["closed"] = 1
         seconds = (fact.closed_at - fact.received_at).total_seconds()
@@ -68,7 +62,7 @@ def _daily(fact: Fact) -> dict[tuple[str, datetime.date], dict[str, int]]:
 
 
 def _status(fact: Fact) -> dict[tuple[str, str], dict[str, int]]:
-    overdue = int(fact.status in ACTIVE_STATUSES and fact.overdue_at is not None)
+    overdue = int(rules.is_overdue_now(fact.status, fact.overdue_at))
     return {(fact.category, fact.status): {"count": 1, "overdue": overdue}}
 
 

@@ -11,6 +11,7 @@ from graphene.relay.node import NodeField
 from appeals.api.cross_tenant import CrossTenantQuery
 from appeals.api.emergency import EmergencyQuery
 from appeals.api.errors import bad_input
+from appeals.api.kpis import AkimatKpiQuery
 from appeals.api.mutations import AppealsMutation
 from appeals.api.queries import AppealsQuery
 
@@ -35,7 +36,7 @@ class CheckedNodeField(NodeField):
         return relay.Node.get_node_from_global_id(info, id)
 
 
-class AppealsQueryRoot(AppealsQuery, EmergencyQuery, CrossTenantQuery):
+class AppealsQueryRoot(AppealsQuery, EmergencyQuery, CrossTenantQuery, AkimatKpiQuery):
     node = CheckedNodeField(relay.Node)
 
 

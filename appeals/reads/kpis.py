@@ -1,0 +1,440 @@
+"""The akimat's own KPIs, from its appeals, by the rules of `appeals.kpi_definitions` (the region's
+read model counts by the same rules, so the figures agree): figures of a period and of now, the same
+by organisation, category or responsible person, a time series, the period's points on the map,
+and the appeals behind any figure.
+
+Each answer is one SQL statement whatever the number of appeals: the figures an aggregate, a
+breakdown (or the figures with all three breakdowns) a grouped aggregate, a time series three
+grouped parts in one UNION ALL, a list of appeals its page (and its count).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import Count, FloatField, Func, Q, QuerySet, Value
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from appeals import kpi_definitions as rules
+from appeals.errors import AppealError
+from appeals.models import Appeal
+from appeals.reads.worklists import DUE_SOON
+from appeals.rules.access import EVERYTHING, Reach
+
+DEFAULT_DAYS = 30
+NONE = "-"  # a filter value meaning "not set on the appeal" (no category, organisation or person)
+MAP_POINTS_MAX = 5000
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date  # inclusive
+
+    @classmethod
+    def of(cls, start: datetime.date | None = None, end: datetime.date | None = None) -> Period:
+        """The given days (Asia/Almaty), by default the last 30 days up to today (as the region's)."""
+        end = end or timezone.now().astimezone(rules.ALMATY).date()
+        start = start or end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+        if start > end:
+            raise AppealError.of("period", "invalid", "Басы соңынан кейін / Начало позже конца периода")
+        longest = settings.REGIONAL_MAX_PERIOD_DAYS  # the region's limit: the same questions on both sides
+        if (end - start).days >= longest:
+            raise AppealError.of(
+                "period", "too_long", f"{longest} күннен аспауы керек / не длиннее {longest} дней"
+            )
+        return cls(start, end)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def counted_on(self, column: str) -> Q:
+        """Appeals whose `column` moment falls on one of the period's days."""
+        return Q(
+            **{
+                f"{column}__gte": rules.day_start(self.start),
+                f"{column}__lt": rules.day_start(self.end + datetime.timedelta(days=1)),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which appeals: all, or of a category (a code, or a group with its sub-categories), an
+    organisation (code), a responsible person (id); `NONE` asks for appeals without one."""
+
+    category: str = ""
+    organisation: str = ""
+    person: str = ""
+
+    def q(self) -> Q:
+        query = Q()
+        if self.category == NONE:
+            query &= Q(category__isnull=True)
+        elif self.category:
+            query &= Q(category__code=self.category) | Q(category__parent__code=self.category)
+        if self.organisation == NONE:
+            query &= Q(organisation__isnull=True)
+        elif self.organisation:
+            query &= Q(organisation__code=self.organisation)
+        if self.person == NONE:
+            query &= Q(assignee__isnull=True)
+        elif self.person:
+            query &= Q(assignee_id=int(self.person))
+        return query
+
+
+ALL = Scope()
+
+
+class Figure(StrEnum):
+    """Every figure a person can drill into: the period's, then now's."""
+
+    RECEIVED = "received"
+    REPEATS = "repeats"
+    ANSWERED = "answered"
+    ANSWERED_ON_TIME = "answered_on_time"
+    ANSWERED_LATE = "answered_late"
+    CLOSED = "closed"
+    OPEN_NOW = "open_now"
+    OVERDUE_NOW = "overdue_now"
+    DUE_SOON = "due_soon"
+
+
+def _due_soon(now: datetime.datetime) -> Q:
+    # The operator's "due within 24 h" list: open, not yet marked overdue, deadline within a day.
+    return rules.OPEN & Q(overdue_at__isnull=True, deadline__lte=now + DUE_SOON)
+
+
+def figure_filter(figure: Figure, period: Period, now: datetime.datetime) -> Q:
+    """The appeals a figure counts."""
+    received = rules.RECEIVED & period.counted_on(rules.COUNTED_ON["received"])
+    answered = rules.ANSWERED & period.counted_on(rules.COUNTED_ON["answered"])
+    return {
+        Figure.RECEIVED: received,
+        Figure.REPEATS: received & Q(parent__isnull=False),
+        Figure.ANSWERED: answered,
+        Figure.ANSWERED_ON_TIME: answered & rules.ON_TIME,
+        Figure.ANSWERED_LATE: answered & ~rules.ON_TIME,
+        Figure.CLOSED: rules.CLOSED & period.counted_on(rules.COUNTED_ON["closed"]),
+        Figure.OPEN_NOW: rules.OPEN,
+        Figure.OVERDUE_NOW: rules.OVERDUE_NOW,
+        Figure.DUE_SOON: _due_soon(now),
+    }[figure]
+
+
+# Counted in the aggregates (answered late is answered minus on time).
+COUNTED = tuple(figure for figure in Figure if figure is not Figure.ANSWERED_LATE)
+
+
+@dataclass
+class Figures:
+    received: int = 0
+    repeats: int = 0
+    answered: int = 0
+    answered_on_time: int = 0
+    closed: int = 0
+    open_now: int = 0
+    overdue_now: int = 0
+    due_soon: int = 0
+
+    @property
+    def answered_late(self) -> int:
+        return self.answered - self.answered_on_time
+
+    @property
+    def sla_compliance(self) -> float | None:
+        """Answered on time / answered (rounded as the region rounds); None when none was answered."""
+        return round(self.answered_on_time / self.answered, 4) if self.answered else None
+
+    @property
+    def repeat_share(self) -> float | None:
+        return round(self.repeats / self.received, 4) if self.received else None
+
+    def add(self, other: Figures) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _counts(period: Period, now: datetime.datetime) -> dict[str, Count]:
+    return {figure.value: Count("id", filter=figure_filter(figure, period, now)) for figure in COUNTED}
+
+
+def _touched(period: Period) -> Q:
+    """Appeals any figure may count: fewer rows to aggregate over than the whole table."""
+    return (
+        period.counted_on("received_at")
+        | period.counted_on("resolved_at")
+        | period.counted_on("closed_at")
+        | rules.OPEN
+    )
+
+
+def _appeals(scope: Scope, reach: Reach) -> QuerySet[Appeal]:
+    return reach.narrow(Appeal.objects.filter(scope.q()))
+
+
+def figures(
+    period: Period, scope: Scope = ALL, reach: Reach = EVERYTHING, now: datetime.datetime | None = None
+) -> Figures:
+    """The figures of the period and of now (one statement)."""
+    now = now or timezone.now()
+    totals = _appeals(scope, reach).filter(_touched(period)).aggregate(**_counts(period, now))
+    return Figures(**totals)
+
+
+def status_counts(scope: Scope = ALL, reach: Reach = EVERYTHING) -> dict[str, tuple[int, int]]:
+    """Every appeal by its current status: status -> (count, overdue among them) (one statement)."""
+    rows = (
+        _appeals(scope, reach)
+        .values("status")
+        .annotate(count=Count("id"), overdue=Count("id", filter=rules.OVERDUE_NOW))
+        .order_by("status")
+    )
+    return {row["status"]: (row["count"], row["overdue"]) for row in rows}
+
+
+class Dimension(StrEnum):
+    ORGANISATION = "organisation"
+    CATEGORY = "category"
+    PERSON = "person"
+
+
+# What the rows are grouped by per dimension: its key, its names (kk, ru), and for a person the
+# names of their organisation.
+_GROUPS = {
+    Dimension.ORGANISATION: ("organisation__code", "organisation__name_kk", "organisation__name_ru"),
+    Dimension.CATEGORY: ("category__code", "category__name_kk", "category__name_ru"),
+    Dimension.PERSON: (
+        "assignee_id",
+        "assignee__full_name",
+        "assignee__full_name",
+        "assignee__organisation__name_kk",
+        "assignee__organisation__name_ru",
+    ),
+}
+
+
+@dataclass
+class Row:
+    """One organisation, category or person (key `NONE` for appeals without one)."""
+
+    key: str
+    figures: Figures
+    name_kk: str = ""
+    name_ru: str = ""
+    detail_kk: str = ""  # a person's organisation
+    detail_ru: str = ""
+
+
+def _grouped(
+    period: Period, dimensions: tuple[Dimension, ...], scope: Scope, reach: Reach, now: datetime.datetime
+) -> Iterable[tuple[dict[str, object], Figures]]:
+    """(group values, its figures) grouped by every column of the dimensions, one statement."""
+    columns = dict.fromkeys(column for dimension in dimensions for column in _GROUPS[dimension])
+    grouped = (
+        _appeals(scope, reach)
+        .filter(_touched(period))
+        .values(*columns)
+        .annotate(**_counts(period, now))
+        .order_by()
+    )
+    for values in grouped:
+        counted = Figures(**{figure.value: values[figure.value] for figure in COUNTED})
+        if any(vars(counted).values()):  # e.g. an appeal transferred away counts nowhere
+            yield values, counted
+
+
+def _rows(groups: Iterable[tuple[dict[str, object], Figures]], dimension: Dimension) -> list[Row]:
+    """The groups summed per organisation, category or person, busiest first."""
+    key, *names = _GROUPS[dimension]
+    rows: dict[str, Row] = {}
+    for values, counted in groups:
+        found = _key(values[key])
+        row = rows.get(found)
+        if row is None:
+            row = rows[found] = Row(found, Figures(), *(values[name] or "" for name in names))
+        row.figures.add(counted)
+    return sorted(rows.values(), key=lambda r: (-r.figures.received, -r.figures.open_now, r.name_ru))
+
+
+def breakdown(
+    period: Period,
+    dimension: Dimension,
+    scope: Scope = ALL,
+    reach: Reach = EVERYTHING,
+    now: datetime.datetime | None = None,
+) -> list[Row]:
+    """The figures per organisation, category (each leaf code, as the region) or person, busiest
+    first; groups with nothing to count are left out (one statement)."""
+    return _rows(_grouped(period, (dimension,), scope, reach, now or timezone.now()), dimension)
+
+
+@dataclass
+class Overview:
+    figures: Figures
+    rows: dict[Dimension, list[Row]]
+
+
+def overview(
+    period: Period, scope: Scope = ALL, reach: Reach = EVERYTHING, now: datetime.datetime | None = None
+) -> Overview:
+    """The figures and their breakdown by organisation, category and person at once, from one
+    statement grouped by all three (a few hundred groups at most, whatever the number of appeals;
+    a person works for one organisation), summed here."""
+    groups = list(_grouped(period, tuple(Dimension), scope, reach, now or timezone.now()))
+    total = Figures()
+    for _values, counted in groups:
+        total.add(counted)
+    return Overview(total, {dimension: _rows(groups, dimension) for dimension in Dimension})
+
+
+def _key(value: object) -> str:
+    return NONE if value in (None, "") else str(value)
+
+
+@dataclass
+class Point:
+    start: datetime.date
+    end: datetime.date
+    figures: Figures = field(default_factory=Figures)
+
+
+GRANULARITIES = ("day", "week", "month")
+SERIES = ("received", "repeats", "answered", "answered_on_time", "closed")  # the period's figures
+_TRUNC = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}
+
+
+def _bucket_start(day: datetime.date, granularity: str) -> datetime.date:
+    if granularity == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next(start: datetime.date, granularity: str) -> datetime.date:
+    if granularity == "week":
+        return start + datetime.timedelta(days=7)
+    if granularity == "month":
+        return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return start + datetime.timedelta(days=1)
+
+
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def time_series(
+    period: Period, granularity: str = "day", scope: Scope = ALL, reach: Reach = EVERYTHING
+) -> list[Point]:
+    """The period's figures per day, week (from Monday) or month, empty ones included, each point's
+    days within the period (as the region's series). Now's figures are not part of a series."""
+    if granularity not in GRANULARITIES:
+        raise AppealError.of("granularity", "invalid", f"{granularity!r}: day, week, month")
+    points: dict[datetime.date, Point] = {}
+    start = _bucket_start(period.start, granularity)
+    while start <= period.end:
+        end = min(_next(start, granularity) - datetime.timedelta(days=1), period.end)
+        points[start] = Point(max(start, period.start), end)
+        start = _next(start, granularity)
+    trunc = _TRUNC[granularity]
+    # Each figure is counted on the day of its own moment (received, answered, closed): one
+    # grouped part per moment, the three in one statement (UNION ALL).
+    counted_on: Iterable[tuple[str, Q, dict[str, Count]]] = (
+        (
+            "received_at",
+            rules.RECEIVED,
+            {"received": Count("id"), "repeats": Count("id", filter=Q(parent__isnull=False))},
+        ),
+        (
+            "resolved_at",
+            rules.ANSWERED,
+            {"answered": Count("id"), "answered_on_time": Count("id", filter=rules.ON_TIME)},
+        ),
+        ("closed_at", rules.CLOSED, {"closed": Count("id")}),
+    )
+    parts = [
+        _appeals(scope, reach)
+        .filter(rule & period.counted_on(column))
+        .annotate(bucket=trunc(column, tzinfo=rules.ALMATY))
+        .values("bucket")
+        .annotate(**{name: counts.get(name, Value(0)) for name in SERIES})
+        .order_by()
+        for column, rule, counts in counted_on
+    ]
+    for row in parts[0].union(*parts[1:], all=True):
+        point = points[_bucket_start(_as_date(row["bucket"]), granularity)]
+        for name in SERIES:
+            setattr(point.figures, name, getattr(point.figures, name) + row[name])
+    return list(points.values())
+
+
+def drilled(
+    figure: Figure,
+    period: Period,
+    scope: Scope = ALL,
+    reach: Reach = EVERYTHING,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Appeal]:
+    """The appeals behind a figure, with what a list shows of them (newest first)."""
+    now = now or timezone.now()
+    return (
+        _appeals(scope, reach)
+        .filter(figure_filter(figure, period, now))
+        .select_related("category", "organisation", "assignee")
+        .defer("description", "location", "resolution")
+        .order_by("-received_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    number: int
+    longitude: float
+    latitude: float
+    state: str  # overdue (open and overdue), open, answered (or closed, or anything else)
+
+
+def map_points(
+    period: Period, scope: Scope = ALL, reach: Reach = EVERYTHING, limit: int = MAP_POINTS_MAX
+) -> list[MapPoint]:
+    """Where the period's received appeals are (those with a location), newest first, at most
+    `limit` (one statement)."""
+    rows = (
+        _appeals(scope, reach)
+        .filter(rules.RECEIVED & period.counted_on("received_at"), location__isnull=False)
+        .order_by("-received_at", "-id")
+        # Coordinates as numbers from PostGIS: no geometry object per point in Python.
+        .annotate(
+            longitude=Func("location", function="ST_X", output_field=FloatField()),
+            latitude=Func("location", function="ST_Y", output_field=FloatField()),
+        )
+        .values_list("number", "longitude", "latitude", "status", "overdue_at")[:limit]
+    )
+    points = []
+    for number, longitude, latitude, status, overdue_at in rows:
+        if rules.is_overdue_now(status, overdue_at):
+            state = "overdue"
+        elif rules.is_open(status):
+            state = "open"
+        else:
+            state = "answered"
+        points.append(MapPoint(number, round(longitude, 6), round(latitude, 6), state))
+    return points
+
+
+def sla_percent(value: Figures) -> float | None:
+    share = value.sla_compliance
+    return None if share is None else round(share * 100, 1)
+
+
+def repeat_percent(value: Figures) -> float | None:
+    share = value.repeat_share
+    return None if share is None else round(share * 100, 1)

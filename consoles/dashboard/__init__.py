@@ -1,0 +1,1 @@
+"""The akimat's dashboard for supervisors, akims and analysts (`reports.view`)."""

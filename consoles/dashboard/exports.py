@@ -1,0 +1,173 @@
+"""The dashboard's figures and the list behind a figure as CSV (UTF-8 with a BOM, so spreadsheet
+programs read Cyrillic right) and XLSX (openpyxl, write-only: rows go out as they are made).
+Headers in the screen's language; applicants' names and phones only for roles that see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from appeals.kpi_definitions import ALMATY, is_on_time
+from appeals.states import Status
+from consoles.dashboard.page import COLUMNS, SERIES_COLUMNS, Dashboard, value_of
+from consoles.text import language, pick
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LIST_MAX = 10_000  # rows of one exported list (a year of a city's appeals is fewer)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: Promise
+    header: list[str]
+    rows: Iterable[list[object]]
+
+
+def _time(value: object) -> str:
+    return value.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def figure_sheets(board: Dashboard) -> list[Sheet]:
+    """The figures: the total, each breakdown, the time series."""
+    numbers = [str(column.label) for column in COLUMNS]
+    total = [[gettext("All appeals"), *(value_of(board.figures, c.name) for c in COLUMNS)]]
+    sheets = [Sheet(_("Total"), [gettext("Appeals"), *numbers], total)]
+    for breakdown in board.breakdowns:
+        rows = [[row.name, row.detail, *(cell.value for cell in row.cells)] for row in breakdown.rows]
+        detail = gettext("Organisation") if breakdown.dimension == "person" else ""
+        header = [str(breakdown.noun), detail, *numbers]
+        sheets.append(Sheet(breakdown.label, header, rows))
+    series = [
+        [
+            p.start.strftime("%d.%m.%Y"),
+            p.end.strftime("%d.%m.%Y"),
+            *(value_of(p.figures, c.name) for c in SERIES_COLUMNS),
+        ]
+        for p in board.points
+    ]
+    header = [gettext("From"), gettext("To"), *(str(c.label) for c in SERIES_COLUMNS)]
+    sheets.append(Sheet(_("Time series"), header, series))
+    return sheets
+
+
+# What a list's file says of each appeal (values, not models: a list may hold thousands).
+LIST_FIELDS = (
+    "number",
+    "received_at",
+    "status",
+    "category__name_kk",
+    "category__name_ru",
+    "organisation__name_kk",
+    "organisation__name_ru",
+    "assignee__full_name",
+    "deadline",
+    "resolved_at",
+    "closed_at",
+    "overdue_at",
+    "address",
+)
+PERSONAL_FIELDS = ("applicant_name", "applicant_phone")
+
+
+def list_fields(personal: bool) -> tuple[str, ...]:
+    return LIST_FIELDS + PERSONAL_FIELDS if personal else LIST_FIELDS
+
+
+def appeal_sheet(appeals: Iterable[dict[str, object]], personal: bool) -> Sheet:
+    """`appeals` as `values(*list_fields(personal))` rows."""
+    header = [
+        "№",
+        gettext("Received"),
+        gettext("Status"),
+        gettext("Category"),
+        gettext("Organisation"),
+        gettext("Responsible person"),
+        gettext("Deadline"),
+        gettext("Answered"),
+        gettext("On time"),
+        gettext("Closed"),
+        gettext("Overdue"),
+        gettext("Address"),
+    ]
+    if personal:
+        header += [gettext("Name"), gettext("Phone")]
+    statuses = {value: pick(label) for value, label in Status.choices}
+    first, second = ("kk", "ru") if language() == "kk" else ("ru", "kk")
+
+    def name(appeal: dict[str, object], prefix: str) -> object:
+        return appeal[f"{prefix}__name_{first}"] or appeal[f"{prefix}__name_{second}"] or ""
+
+    def rows() -> Iterator[list[object]]:
+        yes, no = gettext("yes"), gettext("no")
+        for appeal in appeals:
+            resolved, deadline = appeal["resolved_at"], appeal["deadline"]
+            on_time = ""
+            if resolved and deadline:
+                on_time = yes if is_on_time(resolved, deadline) else no
+            row: list[object] = [
+                appeal["number"],
+                _time(appeal["received_at"]),
+                statuses.get(appeal["status"], appeal["status"]),
+                name(appeal, "category"),
+                name(appeal, "organisation"),
+                appeal["assignee__full_name"] or "",
+                _time(deadline),
+                _time(resolved),
+                on_time,
+                _time(appeal["closed_at"]),
+                yes if appeal["overdue_at"] else "",
+                appeal["address"],
+            ]
+            if personal:
+                row += [appeal["applicant_name"], appeal["applicant_phone"]]
+            yield row
+
+    return Sheet(_("Appeals"), header, rows())
+
+
+def _filename(stem: str, extension: str) -> str:
+    return f"{stem}-{timezone.now().astimezone(ALMATY):%Y%m%d-%H%M}.{extension}"
+
+
+def csv_response(sheets: list[Sheet], stem: str) -> HttpResponse:
+    """Every sheet one after the other, each with its title and header line. Written whole inside
+    the request (at most LIST_MAX rows), so the tenant's schema and the language are still set."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    for index, sheet in enumerate(sheets):
+        if len(sheets) > 1:
+            if index:
+                writer.writerow([])
+            writer.writerow([str(sheet.title)])
+        writer.writerow(sheet.header)
+        for row in sheet.rows:
+            writer.writerow(["" if value is None else value for value in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "csv")}"'
+    return response
+
+
+def xlsx_response(sheets: list[Sheet], stem: str) -> HttpResponse:
+    book = Workbook(write_only=True)
+    for sheet in sheets:
+        # Sheet titles: at most 31 characters and none of []:*?/\ (Excel's rules).
+        title = "".join(c for c in str(sheet.title) if c not in "[]:*?/\\")[:31]
+        out = book.create_sheet(title)
+        out.append(sheet.header)
+        for row in sheet.rows:
+            out.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "xlsx")}"'
+    return response

@@ -1,0 +1,51 @@
+/* The dashboard's map: the akimat's own boundary (no tiles: the page works offline) and the period's
+   appeals as dots, each opening the appeal's page. Drawn again after every HTMX swap of the body. */
+(function () {
+  "use strict";
+  var COLOURS = { overdue: "#c0392b", open: "#0b57a4", answered: "#6b7785" };
+  var map = null;
+
+  function json(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function draw() {
+    var box = document.getElementById("dashboard-map");
+    if (map) { map.remove(); map = null; }
+    if (!box || !window.L) { return; }
+    var labels = json("dashboard-map-labels") || {};
+    var boundary = json("dashboard-boundary");
+    map = L.map(box, { preferCanvas: true, zoomSnap: 0.25, attributionControl: false });
+    var outline = null;
+    if (boundary) {
+      outline = L.geoJSON(boundary, { style: { color: "#1b1f24", weight: 2, fillColor: "#ffffff", fillOpacity: 0.9 } }).addTo(map);
+      map.fitBounds(outline.getBounds(), { padding: [8, 8] });
+    } else {
+      map.setView([54.87, 69.14], 11);
+    }
+    fetch(box.dataset.points, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (answer) { return answer.ok ? answer.json() : { points: [] }; })
+      .then(function (data) {
+        if (!map) { return; }
+        data.points.forEach(function (p) {
+          var number = p[0], state = p[3];
+          L.circleMarker([p[2], p[1]], {
+            radius: 5, weight: 1, color: "#ffffff", fillColor: COLOURS[state] || COLOURS.answered, fillOpacity: 0.85
+          }).bindPopup(
+            '<a href="/console/appeals/' + number + '/">' + (labels.appeal || "") + " №" + number + "</a><br>" + (labels[state] || state)
+          ).addTo(map);
+        });
+        var count = document.querySelector(".map-count");
+        if (count) {
+          count.textContent = "· " + (labels.shown || "") + ": " + data.points.length + (data.truncated ? " " + (labels.truncated || "") : "");
+        }
+        box.dataset.loaded = String(data.points.length);
+      });
+  }
+
+  document.addEventListener("DOMContentLoaded", draw);
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target && event.target.id === "dashboard") { draw(); }
+  });
+})();

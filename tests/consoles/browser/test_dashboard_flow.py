@@ -1,0 +1,117 @@
+"""The akim's dashboard in a real browser: signs in through Keycloak and lands on it, sees the
+"closed" figure grow when an appeal is closed, switches the series to weeks (HTMX), gets a field
+error for a wrong period, drills down to the appeals behind the figure, opens one, and downloads
+the list and the figures as CSV and XLSX (their content checked); once in Kazakh, once in Russian.
+Screenshots of each page in both languages go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django_tenants.utils import schema_context
+from openpyxl import load_workbook
+
+from appeals import actions
+from testkit.browser import PHONE, screenshot
+from tests.appeals.conftest import OPERATOR, appeal_in
+from tests.consoles.browser.conftest import sign_in
+
+WORDS = {
+    "kk": {"title": "Көрсеткіштер", "closed": "Жабылды", "status": "Мәртебе", "error": "Басы соңынан кейін"},
+    "ru": {"title": "Показатели", "closed": "Закрыто", "status": "Статус", "error": "Начало позже конца"},
+}
+
+
+def figure(page, name: str) -> int:
+    return int(page.locator(f'.card[data-figure="{name}"] .value').inner_text())
+
+
+def workbook(path: Path) -> object:
+    # A download has no extension, and openpyxl judges a path by it: read the bytes.
+    return load_workbook(io.BytesIO(Path(path).read_bytes()), read_only=True)
+
+
+def wait_for_the_map(page) -> None:
+    page.wait_for_selector("#dashboard-map[data-loaded]")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_akims_figure_changes_and_drills_down_to_files(browser, committed_db, language):
+    # No `tenants` (it wraps the test in a transaction): the server must see these appeals committed.
+    words = WORDS[language]
+    with schema_context("petropavlovsk"):
+        waiting = appeal_in("citizen_informed")  # answered, the citizen called back: ready to close
+
+    page = sign_in(browser, "akim.petropavlovsk", language=language)
+    page.wait_for_url("**/console/dashboard/**")
+    assert page.locator("h1").inner_text() == words["title"]
+    before = figure(page, "closed")
+    wait_for_the_map(page)
+    screenshot(page, f"dashboard-overview-{language}")
+
+    with schema_context("petropavlovsk"):
+        actions.close_appeal(OPERATOR, waiting.number)
+    page.reload()
+    assert figure(page, "closed") == before + 1
+
+    # The series by week: the body is swapped in place and the address remembers the choice.
+    rows_by_day = page.locator("#series tbody tr").count()
+    page.select_option("#id_step", "week")
+    page.wait_for_url(re.compile(r"step=week"))
+    page.wait_for_function(f"document.querySelectorAll('#series tbody tr').length < {rows_by_day}")
+    wait_for_the_map(page)
+
+    # A period that ends before it starts: the error in the screen's language, the input kept.
+    page.fill("#id_start", "2026-03-10")
+    page.fill("#id_end", "2026-03-01")
+    page.locator("#id_end").press("Enter")
+    error = page.locator("#id_end-error")
+    error.wait_for()
+    assert words["error"] in error.inner_text()
+    assert page.input_value("#id_start") == "2026-03-10"
+    screenshot(page, f"dashboard-error-{language}")
+    page.locator(".presets a", has_text="30").click()
+    page.wait_for_selector('.card[data-figure="closed"]')
+
+    # Drill down: the closed figure's appeals, the one just closed among them.
+    page.locator('.card[data-figure="closed"] .value').click()
+    page.wait_for_url("**/console/dashboard/appeals/**figure=closed**")
+    row = page.locator(f'tr[data-number="{waiting.number}"]')
+    assert row.count() == 1 and words["closed"] in row.inner_text()
+    assert page.locator("#drilled thead").inner_text().count(words["status"]) == 1
+    screenshot(page, f"dashboard-appeals-{language}")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    with open(download.value.path(), encoding="utf-8-sig") as file:
+        text = file.read()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert words["status"] in rows[0] and str(waiting.number) in {row[0] for row in rows[1:]}
+    assert waiting.applicant_phone not in text  # an akim sees no applicants' data
+    with page.expect_download() as download:
+        page.get_by_role("link", name="XLSX").click()
+    book = workbook(download.value.path())
+    numbers = {row[0] for row in list(book.worksheets[0].iter_rows(values_only=True))[1:]}
+    assert waiting.number in numbers
+
+    # The appeal itself, on the operator's appeal page.
+    row.get_by_role("link", name=str(waiting.number)).click()
+    page.wait_for_selector('.status[data-status="closed"]')
+
+    # Back on the dashboard: the figures as a workbook, then the page on a phone.
+    page.goto(page.url.split("/console/")[0] + "/console/dashboard/")
+    with page.expect_download() as download:
+        page.locator(".exports").get_by_role("link", name="XLSX").click()
+    book = workbook(download.value.path())
+    header, total = list(book.worksheets[0].iter_rows(values_only=True))
+    assert dict(zip(header, total, strict=True))[words["closed"]] == before + 1
+    page.set_viewport_size(PHONE)
+    page.reload()  # as a phone opens it: the map fits the boundary to its own size
+    wait_for_the_map(page)
+    screenshot(page, f"dashboard-phone-{language}")
+    page.context.close()

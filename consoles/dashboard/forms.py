@@ -8,7 +8,10 @@ import datetime
 from urllib.parse import urlencode
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from appeals.errors import AppealError
@@ -20,6 +23,23 @@ from consoles.text import local, pick
 PRESET_DAYS = (7, 30, 90, 365)
 STEPS = (("day", _("by day")), ("week", _("by week")), ("month", _("by month")))
 FILTERS = ("start", "end", "step", "category", "organisation", "person")
+
+
+class QuickSelect(forms.Select):
+    """A select written without a template per option: the lists of categories and people have
+    dozens, and Django's widget templates made them a fifth of the page's time."""
+
+    def render(
+        self, name: str, value: object, attrs: dict | None = None, renderer: object = None
+    ) -> SafeString:
+        chosen = set(self.format_value(value))
+        options = "".join(
+            f'<option value="{escape(option)}"{" selected" if str(option) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for option, label in self.choices
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308 (escaped)
 
 
 def _date_input() -> forms.DateInput:
@@ -42,22 +62,26 @@ class DashboardFilter(forms.Form):
     step = forms.ChoiceField(
         label=_("Step"),
         required=False,
+        widget=QuickSelect,
         choices=STEPS,
         error_messages={"invalid_choice": _("Choose days, weeks or months.")},
     )
     category = forms.ChoiceField(
         label=_("Category"),
         required=False,
+        widget=QuickSelect,
         error_messages={"invalid_choice": _("There is no such category.")},
     )
     organisation = forms.ChoiceField(
         label=_("Organisation"),
         required=False,
+        widget=QuickSelect,
         error_messages={"invalid_choice": _("There is no such organisation.")},
     )
     person = forms.ChoiceField(
         label=_("Responsible person"),
         required=False,
+        widget=QuickSelect,
         error_messages={"invalid_choice": _("There is no such responsible person.")},
     )
 

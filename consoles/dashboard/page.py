@@ -239,7 +239,7 @@ def breakdown_of(form: DashboardFilter, dimension: Dimension, rows: list[kpis.Ro
 
 
 def dashboard(form: DashboardFilter, reach: Reach) -> Dashboard:
-    """Two statements: the figures with their three breakdowns, and the series."""
+    """Three statements: the figures with their three breakdowns, their names, the series."""
     overview = kpis.overview(form.period, form.scope, reach)
     points = kpis.time_series(form.period, form.granularity, form.scope, reach)
     series = [

@@ -61,10 +61,13 @@ def test_the_akims_figure_changes_and_drills_down_to_files(browser, committed_db
 
     # The series by week: the body is swapped in place and the address remembers the choice.
     rows_by_day = page.locator("#series tbody tr").count()
-    page.select_option("#id_step", "week")
+    page.focus("#id_step")
+    page.keyboard.press("ArrowDown")  # by day -> by week, from the keyboard
     page.wait_for_url(re.compile(r"step=week"))
     page.wait_for_function(f"document.querySelectorAll('#series tbody tr').length < {rows_by_day}")
     wait_for_the_map(page)
+    # Keyboard first: the swap keeps the focus where it was, on the list just changed.
+    assert page.evaluate("document.activeElement.id") == "id_step"
 
     # A period that ends before it starts: the error in the screen's language, the input kept.
     page.fill("#id_start", "2026-03-10")

@@ -115,11 +115,12 @@ def test_each_field_costs_the_same_statements_for_more_appeals(known):
         f"p: akimatKpiBreakdown(by: PERSON) {{ key kpis {{ received }} }} }}"
     )
     gql(client, everything)
-    # Session, user and their roles (3), then akimatKpis 1 + byStatus 1, the series 1, each breakdown 1.
-    with exact_queries(8):
+    # Session, user and their roles (3), then akimatKpis 1 + byStatus 1, the series 1, each
+    # breakdown 2 (its figures, their names).
+    with exact_queries(10):
         gql(client, everything)
     for _ in range(6):
         intake(register=True)
-    with exact_queries(8):
+    with exact_queries(10):
         answer = data_of(gql(client, everything))
     assert answer["akimatKpis"]["received"] == 11

@@ -14,12 +14,12 @@ from tests.consoles.dashboard.conftest import person
 # Every page: session, user, their roles (3) and the filters' choices: categories, organisations,
 # people (3); then its own reads.
 PAGES = {
-    "/console/dashboard/": 6 + 2,  # the figures with their three breakdowns, the series
-    "/console/dashboard/?step=week&category=housing": 6 + 2,
+    "/console/dashboard/": 6 + 3,  # the figures with their three breakdowns, their names, the series
+    "/console/dashboard/?step=week&category=housing": 6 + 3,
     "/console/dashboard/appeals/?figure=received": 6 + 2,  # the count and the page of rows
     "/console/dashboard/appeals/?figure=due_soon&organisation=-": 6 + 2,
-    "/console/dashboard/export.csv": 6 + 2,
-    "/console/dashboard/export.xlsx": 6 + 2,
+    "/console/dashboard/export.csv": 6 + 3,
+    "/console/dashboard/export.xlsx": 6 + 3,
     "/console/dashboard/appeals.csv?figure=received": 6 + 1,
     "/console/dashboard/appeals.xlsx?figure=received": 6 + 1,
     "/console/dashboard/map.json": 6 + 1,
@@ -54,6 +54,6 @@ def test_a_page_costs_the_same_statements_for_more_appeals(known, path, statemen
 def test_the_htmx_fragment_costs_what_the_page_costs(known):
     client = person("akim")
     client.get("/console/dashboard/", HTTP_HX_REQUEST="true")
-    with exact_queries(8):
+    with exact_queries(9):
         answer = client.get("/console/dashboard/", HTTP_HX_REQUEST="true")
     assert answer.status_code == 200 and "<html" not in answer.content.decode()

@@ -39,11 +39,14 @@ class CeleryWorker:
     """`celery worker` with prefork processes on this project, its log in a file; waits until it is
     ready (at INFO it says so; at WARNING it does not, so it is given a few seconds)."""
 
-    def __init__(self, log_path: Path, name: str, *, concurrency: int = 2, loglevel: str = "INFO") -> None:
+    def __init__(
+        self, log_path: Path, name: str, *, concurrency: int = 2, loglevel: str = "INFO", queues: str = ""
+    ) -> None:
         self.log_path = log_path
         self.name = name
         self.concurrency = concurrency
         self.loglevel = loglevel
+        self.queues = queues  # blank: the default queue, and `cad` too when its setting is eager
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> CeleryWorker:
@@ -53,7 +56,7 @@ class CeleryWorker:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "ikomek", "worker", "--concurrency", str(self.concurrency),
              "--loglevel", self.loglevel, "-n", f"{self.name}@%h", "--without-gossip", "--without-mingle",
-             "--without-heartbeat"],
+             "--without-heartbeat", *(["-Q", self.queues] if self.queues else [])],
             cwd=ROOT, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         if self.loglevel not in ("INFO", "DEBUG"):

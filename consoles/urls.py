@@ -3,11 +3,13 @@
 from django.urls import include, path
 
 from consoles import home, language
+from consoles.tracking.views import track_page
 
 app_name = "consoles"
 urlpatterns = [
     path("", home.home, name="home"),
     path("console/language", language.switch_language, name="language"),
+    path("track/", track_page, name="track"),  # the citizens' page, anonymous
     path("console/", include("consoles.operator.urls")),
     path("console/", include("consoles.lawyer.urls")),
     path("console/", include("consoles.settings.urls")),

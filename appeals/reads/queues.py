@@ -39,9 +39,7 @@ def callback_contacts(appeal: Appeal) -> list[Appeal]:
 
 def callback_attempts(appeal: Appeal) -> list[CallbackAttempt]:
     """Every call made about this appeal, to its applicant or a repeat's, first call first."""
-    return list(
-        CallbackAttempt.objects.filter(appeal=appeal).select_related("contact").order_by("at", "id")
-    )
+    return list(CallbackAttempt.objects.filter(appeal=appeal).select_related("contact").order_by("at", "id"))
 
 
 def with_person_history(violations: QuerySet[Violation], now: datetime.datetime | None = None) -> QuerySet:

@@ -20,12 +20,11 @@ ROLE_NAMES = {role.value for role in Role}
 
 @dataclass(frozen=True)
 class AccessRefused(Exception):
-    """A valid identity that may not act here; messages are safe to show (en for APIs, kk/ru for pages)."""
+    """A valid identity that may not act here. The message (English) is for APIs; the refusal page
+    words the code in the screen's language (accounts.refusals)."""
 
     code: str
     message: str
-    message_kk: str
-    message_ru: str
     own_tenants: tuple[str, ...] = ()
 
     def __str__(self) -> str:
@@ -77,31 +76,17 @@ def principal_from_claims(claims: dict[str, Any], tenant_slug: str | None) -> Pr
         organisation=organisation_in(claims),
     )
     if not roles:
-        raise AccessRefused(
-            "no_role",
-            "no iKOMEK role is granted to this account",
-            "Бұл тіркелгіге iKOMEK рөлі берілмеген.",
-            "Этой учётной записи не назначена ни одна роль iKOMEK.",
-        )
+        raise AccessRefused("no_role", "no iKOMEK role is granted to this account")
     own = tuple(sorted(akimat_slugs(claims)))
     if tenant_slug is None:
         if not principal.is_regional:
             raise AccessRefused(
                 "not_regional",
                 "only regional roles may use the regional address; use your akimat's address",
-                "Облыстық мекенжайды тек облыстық рөлдер пайдалана алады; "
-                "өз әкімдігіңіздің мекенжайына кіріңіз.",
-                "Областной адрес доступен только областным ролям; войдите по адресу своего акимата.",
                 own,
             )
         return principal
     if tenant_slug not in own:
         belongs = ", ".join(own) if own else "no akimat"
-        raise AccessRefused(
-            "wrong_tenant",
-            f"this identity belongs to {belongs}, not to {tenant_slug}",
-            f"Бұл тіркелгі «{tenant_slug}» әкімдігіне тиесілі емес.",
-            f"Эта учётная запись не относится к акимату «{tenant_slug}».",
-            own,
-        )
+        raise AccessRefused("wrong_tenant", f"this identity belongs to {belongs}, not to {tenant_slug}", own)
     return principal

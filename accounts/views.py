@@ -13,6 +13,7 @@ from mozilla_django_oidc.views import OIDCLogoutView
 
 from accounts.oidc import CallbackView, LoginView
 from accounts.permissions import Operation, can, sees_personal_data
+from accounts.refusals import SESSION_KEY, show_refusal
 
 
 def login(request: HttpRequest) -> HttpResponse:
@@ -31,6 +32,16 @@ def logout(request: HttpRequest) -> HttpResponse:
     if settings.LOCAL_IDENTITY:
         return auth_views.LogoutView.as_view()(request)
     return OIDCLogoutView.as_view()(request)
+
+
+@require_GET
+def refused(request: HttpRequest) -> HttpResponse:
+    """The last refused login of this browser again (after a language switch); else the start page."""
+    stored = request.session.get(SESSION_KEY)
+    if not isinstance(stored, dict) or not isinstance(stored.get("code"), str):
+        return HttpResponseRedirect("/")
+    own = [slug for slug in stored.get("own") or [] if isinstance(slug, str)]
+    return show_refusal(request, stored["code"], own, int(stored.get("status", 403)))
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:

@@ -13,7 +13,11 @@ def console(request: HttpRequest) -> dict[str, object]:
     principal = getattr(request, "principal", None)
     tenant = getattr(request, "tenant", None)
     if principal is None or not principal.is_authenticated:
-        return {"console_language": language(), "console_languages": settings.CONSOLE_LANGUAGES}
+        return {
+            "console_language": language(),
+            "console_languages": settings.CONSOLE_LANGUAGES,
+            "console_akimat": local(tenant) if tenant is not None else "",  # the public pages' too
+        }
     return {
         "console_language": language(),
         "console_languages": settings.CONSOLE_LANGUAGES,

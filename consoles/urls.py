@@ -2,12 +2,15 @@
 
 from django.urls import include, path
 
-from consoles import home, language
+from accounts.language import switch_language
+from consoles import home
+from consoles.tracking.views import track_page
 
 app_name = "consoles"
 urlpatterns = [
     path("", home.home, name="home"),
-    path("console/language", language.switch_language, name="language"),
+    path("console/language", switch_language, name="language"),
+    path("track/", track_page, name="track"),  # the citizens' page, anonymous
     path("console/", include("consoles.operator.urls")),
     path("console/", include("consoles.lawyer.urls")),
     path("console/", include("consoles.settings.urls")),

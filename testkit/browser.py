@@ -86,6 +86,19 @@ def launch_chromium(playwright: object) -> object:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=args)
 
 
+# The elements of the page's main part wider than the screen (their tag and class), for a message
+# that says which.
+_TOO_WIDE = (
+    "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right"
+    " > document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className)"
+)
+
+
+def too_wide(page: object) -> list[str]:
+    """What makes a phone scroll sideways: [] when nothing does."""
+    return page.evaluate(_TOO_WIDE)
+
+
 def screenshot(page: object, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -3,12 +3,19 @@ named after realm roles) logged in on a host for the HTTP side."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
+from accounts import keycloak_realm as realm
+from accounts.keycloak_admin import master_admin
 from accounts.models import StaffProfile
 from accounts.principal import Principal
 from accounts.roles import Role
+from demo.dev_realm import DEMO_PASSWORD
 
 
 def principal(
@@ -55,3 +62,30 @@ def executor_of(number: int, *, tenant: str | None = "petropavlovsk") -> Princip
 
     code = Appeal.objects.filter(number=number).values_list("organisation__code", flat=True).get()
     return principal(Role.EXECUTOR, name=f"executor-{code}", tenant=tenant, organisation=code)
+
+
+@contextmanager
+def keycloak_person(role: Role, tenant: str | None, *, organisation: str | None = None) -> Iterator[str]:
+    """A person of the test's own in the real Keycloak (password: the demo one), deleted afterwards;
+    yields the username. A test signed in as its own person shares nothing with another test: not
+    their notices, their read marks, their language or their sessions."""
+    username = f"{role.value.replace('_', '-')}-{uuid.uuid4().hex[:10]}"
+    keycloak = master_admin()
+    user_id = keycloak.create_user(
+        {
+            "username": username,
+            "enabled": True,
+            "firstName": role.value.replace("_", " ").title(),
+            "lastName": username.rsplit("-", 1)[1],
+            "email": f"{username}@test.ikomek.invalid",
+            "emailVerified": True,
+            "credentials": [{"type": "password", "value": DEMO_PASSWORD, "temporary": False}],
+            "groups": [realm.akimat_group_path(tenant)] if tenant else [],
+            "attributes": {realm.ORGANISATION_ATTRIBUTE: [organisation]} if organisation else {},
+        }
+    )
+    try:
+        keycloak.assign_realm_roles(user_id, [keycloak.get_realm_role(role.value)])
+        yield username
+    finally:
+        keycloak.delete_user(user_id)

@@ -37,6 +37,11 @@ def callback_contacts(appeal: Appeal) -> list[Appeal]:
     return [appeal, *appeal.repeats.order_by("received_at", "id")]
 
 
+def callback_attempts(appeal: Appeal) -> list[CallbackAttempt]:
+    """Every call made about this appeal, to its applicant or a repeat's, first call first."""
+    return list(CallbackAttempt.objects.filter(appeal=appeal).select_related("contact").order_by("at", "id"))
+
+
 def with_person_history(violations: QuerySet[Violation], now: datetime.datetime | None = None) -> QuerySet:
     """Annotate `person_violations`: how many violations the same person has had in the last year
     (this one included). Above 1 is a repeat offence, which the lawyer's register shows."""

@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from appeals.tracking import page as tracking_page
 from appeals.web import views
 
 app_name = "appeals"
@@ -10,5 +9,4 @@ urlpatterns = [
     path("telephony/incoming-call", views.incoming_call, name="incoming-call"),
     path("appeals/<int:number>/attachments", views.upload_attachment, name="upload-attachment"),
     path("appeals/attachments/<uuid:token>", views.download_attachment, name="download-attachment"),
-    path("track/", tracking_page.track_page, name="track"),
 ]

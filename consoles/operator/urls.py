@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consoles.operator import views, workspace
+from consoles.operator import callbacks, views, workspace
 
 urlpatterns = [
     path("queues/", views.queues, name="queues"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("intake/repeats", workspace.repeats, name="intake-repeats"),
     path("calls/", workspace.calls, name="calls"),
     path("akimat.geojson", workspace.boundary, name="boundary"),
+    path("callbacks/<int:number>/", callbacks.callback_page, name="callback"),
     path("appeals/<int:number>/", views.appeal_page, name="appeal"),
     path("appeals/<int:number>/repeat", views.decide_repeat, name="repeat"),
     path("appeals/<int:number>/<slug:transition>", views.take_step, name="step"),

@@ -120,19 +120,45 @@ def test_next_login_updates_name_email_and_roles(tenants, keycloak, web_test_use
         assert set(user.groups.values_list("name", flat=True)) == {"analyst", "supervisor"}
 
 
-def test_user_of_another_akimat_is_refused_with_a_clear_page(tenants):
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_user_of_another_akimat_is_refused_with_a_clear_page_in_one_language(tenants, language):
     login = BrowserLogin(tenant_host("petropavlovsk"))
+    login.client.cookies["django_language"] = language
 
     page = login.login("operator.kyzylzhar")
 
     text = page.content.decode()
+    words = {
+        "kk": "Бұл тіркелгі «Петропавл» әкімдігіне тиесілі емес.",
+        "ru": "Эта учётная запись не относится к акимату «Петропавловск».",
+    }
     assert page.status_code == 403
-    assert "Эта учётная запись не относится к акимату «petropavlovsk»." in text
-    assert "Бұл тіркелгі «petropavlovsk» әкімдігіне тиесілі емес." in text
-    assert f"http://{tenant_host('kyzylzhar')}/auth/login/" in text  # where this person belongs
+    assert f'<html lang="{language}">' in text and 'data-code="wrong_tenant"' in text
+    assert words[language] in text
+    assert words["ru" if language == "kk" else "kk"] not in text  # one language per screen
+    own = {"kk": "Қызылжар ауданы", "ru": "Кызылжарский район"}[language]
+    assert f'<a href="http://{tenant_host("kyzylzhar")}/auth/login/">{own}</a>' in text  # where they belong
     assert login.client.get("/auth/me").status_code == 401
     with schema_context("petropavlovsk"):
         assert not get_user_model().objects.filter(username="operator.kyzylzhar").exists()
+
+
+def test_the_refusal_is_shown_again_in_the_language_switched_to(tenants):
+    login = BrowserLogin(tenant_host("petropavlovsk"))
+    login.client.cookies["django_language"] = "ru"
+    refused = login.login("operator.kyzylzhar")
+    assert 'name="next" value="/auth/refused/"' in refused.content.decode()
+    assert 'action="/auth/language"' in refused.content.decode()
+
+    switched = login.client.post("/auth/language", {"language": "kk", "next": "/auth/refused/"})
+    assert switched.status_code == 302 and switched["Location"] == "/auth/refused/"
+    with exact_queries(2):  # the session, the akimat's name
+        again = login.client.get("/auth/refused/")
+    text = again.content.decode()
+    assert again.status_code == 403 and 'data-code="wrong_tenant"' in text
+    assert "«Петропавл» әкімдігіне тиесілі емес" in text and "не относится" not in text
+    # A browser with no refusal behind it is sent to the start page.
+    assert BrowserLogin(tenant_host("petropavlovsk")).client.get("/auth/refused/")["Location"] == "/"
 
 
 def test_regional_login_and_an_akimat_person_on_the_regional_host(tenants):
@@ -142,7 +168,10 @@ def test_regional_login_and_an_akimat_person_on_the_regional_host(tenants):
 
     refused = BrowserLogin(tenant_host(None)).login("operator.petropavlovsk")
     assert refused.status_code == 403
-    assert "Областной адрес доступен только областным ролям" in refused.content.decode()
+    text = refused.content.decode()
+    assert "Областной адрес доступен только областным ролям" in text and 'data-code="not_regional"' in text
+    assert "Петропавловск</a>" in text  # their own akimat's address, by its name
+    assert 'action="/auth/language"' in text  # the switch works on the regional host too
 
 
 def test_logout_also_ends_the_keycloak_session(tenants, keycloak, web_test_user):

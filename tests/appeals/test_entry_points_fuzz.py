@@ -75,7 +75,7 @@ def test_the_tracking_page_answers_any_form_with_a_typed_4xx_or_the_appeal(
     )
     body = assert_clean(response)
     if response.status_code == 200:
-        assert f"№ {citizen_appeal.number}:" in body
+        assert f"№{citizen_appeal.number}</h2>" in body and 'id="tracked"' in body
     else:
         assert response.status_code in (400, 403, 404, 429) and page_code(body) in PAGE_CODES, body[-800:]
 

@@ -1,6 +1,7 @@
 """Public tracking: anyone with the number and the phone's last four digits (or the access code,
 tests/appeals/test_tracking_limits.py) sees the status and the dates, nothing personal; wrong
-guesses are limited per client and tenant."""
+guesses are limited per client and tenant. The citizens' page on top of it:
+tests/consoles/test_tracking_page.py."""
 
 from __future__ import annotations
 
@@ -113,34 +114,3 @@ def test_guessing_is_limited_per_client_and_tenant(anonymous_client, tenants):
     esil = Client(HTTP_HOST="esil.localhost")
     answer = gql(esil, TRACK, {"n": esil_appeal.number, "d": "5555"})
     assert data_of(answer)["trackAppeal"]["number"] == esil_appeal.number
-
-
-# ------------------------------------------------------------------ the citizen's page
-def test_the_tracking_page_shows_status_and_dates_and_nothing_personal(anonymous_client):
-    appeal = appeal_in("done", phone="+77051239876", applicant_name="Ержан Касымов")
-    form = anonymous_client.get("/track/")
-    assert form.status_code == 200 and "Последние 4 цифры телефона" in form.content.decode()
-    page = anonymous_client.post("/track/", {"number": str(appeal.number), "phone_last4": "9876"})
-    html = page.content.decode()
-    assert page.status_code == 200 and page["Cache-Control"].startswith("max-age=0")
-    assert f"№ {appeal.number}: Орындалды / Выполнено" in html
-    assert "Мерзімі / Срок" in html and "Жауап / Ответ" in html
-    for secret in ("77051239876", "Ержан", "Касымов", appeal.description):
-        assert secret not in html
-
-
-def test_the_tracking_page_answers_wrong_digits_like_an_unknown_number_and_limits_guesses(anonymous_client):
-    appeal = intake(phone="+77051239876")
-    wrong = anonymous_client.post("/track/", {"number": str(appeal.number), "phone_last4": "0000"})
-    unknown = anonymous_client.post("/track/", {"number": "99999999", "phone_last4": "9876"})
-    assert wrong.status_code == unknown.status_code == 404
-    assert "не совпадают" in wrong.content.decode() and "не совпадают" in unknown.content.decode()
-    bad = anonymous_client.post("/track/", {"number": "12a", "phone_last4": "9876"})
-    assert bad.status_code == 400 and "Номер обращения — число" in bad.content.decode()
-    for _ in range(client_limit()):
-        anonymous_client.post("/track/", {"number": str(appeal.number), "phone_last4": "1111"})
-    blocked = anonymous_client.post("/track/", {"number": str(appeal.number), "phone_last4": "9876"})
-    assert blocked.status_code == 429 and "Слишком много попыток" in blocked.content.decode()
-    assert 0 < int(blocked["Retry-After"]) <= 3600
-    # The page and the API count the same guesses.
-    refusal(gql(anonymous_client, TRACK, {"n": appeal.number, "d": "9876"}), "too_many_attempts")

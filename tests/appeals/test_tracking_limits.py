@@ -244,10 +244,11 @@ def test_the_page_opens_with_the_code_and_asks_for_it_when_digits_are_locked(ano
     appeal = intake(phone=PHONE)
     anonymous_client.post("/track/", {"number": str(appeal.number), "phone_last4": "1111"})
     locked = anonymous_client.post("/track/", {"number": str(appeal.number), "phone_last4": "9876"})
-    assert locked.status_code == 403 and "введите код доступа" in locked.content.decode()
+    assert locked.status_code == 403 and "введите код доступа из квитанции" in locked.content.decode()
+    assert 'id="access_code-error" data-code="access_code_required"' in locked.content.decode()
     page = anonymous_client.post(
         "/track/", {"number": str(appeal.number), "access_code": readable(appeal.access_code)}
     )
-    assert page.status_code == 200 and f"№ {appeal.number}:" in page.content.decode()
+    assert page.status_code == 200 and f"№{appeal.number}</h2>" in page.content.decode()
     neither = anonymous_client.post("/track/", {"number": str(appeal.number)})
     assert neither.status_code == 400 and "код доступа" in neither.content.decode()

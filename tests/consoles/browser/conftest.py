@@ -1,19 +1,27 @@
 """A real web server and chromium for the whole browser session; people sign in through the
-real Keycloak login page."""
+real Keycloak login page.
+
+The browser tests commit what they make (the server sees committed rows only), so each keeps to
+its own: its own people in Keycloak (`person`), its own organisations, places and phones
+(`tests/consoles/browser/own.py`), and it asserts on its own rows only. So they pass in any order,
+and side by side against one server."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
 from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from accounts.provisioning import ensure_tenant_identity
+from accounts.roles import Role
 from demo.appeals import executor_organisation
 from demo.dev_realm import DEMO_PASSWORD, apply_dev_realm
 from testkit.browser import DESK, host_url, launch_chromium, web_server
+from testkit.identities import keycloak_person
 from tests.conftest import SESSION_TENANTS
 
 # Playwright's sync API keeps an event loop in this thread; Django's ORM calls from the test
@@ -48,6 +56,18 @@ def committed_db(django_db_blocker) -> Iterator[None]:
         # Playwright's greenlet gives Django's ORM another context, hence another connection:
         # close them all, or the test database cannot be dropped at the end.
         connections.close_all()
+
+
+@pytest.fixture
+def person(web) -> Iterator[Callable[..., str]]:
+    """`person(role, slug="petropavlovsk", organisation=None)`: a Keycloak person of this test's own
+    (deleted after it); returns the username to sign in with."""
+    with ExitStack() as people:
+
+        def make(role: Role, slug: str | None = "petropavlovsk", organisation: str | None = None) -> str:
+            return people.enter_context(keycloak_person(role, slug, organisation=organisation))
+
+        yield make
 
 
 def sign_in(

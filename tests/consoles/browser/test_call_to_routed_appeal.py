@@ -20,9 +20,9 @@ from appeals.models import Appeal
 from testkit.browser import screenshot
 from testkit.identities import principal
 from tests.consoles.browser.conftest import sign_in
+from tests.consoles.browser.own import own_spot, unique_phone
 
 SECRET = "exchange-secret-for-browser-tests"
-NEAR = (69.1450, 54.8720)  # Petropavlovsk, inside the city
 WORDS = {
     "kk": {"search": "жылу", "take": "Қоңырауды қабылдау", "save": "Өтінішті сақтау"},
     "ru": {"search": "отоплен", "take": "Принять звонок", "save": "Сохранить обращение"},
@@ -43,23 +43,26 @@ def ring(phone: str) -> dict:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_a_call_becomes_a_routed_appeal_linked_as_a_repeat(browser, committed_db, onboarded, language):
-    phone = f"+7705{uuid.uuid4().int % 10_000_000:07d}"
+def test_a_call_becomes_a_routed_appeal_linked_as_a_repeat(
+    browser, committed_db, onboarded, person, language
+):
+    phone = unique_phone()
+    near = own_spot(onboarded["petropavlovsk"])  # no other test's appeal to propose as a repeat
     with schema_context("petropavlovsk"):
-        set_exchange_secret("browser-tests", SECRET)
+        set_exchange_secret(f"browser-tests-{language}", SECRET)
         earlier = actions.create_appeal(
             principal(Role.OPERATOR, name="earlier"),
             AppealInput(
                 channel="landline",
                 description="Батарея суық / Холодные батареи",
                 applicant_phone=phone,
-                longitude=NEAR[0],
-                latitude=NEAR[1],
+                longitude=near[0],
+                latitude=near[1],
                 category_code="heating",
             ),
         ).appeal
 
-    page = sign_in(browser, "operator.petropavlovsk", language=language)
+    page = sign_in(browser, person(Role.OPERATOR), language=language)
     page.goto(page.url.split("/console/")[0] + "/console/intake/")
     page.wait_for_selector("#calls", state="attached")
     rang = time.monotonic()
@@ -76,7 +79,7 @@ def test_a_call_becomes_a_routed_appeal_linked_as_a_repeat(browser, committed_db
     page.locator('button.choice[data-code="heating"]').click()
     page.evaluate(
         "([lat, lon]) => window.ikomekIntakeMap.fire('click', {latlng: L.latLng(lat, lon)})",
-        [NEAR[1] + 0.0002, NEAR[0]],
+        [near[1] + 0.0002, near[0]],
     )
     description = f"Батареялар суық {uuid.uuid4().hex[:6]}"
     page.fill("#id_description", description)

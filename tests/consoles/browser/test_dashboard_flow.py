@@ -1,5 +1,6 @@
-"""The akim's dashboard in a real browser: signs in through Keycloak and lands on it, sees the
-"closed" figure grow when an appeal is closed, switches the series to weeks (HTMX), gets a field
+"""The akim's dashboard in a real browser: signs in through Keycloak and lands on it, narrows it to
+an organisation (the test's own, so no other test's appeal counts), sees the "closed" figure grow
+when an appeal is closed, switches the series to weeks (HTMX), gets a field
 error for a wrong period, drills down to the appeals behind the figure, opens one, and downloads
 the list and the figures as CSV and XLSX (their content checked); once in Kazakh, once in Russian.
 Screenshots of each page in both languages go to docs/screenshots/."""
@@ -15,11 +16,14 @@ import pytest
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
+from accounts.roles import Role
 from appeals import actions
-from testkit.browser import PHONE, screenshot
-from tests.appeals.conftest import OPERATOR, appeal_in
+from testkit.browser import PHONE, host_url, screenshot
+from testkit.identities import principal
 from tests.consoles.browser.conftest import sign_in
+from tests.consoles.browser.own import appeal_at, own_organisation, own_spot
 
+SLUG = "petropavlovsk"
 WORDS = {
     "kk": {"title": "Көрсеткіштер", "closed": "Жабылды", "status": "Мәртебе", "error": "Басы соңынан кейін"},
     "ru": {"title": "Показатели", "closed": "Закрыто", "status": "Статус", "error": "Начало позже конца"},
@@ -41,23 +45,29 @@ def wait_for_the_map(page) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_the_akims_figure_changes_and_drills_down_to_files(browser, committed_db, language):
-    # No `tenants` (it wraps the test in a transaction): the server must see these appeals committed.
+def test_the_akims_figure_changes_and_drills_down_to_files(
+    browser, committed_db, onboarded, person, language
+):
     words = WORDS[language]
-    with schema_context("petropavlovsk"):
-        waiting = appeal_in("citizen_informed")  # answered, the citizen called back: ready to close
+    organisation = own_organisation(SLUG)
+    # Answered, the citizen called back: ready to close.
+    waiting = appeal_at(SLUG, own_spot(onboarded[SLUG]), organisation=organisation, status="citizen_informed")
 
-    page = sign_in(browser, "akim.petropavlovsk", language=language)
+    page = sign_in(browser, person(Role.AKIM), language=language)
     page.wait_for_url("**/console/dashboard/**")
     assert page.locator("h1").inner_text() == words["title"]
-    before = figure(page, "closed")
     wait_for_the_map(page)
     screenshot(page, f"dashboard-overview-{language}")
+    # The test's own organisation, chosen in the filter: it applies at once (HTMX).
+    page.select_option("#id_organisation", organisation)
+    page.wait_for_url(re.compile(f"organisation={organisation}"))
+    wait_for_the_map(page)
+    assert figure(page, "closed") == 0
 
-    with schema_context("petropavlovsk"):
-        actions.close_appeal(OPERATOR, waiting.number)
+    with schema_context(SLUG):
+        actions.close_appeal(principal(Role.OPERATOR, name="closer", tenant=SLUG), waiting.number)
     page.reload()
-    assert figure(page, "closed") == before + 1
+    assert figure(page, "closed") == 1
 
     # The series by week: the body is swapped in place and the address remembers the choice.
     rows_by_day = page.locator("#series tbody tr").count()
@@ -106,13 +116,13 @@ def test_the_akims_figure_changes_and_drills_down_to_files(browser, committed_db
     row.get_by_role("link", name=str(waiting.number)).click()
     page.wait_for_selector('.status[data-status="closed"]')
 
-    # Back on the dashboard: the figures as a workbook, then the page on a phone.
-    page.goto(page.url.split("/console/")[0] + "/console/dashboard/")
+    # Back on the dashboard (the organisation's): the figures as a workbook, then the page on a phone.
+    page.goto(host_url(SLUG, f"/console/dashboard/?organisation={organisation}"))
     with page.expect_download() as download:
         page.locator(".exports").get_by_role("link", name="XLSX").click()
     book = workbook(download.value.path())
     header, total = list(book.worksheets[0].iter_rows(values_only=True))
-    assert dict(zip(header, total, strict=True))[words["closed"]] == before + 1
+    assert dict(zip(header, total, strict=True))[words["closed"]] == 1
     page.set_viewport_size(PHONE)
     page.reload()  # as a phone opens it: the map fits the boundary to its own size
     wait_for_the_map(page)

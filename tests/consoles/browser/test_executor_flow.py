@@ -8,23 +8,18 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-from django.db import connections
 from django_tenants.utils import schema_context
 from playwright.sync_api import Route, expect
 
-from appeals import actions
-from appeals.models import Appeal, Attachment, Organisation
-from demo.appeals import executor_organisation
+from accounts.roles import Role
+from appeals.models import Appeal, Attachment
 from testkit.browser import PHONE, screenshot
-from tests.appeals.conftest import OPERATOR, intake
 from tests.consoles.browser.conftest import sign_in
+from tests.consoles.browser.own import appeal_at, own_organisation, own_spot
 
 WORDS = {
     "kk": {
@@ -35,45 +30,7 @@ WORDS = {
     },
     "ru": {"list": "Мои задания", "start": "Начать работу", "done": "Выполнено", "notice": "Новое обращение"},
 }
-ORGANISATION = executor_organisation("petropavlovsk")  # the demo executor's, from its identity
-T = TypeVar("T")
-
-
-def committed(work: Callable[[], T]) -> T:
-    """Run `work` on a connection of its own (a thread's), outside the test's transaction, so the
-    web server sees what it writes."""
-
-    def run() -> T:
-        try:
-            with schema_context("petropavlovsk"):
-                return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(run).result()
-
-
-def the_executors_organisation() -> None:
-    """The demo executor's organisation in the test catalogue (the demo seeds it in `make run`)."""
-    committed(
-        lambda: Organisation.objects.get_or_create(
-            code=ORGANISATION,
-            defaults={"kind": "utility", "name_kk": "«Жылу желісі» ЖШС", "name_ru": "«Теплосеть-Север»"},
-        )
-    )
-
-
-def assigned_to_the_executors_organisation(description: str) -> int:
-    """A new appeal assigned to the demo executor's organisation (the notice "new appeal" with it).
-    The test takes it to "done": it leaves no open work behind for the demo's own tests."""
-
-    def work() -> int:
-        appeal = intake(description=description, address="ул. Жамбыла, 120", register=True)
-        actions.assign_appeal(OPERATOR, appeal.number, organisation_code=ORGANISATION)
-        return appeal.number
-
-    return committed(work)
+SLUG = "petropavlovsk"
 
 
 class WeakConnection:
@@ -107,10 +64,14 @@ class WeakConnection:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_executor_on_a_phone_closes_an_appeal_with_a_photo(browser, committed_db, tenants, language):
+def test_executor_on_a_phone_closes_an_appeal_with_a_photo(
+    browser, committed_db, onboarded, person, language
+):
     words = WORDS[language]
-    the_executors_organisation()
-    page = sign_in(browser, "executor.petropavlovsk", viewport=PHONE, language=language)
+    # The executor's own organisation: every notice the counter shows is this test's.
+    organisation = own_organisation(SLUG)
+    username = person(Role.EXECUTOR, SLUG, organisation=organisation)
+    page = sign_in(browser, username, viewport=PHONE, language=language)
     page.wait_for_url("**/console/executor/")
     expect(page.locator("h1")).to_have_text(words["list"])
     counter = page.locator("#notice-counter")
@@ -119,7 +80,9 @@ def test_executor_on_a_phone_closes_an_appeal_with_a_photo(browser, committed_db
 
     # A notice arrives while the page is open: the counter follows within one poll (10 s).
     description = f"Нет отопления {uuid.uuid4().hex[:6]}"
-    number = assigned_to_the_executors_organisation(description)
+    number = appeal_at(
+        SLUG, own_spot(onboarded[SLUG]), organisation=organisation, description=description
+    ).number
     expect(counter).to_have_attribute("data-unread", str(before + 1), timeout=20_000)
     page.reload()
     expect(page.locator(f'a[href="/console/executor/appeals/{number}/"]')).to_be_visible()
@@ -152,9 +115,10 @@ def test_executor_on_a_phone_closes_an_appeal_with_a_photo(browser, committed_db
     screenshot(page, f"executor-appeal-done-{language}")
 
     assert weak.attempts == 3 and weak.stored_by_lost_answer == 201
-    appeal = committed(lambda: Appeal.objects.get(number=number))
+    with schema_context(SLUG):
+        appeal = Appeal.objects.get(number=number)
+        stored = list(Attachment.objects.filter(appeal__number=number))
     assert appeal.status == "done" and appeal.resolution == "Заменили кран на стояке"
-    stored = committed(lambda: list(Attachment.objects.filter(appeal__number=number)))
     assert len(stored) == 1, "the resend after a lost answer must not store the photo twice"
     assert stored[0].sha256 == hashlib.sha256(photo).hexdigest()
     expect(page.locator(".thumbs img")).to_have_count(1)

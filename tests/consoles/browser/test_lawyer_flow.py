@@ -1,30 +1,23 @@
-"""The lawyer in a real browser (Kyzylzhar's, so the server tests' Petropavlovsk stays untouched):
-finds a violation the SLA monitor opened in the register, proposes a sanction, which moves it to
-"sanction proposed", looks at the person's year and prints the act. Once in Kazakh, once in
-Russian; screenshots of each page in both languages (the act as printed)."""
+"""The lawyer in a real browser (Kyzylzhar's): finds a violation the SLA monitor opened in the
+register, proposes a sanction, which moves it to "sanction proposed", looks at the person's year
+and prints the act. Once in Kazakh, once in Russian; screenshots of each page in both languages
+(the act as printed)."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.roles import Role
-from appeals import actions
-from appeals.actions import AppealInput
 from appeals.jobs.monitor import sweep
 from appeals.models import Appeal, Organisation, ResponsiblePerson, Violation
-from testkit.browser import PHONE, host_url, screenshot
-from testkit.identities import principal
+from testkit.browser import PHONE, host_url, screenshot, too_wide
 from tests.consoles.browser.conftest import sign_in
-
-# The elements wider than the screen (their tag and class), for a message that says which.
-TOO_WIDE = (
-    "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right"
-    " > document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className)"
-)
+from tests.consoles.browser.own import appeal_at, own_organisation, own_spot
 
 SLUG = "kyzylzhar"
 WORDS = {
@@ -46,25 +39,18 @@ WORDS = {
 
 
 def open_violation(tenant: object) -> Violation:
-    """An appeal routed to the housing department whose deadline passed, swept by the monitor."""
+    """An appeal of the test's own organisation (its head named) whose deadline passed, swept by
+    the monitor."""
+    organisation = own_organisation(SLUG, kind="department")
     with schema_context(SLUG):
-        housing = Organisation.objects.get(code="housing-department")
-        if not ResponsiblePerson.objects.filter(organisation=housing, is_head=True).exists():
-            ResponsiblePerson.objects.create(
-                organisation=housing, full_name="Сәуле Мұратқызы", position="Бөлім басшысы", is_head=True
-            )
-        operator = principal(Role.OPERATOR, name="operator", tenant=SLUG)
-        point = tenant.boundary.point_on_surface
-        data = AppealInput(
-            channel="landline",
-            description="Подъезде жылу жоқ / В подъезде нет отопления",
-            applicant_phone="+77051234567",
-            longitude=point.x,
-            latitude=point.y,
-            category_code="heating",
+        ResponsiblePerson.objects.create(
+            organisation=Organisation.objects.get(code=organisation),
+            full_name=f"Сәуле Мұратқызы {uuid.uuid4().hex[:4]}",
+            position="Бөлім басшысы",
+            is_head=True,
         )
-        number = actions.create_appeal(operator, data).appeal.number
-        actions.register_appeal(operator, number, assign=True)
+    number = appeal_at(SLUG, own_spot(tenant), organisation=organisation).number
+    with schema_context(SLUG):
         now = timezone.now()
         Appeal.objects.filter(number=number).update(deadline=now - datetime.timedelta(hours=5))
         sweep(now)
@@ -73,11 +59,13 @@ def open_violation(tenant: object) -> Violation:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_the_lawyer_moves_a_violation_to_sanction_proposed(browser, committed_db, onboarded, language):
+def test_the_lawyer_moves_a_violation_to_sanction_proposed(
+    browser, committed_db, onboarded, person, language
+):
     words = WORDS[language]
     violation = open_violation(onboarded[SLUG])
     assert violation.status == "open" and violation.person is not None
-    page = sign_in(browser, f"lawyer.{SLUG}", SLUG, language=language)
+    page = sign_in(browser, person(Role.LAWYER, SLUG), SLUG, language=language)
     try:
         page.goto(host_url(SLUG, "/console/violations/?status=open"))
         assert page.locator("h1").inner_text() == words["register"]
@@ -113,7 +101,7 @@ def test_the_lawyer_moves_a_violation_to_sanction_proposed(browser, committed_db
         page.emulate_media(media="screen")
         page.set_viewport_size(PHONE)
         page.goto(host_url(SLUG, f"/console/violations/{violation.pk}/"))
-        assert page.evaluate(TOO_WIDE) == []  # nothing makes the phone scroll sideways
+        assert too_wide(page) == []  # nothing makes the phone scroll sideways
         screenshot(page, f"lawyer-violation-phone-{language}")
     finally:
         page.context.close()

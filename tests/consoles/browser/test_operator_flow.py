@@ -7,10 +7,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django_tenants.utils import schema_context
 
+from accounts.roles import Role
 from appeals.models import Appeal
 from testkit.browser import screenshot
 from tests.consoles.browser.conftest import sign_in
+from tests.consoles.browser.own import unique_phone
 
 WORDS = {
     "kk": {"queues": "Кезектер", "save": "Өтінішті сақтау", "register": "Тіркеу", "new": "Жаңа өтініш"},
@@ -25,16 +28,16 @@ WORDS = {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_operator_takes_a_call_and_registers_it(browser, committed_db, onboarded, language):
+def test_operator_takes_a_call_and_registers_it(browser, committed_db, onboarded, person, language):
     words = WORDS[language]
-    page = sign_in(browser, "operator.petropavlovsk", language=language)
+    page = sign_in(browser, person(Role.OPERATOR), language=language)
     page.wait_for_url("**/console/queues/**")
     assert page.locator("h1").inner_text() == words["queues"]
     screenshot(page, f"operator-queues-{language}")
 
     page.get_by_role("link", name=words["new"]).click()
     description = f"Подъезде жарық жоқ {uuid.uuid4().hex[:6]}"
-    page.fill("#id_phone", "+7 705 123 45 67")
+    page.fill("#id_phone", unique_phone())
     page.fill("#id_description", description)
     page.uncheck("#id_register")
     screenshot(page, f"operator-intake-{language}")
@@ -42,8 +45,6 @@ def test_operator_takes_a_call_and_registers_it(browser, committed_db, onboarded
 
     page.wait_for_url("**/console/appeals/*/")
     number = int(page.url.rstrip("/").rsplit("/", 1)[1])
-    from django_tenants.utils import schema_context
-
     with schema_context("petropavlovsk"):
         appeal = Appeal.objects.get(number=number)
     assert appeal.description == description and appeal.status == "received"

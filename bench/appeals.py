@@ -37,6 +37,7 @@ ROWS = int(os.environ.get("BENCH_APPEALS_ROWS", "1000000"))
 SLUG = "bench-appeals"
 HOST = f"{SLUG}.localhost"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+CSRF = "b" * 32
 
 CREATE = (
     "mutation($input: CreateAppealInput!) { createAppeal(input: $input) "
@@ -138,7 +139,8 @@ def session_cookie(tenant: Akimat) -> str:
         session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]  # a listed backend, or anonymous
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
-        return f"sessionid={session.session_key}"
+        # GraphQL checks CSRF for a session (decision 54): the console's cookie and header pair.
+        return f"sessionid={session.session_key}; csrftoken={CSRF}"
 
 
 def post(port: int, cookie: str, query: str, variables: dict | None = None) -> tuple[float, dict]:
@@ -149,7 +151,13 @@ def post(port: int, cookie: str, query: str, variables: dict | None = None) -> t
         "POST",
         "/graphql/",
         body=body,
-        headers={"Host": HOST, "Content-Type": "application/json", "Cookie": cookie},
+        headers={
+            "Host": HOST,
+            "Content-Type": "application/json",
+            "Cookie": cookie,
+            "X-CSRFToken": CSRF,
+            "Referer": f"http://{HOST}/",
+        },
     )
     response = connection_.getresponse()
     data = json.loads(response.read())
@@ -165,6 +173,8 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Host"] = "%(host)s"
 wrk.headers["Cookie"] = "%(cookie)s"
+wrk.headers["X-CSRFToken"] = "%(csrf)s"
+wrk.headers["Referer"] = "http://%(host)s/"
 local counter = 0
 local thread_id = 0
 local ids = 0
@@ -198,7 +208,13 @@ def intake_rate(port: int, cookie: str, tenant: Akimat) -> dict[str, float]:
     started = time.perf_counter()
     if wrk:
         run = str(int(time.time()))
-        script = WRK_SCRIPT % {"host": HOST, "cookie": cookie, "run": run, "query": json.dumps(CREATE)}
+        script = WRK_SCRIPT % {
+            "host": HOST,
+            "cookie": cookie,
+            "run": run,
+            "query": json.dumps(CREATE),
+            "csrf": CSRF,
+        }
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
             handle.write(script)
         subprocess.run(

@@ -38,7 +38,8 @@ class Refused:
 def _page(request: HttpRequest, *, refused: Refused | None = None, status: int = 200) -> HttpResponse:
     shown = inbox()
     in_row = refused is not None and any(
-        row.id == refused.incident and any(step.slug == refused.step for step in row.steps) for row in shown.rows
+        row.id == refused.incident and any(step.slug == refused.step for step in row.steps)
+        for row in shown.rows
     )
     context = {"inbox": shown, "refused": refused, "refused_in_row": in_row}
     return render(request, "consoles/dispatch112/inbox.html", context, status=status)

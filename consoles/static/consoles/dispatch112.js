@@ -11,7 +11,7 @@
   var seen = new Set(ids());
 
   function ids() {
-    return Array.prototype.map.call(box.querySelectorAll("tr.new[data-id]"), function (row) { return row.dataset.id; });
+    return Array.prototype.map.call(box.querySelectorAll("tr.awaiting[data-id]"), function (row) { return row.dataset.id; });
   }
   function say(text) { live.textContent = text; }
   function beep() {  // generated: no sound file to ship

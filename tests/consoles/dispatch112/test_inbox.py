@@ -66,7 +66,7 @@ def test_the_page_lists_incidents_in_the_persons_language(tenants, language, sho
     response = dispatcher(language).get("/112/")
     assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
     html = response.content.decode()
-    assert "№PAGE-1" in html and 'class="p2 new"' in html  # unacknowledged: highlighted
+    assert "№PAGE-1" in html and 'class="p2 awaiting"' in html  # unacknowledged: highlighted
     for text in shown:
         assert text in html, text
     for text in not_shown:

@@ -21,7 +21,7 @@ from appeals.actions import EmergencyUpdate, TransferredAppeal
 from appeals.models import Appeal
 from testkit.identities import logged_in, principal, user_with_roles
 from testkit.queries import exact_queries
-from tests.appeals.conftest import appeal_in, intake
+from tests.appeals.conftest import OPERATOR, appeal_in, intake
 
 DISPATCHER = principal(Role.DISPATCHER_112, name="dispatcher", tenant=None)
 ALMATY = datetime.timezone(datetime.timedelta(hours=5))
@@ -207,3 +207,43 @@ def test_the_appeal_page_costs_a_fixed_number_of_queries(inside, tenants):
         handled_by_number=3,
     )
     assert page(transferred.number, TRANSFERRED).count("<tr data-link=") == 3
+
+
+def test_the_history_says_what_crossed_the_boundary_in_one_language(inside, tenants):
+    forwarded = intake(category="fire")
+    acknowledged_by_112(forwarded)
+    history = (
+        operator("kk")
+        .get(f"/console/appeals/{forwarded.number}/")
+        .content.decode()
+        .split('class="history"')[1]
+    )
+    assert "112 мәртебесі · Dispatcher — 112 қабылдады" in history and "Принято 112" not in history
+
+    transferred = appeal_in("transferred")
+    actions.record_transfer_progress(
+        tenants["kyzylzhar"], transferred.number, number=9, status="registered", changed_at=timezone.now()
+    )
+    history = (
+        operator("ru")
+        .get(f"/console/appeals/{transferred.number}/")
+        .content.decode()
+        .split('class="history"')[1]
+    )
+    assert "Кызылжарский район — №9: Зарегистрировано" in history
+    assert "Қызылжар" not in history and "Тіркелді" not in history
+
+
+def test_a_proposed_transfer_is_filled_in_and_its_notice_goes_once_transferred(inside):
+    proposed = intake(location=(69.30, 54.80), category="cold-water")  # in Kyzylzhar District
+    proposed.refresh_from_db()
+    assert proposed.transfer_proposal == "kyzylzhar"
+    client = operator("ru")
+    html = client.get(f"/console/appeals/{proposed.number}/").content.decode()
+    assert 'class="proposal"' in html
+    assert 'id="transfer-akimat" name="akimat" value="kyzylzhar"' in html
+    assert 'id="register-category" name="category" value' not in html  # only the transfer's field
+
+    actions.transfer_appeal(OPERATOR, proposed.number, akimat="kyzylzhar", reason="Территория района")
+    html = client.get(f"/console/appeals/{proposed.number}/").content.decode()
+    assert 'class="proposal"' not in html and 'data-link="to"' in html

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import Operation, can
+from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
 
 View = Callable[..., HttpResponse]
@@ -28,6 +28,32 @@ def console_page(operation: Operation) -> Callable[[View], View]:
             if not can(principal, operation):
                 return render(request, "consoles/refused.html", {"operation": operation}, status=403)
             return view(request, *args, **kwargs)
+
+        guarded.console_operation = operation  # type: ignore[attr-defined]
+        return guarded
+
+    return wrap
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def console_action(operation: Operation) -> Callable[[View], View]:
+    """`console_page` for an endpoint that scripts also call for JSON (Accept: application/json):
+    they get their refusal as JSON (401 or 403 with the operation's code), people the page."""
+
+    def wrap(view: View) -> View:
+        page = console_page(operation)(view)
+
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            principal: Principal = request.principal
+            if wants_json(request) and not can(principal, operation):
+                status = 403 if principal.is_authenticated else 401
+                error = {"code": "forbidden", "message": refusal(principal, operation)}
+                return JsonResponse({"error": error}, status=status)
+            return page(request, *args, **kwargs)
 
         guarded.console_operation = operation  # type: ignore[attr-defined]
         return guarded
@@ -52,11 +78,19 @@ NAV = (
 )
 
 
-def navigation(principal: Principal) -> list[NavItem]:
-    return [item for item in NAV if can(principal, item.operation)]
+# The regional host's pages (public schema): the region's console and the 112 dispatchers' inbox.
+REGION_NAV = (
+    NavItem("/region/", _("Region"), Operation.REGIONAL_VIEW),
+    NavItem("/112/", _("112 incidents"), Operation.EMERGENCY_HANDLE),
+)
 
 
-def home_url(principal: Principal) -> str | None:
-    """Where a person lands: the first page their roles open (operators: the queues)."""
-    items = navigation(principal)
+def navigation(principal: Principal, *, regional: bool = False) -> list[NavItem]:
+    return [item for item in (REGION_NAV if regional else NAV) if can(principal, item.operation)]
+
+
+def home_url(principal: Principal, *, regional: bool = False) -> str | None:
+    """Where a person lands: the first page their roles open (operators: the queues; on the
+    regional host the region's staff the region's console, 112 dispatchers their inbox)."""
+    items = navigation(principal, regional=regional)
     return items[0].url if items else None

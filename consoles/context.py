@@ -1,4 +1,5 @@
-"""What every console page's layout needs: the akimat, the person, their navigation, the language."""
+"""What every console page's layout needs: the akimat (or the region), the person, their navigation,
+the language."""
 
 from __future__ import annotations
 
@@ -12,16 +13,15 @@ from consoles.text import language, local
 def console(request: HttpRequest) -> dict[str, object]:
     principal = getattr(request, "principal", None)
     tenant = getattr(request, "tenant", None)
+    common = {"console_language": language(), "console_languages": settings.CONSOLE_LANGUAGES}
     if principal is None or not principal.is_authenticated:
-        return {
-            "console_language": language(),
-            "console_languages": settings.CONSOLE_LANGUAGES,
-            "console_akimat": local(tenant) if tenant is not None else "",  # the public pages' too
-        }
-    return {
-        "console_language": language(),
-        "console_languages": settings.CONSOLE_LANGUAGES,
+        # The public pages name their akimat too.
+        return common | {"console_akimat": local(tenant) if tenant is not None else ""}
+    # The regional host (public schema) has its own pages and no akimat's notices.
+    regional = tenant is not None and tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
+    return common | {
         "console_akimat": local(tenant) if tenant is not None else "",
-        "console_nav": navigation(principal),
+        "console_nav": navigation(principal, regional=regional),
         "console_person": principal.display_name,
+        "console_regional": regional,
     }

@@ -16,6 +16,6 @@ urlpatterns = [
     path("auth/", include("accounts.urls")),
     path("admin/login/", admin_login),  # the admin signs in through Keycloak like the console
     path("admin/", admin.site.urls),
-    path("", include("federation.emergency_112.urls")),
-    path("", include("regional.urls")),
+    path("", include("consoles.urls_region")),  # /region/, /112/, the language switch
+    path("", include("federation.emergency_112.urls")),  # the 112 feed and the CAD callbacks
 ]

@@ -1,16 +1,21 @@
-"""The region's landing page (an akimat's `/` belongs to the consoles)."""
+"""The region's landing page (an akimat's `/` belongs to the consoles): the region's staff go on to
+their console, everyone else gets the list of the akimats' hosts."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django_tenants.utils import get_public_schema_name
 
+from consoles.access import home_url
 from tenants.models import Akimat
 
 
 def region_home(request: HttpRequest) -> HttpResponse:
+    target = home_url(request.principal, regional=True) if request.principal.is_authenticated else None
+    if target:
+        return redirect(target)
     akimats = Akimat.objects.exclude(schema_name=get_public_schema_name()).filter(is_active=True)
     port = request.get_port()
     suffix = "" if port in ("80", "443") else f":{port}"

@@ -17,7 +17,9 @@ from appeals import actions
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent, EventKind
 from appeals.reads import worklists
+from appeals.reads.emergency import emergency
 from appeals.reads.queues import callback_queue
+from appeals.reads.transfers import transfer_chain
 from appeals.repeats.candidates import repeat_candidates
 from appeals.rules.access import reach
 from appeals.states import Status
@@ -61,7 +63,7 @@ def queues(request: HttpRequest) -> HttpResponse:
 
 def _appeal_for(request: HttpRequest, number: int) -> Appeal:
     appeal = (
-        Appeal.objects.select_related("category", "organisation", "assignee", "parent")
+        Appeal.objects.select_related("category", "organisation", "assignee", "parent", "emergency")
         .filter(number=number)
         .first()
     )
@@ -100,6 +102,8 @@ def _page(
         "events": events,
         "attachments": list(appeal.attachments.order_by("uploaded_at", "id")),
         "steps": available_steps(request.principal, appeal),
+        "emergency": emergency(appeal),
+        "transfers": transfer_chain(appeal, events, request.tenant),
         "personal": sees_personal_data(request.principal),
         "failed": failed,
         "errors": errors or [],

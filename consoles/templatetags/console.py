@@ -2,6 +2,7 @@
 
 from django import template
 
+from appeals.models import EmergencyStatus
 from appeals.states import Status
 from appeals.tracking.access_code import readable
 from consoles.text import local, pick
@@ -34,3 +35,26 @@ def status_name(code: str) -> str:
 def access_code(code: str) -> str:
     """The citizen's tracking code as the operator reads it out (ABCD-EFGH)."""
     return readable(code) if code else "—"
+
+
+# History comments the platform writes itself in "kk / ru" (people's own comments stay as typed).
+BILINGUAL_COMMENTS = frozenset({"transfer_proposed"})
+
+
+@register.filter
+def event_comment(event: object) -> str:
+    """An event's comment in the screen's language: the receiving akimat's status from the event's
+    data, the platform's bilingual notes halved, and what people typed as they typed it."""
+    data = getattr(event, "data", None) or {}
+    if event.kind == "transfer_progress" and data.get("status"):
+        text = f"№{data.get('number', '—')}: {status_name(data['status'])}"
+        handled = data.get("handled_by") or {}
+        if handled.get("akimat"):
+            text += f" → {handled['akimat']}" + (f" №{handled['number']}" if handled.get("number") else "")
+        return text
+    if event.kind == "emergency_status" and data.get("status") in EmergencyStatus.values:
+        said = pick(EmergencyStatus(data["status"]).label)
+        return f"{said}: {event.comment}" if event.comment else said
+    if event.kind in BILINGUAL_COMMENTS:
+        return pick(event.comment)
+    return event.comment

@@ -87,3 +87,22 @@ def sign_in(
     page.click("#kc-login")
     page.wait_for_url(f"**{host_url(slug, '/')[len('http://') :]}**")
     return page
+
+
+def choose_language(page: Page, language: str) -> None:
+    """The header's switch, as a person uses it: the choice is kept on their profile (a person of the
+    regional host too), so a test never depends on what an earlier one chose."""
+    with page.expect_navigation():
+        page.select_option("#lang-switch", language)
+    page.wait_for_selector(f'html[lang="{language}"]')
+
+
+def tab_to(page: Page, selector: str, *, start: str, presses: int = 30) -> int:
+    """Focus `start`, then press Tab until `selector` has the focus; the number of presses (it fails
+    when the element is not reached: not keyboard-reachable, or too far in the focus order)."""
+    page.focus(start)
+    for count in range(1, presses + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement === document.querySelector(s)", selector):
+            return count
+    raise AssertionError(f"{selector} not reached by Tab from {start} in {presses} presses")

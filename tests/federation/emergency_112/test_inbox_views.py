@@ -1,4 +1,5 @@
-"""The dispatchers' inbox on the regional host and the signed CAD status endpoint."""
+"""The 112 register's JSON feed and the signed CAD status endpoint on the regional host (the
+dispatchers' page and its steps: tests/consoles/dispatch112/)."""
 
 from __future__ import annotations
 
@@ -35,25 +36,15 @@ def receive(document_for, **overrides: object) -> Incident:
 
 def test_anonymous_and_other_roles_are_refused_with_a_reason(tenants):
     anonymous = Client(HTTP_HOST="localhost")
-    assert anonymous.get("/112/").status_code == 401
+    assert anonymous.get("/112/incidents.json").status_code == 401
     response = client_for("op", "operator").get("/112/incidents.json")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
     assert "emergency.handle" in response.json()["error"]["message"]
 
 
-def test_the_inbox_is_not_served_on_a_tenant_host(tenants):
-    assert Client(HTTP_HOST="petropavlovsk.localhost").get("/112/").status_code == 404
-
-
-def test_inbox_page_lists_incidents_in_kazakh_and_russian(browser, document_for):
-    receive(document_for, appeal_number="PAGE-1")
-    response = browser.get("/112/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "PAGE-1" in html and "Қабылдау / Принять" in html and "Төтенше емес / Не экстренный" in html
-    assert 'class="p2 new"' in html  # unacknowledged: highlighted
-    assert "setInterval(poll, 2000)" in html and "AudioContext" in html
+def test_the_feed_is_not_served_on_a_tenant_host(tenants):
+    assert Client(HTTP_HOST="petropavlovsk.localhost").get("/112/incidents.json").status_code == 404
 
 
 def test_feed_orders_open_incidents_by_priority_then_newest(browser, document_for, dispatcher):
@@ -88,56 +79,6 @@ def test_feed_query_count_does_not_grow_with_incidents(browser, document_for):
     with exact_queries(FEED_QUERIES):
         response = browser.get("/112/incidents.json")
     assert len(response.json()["incidents"]) == 13
-
-
-def test_form_posts_walk_the_incident_through_its_states(browser, document_for):
-    incident = receive(document_for)
-    base = f"/112/incidents/{incident.pk}"
-    response = browser.post(f"{base}/acknowledge/")
-    assert response.status_code == 302 and response["Location"] == "/112/"
-    assert (
-        browser.post(f"{base}/dispatch/", {"unit": "ПЧ-3"}, **JSON).json()["incident"]["state"]
-        == "dispatched"
-    )
-    assert browser.post(f"{base}/on-scene/", **JSON).json()["incident"]["state"] == "on_scene"
-    assert (
-        browser.post(f"{base}/close/", {"note": "ликвидировано"}, **JSON).json()["incident"]["state"]
-        == "closed"
-    )
-    actors = set(
-        IncidentEvent.objects.filter(incident=incident, kind="transition").values_list(
-            "actor_subject", flat=True
-        )
-    )
-    assert actors == {"local:aida"}
-
-
-def test_refused_steps_answer_with_code_field_and_message(browser, document_for):
-    incident = receive(document_for)
-    base = f"/112/incidents/{incident.pk}"
-    response = browser.post(f"{base}/reject/", {"note": ""}, **JSON)
-    assert response.status_code == 400
-    assert response.json()["error"] == {
-        "code": "required",
-        "field": "note",
-        "message": "a rejection needs the dispatcher's note for the 109 line",
-    }
-    response = browser.post(f"{base}/close/", **JSON)
-    assert response.status_code == 409 and response.json()["error"]["code"] == "illegal_transition"
-    assert browser.post("/112/incidents/999999/acknowledge/", **JSON).status_code == 404
-    assert browser.post(f"{base}/explode/", **JSON).json()["error"]["code"] == "unknown_step"
-    # Without JavaScript the refusal comes back as a message on the page.
-    page = browser.post(f"{base}/close/", follow=True).content.decode()
-    assert "cannot go from received to closed" in page
-
-
-def test_form_posts_need_the_csrf_token(tenants, document_for):
-    incident = receive(document_for)
-    strict = client_for("strict", "dispatcher_112")
-    strict.handler.enforce_csrf_checks = True
-    assert strict.post(f"/112/incidents/{incident.pk}/acknowledge/").status_code == 403
-    incident.refresh_from_db()
-    assert incident.state == IncidentState.RECEIVED
 
 
 # ------------------------------------------------------------------ CAD status callbacks

@@ -1,0 +1,14 @@
+"""The consoles on the regional host (public schema): the region's console `/region/`, the 112
+dispatchers' inbox `/112/` and the language switch. The 112 JSON feed and the CAD callbacks stay
+with the register (federation.emergency_112.urls)."""
+
+from django.urls import include, path
+
+from accounts.language import switch_language
+
+app_name = "consoles"
+urlpatterns = [
+    path("console/language", switch_language, name="language"),
+    path("", include("consoles.region.urls")),
+    path("", include("consoles.dispatch112.urls")),
+]

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from appeals.actions.telephony import set_exchange_secret
 from appeals.models import Organisation, ResponsiblePerson, RoutingRule
+from testkit.queries import exact_queries
 from tests.appeals.conftest import CENTRE
 
 pytestmark = pytest.mark.usefixtures("inside")
@@ -62,11 +63,14 @@ def pages() -> dict[str, str]:
     return {
         "categories": "/console/settings/categories/",
         "category": "/console/settings/categories/heating/",
+        "new category": "/console/settings/categories/new",
         "organisations": "/console/settings/organisations/",
         "organisation": f"/console/settings/organisations/{organisation.code}/",
+        "new organisation": "/console/settings/organisations/new",
         "person": f"/console/settings/people/{person.pk}/",
         "routing": "/console/settings/routing/",
         "rule": f"/console/settings/routing/{rule.pk}/",
+        "new rule": "/console/settings/routing/new",
         "calendar": "/console/settings/calendar/",
         "exchange": "/console/settings/exchange/",
         "changes": "/console/settings/changes/",
@@ -79,19 +83,30 @@ def test_every_settings_page_costs_the_same_for_one_entry_and_for_five(superviso
     add_rows(supervisor, 4, 1)
     many = {name: queries(supervisor, path) for name, path in pages().items()}
     # 3 for every console page (session, user with staff profile, groups), then: one list query
-    # for each list page; the entry and the group choices for a category; the organisation and
-    # its people; the rule, the other rules' areas, the category and organisation choices.
+    # for each list page; the entry and the group choices for a category (a new one: the choices);
+    # the organisation and its people (a new one: nothing more); the rule, the other rules' areas,
+    # the category and organisation choices (a new rule: all but the rule).
     expected = {
         "categories": 4,
         "category": 5,
+        "new category": 4,
         "organisations": 4,
         "organisation": 5,
+        "new organisation": 3,
         "person": 4,
         "routing": 4,
         "rule": 7,
+        "new rule": 6,
         "calendar": 4,
         "exchange": 4,
         "changes": 4,
     }
     assert few == expected
     assert many == expected
+
+
+def test_the_settings_address_sends_to_the_first_section_for_what_every_page_costs(supervisor):
+    supervisor.get("/console/settings/")
+    with exact_queries(3):  # session, user with staff profile, groups
+        answer = supervisor.get("/console/settings/")
+    assert answer.status_code == 302 and answer["Location"] == "/console/settings/categories/"

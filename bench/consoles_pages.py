@@ -185,13 +185,15 @@ def prepare(tenant: Akimat) -> Fixture:
             .values_list("number", flat=True)
             .first()
         )
-        fresh = Appeal.objects.filter(client_key=f"bench:{now.date()}:{FRESH - 1}").get()
+        # The last of the first round at its place: still received, two more there since.
+        fresh = Appeal.objects.filter(client_key=f"bench:{now.date()}:{FRESH // 3 - 1}").get()
         original = Appeal.objects.filter(client_key=f"bench:{now.date()}:0").get()
         violation = (
             Violation.objects.annotate(n=Count("events"))
             .order_by("-n", "-detected_at")
-            .values_list("pk", "person")
-        ).first()
+            .values_list("pk", flat=True)
+            .first()
+        )
         person = (
             Violation.objects.filter(
                 person__isnull=False, detected_at__gte=now - datetime.timedelta(days=365)
@@ -214,7 +216,7 @@ def prepare(tenant: Akimat) -> Fixture:
             call_before=calls[1] if len(calls) > 1 else 0,
             call_latest=calls[0],
             repeat_place=(original.category.code, original.location.x, original.location.y),
-            violation=violation[0],
+            violation=violation,
             person=person,
             person_organisation=someone.organisation.code,
             rule=RoutingRule.objects.filter(area__isnull=False)

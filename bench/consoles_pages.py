@@ -6,9 +6,11 @@ Server time is gunicorn's own time of each request (its access log: from the par
 answer written), over sequential requests of one signed-in person on loopback; the round trip seen
 by the client is printed next to it. Queries are counted in this process with Django's client on
 the same database (the second request: the first warms per-process caches), as the tests count
-them. What the demo leaves empty is added once a day, through the domain's own functions: fresh
-appeals for the "new" and "registered" lists (with repeats among them), a call for the caller-ID
-pop-up, notices for the inbox, catalogue edits for the change log.
+them, and the page's CPU time is taken there too (the machine's other jobs move it little).
+
+What the demo leaves empty is added once a day, through the domain's own functions: fresh appeals
+for the "new" and "registered" lists (with repeats among them), a call for the caller-ID pop-up,
+notices for the inbox, catalogue edits for the change log.
 
 Prints measurements; asserts nothing. BENCH_PAGE_ROUNDS sets the requests per page (200);
 BENCH_PAGES runs only the pages whose name holds one of its comma-separated words.
@@ -21,6 +23,7 @@ import http.client
 import json
 import logging
 import os
+import statistics
 import tempfile
 import time
 import warnings
@@ -336,15 +339,23 @@ def session_key(tenant: Akimat, role: str, organisation: str = "") -> str:
         return session.session_key
 
 
-def queries_of(key: str, page: Page, **headers: str) -> tuple[int, int]:
-    """(status, SQL queries) of the page's second request in this process."""
+def in_process(key: str, page: Page, **headers: str) -> tuple[int, int, float]:
+    """(status, SQL queries, CPU ms) of the page in this process: the queries of its second request
+    (the first warms per-process caches), and the median CPU time of 20 more. The CPU time is this
+    process's own work on the request (Django, the templates, reading the rows), without what
+    PostgreSQL spends: on a machine shared with other jobs it moves far less than the clock does."""
     client = Client(HTTP_HOST=HOST, **headers)
     client.cookies["sessionid"] = key
     client.cookies["django_language"] = "ru"
     client.get(page.path)
     with CaptureQueriesContext(connection) as captured:
         answer = client.get(page.path)
-    return answer.status_code, len(captured)
+    cpu = []
+    for _ in range(20):
+        started = time.process_time()
+        client.get(page.path)
+        cpu.append((time.process_time() - started) * 1000)
+    return answer.status_code, len(captured), statistics.median(cpu)
 
 
 def timed(
@@ -367,16 +378,17 @@ GRAPHQL = (
     "akimatKpiTimeSeries { kpis { received answered } } "
     "akimatKpiBreakdown(by: ORGANISATION) { key kpis { received overdueNow } } }"
 )
-LINE = "{:46} {:>8} {:>8} {:>9} {:>8}"
+LINE = "{:46} {:>8} {:>8} {:>9} {:>8} {:>8}"
 
 
-def line(name: str, server: list[float], trip: list[float], queries: object) -> str:
+def line(name: str, server: list[float], trip: list[float], queries: object, cpu: float | None) -> str:
     return LINE.format(
         name[:46],
         f"{percentile(server, 0.5):.1f}",
         f"{percentile(server, 0.99):.1f}",
         f"{percentile(trip, 0.99):.1f}",
         str(queries),
+        "-" if cpu is None else f"{cpu:.1f}",
     )
 
 
@@ -400,7 +412,7 @@ def main() -> None:
     print(
         f"{ROUNDS} sequential requests a page; server = gunicorn's time, trip = the client's round trip; ms"
     )
-    print(LINE.format("page", "p50", "p99", "trip p99", "queries"))
+    print(LINE.format("page", "p50", "p99", "trip p99", "queries", "cpu p50"))
     over = []
     with WebServer(port, access_log=log):
         times = ServerTimes(log)
@@ -413,7 +425,7 @@ def main() -> None:
                     path = page.path.replace("{unread}", str(unread_count(executor)))
                 page = Page(page.name, page.role, path, page.htmx, page.status)
             path = page.path
-            status, queries = queries_of(keys[page.role], page, **extra)
+            status, queries, cpu = in_process(keys[page.role], page, **extra)
             if status != page.status:
                 raise RuntimeError(f"{page.name}: {page.path} answered {status} in process")
             cookie = f"sessionid={keys[page.role]}; django_language=ru"
@@ -422,7 +434,7 @@ def main() -> None:
             times.take(5)
             trip = [timed(port, cookie, "GET", path, page.status, **headers) for _ in range(ROUNDS)]
             server = times.take(ROUNDS)
-            print(line(page.name, server, trip, queries), flush=True)
+            print(line(page.name, server, trip, queries, cpu), flush=True)
             if percentile(server, 0.99) >= 100:
                 over.append(page.name)
         if not ONLY or any(word in "graphql" for word in ONLY):
@@ -436,7 +448,7 @@ def main() -> None:
                 timed(port, cookie, "POST", "/graphql/", 200, graphql, **headers)
             times.take(5)
             trip = [timed(port, cookie, "POST", "/graphql/", 200, graphql, **headers) for _ in range(ROUNDS)]
-            print(line("graphql: akimatKpis + series + breakdown", times.take(ROUNDS), trip, "-"))
+            print(line("graphql: akimatKpis + series + breakdown", times.take(ROUNDS), trip, "-", None))
     load = os.getloadavg()
     print(
         f"load average after the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores"

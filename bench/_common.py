@@ -17,6 +17,17 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ikomek.settings")
 
 
+# The bench's sessions post to /graphql/ as a browser does, with the CSRF cookie and header (a
+# session's POST without them is refused); Django takes an unmasked 32-character secret.
+CSRF_TOKEN = "b" * 32
+CSRF_HEADERS = {"X-CSRFToken": CSRF_TOKEN}
+
+
+def with_csrf(cookie: str) -> str:
+    """A session's cookie header with the CSRF cookie next to it."""
+    return f"{cookie}; csrftoken={CSRF_TOKEN}"
+
+
 def setup_django() -> None:
     import django
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import WebServer, load, percentile, setup_django, summary
+from _common import CSRF_HEADERS, CSRF_TOKEN, WebServer, load, percentile, setup_django, summary, with_csrf
 
 # Measured as production runs: no DEBUG (no query log, no GraphQL debug middleware).
 os.environ["DJANGO_DEBUG"] = "false"
@@ -138,7 +138,7 @@ def session_cookie(tenant: Akimat) -> str:
         session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]  # a listed backend, or anonymous
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
-        return f"sessionid={session.session_key}"
+        return with_csrf(f"sessionid={session.session_key}")
 
 
 def post(port: int, cookie: str, query: str, variables: dict | None = None) -> tuple[float, dict]:
@@ -149,7 +149,7 @@ def post(port: int, cookie: str, query: str, variables: dict | None = None) -> t
         "POST",
         "/graphql/",
         body=body,
-        headers={"Host": HOST, "Content-Type": "application/json", "Cookie": cookie},
+        headers={"Host": HOST, "Content-Type": "application/json", "Cookie": cookie, **CSRF_HEADERS},
     )
     response = connection_.getresponse()
     data = json.loads(response.read())
@@ -165,6 +165,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Host"] = "%(host)s"
 wrk.headers["Cookie"] = "%(cookie)s"
+wrk.headers["X-CSRFToken"] = "%(csrf)s"
 local counter = 0
 local thread_id = 0
 local ids = 0
@@ -198,7 +199,13 @@ def intake_rate(port: int, cookie: str, tenant: Akimat) -> dict[str, float]:
     started = time.perf_counter()
     if wrk:
         run = str(int(time.time()))
-        script = WRK_SCRIPT % {"host": HOST, "cookie": cookie, "run": run, "query": json.dumps(CREATE)}
+        script = WRK_SCRIPT % {
+            "host": HOST,
+            "cookie": cookie,
+            "csrf": CSRF_TOKEN,
+            "run": run,
+            "query": json.dumps(CREATE),
+        }
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
             handle.write(script)
         subprocess.run(

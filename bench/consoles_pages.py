@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from _common import ServerTimes, WebServer, percentile, setup_django
+from _common import CSRF_HEADERS, ServerTimes, WebServer, percentile, setup_django, with_csrf
 
 # Measured as production runs: no DEBUG (no query log, no GraphQL debug middleware).
 os.environ["DJANGO_DEBUG"] = "false"
@@ -442,9 +442,8 @@ def main() -> None:
             # The CSRF check needs a token for a session's POST: the same fields an integrator asks
             # with a bearer token, here through the akim's session.
             graphql = json.dumps({"query": GRAPHQL}).encode()
-            csrf = "b" * 32
-            headers = {"Content-Type": "application/json", "X-CSRFToken": csrf, "Referer": f"http://{HOST}/"}
-            cookie = f"sessionid={keys['akim']}; django_language=ru; csrftoken={csrf}"
+            headers = {"Content-Type": "application/json", "Referer": f"http://{HOST}/", **CSRF_HEADERS}
+            cookie = with_csrf(f"sessionid={keys['akim']}; django_language=ru")
             for _ in range(5):
                 timed(port, cookie, "POST", "/graphql/", 200, graphql, **headers)
             times.take(5)

@@ -78,6 +78,9 @@ YEAR = f"start={TODAY - datetime.timedelta(days=364)}&end={TODAY}"
 QUARTER = f"start={TODAY - datetime.timedelta(days=89)}&end={TODAY}"
 FRESH = 120  # appeals taken in today: 40 places, three appeals each (the first an original)
 CALENDAR_EDITS = 60
+# Requests before a page is measured: enough that each gunicorn worker has served it (sequential
+# requests go to whichever worker accepts first).
+WARM = 10
 
 
 @dataclass(frozen=True)
@@ -430,9 +433,9 @@ def main() -> None:
             if status != page.status:
                 raise RuntimeError(f"{page.name}: {page.path} answered {status} in process")
             cookie = f"sessionid={keys[page.role]}; django_language=ru"
-            for _ in range(5):  # warm: the process's caches, the statement plans
+            for _ in range(WARM):  # every worker's caches and compiled templates, the statement plans
                 timed(port, cookie, "GET", path, page.status, **headers)
-            times.take(5)
+            times.take(WARM)
             trip = [timed(port, cookie, "GET", path, page.status, **headers) for _ in range(ROUNDS)]
             server = times.take(ROUNDS)
             print(line(page.name, server, trip, queries, cpu), flush=True)
@@ -444,9 +447,9 @@ def main() -> None:
             graphql = json.dumps({"query": GRAPHQL}).encode()
             headers = {"Content-Type": "application/json", "Referer": f"http://{HOST}/", **CSRF_HEADERS}
             cookie = with_csrf(f"sessionid={keys['akim']}; django_language=ru")
-            for _ in range(5):
+            for _ in range(WARM):
                 timed(port, cookie, "POST", "/graphql/", 200, graphql, **headers)
-            times.take(5)
+            times.take(WARM)
             trip = [timed(port, cookie, "POST", "/graphql/", 200, graphql, **headers) for _ in range(ROUNDS)]
             print(line("graphql: akimatKpis + series + breakdown", times.take(ROUNDS), trip, "-", None))
     load = os.getloadavg()

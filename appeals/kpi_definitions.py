@@ -69,7 +69,9 @@ def is_overdue_now(status: str, overdue_at: datetime.datetime | None) -> bool:
 # The same rules as filters (no period: callers bound the date column each one is counted on).
 RECEIVED = ~Q(status__in=sorted(NOT_RECEIVED))
 ANSWERED = Q(resolved_at__isnull=False, deadline__isnull=False) & ~Q(status__in=sorted(NOT_ANSWERED))
-ON_TIME = ANSWERED & Q(resolved_at__lte=F("deadline"))
+# Answered by the deadline (is_on_time); NULL in SQL when either moment is missing.
+BY_DEADLINE = Q(resolved_at__lte=F("deadline"))
+ON_TIME = ANSWERED & BY_DEADLINE
 CLOSED = Q(status=Status.CLOSED, closed_at__isnull=False)
 OPEN = Q(status__in=sorted(ACTIVE_STATUSES))
 OVERDUE_NOW = OPEN & Q(overdue_at__isnull=False)

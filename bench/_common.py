@@ -17,6 +17,17 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ikomek.settings")
 
 
+# The bench's sessions post to /graphql/ as a browser does, with the CSRF cookie and header (a
+# session's POST without them is refused); Django takes an unmasked 32-character secret.
+CSRF_TOKEN = "b" * 32
+CSRF_HEADERS = {"X-CSRFToken": CSRF_TOKEN}
+
+
+def with_csrf(cookie: str) -> str:
+    """A session's cookie header with the CSRF cookie next to it."""
+    return f"{cookie}; csrftoken={CSRF_TOKEN}"
+
+
 def setup_django() -> None:
     import django
 
@@ -78,12 +89,18 @@ class CeleryWorker:
 class WebServer:
     """gunicorn with as many sync workers as cores (measured best on 2 cores), on loopback."""
 
-    def __init__(self, port: int, workers: int | None = None) -> None:
+    def __init__(self, port: int, workers: int | None = None, access_log: Path | None = None) -> None:
         self.port = port
         self.workers = workers or os.cpu_count() or 2
+        # Each request's own time in gunicorn (`ServerTimes` reads it), when a file is given.
+        self.access_log = access_log
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> WebServer:
+        logging = []
+        if self.access_log is not None:
+            self.access_log.write_text("")
+            logging = ["--access-logfile", str(self.access_log), "--access-logformat", ServerTimes.FORMAT]
         self.process = subprocess.Popen(
             [
                 str(ROOT / ".venv/bin/gunicorn"),
@@ -98,6 +115,7 @@ class WebServer:
                 os.environ.get("BENCH_WEB_THREADS", "1"),
                 "--log-level",
                 "warning",
+                *logging,
             ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -118,6 +136,41 @@ class WebServer:
         assert self.process
         self.process.terminate()
         self.process.wait(timeout=20)
+
+
+class ServerTimes:
+    """The server's time of each request as gunicorn's access log states it: from the parsed request
+    to the last byte of the answer written, without the client's side of loopback. The requests are
+    sequential, so the next `n` lines of the log are the caller's next `n` requests."""
+
+    FORMAT = "%(D)s %(s)s %(m)s %(U)s"  # microseconds, status, method, path
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+
+    def skip_to_end(self) -> None:
+        """Forget what is logged so far (e.g. the start-up probe); call when no request is on its way."""
+        time.sleep(0.2)
+        self.offset = self.path.stat().st_size
+
+    def take(self, n: int, timeout: float = 10.0) -> list[float]:
+        """Milliseconds of the next `n` requests logged (a worker writes its line just after the
+        answer, so the last one may lag a moment behind the client)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.path.open("rb") as handle:
+                handle.seek(self.offset)
+                logged = handle.read()
+            lines = logged.split(b"\n")[:-1]  # complete lines only
+            if len(lines) >= n:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.path}: {len(lines)} requests logged, expected {n}")
+            time.sleep(0.01)
+        taken = lines[:n]
+        self.offset += sum(len(line) + 1 for line in taken)
+        return [int(line.split()[0]) / 1000 for line in taken]
 
 
 def load(port: int, host: str, path: str, seconds: float = 10.0, connections: int = 8) -> dict[str, float]:

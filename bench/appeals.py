@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import WebServer, load, percentile, setup_django, summary
+from _common import CSRF_HEADERS, CSRF_TOKEN, WebServer, load, percentile, setup_django, summary, with_csrf
 
 # Measured as production runs: no DEBUG (no query log, no GraphQL debug middleware).
 os.environ["DJANGO_DEBUG"] = "false"
@@ -37,7 +37,6 @@ ROWS = int(os.environ.get("BENCH_APPEALS_ROWS", "1000000"))
 SLUG = "bench-appeals"
 HOST = f"{SLUG}.localhost"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
-CSRF = "b" * 32
 
 CREATE = (
     "mutation($input: CreateAppealInput!) { createAppeal(input: $input) "
@@ -139,8 +138,7 @@ def session_cookie(tenant: Akimat) -> str:
         session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]  # a listed backend, or anonymous
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
-        # GraphQL checks CSRF for a session (decision 54): the console's cookie and header pair.
-        return f"sessionid={session.session_key}; csrftoken={CSRF}"
+        return with_csrf(f"sessionid={session.session_key}")
 
 
 def post(port: int, cookie: str, query: str, variables: dict | None = None) -> tuple[float, dict]:
@@ -151,13 +149,7 @@ def post(port: int, cookie: str, query: str, variables: dict | None = None) -> t
         "POST",
         "/graphql/",
         body=body,
-        headers={
-            "Host": HOST,
-            "Content-Type": "application/json",
-            "Cookie": cookie,
-            "X-CSRFToken": CSRF,
-            "Referer": f"http://{HOST}/",
-        },
+        headers={"Host": HOST, "Content-Type": "application/json", "Cookie": cookie, **CSRF_HEADERS},
     )
     response = connection_.getresponse()
     data = json.loads(response.read())
@@ -174,7 +166,6 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Host"] = "%(host)s"
 wrk.headers["Cookie"] = "%(cookie)s"
 wrk.headers["X-CSRFToken"] = "%(csrf)s"
-wrk.headers["Referer"] = "http://%(host)s/"
 local counter = 0
 local thread_id = 0
 local ids = 0
@@ -211,9 +202,9 @@ def intake_rate(port: int, cookie: str, tenant: Akimat) -> dict[str, float]:
         script = WRK_SCRIPT % {
             "host": HOST,
             "cookie": cookie,
+            "csrf": CSRF_TOKEN,
             "run": run,
             "query": json.dumps(CREATE),
-            "csrf": CSRF,
         }
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
             handle.write(script)

@@ -20,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-from _common import ROOT, CeleryWorker, WebServer, percentile, setup_django
+from _common import CSRF_HEADERS, ROOT, CeleryWorker, WebServer, percentile, setup_django, with_csrf
 
 setup_django()
 
@@ -60,7 +60,7 @@ def session(schema: str, username: str, role: str) -> str:
         store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store.create()
-        return f"sessionid={store.session_key}"
+        return with_csrf(f"sessionid={store.session_key}")
 
 
 def new_appeal(tenant: Akimat) -> int:
@@ -116,7 +116,12 @@ def one_round(port: int, tenant: Akimat, cookies: dict[str, str], stub: CadStub)
         "POST",
         "/graphql/",
         body=body,
-        headers={"Host": HOST, "Content-Type": "application/json", "Cookie": cookies["operator"]},
+        headers={
+            "Host": HOST,
+            "Content-Type": "application/json",
+            "Cookie": cookies["operator"],
+            **CSRF_HEADERS,
+        },
     )
     answer = json.loads(api.getresponse().read())
     seen = {"forward answered": time.perf_counter()}

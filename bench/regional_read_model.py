@@ -17,7 +17,7 @@ import os
 import statistics
 import time
 
-from _common import ROOT, CeleryWorker, WebServer, percentile, setup_django
+from _common import CSRF_HEADERS, ROOT, CeleryWorker, WebServer, percentile, setup_django, with_csrf
 
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
@@ -111,7 +111,7 @@ def regional_cookie() -> str:
         session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
-        return f"sessionid={session.session_key}"
+        return with_csrf(f"sessionid={session.session_key}")
 
 
 def post(port: int, cookie: str, query: str, variables: dict | None = None) -> float:
@@ -122,7 +122,7 @@ def post(port: int, cookie: str, query: str, variables: dict | None = None) -> f
         "POST",
         "/graphql/",
         body=body,
-        headers={"Host": "localhost", "Content-Type": "application/json", "Cookie": cookie},
+        headers={"Host": "localhost", "Content-Type": "application/json", "Cookie": cookie, **CSRF_HEADERS},
     )
     data = json.loads(client.getresponse().read())
     elapsed = (time.perf_counter() - started) * 1000

@@ -110,6 +110,9 @@ class Appeal(CrossTenantFields, models.Model):
                 condition=models.Q(status__in=sorted(ACTIVE_STATUSES)),
             ),
             models.Index(DEADLINE_KEY, F("id"), name="appeal_deadline_order_idx"),
+            # The operator's search by address words (`address__icontains`) has a trigram index,
+            # appeal_address_trgm_idx, made by SQL in migration 0013 (an operator class in an index
+            # needs django.contrib.postgres installed, which this project does not need otherwise).
             # The location's GiST index comes with the PointField (spatial_index).
         ]
         constraints = [

@@ -45,10 +45,11 @@ def worklist(kind: Worklist, now: datetime.datetime | None = None) -> QuerySet[A
 
 
 def counts(now: datetime.datetime | None = None) -> dict[Worklist, int]:
-    """How many appeals each list holds (one query)."""
+    """How many appeals each list holds (one query). Every list holds open appeals only: counted
+    over those (the index of open appeals), not over the years of closed ones."""
     now = now or timezone.now()
     active = Q(status__in=ACTIVE_STATUSES)
-    totals = Appeal.objects.aggregate(
+    totals = Appeal.objects.filter(active).aggregate(
         new=Count("id", filter=Q(status=Status.RECEIVED)),
         registered=Count("id", filter=Q(status=Status.REGISTERED)),
         overdue=Count("id", filter=active & Q(overdue_at__isnull=False)),

@@ -1,5 +1,5 @@
 """The dashboard's figures and the list behind a figure as CSV (UTF-8 with a BOM, so spreadsheet
-programs read Cyrillic right) and XLSX (openpyxl, write-only: rows go out as they are made).
+programs read Cyrillic right) and XLSX (`consoles.dashboard.xlsx`: text and numbers, no formatting).
 Headers in the screen's language; applicants' names and phones only for roles that see them."""
 
 from __future__ import annotations
@@ -9,15 +9,16 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Func, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
-from appeals.kpi_definitions import ALMATY, is_on_time
+from appeals.kpi_definitions import ALMATY, BY_DEADLINE
 from appeals.states import Status
+from consoles.dashboard import xlsx
 from consoles.dashboard.page import COLUMNS, SERIES_COLUMNS, Dashboard, value_of
 from consoles.text import language, pick
 
@@ -30,10 +31,6 @@ class Sheet:
     title: Promise
     header: list[str]
     rows: Iterable[list[object]]
-
-
-def _time(value: object) -> str:
-    return value.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
 def figure_sheets(board: Dashboard) -> list[Sheet]:
@@ -59,31 +56,54 @@ def figure_sheets(board: Dashboard) -> list[Sheet]:
     return sheets
 
 
-# What a list's file says of each appeal (values, not models: a list may hold thousands).
+# What a list's file says of each appeal: values, not models (a list may hold thousands), its
+# moments already written as Almaty's local time by PostgreSQL (loading and formatting thousands
+# of datetimes in Python cost more than the query).
 LIST_FIELDS = (
     "number",
-    "received_at",
+    "received",
     "status",
     "category__name_kk",
     "category__name_ru",
     "organisation__name_kk",
     "organisation__name_ru",
     "assignee__full_name",
-    "deadline",
-    "resolved_at",
-    "closed_at",
-    "overdue_at",
+    "deadline_at",
+    "resolved",
+    "by_deadline",
+    "closed",
+    "overdue",
     "address",
 )
 PERSONAL_FIELDS = ("applicant_name", "applicant_phone")
+MOMENTS = {
+    "received": "received_at",
+    "deadline_at": "deadline",
+    "resolved": "resolved_at",
+    "closed": "closed_at",
+}
 
 
-def list_fields(personal: bool) -> tuple[str, ...]:
-    return LIST_FIELDS + PERSONAL_FIELDS if personal else LIST_FIELDS
+def _local_text(column: str) -> Func:
+    """dd.mm.yyyy hh:mm in Almaty, "" for none."""
+    return Func(
+        F(column),
+        template=f"coalesce(to_char(%(expressions)s AT TIME ZONE '{ALMATY.key}', 'DD.MM.YYYY HH24:MI'), '')",
+        output_field=CharField(),
+    )
 
 
-def appeal_sheet(appeals: Iterable[dict[str, object]], personal: bool) -> Sheet:
-    """`appeals` as `values(*list_fields(personal))` rows."""
+def list_values(appeals: QuerySet, personal: bool) -> QuerySet:
+    """The rows of a list's file (`appeal_sheet` reads them), at most LIST_MAX."""
+    return appeals.annotate(
+        **{name: _local_text(column) for name, column in MOMENTS.items()},
+        by_deadline=ExpressionWrapper(BY_DEADLINE, output_field=BooleanField()),
+        overdue=ExpressionWrapper(Q(overdue_at__isnull=False), output_field=BooleanField()),
+    ).values_list(*LIST_FIELDS, *(PERSONAL_FIELDS if personal else ()))[:LIST_MAX]
+
+
+def appeal_sheet(appeals: Iterable[tuple], personal: bool) -> Sheet:
+    """`appeals` as `list_values` rows."""
     header = [
         "№",
         gettext("Received"),
@@ -101,35 +121,30 @@ def appeal_sheet(appeals: Iterable[dict[str, object]], personal: bool) -> Sheet:
     if personal:
         header += [gettext("Name"), gettext("Phone")]
     statuses = {value: pick(label) for value, label in Status.choices}
-    first, second = ("kk", "ru") if language() == "kk" else ("ru", "kk")
-
-    def name(appeal: dict[str, object], prefix: str) -> object:
-        return appeal[f"{prefix}__name_{first}"] or appeal[f"{prefix}__name_{second}"] or ""
+    kk = language() == "kk"
 
     def rows() -> Iterator[list[object]]:
         yes, no = gettext("yes"), gettext("no")
-        for appeal in appeals:
-            resolved, deadline = appeal["resolved_at"], appeal["deadline"]
-            on_time = ""
-            if resolved and deadline:
-                on_time = yes if is_on_time(resolved, deadline) else no
-            row: list[object] = [
-                appeal["number"],
-                _time(appeal["received_at"]),
-                statuses.get(appeal["status"], appeal["status"]),
-                name(appeal, "category"),
-                name(appeal, "organisation"),
-                appeal["assignee__full_name"] or "",
-                _time(deadline),
-                _time(resolved),
-                on_time,
-                _time(appeal["closed_at"]),
-                yes if appeal["overdue_at"] else "",
-                appeal["address"],
+        on_time = {True: yes, False: no, None: ""}
+        for (
+            number, received, status, category_kk, category_ru, organisation_kk, organisation_ru,
+            person, deadline, resolved, by_deadline, closed, overdue, address, *applicant,
+        ) in appeals:  # fmt: skip
+            yield [
+                number,
+                received,
+                statuses.get(status, status),
+                (category_kk if kk else category_ru) or category_ru or category_kk or "",
+                (organisation_kk if kk else organisation_ru) or organisation_ru or organisation_kk or "",
+                person or "",
+                deadline,
+                resolved,
+                on_time[by_deadline],
+                closed,
+                yes if overdue else "",
+                address,
+                *applicant,
             ]
-            if personal:
-                row += [appeal["applicant_name"], appeal["applicant_phone"]]
-            yield row
 
     return Sheet(_("Appeals"), header, rows())
 
@@ -158,16 +173,13 @@ def csv_response(sheets: list[Sheet], stem: str) -> HttpResponse:
 
 
 def xlsx_response(sheets: list[Sheet], stem: str) -> HttpResponse:
-    book = Workbook(write_only=True)
-    for sheet in sheets:
-        # Sheet titles: at most 31 characters and none of []:*?/\ (Excel's rules).
-        title = "".join(c for c in str(sheet.title) if c not in "[]:*?/\\")[:31]
-        out = book.create_sheet(title)
-        out.append(sheet.header)
-        for row in sheet.rows:
-            out.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    # Sheet titles: at most 31 characters and none of []:*?/\ (Excel's rules).
+    book = xlsx.workbook(
+        [
+            ("".join(c for c in str(sheet.title) if c not in "[]:*?/\\")[:31], [sheet.header, *sheet.rows])
+            for sheet in sheets
+        ]
+    )
+    response = HttpResponse(book, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "xlsx")}"'
     return response

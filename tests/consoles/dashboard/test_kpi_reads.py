@@ -4,6 +4,7 @@ agree, the period's days are Asia/Almaty's, and the scope narrows every figure."
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 
@@ -57,3 +58,21 @@ def test_appeals_without_an_organisation_or_a_category_are_a_scope_of_their_own(
     assert [a.number for a in unassigned] == [known.due_soon.number]
     assert kpis.figures(period, kpis.Scope(category=kpis.NONE)).received == 0
     assert kpis.figures(period, kpis.Scope(category="housing")).received == 5  # a group and its children
+
+
+def test_the_map_points_are_newest_first_and_cut_at_the_limit(known: Known):
+    period = kpis.Period.of()
+    every = kpis.map_points(period)
+    points = json.loads(every.json)
+    assert every.count == len(points) == 5 and every.truncated is False
+    newest = list(
+        Appeal.objects.filter(pk__in=[known.closed_on_time.pk, known.repeat.pk, known.due_soon.pk])
+        .order_by("-received_at", "-id")
+        .values_list("number", flat=True)
+    )
+    numbers = [number for number, *_rest in points]
+    assert [n for n in numbers if n in newest] == newest
+    lon, lat = points[0][1:3]
+    assert abs(lon - 69.145) < 0.001 and abs(lat - 54.872) < 0.001  # Petropavlovsk's centre, as taken in
+    cut = kpis.map_points(period, limit=2)
+    assert cut.count == 2 and cut.truncated is True and json.loads(cut.json) == points[:2]

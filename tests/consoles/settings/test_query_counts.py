@@ -5,22 +5,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from appeals.actions.telephony import set_exchange_secret
 from appeals.models import Organisation, ResponsiblePerson, RoutingRule
+from testkit.queries import exact_queries
 from tests.appeals.conftest import CENTRE
 
 pytestmark = pytest.mark.usefixtures("inside")
 
 
-def queries(client, path: str) -> int:
+def costs(client, path: str, expected: int) -> None:
     client.get(path)  # warm: session, the person's profile
-    with CaptureQueriesContext(connection) as captured:
+    with exact_queries(expected):
         answer = client.get(path)
     assert answer.status_code == 200, path
-    return len(captured)
 
 
 def add_rows(client, n: int, offset: int) -> None:
@@ -62,36 +60,53 @@ def pages() -> dict[str, str]:
     return {
         "categories": "/console/settings/categories/",
         "category": "/console/settings/categories/heating/",
+        "new category": "/console/settings/categories/new",
         "organisations": "/console/settings/organisations/",
         "organisation": f"/console/settings/organisations/{organisation.code}/",
+        "new organisation": "/console/settings/organisations/new",
         "person": f"/console/settings/people/{person.pk}/",
         "routing": "/console/settings/routing/",
         "rule": f"/console/settings/routing/{rule.pk}/",
+        "new rule": "/console/settings/routing/new",
         "calendar": "/console/settings/calendar/",
         "exchange": "/console/settings/exchange/",
         "changes": "/console/settings/changes/",
     }
 
 
+# 3 for every console page (session, user with staff profile, groups), then: one list query for
+# each list page; the entry and the group choices for a category (a new one: the choices); the
+# organisation and its people (a new one: nothing more); the rule, the other rules' areas, the
+# category and organisation choices (a new rule: all but the rule).
+EXPECTED = {
+    "categories": 4,
+    "category": 5,
+    "new category": 4,
+    "organisations": 4,
+    "organisation": 5,
+    "new organisation": 3,
+    "person": 4,
+    "routing": 4,
+    "rule": 7,
+    "new rule": 6,
+    "calendar": 4,
+    "exchange": 4,
+    "changes": 4,
+}
+
+
 def test_every_settings_page_costs_the_same_for_one_entry_and_for_five(supervisor):
     add_rows(supervisor, 1, 0)
-    few = {name: queries(supervisor, path) for name, path in pages().items()}
+    assert set(pages()) == set(EXPECTED)
+    for name, path in pages().items():
+        costs(supervisor, path, EXPECTED[name])
     add_rows(supervisor, 4, 1)
-    many = {name: queries(supervisor, path) for name, path in pages().items()}
-    # 3 for every console page (session, user with staff profile, groups), then: one list query
-    # for each list page; the entry and the group choices for a category; the organisation and
-    # its people; the rule, the other rules' areas, the category and organisation choices.
-    expected = {
-        "categories": 4,
-        "category": 5,
-        "organisations": 4,
-        "organisation": 5,
-        "person": 4,
-        "routing": 4,
-        "rule": 7,
-        "calendar": 4,
-        "exchange": 4,
-        "changes": 4,
-    }
-    assert few == expected
-    assert many == expected
+    for name, path in pages().items():
+        costs(supervisor, path, EXPECTED[name])
+
+
+def test_the_settings_address_sends_to_the_first_section_for_what_every_page_costs(supervisor):
+    supervisor.get("/console/settings/")
+    with exact_queries(3):  # session, user with staff profile, groups
+        answer = supervisor.get("/console/settings/")
+    assert answer.status_code == 302 and answer["Location"] == "/console/settings/categories/"

@@ -30,7 +30,7 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from _common import ROOT, CeleryWorker, WebServer, load, percentile, setup_django
+from _common import CSRF_TOKEN, ROOT, CeleryWorker, WebServer, load, percentile, setup_django, with_csrf
 
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
@@ -225,7 +225,7 @@ def operator_sessions(akimats: list[Akimat]) -> dict[str, str]:
             session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
             session["_auth_user_hash"] = user.get_session_auth_hash()
             session.create()
-            cookies[akimat.slug] = f"sessionid={session.session_key}; csrftoken={'b' * 32}"
+            cookies[akimat.slug] = with_csrf(f"sessionid={session.session_key}")
     return cookies
 
 
@@ -233,7 +233,7 @@ def request_bytes(planned: Planned, cookie: str) -> bytes:
     host = f"{planned.slug}.localhost"
     head = (
         f"POST /graphql/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(planned.body)}\r\nCookie: {cookie}\r\nX-CSRFToken: {'b' * 32}\r\n"
+        f"Content-Length: {len(planned.body)}\r\nCookie: {cookie}\r\nX-CSRFToken: {CSRF_TOKEN}\r\n"
         f"Referer: http://{host}/\r\nConnection: close\r\n\r\n"
     )
     return head.encode() + planned.body

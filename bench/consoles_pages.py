@@ -64,6 +64,7 @@ from appeals.models import (  # noqa: E402
     RoutingRule,
     Violation,
 )
+from appeals.reads.queues import callback_queue  # noqa: E402
 from appeals.states import ACTIVE_STATUSES, Status  # noqa: E402
 from demo.appeals import executor_organisation, seed_tenant  # noqa: E402
 from tenants.models import Akimat  # noqa: E402
@@ -109,6 +110,7 @@ class Fixture:
     person: int
     person_organisation: str
     rule: int
+    answered: int  # the oldest answer waiting for its call-back
 
 
 def fresh_appeals(now: datetime.datetime) -> None:
@@ -228,6 +230,7 @@ def prepare(tenant: Akimat) -> Fixture:
             rule=RoutingRule.objects.filter(area__isnull=False)
             .order_by("id")
             .values_list("pk", flat=True)[0],
+            answered=callback_queue().values_list("number", flat=True)[0],
         )
 
 
@@ -261,6 +264,8 @@ def pages(f: Fixture) -> list[Page]:
         Page("akimat boundary for the intake map", "operator", "/console/akimat.geojson"),
         Page("appeal page: closed, longest history", "operator", f"/console/appeals/{f.number}/"),
         Page("appeal page: received, repeats proposed", "operator", f"/console/appeals/{f.fresh_number}/"),
+        Page("call-back page", "operator", f"/console/callbacks/{f.answered}/"),
+        Page("citizens' tracking form", "operator", "/track/"),
         # Executor (the phone-size layout is the same HTML)
         Page("executor: my assignments", "executor", "/console/executor/"),
         Page("executor: the appeal", "executor", f"/console/executor/appeals/{f.executor_number}/"),

@@ -31,6 +31,9 @@ def apply_escalation(envelope: Envelope) -> None:
 
 
 def register_kinds() -> None:
-    register(STATUS_KIND, apply_status, payload_schema=STATE_SCHEMA, targets=TargetScope.REGION)
+    # The whole state each time (decision 15): of a backlog of one appeal's states, the newest is enough.
+    register(
+        STATUS_KIND, apply_status, payload_schema=STATE_SCHEMA, targets=TargetScope.REGION, newest_only=True
+    )
     register(BATCH_KIND, apply_status_batch, payload_schema=BATCH_SCHEMA, targets=TargetScope.REGION)
     register(ESCALATION_KIND, apply_escalation, payload_schema=ESCALATION_SCHEMA, targets=TargetScope.REGION)

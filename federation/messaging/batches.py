@@ -10,10 +10,11 @@ Apply: one transaction in the target schema holds every message's receipt, effec
 acknowledgement, so each message still has exactly one effect and a crash loses the whole batch
 (delivered again, the receipts making repeats duplicates). It is tried fast first: the receipts of
 the whole batch in one statement, the ordering cursors in three, the acknowledgements in one, and
-only the handlers per message. When anything in it raises, it is rolled back and applied again
-carefully: a savepoint per message, so a failing message is retried or dead-lettered alone and the
-others are applied; the later messages of a failed message's key wait for it (released, their
-attempt not counted).
+only the handlers per message (or per kind and source, for a kind registered with a batch
+handler). When anything in it raises, it is rolled back and applied again carefully: a savepoint
+per message, each through its own handler, so a failing message is retried or dead-lettered alone
+and the others are applied; the later messages of a failed message's key wait for it (released,
+their attempt not counted).
 
 For a kind registered `newest_only`, only the newest message of a key in the batch is applied; the
 older ones are acknowledged `superseded` (with the newer one's id) in the same transaction, or
@@ -246,17 +247,45 @@ def _apply_fast(items: list[Item], schema_name: str) -> None:
             )
         for item in stale:
             item.outcome = Outcome.STALE
-    for item in todo:
-        if item.outcome is not None:
-            continue
+    groups, singles = _groups([i for i in todo if i.outcome is None])
+    for group in groups:
+        started = time.perf_counter()
+        group[0].registration.batch_handler([i.envelope for i in group])
+        _check_schema(schema_name, group[0].message.kind)
+        for item in group:
+            item.handler_ms = (time.perf_counter() - started) * 1000 / len(group)
+            item.outcome = Outcome.APPLIED
+    for item in singles:
         started = time.perf_counter()
         item.registration.handler(item.envelope)
-        if connection.schema_name != schema_name:
-            raise IsolationError(
-                f"handler of {item.message.kind} left {schema_name!r} for {connection.schema_name!r}"
-            )
+        _check_schema(schema_name, item.message.kind)
         item.handler_ms = (time.perf_counter() - started) * 1000
         item.outcome = Outcome.APPLIED
+
+
+def _groups(items: list[Item]) -> tuple[list[list[Item]], list[Item]]:
+    """The items a kind's batch handler applies together (per kind and source), and the rest, in order.
+
+    A key with messages of several kinds here keeps them one by one, in sequence order.
+    """
+    kinds_of_key: dict[tuple[str, str], set[str]] = {}
+    for item in items:
+        if item.key is not None:
+            kinds_of_key.setdefault(item.key, set()).add(item.message.kind)
+    groups: dict[tuple[str, str], list[Item]] = {}
+    singles: list[Item] = []
+    for item in items:
+        mixed = item.key is not None and len(kinds_of_key[item.key]) > 1
+        if item.registration.batch_handler is not None and not mixed:
+            groups.setdefault((item.message.kind, item.message.source_schema), []).append(item)
+        else:
+            singles.append(item)
+    return list(groups.values()), singles
+
+
+def _check_schema(schema_name: str, kind: str) -> None:
+    if connection.schema_name != schema_name:
+        raise IsolationError(f"handler of {kind} left {schema_name!r} for {connection.schema_name!r}")
 
 
 def _insert_receipts(schema: str, items: list[Item]) -> set[uuid.UUID]:

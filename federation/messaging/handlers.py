@@ -50,6 +50,9 @@ class Envelope:
 
 
 Handler = Callable[[Envelope], None]
+# Applies many messages of one kind from one source at once, with the effect of the handler applied to
+# each in turn (in sequence order within a key). The relay uses it for a batch's fresh messages.
+BatchHandler = Callable[[list[Envelope]], None]
 
 # The Celery task that delivers a kind unless its registration names another. A kind whose handler
 # calls outside iKOMEK (a CAD) names a task of its own, which settings route to a queue of its own,
@@ -71,6 +74,7 @@ class Registration:
     # Only the newest message of a key matters (whole state, no trace of each step): when newer ones
     # of its key are already waiting, the relay delivers the newest and marks the rest superseded.
     newest_only: bool = False
+    batch_handler: BatchHandler | None = None
     _validator: Draft202012Validator | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -119,6 +123,7 @@ def register(
     delivery_task: str = DEFAULT_DELIVERY_TASK,
     urgent: bool = False,
     newest_only: bool = False,
+    batch_handler: BatchHandler | None = None,
 ) -> Registration:
     """Register the receiving handler of `kind`. Registering the same handler again is a no-op."""
     if not KIND_PATTERN.match(kind):
@@ -140,6 +145,7 @@ def register(
         delivery_task=delivery_task,
         urgent=urgent,
         newest_only=newest_only,
+        batch_handler=batch_handler,
         _validator=validator,
     )
     with _lock:

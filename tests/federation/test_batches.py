@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from contextlib import nullcontext
 from datetime import timedelta
 
 import pytest
@@ -343,3 +344,65 @@ def test_the_sweep_leaves_young_messages_to_their_kick_and_drains_the_rest(commi
     assert report.counts.get("delivered") == 1
     assert (message(old_id[0]).state, message(old_id[0]).delivered_via) == ("delivered", "sweep")
     assert message(young_id[0]).state == MessageState.PENDING and probes("kyzylzhar", young) == []
+
+
+def appeal_state(number: int, version: int, status: str = "received") -> dict:
+    """An appeal's state as `appeals.status` carries it (read_model_feed.state_of)."""
+    received = timezone.now().replace(microsecond=0)
+    return {
+        "number": number,
+        "version": version,
+        "status": status,
+        "priority": "normal",
+        "channel": "landline",
+        # The catalogue's own labels: the region keeps the last ones it was sent.
+        "category": {
+            "code": "heating",
+            "parent": "housing",
+            "name_kk": "Жылумен жабдықтау",
+            "name_ru": "Отопление",
+        },
+        "received_at": received.isoformat(),
+        "resolved_at": None,
+        "closed_at": None,
+        "deadline": (received + timedelta(days=3)).isoformat(),
+        "overdue_at": None,
+        "escalated_at": None,
+        "is_repeat": False,
+        "repeat_count": 0,
+        "reopen_count": 0,
+        "transferred_to": None,
+        "transferred_from": None,
+        "origin_number": None,
+        "regional_escalation": None,
+    }
+
+
+# The read model's one pass for the whole batch: locks per appeal, the old rows, the facts, the two
+# tallies; then the relay's cursors (three) and the keys' next messages elsewhere (one).
+STATUS_BATCH_QUERIES = BATCH_QUERIES + 5 + 4
+
+
+def test_appeal_states_are_applied_in_one_pass_of_the_read_model_per_batch(committed):
+    from federation.read_model_feed import STATUS_KIND
+    from regional.models import AppealFact
+
+    first = 9_100_000 + uuid.uuid4().int % 100_000 * 100
+    numbers: list[int] = []
+    try:
+        for size in (1, 3, 40):  # the first fills the caches (registry, category labels)
+            batch = list(range(first + len(numbers), first + len(numbers) + size))
+            numbers += batch
+            messages = [(STATUS_KIND, appeal_state(n, 1), f"appeal:{n}") for n in batch]
+            # Two states of one appeal: the newer supersedes the older, in the same pass.
+            messages.append((STATUS_KIND, appeal_state(batch[0], 2, "registered"), f"appeal:{batch[0]}"))
+            send_together("esil", "public", *messages)
+            with exact_queries(STATUS_BATCH_QUERIES) if size > 1 else nullcontext():
+                report = drain("public", "default", via=DIRECT)
+            assert dict(report.counts) == {"delivered": size, "superseded": 1}
+            facts = dict(
+                AppealFact.objects.filter(schema="esil", number__in=batch).values_list("number", "status")
+            )
+            assert facts == {n: "registered" if n == batch[0] else "received" for n in batch}
+    finally:
+        AppealFact.objects.filter(schema="esil", number__in=numbers).delete()

@@ -89,9 +89,13 @@ class Claimed:
 
 
 def claim(target: str, lane: str, claimer: str, *, limit: int, grace_seconds: float = 0.0) -> list[Claimed]:
-    """Claim up to `limit` due messages of (target, lane) for `claimer`; committed at once."""
+    """Claim up to `limit` due messages of (target, lane) for `claimer`; committed at once (so an
+    attempt that kills its worker counts)."""
     params = {"target": target, "lane": lane, "claimer": claimer, "limit": limit, "grace": grace_seconds}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Committed without waiting for the disk: a claim lost with a crash of PostgreSQL only makes
+        # its messages pending again, and the batch's own (durable) commit writes it out first.
+        cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(CLAIM_SQL, params)
         rows = cursor.fetchall()
     return [

@@ -98,8 +98,9 @@ def drain(
             if not locked:
                 report.counts["busy"] += 1
                 return report
-            _take_over(key, report)
-            _deliver_solo(target, lane, via, grace_seconds, report)
+            orphans, solo = _left_behind(key, target, lane, grace_seconds)
+            _take_over(orphans, key, report)
+            _deliver_solo(solo, via, report)
             akimat = endpoints.lookup([target]).get(target)
             while time.monotonic() - started < budget:
                 if akimat is not None and connection.schema_name != target:
@@ -128,11 +129,31 @@ def _to_public() -> None:
         connection.set_schema_to_public()
 
 
-def _take_over(key: str, report: DrainReport) -> None:
-    """Rows a dead drain of this key left `delivering` (we hold its lock now, so it is gone)."""
-    orphans = list(
-        Message.objects.filter(state=MessageState.DELIVERING, claimed_by=key).values_list("id", flat=True)
+def _left_behind(key: str, target: str, lane: str, grace_seconds: float) -> tuple[list, list]:
+    """In one query: the rows a dead drain of this key left `delivering` (we hold its lock now, so
+    it is gone), and the due messages of (target, lane) to deliver alone."""
+    due = timezone.now() - timedelta(seconds=grace_seconds)
+    rows = (
+        Message.objects.filter(
+            Q(state=MessageState.DELIVERING, claimed_by=key)
+            | Q(
+                solo=True,
+                target_schema=target,
+                lane=lane,
+                next_attempt_at__lte=due,
+                state__in=(MessageState.PENDING, MessageState.RETRYING),
+            )
+        )
+        .order_by("next_attempt_at")
+        .values_list("id", "state")
     )
+    orphans, solo = [], []
+    for message_id, state in rows:
+        (orphans if state == MessageState.DELIVERING else solo).append(message_id)
+    return orphans, solo
+
+
+def _take_over(orphans: list, key: str, report: DrainReport) -> None:
     for message_id in orphans:
         with transaction.atomic():
             message = Message.objects.select_for_update().get(pk=message_id)
@@ -152,19 +173,8 @@ def _take_over(key: str, report: DrainReport) -> None:
         )
 
 
-def _deliver_solo(
-    target: str, lane: str, via: DeliveredVia, grace_seconds: float, report: DrainReport
-) -> None:
+def _deliver_solo(solo: list, via: DeliveredVia, report: DrainReport) -> None:
     """Messages whose last attempt died with its worker go alone, each in its own transactions."""
-    due = timezone.now() - timedelta(seconds=grace_seconds)
-    solo = list(
-        Message.objects.filter(
-            Q(solo=True, target_schema=target, lane=lane, next_attempt_at__lte=due),
-            state__in=(MessageState.PENDING, MessageState.RETRYING),
-        )
-        .order_by("next_attempt_at")
-        .values_list("id", flat=True)
-    )
     for message_id in solo:
         # A retry, if it fails again, is queued with the rest when the drain ends.
         reports = deliver_in_order(message_id, via=via if via == DeliveredVia.SWEEP else DeliveredVia.RETRY)

@@ -135,8 +135,21 @@ def _order(message: Claimed) -> tuple:
     return (message.source_schema, message.ordering_key or "", message.sequence or 0, message.created_at)
 
 
-def _prepare(items: list[Item], target_schema: str) -> None:
-    """Check both ends, the kind, its target scope and payload; the envelope each handler gets."""
+def _plan(items: list[Item], target_schema: str) -> None:
+    """Refuse what can never be applied, decide what is superseded, and check the payload of the
+    rest: the payload checks (JSON Schema) are most of a batch's own work in Python, so a superseded
+    message, never applied, is not checked. A newest message refused sends its key back to the
+    older ones."""
+    _check_ends_and_kind(items, target_schema)
+    while True:
+        _supersede(items)
+        unchecked = [i for i in items if i.error is None and i.superseded_by is None and i.envelope is None]
+        if not _check_payloads(unchecked):
+            return
+
+
+def _check_ends_and_kind(items: list[Item], target_schema: str) -> None:
+    """Both ends in the registry, a kind this process knows, and its target scope."""
     registry = endpoints.lookup(sorted({i.message.source_schema for i in items} | {target_schema}))
     target = registry.get(target_schema)
     for item in items:
@@ -148,13 +161,23 @@ def _prepare(items: list[Item], target_schema: str) -> None:
                 raise UnknownTarget(f"target akimat {target_schema!r} is deactivated")
             if m.source_schema not in registry:
                 raise UnknownSource(f"source schema {m.source_schema!r} is not a registered akimat or region")
-            registration = registration_for(m.kind)
-            registration.check_target(m.target_schema, get_public_schema_name(), m.source_schema)
-            registration.check_payload(m.payload, m.schema_version)
+            item.registration = registration_for(m.kind)
+            item.registration.check_target(m.target_schema, get_public_schema_name(), m.source_schema)
         except PermanentError as error:
             item.error = error
+
+
+def _check_payloads(items: list[Item]) -> bool:
+    """The payload against its kind's schema, and the envelope the handler gets; True when one was
+    refused."""
+    refused = False
+    for item in items:
+        m = item.message
+        try:
+            item.registration.check_payload(m.payload, m.schema_version)
+        except PermanentError as error:
+            item.error, refused = error, True
             continue
-        item.registration = registration
         item.envelope = Envelope(
             message_id=m.id,
             kind=m.kind,
@@ -167,12 +190,14 @@ def _prepare(items: list[Item], target_schema: str) -> None:
             attempt=m.attempts,
             created_at=m.created_at,
         )
+    return refused
 
 
 def _supersede(items: list[Item]) -> None:
     """Within a key of a newest_only kind, all but the newest message are superseded by it."""
     newest: dict[tuple[str, str, str], Item] = {}
     for item in items:
+        item.superseded_by = None
         if item.error is None and item.key is not None and item.registration.newest_only:
             newest[(*item.key, item.message.kind)] = item  # items are in sequence order: the last wins
     for item in items:
@@ -188,8 +213,7 @@ def _supersede(items: list[Item]) -> None:
 def apply(batch: list[Claimed], *, target_schema: str, claimer: str, via: DeliveredVia) -> BatchResult:
     """Apply a claimed batch (all to `target_schema`) and record what became of every message."""
     items = [Item(message) for message in sorted(batch, key=_order)]
-    _prepare(items, target_schema)
-    _supersede(items)
+    _plan(items, target_schema)
     inside = [i for i in items if i.error is None and i.registration.targets != TargetScope.SELF]
     outside = [i for i in items if i.error is None and i.registration.targets == TargetScope.SELF]
     refused = [i for i in items if i.error is not None]

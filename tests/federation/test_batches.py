@@ -233,6 +233,18 @@ def test_the_older_states_are_applied_when_the_newest_fails(committed):
         assert [r.sequence for r in ProbeRecord.objects.filter(ordering_key=key).order_by("id")] == [2, 3]
 
 
+def test_a_newest_state_refused_for_its_payload_leaves_its_key_to_the_older_ones(committed):
+    key = f"appeal:{token()[:12]}"
+    markers = [token() for _ in range(3)]
+    ids = send_together("esil", "public", *[(STATE, {"token": m}, key) for m in markers])
+    # The newest can never be applied (as after a deploy that changed the kind's schema).
+    Message.objects.filter(pk=ids[2]).update(payload={"no_token": True})
+    assert dict(drain("public", "default", via=DIRECT).counts) == {"dead": 1, "delivered": 1, "superseded": 1}
+    assert "payload" in message(ids[2]).last_error and message(ids[2]).state == "dead"
+    assert (message(ids[0]).outcome, message(ids[0]).superseded_by) == ("superseded", ids[1])
+    assert len(probes("public", markers[1])) == 1 and probes("public", markers[0]) == []
+
+
 def test_a_batch_takes_duplicates_and_stale_messages_for_what_they_are(committed):
     from federation.messaging.deadletters import operator_principal, replay
 

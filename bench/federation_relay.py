@@ -1,5 +1,7 @@
 """Federation figures: delay from a tenant's commit to the handler's effect in the target, and relay
-throughput, with a real Celery worker (2 processes, as `make run` starts it); /healthz for scale.
+throughput, with a real Celery worker (2 processes, as `make run` starts it): bursts sent while it
+runs, and backlogs committed before it starts (probes, probes with a key each, and appeal states
+through the regional read model, two per appeal as intake sends them); /healthz for scale.
 
 Prints measurements; asserts nothing.
 """

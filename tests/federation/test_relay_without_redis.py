@@ -77,7 +77,6 @@ def test_intake_keeps_its_latency_with_redis_down_and_the_sweep_delivers_after(c
     shown = (
         f"Redis up: median {statistics.median(up['ms'][1:]):.0f} ms; down: {[round(t) for t in down['ms']]}"
     )
-    print(shown)
     assert max(down["ms"]) < DOWN_BOUND_MS, shown
     log_text = (tmp_path / "requests.log").read_text()
     assert "kicks are skipped" in log_text  # the kicks did try, and failed

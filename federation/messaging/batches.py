@@ -194,14 +194,25 @@ def _check_payloads(items: list[Item]) -> bool:
 
 
 def _supersede(items: list[Item]) -> None:
-    """Within a key of a newest_only kind, all but the newest message are superseded by it."""
+    """Within a key of a newest_only kind, all but the newest message are superseded by it (not for
+    a kind that calls outside iKOMEK: those go one by one through the single path)."""
+
+    def eligible(item: Item) -> bool:
+        registration = item.registration
+        return (
+            item.error is None
+            and item.key is not None
+            and registration.newest_only
+            and registration.targets != TargetScope.SELF
+        )
+
     newest: dict[tuple[str, str, str], Item] = {}
     for item in items:
         item.superseded_by = None
-        if item.error is None and item.key is not None and item.registration.newest_only:
+        if eligible(item):
             newest[(*item.key, item.message.kind)] = item  # items are in sequence order: the last wins
     for item in items:
-        if item.error is None and item.key is not None and item.registration.newest_only:
+        if eligible(item):
             winner = newest[(*item.key, item.message.kind)]
             if winner is not item:
                 item.superseded_by = winner.message.id

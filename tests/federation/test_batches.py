@@ -280,8 +280,9 @@ def test_concurrent_claims_take_disjoint_messages(committed):
         return {m.id for m in batches.claim("petropavlovsk", "default", claimer, limit=25)}
 
     first, second = run_at_once(lambda: claim("test:a"), lambda: claim("test:b"))
+    # Each skipped the rows the other held at that moment: disjoint, and together all of them.
     assert not first & second and len(first | second) == 40
-    assert {len(first), len(second)} == {25, 15}
+    assert len(first) <= 25 and len(second) <= 25
 
 
 def test_one_drain_per_target_and_lane_at_a_time(committed):

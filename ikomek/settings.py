@@ -199,6 +199,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------- Redis: cache and broker
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:63790/0")
 CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/1")
+# Redis is on the same network: a connection not made in this time is taken as Redis being down.
+REDIS_CONNECT_TIMEOUT_SECONDS = env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.25)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -206,7 +208,9 @@ CACHES = {
         # Every key carries the tenant's schema: one akimat never reads another's cache.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        # Intake reads it (catalogue generations): a Redis that is down or unreachable answers at
+        # once or within these, never holding a request (redis-py retries nothing on these clients).
+        "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS, "socket_timeout": 0.5},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -236,8 +240,21 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tasks are published after commits, on requests: with the broker down a publish fails in
+# milliseconds instead of retrying for 0.6 s (three retries 0.2 s apart by default). One immediate
+# retry stays, for a pooled connection that a Redis restart left dead. What was not published is
+# found again (the federation sweep, beat's next round).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 # Celery's Django fixup closes the DB connection around every task unless this is set: a new
 # connection (and SET search_path) per task made a relay delivery 46 ms instead of 8 ms
 # (bench/federation_relay.py). Django's own policy (CONN_MAX_AGE, health checks) decides instead,
@@ -246,20 +263,30 @@ CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".local" / "celerybeat-schedule")
 )
-# Two queues: `celery` for everything, `cad` for calls to 112 centres' own CADs (routed by task
-# name below), so a slow CAD holds only its own workers. A worker started without -Q consumes both
-# (development, tests); `make run` and production start one worker per queue.
+# Three queues: `celery` for everything, `urgent` for the federation's urgent lane (112 forwards,
+# statuses and alarms: never behind a backlog of other messages), `cad` for calls to 112 centres' own
+# CADs (routed by task name below), so a slow CAD holds only its own workers. A worker started
+# without -Q consumes all three (development, tests); `make run` and production start one worker per
+# queue.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+URGENT_QUEUE = "urgent"
 CAD_QUEUE = "cad"
-CELERY_TASK_QUEUES = tuple(Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, CAD_QUEUE))
-CELERY_TASK_ROUTES = {"emergency_112.deliver_cad": {"queue": CAD_QUEUE}}
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, URGENT_QUEUE, CAD_QUEUE)
+)
+CELERY_TASK_ROUTES = {
+    "emergency_112.deliver_cad": {"queue": CAD_QUEUE},
+    "federation.drain_urgent": {"queue": URGENT_QUEUE},
+}
 # Every task ends: the soft limit raises in the task (SoftTimeLimitExceeded), the hard one replaces
 # the pool process (prefork pools only). Tasks that must be quicker or may be longer say so below.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_ANNOTATIONS: dict[str, dict[str, float]] = {
-    # Deliveries inside iKOMEK take milliseconds, a chain of waiting successors seconds.
+    # Deliveries inside iKOMEK take milliseconds; a drain stops itself after FEDERATION_DRAIN_SECONDS.
     "federation.deliver": {"soft_time_limit": 60, "time_limit": 90},
+    "federation.drain": {"soft_time_limit": 60, "time_limit": 90},
+    "federation.drain_urgent": {"soft_time_limit": 60, "time_limit": 90},
     "federation.sweep": {"soft_time_limit": 90, "time_limit": 120},
 }
 # Beat entries carry no tenant: each periodic job is fanned out to every active tenant.
@@ -342,7 +369,7 @@ CELERY_BEAT_SCHEDULE["emergency-112-forward-watchdog"] = {
 }
 
 # ---------------------------------------------------------------- federation (outbox, relay, inbox)
-# See federation/conf.py for what each one means.
+# See federation/messaging/conf.py for what each one means.
 FEDERATION_MAX_ATTEMPTS = env.int("FEDERATION_MAX_ATTEMPTS", default=10)
 FEDERATION_RETRY_BASE_SECONDS = env.float("FEDERATION_RETRY_BASE_SECONDS", default=2.0)
 FEDERATION_RETRY_MAX_SECONDS = env.float("FEDERATION_RETRY_MAX_SECONDS", default=600.0)
@@ -350,6 +377,11 @@ FEDERATION_SWEEP_SECONDS = env.float("FEDERATION_SWEEP_SECONDS", default=30.0)
 FEDERATION_SWEEP_GRACE_SECONDS = env.float("FEDERATION_SWEEP_GRACE_SECONDS", default=5.0)
 FEDERATION_RETENTION_DAYS = env.int("FEDERATION_RETENTION_DAYS", default=14)
 FEDERATION_RECEIPT_RETENTION_DAYS = env.int("FEDERATION_RECEIPT_RETENTION_DAYS", default=30)
+FEDERATION_BATCH_SIZE = env.int("FEDERATION_BATCH_SIZE", default=250)
+FEDERATION_DRAIN_SECONDS = env.float("FEDERATION_DRAIN_SECONDS", default=5.0)
+FEDERATION_KICK_MARK_SECONDS = env.float("FEDERATION_KICK_MARK_SECONDS", default=30.0)
+FEDERATION_KICK_TIMEOUT_SECONDS = env.float("FEDERATION_KICK_TIMEOUT_SECONDS", default=0.2)
+FEDERATION_KICK_PAUSE_SECONDS = env.float("FEDERATION_KICK_PAUSE_SECONDS", default=5.0)
 # The relay works on the public outbox for every tenant at once: no per-tenant fan-out here.
 CELERY_BEAT_SCHEDULE["federation-sweep"] = {"task": "federation.sweep", "schedule": FEDERATION_SWEEP_SECONDS}
 CELERY_BEAT_SCHEDULE["federation-prune"] = {"task": "federation.prune", "schedule": 3600.0}

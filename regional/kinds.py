@@ -22,6 +22,11 @@ def apply_status(envelope: Envelope) -> None:
     apply_states(_akimat_source(envelope), [envelope.payload])
 
 
+def apply_statuses(envelopes: list[Envelope]) -> None:
+    """Many `appeals.status` of one akimat at once (the relay's batches): one pass of the read model."""
+    apply_states(_akimat_source(envelopes[0]), [envelope.payload for envelope in envelopes])
+
+
 def apply_status_batch(envelope: Envelope) -> None:
     apply_states(_akimat_source(envelope), envelope.payload["appeals"])
 
@@ -31,6 +36,14 @@ def apply_escalation(envelope: Envelope) -> None:
 
 
 def register_kinds() -> None:
-    register(STATUS_KIND, apply_status, payload_schema=STATE_SCHEMA, targets=TargetScope.REGION)
+    # The whole state each time (decision 15): of a backlog of one appeal's states, the newest is enough.
+    register(
+        STATUS_KIND,
+        apply_status,
+        payload_schema=STATE_SCHEMA,
+        targets=TargetScope.REGION,
+        newest_only=True,
+        batch_handler=apply_statuses,
+    )
     register(BATCH_KIND, apply_status_batch, payload_schema=BATCH_SCHEMA, targets=TargetScope.REGION)
     register(ESCALATION_KIND, apply_escalation, payload_schema=ESCALATION_SCHEMA, targets=TargetScope.REGION)

@@ -161,14 +161,16 @@ def apply_alarm(envelope: Envelope) -> None:
 
 
 def register_kinds() -> None:
+    # Urgent: a lane, a task and workers of their own, never behind a backlog of appeal states.
     register(
         INCIDENT_KIND,
         apply_incident,
         payload_schema=schema_document(REQUEST_FOR_SERVICE_SCHEMA),
         targets=TargetScope.REGION,
+        urgent=True,
     )
-    register(STATUS_KIND, apply_status, payload_schema=STATUS_SCHEMA, targets=TargetScope.TENANT)
-    register(ALARM_KIND, apply_alarm, payload_schema=ALARM_SCHEMA, targets=TargetScope.TENANT)
+    register(STATUS_KIND, apply_status, payload_schema=STATUS_SCHEMA, targets=TargetScope.TENANT, urgent=True)
+    register(ALARM_KIND, apply_alarm, payload_schema=ALARM_SCHEMA, targets=TargetScope.TENANT, urgent=True)
     register(
         CAD_KIND,
         deliver_to_cad,

@@ -66,7 +66,16 @@ class MessageAdmin(admin.ModelAdmin):
         "latency",
         "short_error",
     )
-    list_filter = (DeadFilter, "state", "kind", "source_schema", "target_schema", "delivered_via")
+    list_filter = (
+        DeadFilter,
+        "state",
+        "outcome",
+        "lane",
+        "kind",
+        "source_schema",
+        "target_schema",
+        "delivered_via",
+    )
     search_fields = ("=id", "ordering_key", "kind")
     date_hierarchy = "created_at"
     inlines = [MessageEventInline]

@@ -22,6 +22,17 @@ DEFAULTS = {
     "FEDERATION_MAX_PAYLOAD_BYTES": 256 * 1024,
     # How long the relay trusts its in-memory copy of an akimat's registry row (active or not).
     "FEDERATION_REGISTRY_CACHE_SECONDS": 10.0,
+    # A drain claims this many due messages of one target at a time and applies them in one
+    # transaction; it goes on for at most this many seconds, then queues itself again.
+    "FEDERATION_BATCH_SIZE": 250,
+    "FEDERATION_DRAIN_SECONDS": 5.0,
+    # A drain queued for a target (and lane) makes further kicks no-ops for at most this long
+    # (the drain clears the mark when it starts; the expiry covers a task the broker lost).
+    "FEDERATION_KICK_MARK_SECONDS": 30.0,
+    # Kicks must never hold the sender: the broker gets this long to connect and answer, and after
+    # a failure this process skips kicks for a while (the sweep delivers meanwhile).
+    "FEDERATION_KICK_TIMEOUT_SECONDS": 0.2,
+    "FEDERATION_KICK_PAUSE_SECONDS": 5.0,
 }
 
 

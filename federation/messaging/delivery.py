@@ -1,6 +1,8 @@
 """Delivering one outbox message: claim it, apply it in the target schema with its receipt, acknowledge.
 
-Three short transactions, all in the public schema except the handler's:
+The relay's workers deliver in batches (`drains.py`); this is the path for one message: a kind with a
+delivery task of its own (CAD documents), a message a dead single deliverer left behind, the
+commands and the tests. Three short transactions, all in the public schema except the handler's:
 1. claim: count the attempt and mark the message `delivering` (committed, so a crash counts);
 2. apply: switch to the target schema, write the inbox receipt, run the handler, mark the outbox
    row `delivered` — one transaction, so the effect and the acknowledgement commit together (a
@@ -8,8 +10,9 @@ Three short transactions, all in the public schema except the handler's:
 3. on failure: `retrying` with a backoff, or `dead` (permanent error, or attempts used up).
 
 A session-level advisory lock on the message id is held from before the claim to after the last
-step. Whoever holds it is the one live deliverer; a `delivering` row whose lock is free belongs to a
-process that died (SIGKILL, lost connection: PostgreSQL releases the lock with the session), so the
+step, and the row names that key (`claimed_by`; a drain names its own). Whoever holds the lock
+named by a `delivering` row is its one live deliverer; when that lock is free, the process that
+claimed it died (SIGKILL, lost connection: PostgreSQL releases the lock with the session), so the
 next deliverer or the sweep takes it over and counts the lost attempt.
 """
 
@@ -125,13 +128,21 @@ def _deliver_once(message_id: uuid.UUID, via: DeliveredVia) -> Report:
         claimed = _claim(message_id)
         if isinstance(claimed, Report):
             return claimed
-        return _apply(claimed, via)
+        return apply_claimed(claimed, via)
 
 
 @contextmanager
 def _delivery_lock(message_id: uuid.UUID) -> Iterator[bool]:
+    with deliverer_lock(str(message_id)) as locked:
+        yield locked
+
+
+@contextmanager
+def deliverer_lock(key: str) -> Iterator[bool]:
+    """Try the session-level advisory lock that marks the live deliverer of `key` (a message id, or
+    a drain's "drain:<lane>:<target>"); yields whether it is ours, releases it after."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [str(message_id)])
+        cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [key])
         locked = cursor.fetchone()[0]
     try:
         yield locked
@@ -139,19 +150,23 @@ def _delivery_lock(message_id: uuid.UUID) -> Iterator[bool]:
         if locked:
             try:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [str(message_id)])
+                    cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
             except DatabaseError:
                 # The session is gone, and its locks with it.
-                logger.warning(
-                    "federation: could not release delivery lock", extra={"message_id": str(message_id)}
-                )
+                logger.warning("federation: could not release delivery lock", extra={"key": key})
+
+
+def deliverer_gone(key: str) -> bool:
+    """Whether nobody holds the lock of `key` (checked by taking and releasing it)."""
+    with deliverer_lock(key) as locked:
+        return locked
 
 
 # One autocommitted statement: count the attempt and mark the row delivering, if it is due and no
 # earlier message of its ordering key is still open. Committed at once, so a crash counts.
 CLAIM_SQL = """
 UPDATE public.federation_message AS m
-   SET state = 'delivering', attempts = m.attempts + 1, last_attempt_at = now()
+   SET state = 'delivering', attempts = m.attempts + 1, last_attempt_at = now(), claimed_by = m.id::text
  WHERE m.id = %s
    AND m.state IN ('pending', 'retrying')
    AND m.next_attempt_at <= now()
@@ -180,8 +195,12 @@ def _claim_or_explain(message_id: uuid.UUID) -> Message | Report:
             return Report(message_id, Result.DONE_ALREADY)
         now = timezone.now()
         if message.state == MessageState.DELIVERING:
-            # We hold its lock, so the process that claimed it is gone.
-            return _fail(
+            # We hold the message's own lock; a drain that claimed it holds its own key's.
+            claimer = message.claimed_by or str(message.pk)
+            if claimer != str(message.pk) and not deliverer_gone(claimer):
+                return Report(message_id, Result.BUSY)
+            # The process that claimed it is gone.
+            return record_failure(
                 message,
                 f"attempt {message.attempts} was interrupted: the delivering process stopped "
                 "(killed, or lost its database connection)",
@@ -196,7 +215,8 @@ def _claim_or_explain(message_id: uuid.UUID) -> Message | Report:
         message.state = MessageState.DELIVERING
         message.attempts += 1
         message.last_attempt_at = now
-        message.save(update_fields=["state", "attempts", "last_attempt_at"])
+        message.claimed_by = str(message.pk)
+        message.save(update_fields=["state", "attempts", "last_attempt_at", "claimed_by"])
         return message
 
 
@@ -215,7 +235,7 @@ def _open_predecessor_exists(message_id: uuid.UUID, message: Message | None = No
     ).exists()
 
 
-def _apply(message: Message, via: DeliveredVia) -> Report:
+def apply_claimed(message: Message, via: DeliveredVia) -> Report:
     started = time.perf_counter()
     try:
         target, registration, envelope = _prepare(message)
@@ -250,7 +270,7 @@ def _apply(message: Message, via: DeliveredVia) -> Report:
             )
         with transaction.atomic():
             locked = Message.objects.select_for_update().get(pk=message.pk)
-            return _fail(locked, error, permanent=permanent)
+            return record_failure(locked, error, permanent=permanent)
     logger.info(
         "federation: delivered",
         extra={
@@ -318,14 +338,18 @@ def _already_called(envelope: Envelope) -> None:
     """The handler of a SELF kind ran before the delivery transaction; only the receipt remains."""
 
 
-def _fail(message: Message, error: str, *, permanent: bool, event: EventKind | None = None) -> Report:
+def record_failure(
+    message: Message, error: str, *, permanent: bool, event: EventKind | None = None
+) -> Report:
     """Record a failed attempt on the locked row: retry later, or dead-letter."""
     now = timezone.now()
     message.last_error = error
+    # An attempt that died with its worker: the next one runs alone (see Message.solo).
+    message.solo = message.solo or event == EventKind.WORKER_LOST
     if permanent or message.attempts >= message.max_attempts:
         message.state = MessageState.DEAD
         message.dead_at = now
-        message.save(update_fields=["state", "dead_at", "last_error"])
+        message.save(update_fields=["state", "dead_at", "last_error", "solo"])
         if event is not None:
             MessageEvent.objects.create(message=message, event=event, attempt=message.attempts, error=error)
         reason = error if permanent else f"{message.attempts} attempts used up; last error: {error}"
@@ -347,7 +371,7 @@ def _fail(message: Message, error: str, *, permanent: bool, event: EventKind | N
     delay = retry_delay(message.attempts)
     message.state = MessageState.RETRYING
     message.next_attempt_at = now + timedelta(seconds=delay)
-    message.save(update_fields=["state", "next_attempt_at", "last_error"])
+    message.save(update_fields=["state", "next_attempt_at", "last_error", "solo"])
     MessageEvent.objects.create(
         message=message, event=event or EventKind.RETRY_SCHEDULED, attempt=message.attempts, error=error
     )

@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from federation.messaging.errors import InvalidPayload, PermanentError, UnknownKind
+from federation.messaging.models import Lane
 
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
@@ -49,6 +50,9 @@ class Envelope:
 
 
 Handler = Callable[[Envelope], None]
+# Applies many messages of one kind from one source at once, with the effect of the handler applied to
+# each in turn (in sequence order within a key). The relay uses it for a batch's fresh messages.
+BatchHandler = Callable[[list[Envelope]], None]
 
 # The Celery task that delivers a kind unless its registration names another. A kind whose handler
 # calls outside iKOMEK (a CAD) names a task of its own, which settings route to a queue of its own,
@@ -65,7 +69,20 @@ class Registration:
     targets: TargetScope
     payload_schema: Mapping[str, Any] | None = None
     delivery_task: str = DEFAULT_DELIVERY_TASK
+    # Delivered ahead of every other kind: a lane, a task and a queue of its own (112 traffic).
+    urgent: bool = False
+    # Only the newest message of a key matters (whole state, no trace of each step): when newer ones
+    # of its key are already waiting, the relay delivers the newest and marks the rest superseded.
+    newest_only: bool = False
+    batch_handler: BatchHandler | None = None
     _validator: Draft202012Validator | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def lane(self) -> Lane:
+        """`own` when a task of its own delivers it one by one, else `urgent` or `default` (batches)."""
+        if self.delivery_task != DEFAULT_DELIVERY_TASK:
+            return Lane.OWN
+        return Lane.URGENT if self.urgent else Lane.DEFAULT
 
     def check_payload(self, payload: Mapping[str, Any], version: int) -> None:
         """Raise InvalidPayload naming the first problem (path and reason)."""
@@ -104,6 +121,9 @@ def register(
     payload_schema: Mapping[str, Any] | None = None,
     targets: TargetScope = TargetScope.ANY,
     delivery_task: str = DEFAULT_DELIVERY_TASK,
+    urgent: bool = False,
+    newest_only: bool = False,
+    batch_handler: BatchHandler | None = None,
 ) -> Registration:
     """Register the receiving handler of `kind`. Registering the same handler again is a no-op."""
     if not KIND_PATTERN.match(kind):
@@ -123,6 +143,9 @@ def register(
         targets=TargetScope(targets),
         payload_schema=payload_schema,
         delivery_task=delivery_task,
+        urgent=urgent,
+        newest_only=newest_only,
+        batch_handler=batch_handler,
         _validator=validator,
     )
     with _lock:

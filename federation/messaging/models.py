@@ -23,11 +23,23 @@ class MessageState(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    """What the receiver did with a delivered message."""
+    """What became of a delivered message: the receiver's answer, or the relay's own (superseded)."""
 
     APPLIED = "applied", "қолданылды / применено"
     DUPLICATE = "duplicate", "қайталама / дубликат (применено ранее)"
     STALE = "stale", "ескірген / устарело (применено более новое)"
+    # The relay delivered a newer message of the same key instead (a kind registered newest_only);
+    # the receiver never saw this one and would have kept the newer state anyway.
+    SUPERSEDED = "superseded", "ауыстырылды / заменено более новым"
+
+
+class Lane(models.TextChoices):
+    """Who delivers a message: batches per target (`default`, `urgent` ahead of everything), or the
+    kind's own task one message at a time (`own`, e.g. CAD documents on the queue `cad`)."""
+
+    DEFAULT = "default", "жалпы / обычная"
+    URGENT = "urgent", "шұғыл / срочная"
+    OWN = "own", "өз тапсырмасы / своя задача"
 
 
 class DeliveredVia(models.TextChoices):
@@ -71,6 +83,15 @@ class Message(models.Model):
     dead_at = models.DateTimeField("тоқтатылды / остановлено", null=True, blank=True)
     handler_ms = models.FloatField("өңдеу, мс / обработка, мс", null=True, blank=True)
 
+    lane = models.CharField("жолақ / полоса", max_length=10, choices=Lane.choices, default=Lane.DEFAULT)
+    # The advisory-lock key of whoever marked it `delivering`: a drain ("drain:<lane>:<target>") or a
+    # single delivery (the message id; also when empty). Its lock free = that deliverer is gone.
+    claimed_by = models.CharField("кім жеткізуде / кем доставляется", max_length=120, blank=True)
+    # Its last attempt died with its worker: the next one runs alone, so a message that kills its
+    # worker cannot take a whole batch's attempts with it.
+    solo = models.BooleanField("жеке жеткізу / доставлять отдельно", default=False)
+    superseded_by = models.UUIDField("ауыстырған хабарлама / заменено сообщением", null=True, blank=True)
+
     class Meta:
         verbose_name = "федерация хабарламасы / сообщение федерации"
         verbose_name_plural = "федерация хабарламалары / сообщения федерации"
@@ -87,6 +108,17 @@ class Message(models.Model):
             ),
             models.Index(fields=["dead_at"], condition=Q(state="dead"), name="federation_message_dead"),
             models.Index(fields=["delivered_at"], name="federation_message_delivered"),
+            # A drain's claim: the due messages of one target and lane, oldest first.
+            models.Index(
+                fields=["target_schema", "lane", "next_attempt_at"],
+                condition=Q(state__in=["pending", "retrying"]),
+                name="federation_message_claim",
+            ),
+            models.Index(
+                fields=["target_schema", "lane"],
+                condition=Q(solo=True, state__in=["pending", "retrying"]),
+                name="federation_message_solo",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

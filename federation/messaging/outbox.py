@@ -23,8 +23,8 @@ from django_tenants.utils import get_public_schema_name
 
 from federation.messaging import conf, endpoints, handlers
 from federation.messaging.errors import FederationError, InvalidPayload, OutsideTransaction, PermanentError
-from federation.messaging.kicks import kick
-from federation.messaging.models import DeliveredVia, Message
+from federation.messaging.kicks import kick, kick_drain_on_commit
+from federation.messaging.models import DeliveredVia, Lane, Message
 from tenants.models import Akimat
 
 ORDERING_KEY_PATTERN = re.compile(r"^[\w.:/-]{1,200}$")
@@ -86,6 +86,7 @@ def send(
         sequence = _next_sequence(source, ordering_key)
 
     now = timezone.now()
+    lane = registration.lane
     message = Message.objects.create(
         kind=kind,
         schema_version=version,
@@ -97,9 +98,17 @@ def send(
         max_attempts=max_attempts or conf.get("FEDERATION_MAX_ATTEMPTS"),
         created_at=now,
         next_attempt_at=now,
+        lane=lane,
     )
-    # robust: a broker failure after the commit must not fail the request; the sweep delivers.
-    transaction.on_commit(lambda: kick(message.id, DeliveredVia.KICK, kind=kind), robust=True)
+    # After the commit, and never failing the request (the sweep delivers what a kick could not):
+    # one drain per target for the whole transaction, or the kind's own task per message.
+    if lane == Lane.OWN:
+        transaction.on_commit(
+            lambda: kick(message.id, DeliveredVia.KICK, kind=kind, target=target_schema, lane=lane),
+            robust=True,
+        )
+    else:
+        kick_drain_on_commit(target_schema, lane)
     return message.id
 
 

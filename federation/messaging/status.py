@@ -62,17 +62,18 @@ def _timings(since: object) -> dict[str, Any]:
             "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM delivered_at - created_at)), "
             "percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM delivered_at - created_at)), "
             "percentile_cont(0.5) WITHIN GROUP (ORDER BY handler_ms), "
-            "avg(attempts), max(attempts) "
+            "avg(attempts), max(attempts), count(*) FILTER (WHERE outcome = 'superseded') "
             "FROM public.federation_message WHERE state = 'delivered' AND delivered_at >= %s",
             [since],
         )
-        count, p50, p99, handler_p50, avg_attempts, max_attempts = cursor.fetchone()
+        count, p50, p99, handler_p50, avg_attempts, max_attempts, superseded = cursor.fetchone()
 
     def ms(seconds: float | None) -> float | None:
         return round(float(seconds) * 1000, 1) if seconds is not None else None
 
     return {
         "count": count,
+        "superseded": superseded,  # closed without being sent: a newer state of their key was
         "latency_p50_ms": ms(p50),
         "latency_p99_ms": ms(p99),
         "handler_p50_ms": round(handler_p50, 2) if handler_p50 is not None else None,

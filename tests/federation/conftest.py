@@ -75,6 +75,8 @@ def wait_for_state(message_id: uuid.UUID, *states: str, timeout: float = 40.0) -
     return message(message_id)
 
 
-def relay_worker(log_path: Path, *args: str) -> AbstractContextManager[subprocess.Popen]:
-    """A worker with the relay's test timings that also knows the test kinds."""
-    return celery_worker(log_path, "-I", "tests.federation.kinds", *args, env=RELAY_ENV)
+def relay_worker(
+    log_path: Path, *args: str, env: dict[str, str] | None = None
+) -> AbstractContextManager[subprocess.Popen]:
+    """A worker with the relay's test timings (and `env`) that also knows the test kinds."""
+    return celery_worker(log_path, "-I", "tests.federation.kinds", *args, env=RELAY_ENV | (env or {}))

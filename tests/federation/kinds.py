@@ -23,6 +23,11 @@ REQUIRES = "test.requires"
 ESCAPE = "test.escape"
 REGION_ONLY = "test.region_only"
 OUTSIDE = "test.outside"
+STATE = "test.state"  # newest_only: a newer message of its key supersedes the older ones waiting
+STATE_FLAKY = "test.state_flaky"  # newest_only, failing like FLAKY
+URGENT = "test.urgent"  # the urgent lane, as the 112 kinds
+OWN = "test.own"  # a delivery task of its own (no worker runs it: the tests count its kicks)
+OWN_TASK = "tests.federation.own_delivery"
 
 # What the OUTSIDE handler saw, per call (in-process deliveries only).
 outside_calls: list[dict] = []
@@ -36,9 +41,11 @@ def apply_flaky(envelope: Envelope) -> None:
 
 
 def apply_slow(envelope: Envelope) -> None:
-    """Writes its probe, then on one attempt signals through a file and stalls inside the transaction."""
+    """Writes its probe, then on some attempts (the first by default) signals through a file and
+    stalls inside the transaction."""
     record_probe(envelope)
-    if envelope.attempt == envelope.payload.get("stall_on_attempt", 1):
+    stall_on = envelope.payload.get("stall_on_attempts", [envelope.payload.get("stall_on_attempt", 1)])
+    if envelope.attempt in stall_on:
         Path(envelope.payload["marker"]).write_text(str(os.getpid()))
         time.sleep(envelope.payload["seconds"])
 
@@ -81,3 +88,7 @@ register(REQUIRES, apply_requires, payload_schema=TOKEN)
 register(ESCAPE, apply_escape, payload_schema=TOKEN)
 register(REGION_ONLY, record_probe, payload_schema=TOKEN, targets="region")
 register(OUTSIDE, apply_outside, targets="self")
+register(STATE, record_probe, payload_schema=TOKEN, newest_only=True)
+register(STATE_FLAKY, apply_flaky, payload_schema=TOKEN, newest_only=True)
+register(URGENT, record_probe, payload_schema=TOKEN, urgent=True)
+register(OWN, record_probe, payload_schema=TOKEN, delivery_task=OWN_TASK)

@@ -22,8 +22,10 @@ from django_tenants.utils import schema_context
 
 from federation.emergency_112.actions import receive_incident
 from federation.messaging.inbox.models import ProbeRecord
+from federation.messaging.kicks import forget_all_marks
 from federation.messaging.models import Message, MessageState
 from federation.messaging.outbox import send
+from ikomek.celery import app
 from testkit.processes import celery_worker, wait_until
 from tests.federation.emergency_112.conftest import WORKER_ENV, make_centre
 
@@ -115,19 +117,23 @@ def cad_messages() -> list[Message]:
 def test_a_cad_document_is_kicked_onto_the_cad_queue_and_nothing_else_is(
     committed_112, document_for, cad_stub
 ):
+    app.control.purge()  # no task, and no mark saying one is queued, left by earlier tests
+    forget_all_marks()
     make_centre(cad_stub)
     with transaction.atomic():
         receive_incident(document_for(), source_schema="petropavlovsk")
     (cad,) = cad_messages()
     tasks = {
         q: [(m["headers"]["task"], m["headers"]["argsrepr"]) for m in broker_queue(q)]
-        for q in ("cad", "celery")
+        for q in ("cad", "urgent", "celery")
     }
     assert [task for task, _ in tasks["cad"]] == ["emergency_112.deliver_cad"]
     assert str(cad.pk) in tasks["cad"][0][1]
-    # The incident's other messages (its status to the akimat) wait on the ordinary queue.
-    assert tasks["celery"] and {task for task, _ in tasks["celery"]} == {"federation.deliver"}
-    assert all(str(cad.pk) not in args for _, args in tasks["celery"])
+    # The incident's other messages (its status to the akimat) go on the urgent lane: one drain of
+    # that akimat, on the queue of its own.
+    assert [task for task, _ in tasks["urgent"]] == ["federation.drain_urgent"]
+    assert "'petropavlovsk', 'urgent'" in tasks["urgent"][0][1]
+    assert all(str(cad.pk) not in args for _, args in tasks["urgent"] + tasks["celery"])
 
 
 @pytest.mark.slow

@@ -40,7 +40,8 @@ class Command(BaseCommand):
             + (
                 f" (commit to acknowledgement p50 {timing['latency_p50_ms']} ms, "
                 f"p99 {timing['latency_p99_ms']} ms; handler p50 {timing['handler_p50_ms']} ms; "
-                f"attempts avg {timing['attempts_avg']}, max {timing['attempts_max']})"
+                f"attempts avg {timing['attempts_avg']}, max {timing['attempts_max']}; "
+                f"{timing['superseded']} superseded by a newer state of their key)"
                 if timing["count"]
                 else ""
             )

@@ -1,0 +1,86 @@
+"""Kicks are coalesced: however many messages commit, the broker holds at most one queued drain per
+target and lane, and neither a sweep nor more commits add another while it waits. Counted in the
+test broker's own Redis lists (kombu keeps one per queue); no worker consumes them here."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import redis
+from django.conf import settings
+from django.utils import timezone
+
+from federation.messaging.kicks import drain_mark, forget_all_marks, forget_mark, resume_kicks
+from federation.messaging.models import Message
+from federation.messaging.probe import KIND as PROBE
+from federation.messaging.sweep import sweep
+from ikomek.celery import app
+from tests.federation.conftest import send_committed, token
+from tests.federation.kinds import OWN, OWN_TASK, URGENT
+
+
+@pytest.fixture
+def empty_broker(committed):
+    """Nothing queued and no marks left by earlier tests; kicks not paused."""
+    app.control.purge()
+    forget_all_marks()
+    resume_kicks()
+    yield
+    app.control.purge()
+    forget_all_marks()
+
+
+def queued(queue: str) -> Counter[tuple[str, tuple]]:
+    """The tasks waiting in a queue of the broker: (task name, its args) and how many of each."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    tasks: Counter[tuple[str, tuple]] = Counter()
+    for raw in client.lrange(queue, 0, -1):
+        message = json.loads(raw)
+        body = json.loads(base64.b64decode(message["body"]))
+        tasks[(message["headers"]["task"], tuple(body[0]))] += 1
+    return tasks
+
+
+def drain_args(target: str, lane: str = "default") -> tuple:
+    return (target, lane, "kick", drain_mark(lane, target))
+
+
+def test_a_flood_of_commits_queues_one_drain_per_target_and_lane(empty_broker):
+    for _ in range(40):
+        send_committed("esil", PROBE, {"token": token()}, target="public")
+        send_committed("kyzylzhar", PROBE, {"token": token()}, target="esil")
+    for _ in range(5):
+        send_committed("esil", URGENT, {"token": token()}, target="public")
+    assert queued("celery") == {
+        ("federation.drain", drain_args("public")): 1,
+        ("federation.drain", drain_args("esil")): 1,
+    }
+    assert queued("urgent") == {("federation.drain_urgent", drain_args("public", "urgent")): 1}
+
+    # The drain of the region starts (it forgets its mark first): later commits queue the next one, once.
+    forget_mark(drain_mark("default", "public"))
+    for _ in range(10):
+        send_committed("petropavlovsk", PROBE, {"token": token()}, target="public")
+    assert queued("celery")[("federation.drain", drain_args("public"))] == 2
+    assert sum(queued("celery").values()) == 3
+
+
+def test_the_sweep_kicks_nothing_that_has_a_kick_waiting(empty_broker, settings):
+    settings.FEDERATION_SWEEP_GRACE_SECONDS = 5
+    # A kind delivered by a task of its own is kicked per message, marked per message.
+    own = send_committed("esil", OWN, {"token": token()}, target="public")
+    assert queued("celery") == {(OWN_TASK, (str(own), "kick")): 1}
+    # The sweep finds it due long ago (its task waits, as under overload): it hands it over again,
+    # which changes nothing while that task is queued.
+    Message.objects.filter(pk=own).update(next_attempt_at=timezone.now() - timedelta(minutes=5))
+    counts = sweep().counts
+    assert counts == {"handed_over": 1}
+    assert queued("celery") == {(OWN_TASK, (str(own), "kick")): 1}
+    # Once its task has started (and forgotten the mark), a sweep may ask again.
+    forget_all_marks()
+    sweep()
+    assert queued("celery") == {(OWN_TASK, (str(own), "kick")): 1, (OWN_TASK, (str(own), "sweep")): 1}

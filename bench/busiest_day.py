@@ -401,6 +401,13 @@ def main() -> None:
         CeleryWorker(
             LOG_DIR / "busiest-cad.log", "busiest-cad", concurrency=1, loglevel="WARNING", queues="cad"
         ),
+        CeleryWorker(
+            LOG_DIR / "busiest-urgent.log",
+            "busiest-urgent",
+            concurrency=1,
+            loglevel="WARNING",
+            queues="urgent",
+        ),
     ):
         load(port, "petropavlovsk.localhost", "/healthz", seconds=2)  # warm-up: every worker learns the host
         healthz = load(port, "petropavlovsk.localhost", "/healthz", seconds=5)

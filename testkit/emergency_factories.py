@@ -28,12 +28,14 @@ EMERGENCY_TABLES = (
 
 
 def truncate_emergency_tables() -> None:
-    """Empty the 112 register and the outbox (for tests that commit), and the broker's queue.
+    """Empty the 112 register and the outbox (for tests that commit), the broker's queue and the
+    relay's "drain queued" marks (a mark outliving its purged task holds back kicks for its expiry).
 
     TRUNCATE fires no row triggers: the append-only rule on events stays intact for DELETE.
     Identities are not restarted and the ordering counters are kept: receivers remember the last
     sequence per key (`incident:<id>`, `alarm:<id>`), so a key must never start again from 1.
     """
+    from federation.messaging.kicks import forget_all_marks
     from ikomek.celery import app
 
     with connection.cursor() as cursor:
@@ -41,6 +43,7 @@ def truncate_emergency_tables() -> None:
             f"TRUNCATE {', '.join(EMERGENCY_TABLES)}, federation_messageevent, federation_message CASCADE"
         )
     app.control.purge()
+    forget_all_marks()
 
 
 def make_input(tenant: Akimat, **overrides: object) -> IncidentInput:

@@ -134,7 +134,9 @@ def test_the_operator_forwards_an_emergency_and_the_dispatchers_status_comes_bac
     operator.wait_for_url("**/console/appeals/*/")
     assert len(questions) == 1 and "112" in questions[0]  # asked once
     number = int(operator.url.rstrip("/").rsplit("/", 1)[1])
-    assert operator.locator('[data-emergency-status="forwarded"]').count() == 1  # at once, in the same step
+    # Forwarded in the same step; the urgent lane may already have brought 112's receipt back.
+    status = operator.locator("[data-emergency-status]").get_attribute("data-emergency-status")
+    assert status in {"forwarded", "received"}, status
     assert words["forwarded"] in operator.locator(".emergency").inner_text()
 
     # The relay carries it to the region's register; 112's "received" comes back.

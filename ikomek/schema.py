@@ -3,15 +3,16 @@
 import graphene
 
 from appeals.api.schema import AppealsMutation, AppealsQueryRoot
+from citymap.api.schema import CityMapMutation, CityMapQuery
 from regional.api.schema import RegionalEscalationMutation, RegionalReadModelQuery
 from tenants.schema import RegionQuery, TenantQuery
 
 
-class Query(AppealsQueryRoot, TenantQuery, graphene.ObjectType):
+class Query(AppealsQueryRoot, CityMapQuery, TenantQuery, graphene.ObjectType):
     pass
 
 
-class Mutation(AppealsMutation, graphene.ObjectType):
+class Mutation(AppealsMutation, CityMapMutation, graphene.ObjectType):
     pass
 
 

@@ -130,6 +130,7 @@ TENANT_APPS = [
     "accounts",
     "federation.messaging.inbox",
     "appeals",
+    "citymap",  # the city map: objects, address search, outages, hotspots (after appeals: it builds on it)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

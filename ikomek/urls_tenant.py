@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/login/", admin_login),  # the admin signs in through Keycloak like the console
     path("admin/", admin.site.urls),
     path("", include("appeals.web.urls")),
+    path("", include("citymap.urls")),
     path("", include("consoles.urls")),
 ]

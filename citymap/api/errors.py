@@ -1,0 +1,47 @@
+"""The map's refusals in GraphQL: typed user errors in mutation payloads, GraphQL errors with
+`extensions.code` for reads; messages in Kazakh and Russian, as the rest of the API's."""
+
+from __future__ import annotations
+
+import graphene
+from graphql import GraphQLError
+
+from accounts.permissions import Operation
+from appeals.api.errors import UserError
+from appeals.errors import AppealError
+from citymap.access import FORBIDDEN, allowed
+from citymap.errors import CityMapError, in_both_languages, say
+
+
+def user_errors(error: CityMapError | AppealError) -> list[UserError]:
+    if isinstance(error, AppealError):
+        return [UserError(field=p.field, code=p.code, message=p.message) for p in error.problems]
+    return [
+        UserError(field=p.field, code=p.code, message=in_both_languages(p.message)) for p in error.problems
+    ]
+
+
+def graphql_error(error: CityMapError) -> GraphQLError:
+    problem = error.problems[0]
+    return GraphQLError(
+        in_both_languages(problem.message), extensions={"code": problem.code, "field": problem.field}
+    )
+
+
+def require_read(info: graphene.ResolveInfo, operation: Operation) -> None:
+    principal = info.context.principal
+    if not allowed(principal, operation):
+        who = principal.username or "anonymous"
+        message = in_both_languages(say(FORBIDDEN, who=who, operation=operation.value))
+        raise GraphQLError(message, extensions={"code": "forbidden"})
+
+
+def database_id(value: object, field: str) -> int:
+    """An object's id as the API gives it (a decimal string); anything else is `invalid_id`."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise GraphQLError(
+            "Мұндай идентификатор жоқ / Нет такого идентификатора",
+            extensions={"code": "invalid_id", "field": field},
+        )
+    return int(text)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CityMapConfig(AppConfig):
+    name = "citymap"
+    verbose_name = "City map"

@@ -61,7 +61,7 @@ class AddressMatchType(graphene.ObjectType):
     point = graphene.Field(
         GeoPoint, required=True, resolver=lambda m, info: GeoPoint(m.longitude, m.latitude)
     )
-    score = graphene.Float(required=True, description="street similarity, +1 for the same house")
+    score = graphene.Float(required=True, description="street similarity, doubled for the same house")
 
 
 class NearbyObjectType(graphene.ObjectType):

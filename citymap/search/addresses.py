@@ -6,10 +6,13 @@ few are kept; their buildings come by the (street, house number) index, the type
 the nearest numbers. Objects with a name (a boiler house, a substation) are found by the trigram
 index on their names. One statement; the ranking:
 
-    score = street similarity + 1.0 for the same house ("12а" = "12 А")
-                              + 0.5 for the same number with another letter ("12" for "12а")
+    score = street similarity x 2   for the same house ("12а" = "12 А")
+                              x 1.5 for the same number with another letter ("12" for "12а")
+                              x 1   for the street's other houses, nearest numbers first
+    or name similarity x 0.95 for a named object
 
-so "Абая 12а" puts Абая 12а first, then Абая 12, 12б, then 11 and 13.
+so "Абая 12а" puts Абая 12а first, then Абая 12, 12б, then 11 and 13; the bonus scales with the
+street's similarity, so a house number never lifts a street that is barely alike.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from citymap.search.normalise import fold, read_address
 # about half its trigrams ("жамбл" for "жамбыла" 0.67, "абяа" for "абая" 0.4).
 MIN_STREET_SIMILARITY = 0.35
 STREETS_CONSIDERED = 5
+# A name as good as an address ranks after it ("Абая": the street's houses before "Двор дома Абая 1").
+NAME_WEIGHT = 0.95
 MAX_RESULTS = 50
 
 SEARCH = """
@@ -36,17 +41,17 @@ WITH streets AS (
 ), by_address AS (
     SELECT o.id,
            st.similarity
-             + CASE WHEN %(house)s = '' THEN 0
-                    WHEN o.house = %(house)s THEN 1.0
-                    WHEN o.house_number = %(house_number)s THEN 0.5
-                    ELSE 0 END AS score,
+             * CASE WHEN %(house)s = '' THEN 1.0
+                    WHEN o.house = %(house)s THEN 2.0
+                    WHEN o.house_number = %(house_number)s THEN 1.5
+                    ELSE 1.0 END AS score,
            abs(coalesce(o.house_number, 0) - coalesce(%(house_number)s, 0)) AS distance
       FROM streets st
       JOIN citymap_mapobject o ON o.street_id = st.id
      ORDER BY score DESC, distance, o.house_number, o.house, o.id
      LIMIT %(limit)s
 ), by_name AS (
-    SELECT o.id, word_similarity(%(whole)s, o.search_text) AS score, 0 AS distance
+    SELECT o.id, word_similarity(%(whole)s, o.search_text) * %(name_weight)s AS score, 0 AS distance
       FROM citymap_mapobject o
      WHERE o.search_text <> '' AND %(whole)s <%% o.search_text
      ORDER BY score DESC, o.id
@@ -111,6 +116,7 @@ def search_addresses(text: str, *, limit: int = 10) -> list[Match]:
                 "whole": whole,
                 "min_similarity": MIN_STREET_SIMILARITY,
                 "streets": STREETS_CONSIDERED,
+                "name_weight": NAME_WEIGHT,
                 "limit": limit,
             },
         )

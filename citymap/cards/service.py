@@ -24,6 +24,7 @@ from appeals.rules.access import reach
 from citymap.access import authorise
 from citymap.errors import CityMapError, Problem
 from citymap.models import AppealObject, MapObject, ObjectWork, Outage, OutageNature, ServiceLink
+from citymap.outages.reads import with_counts
 
 APPEALS_SHOWN = 30
 OUTAGES_SHOWN = 20
@@ -92,11 +93,12 @@ def object_card(actor: Principal, object_id: int) -> ObjectCard:
         .select_related("category", "organisation", "assignee")
         .order_by("-received_at", "-id")[:APPEALS_SHOWN]
     )
+    touching = Outage.objects.filter(Q(buildings__building=map_object) | Q(source_object=map_object)).filter(
+        Q(ended_at__isnull=True) | Q(nature=OutageNature.EMERGENCY)
+    )
     outages = list(
-        Outage.objects.filter(Q(buildings__building=map_object) | Q(source_object=map_object))
-        .filter(Q(ended_at__isnull=True) | Q(nature=OutageNature.EMERGENCY))
-        .select_related("organisation", "source_object")
-        .distinct()
+        with_counts(Outage.objects.filter(pk__in=touching.values("id")))
+        .select_related("organisation", "source_object", "lead_appeal", "category")
         .order_by("-starts_at", "-id")[:OUTAGES_SHOWN]
     )
     works = list(

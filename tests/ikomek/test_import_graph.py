@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import grimp
 
-PRODUCT = ("ikomek", "tenants", "federation", "observability", "accounts", "appeals", "regional", "consoles")
+PRODUCT = (
+    "ikomek",
+    "tenants",
+    "federation",
+    "observability",
+    "accounts",
+    "appeals",
+    "regional",
+    "consoles",
+    "citymap",
+)
 
 
 def circles(graph: grimp.ImportGraph) -> list[list[str]]:

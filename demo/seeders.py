@@ -15,6 +15,7 @@ SEEDERS: list[str] = [
     "demo.identity.seed",  # accounts' demo logins; executors work for a demo organisation
     "demo.appeals.seed",  # catalogues, organisations and months of appeals in every akimat
     "demo.emergencies.seed",  # a few emergencies forwarded to 112, at different stages there
+    "demo.citymap.seed",  # the map: Petropavlovsk's buildings and network, outages; two districts
 ]
 
 

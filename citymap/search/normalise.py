@@ -40,15 +40,21 @@ LATIN_LOOKALIKES = str.maketrans(
 CYRILLIC = re.compile(r"[а-я]")
 LATIN = re.compile(r"[a-z]")
 
-# Folded forms (see FOLD): "көшесі" is "кошеси", "даңғылы" "дангылы", "алаңы" "аланы".
-STREET_WORDS = frozenset(
-    {
-        "ул", "улица", "кош", "коше", "кошеси", "пр", "прт", "проспект", "дангылы", "данг",
-        "пер", "переулок", "тупик", "туп", "бульвар", "бул", "бр", "шоссе", "пл", "площадь", "аланы",
-        "алан", "мкр", "микрорайон", "шагын", "шагынаудан", "аудан", "ауданы", "тракт", "проезд",
-        "прд", "квартал", "квл", "тыкырыгы", "тыкыр", "жолы", "набережная", "наб",
-    }
-)  # fmt: skip
+# Street-type words, folded (see FOLD: "көшесі" is "кошеси", "даңғылы" "дангылы"), and the one
+# type each stands for: "ул. Абая" and "улица Абая" are one street, "пер. Абая" another.
+STREET_TYPES = {
+    "ул": "ул", "улица": "ул", "кош": "ул", "коше": "ул", "кошеси": "ул",
+    "пр": "пр", "прт": "пр", "проспект": "пр", "дангылы": "пр", "данг": "пр",
+    "пер": "пер", "переулок": "пер", "туиык": "пер", "тыкыр": "пер", "тыкырыгы": "пер",
+    "тупик": "туп", "туп": "туп", "туиыгы": "туп",
+    "бульвар": "бул", "бул": "бул", "бр": "бул",
+    "шоссе": "ш", "тракт": "тр",
+    "пл": "пл", "площадь": "пл", "аланы": "пл", "алан": "пл",
+    "мкр": "мкр", "микрорайон": "мкр", "шагын": "мкр", "шагынаудан": "мкр", "аудан": "мкр", "ауданы": "мкр",
+    "проезд": "прд", "прд": "прд", "откел": "прд", "откели": "прд",
+    "квартал": "квл", "квл": "квл", "набережная": "наб", "наб": "наб", "жолы": "ш",
+}  # fmt: skip
+STREET_WORDS = frozenset(STREET_TYPES)
 PLACE_WORDS = frozenset({"г", "город", "гор", "кала", "каласы", "с", "село", "ауыл", "пос", "поселок"})
 HOUSE_MARKERS = frozenset({"д", "дом", "уи", "номер"})  # "№" is punctuation: a space
 APARTMENT_MARKERS = frozenset({"кв", "квартира", "патер", "офис", "оф"})
@@ -106,10 +112,12 @@ def _house_from(words: list[str]) -> str:
 
 @dataclass(frozen=True)
 class Address:
-    """A typed or stored address read apart: the street's words and the house."""
+    """A typed or stored address read apart: the street's words, the house, and the street's type
+    when one was typed ("пер", "пр": it tells "пер. Абая" from "ул. Абая")."""
 
     street: str
     house: str
+    street_type: str = ""
 
     @property
     def house_number(self) -> int | None:
@@ -121,6 +129,11 @@ def normalise_house(text: str) -> str:
     """A house number alone ("12 А", "12-а", "д. 12а", "12/1") as stored ("12а", "12/1"); "" if none."""
     words = [w for w in _split_letter_digits(fold(text).split()) if w not in HOUSE_MARKERS]
     return _house_from(words)
+
+
+def street_type(text: str) -> str:
+    """The first street-type word's type ("ул", "пр", "пер", ...), "" when none is written."""
+    return next((STREET_TYPES[word] for word in fold(text).split() if word in STREET_TYPES), "")
 
 
 def street_words(text: str, *, place_names: frozenset[str] = frozenset()) -> str:
@@ -165,7 +178,8 @@ def read_address(text: str, *, place_names: frozenset[str] = frozenset()) -> Add
                 break
     drop = STREET_WORDS | PLACE_WORDS | place_names | HOUSE_MARKERS
     street = " ".join(w for w in words if w not in drop)
-    return Address(street=street, house=_house_from(house))
+    kind = next((STREET_TYPES[w] for w in words if w in STREET_TYPES), "")
+    return Address(street=street, house=_house_from(house), street_type=kind)
 
 
 def _distinct(*parts: str) -> str:
@@ -177,13 +191,14 @@ def _distinct(*parts: str) -> str:
 
 
 def street_key(name_ru: str) -> str:
-    """One street however a file spells its type: "ул. Абая" and "улица Абая" are "абая"."""
-    return street_words(name_ru) or fold(name_ru)
+    """One street however a file spells its type ("ул. Абая" and "улица Абая" are "ул абая"; a name
+    without a type is a street), another for another type ("пер абая")."""
+    return f"{street_type(name_ru) or 'ул'} {street_words(name_ru) or fold(name_ru)}"
 
 
 def street_search_text(name_ru: str, name_kk: str) -> str:
-    """Both languages' names, folded, for the trigram search ("абая абаи")."""
-    return _distinct(street_key(name_ru), street_words(name_kk) or fold(name_kk))
+    """Both languages' names, folded, without their types, for the trigram search ("абая абаи")."""
+    return _distinct(street_words(name_ru) or fold(name_ru), street_words(name_kk) or fold(name_kk))
 
 
 def name_search_text(name_ru: str, name_kk: str) -> str:

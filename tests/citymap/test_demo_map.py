@@ -38,7 +38,9 @@ def test_petropavlovsk_gets_its_map(tenants):
         assert (
             ServiceLink.objects.filter(supplier__kind="substation").count() == 3500
         )  # each house its substation
-        assert MapObject.objects.filter(kind="yard", area_m2__gt=2600, area_m2__lt=2800).count() == 12  # 60 x 45 m
+        assert (
+            MapObject.objects.filter(kind="yard", area_m2__gt=2600, area_m2__lt=2800).count() == 12
+        )  # 60 x 45 m
         # The demo appeals that name a building are linked to it.
         keyed = AppealObject.objects.count()
         assert keyed > 100 and keyed == AppealObject.objects.filter(map_object__kind="building").count()

@@ -17,19 +17,20 @@ CANDIDATES = 24
 MAX_RESULTS = 20
 
 NEAREST = """
-WITH pin AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g),
-candidates AS (
+WITH candidates AS (
+    -- The point is written out here, not joined: the GiST index orders by distance only to a constant.
     SELECT o.id, o.geometry
-      FROM citymap_mapobject o, pin
+      FROM citymap_mapobject o
      WHERE (%(kinds)s::text[] IS NULL OR o.kind = ANY(%(kinds)s::text[]))
-     ORDER BY o.geometry <-> pin.g
+     ORDER BY o.geometry <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)
      LIMIT %(candidates)s
 )
 SELECT o.id, o.kind, o.external_id, o.name_kk, o.name_ru, o.address_kk, o.address_ru,
        ST_X(o.point), ST_Y(o.point), d.metres
   FROM candidates c
-  CROSS JOIN pin
-  CROSS JOIN LATERAL (SELECT ST_Distance(c.geometry::geography, pin.g::geography) AS metres) d
+  CROSS JOIN LATERAL (
+      SELECT ST_Distance(c.geometry::geography, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography)
+             AS metres) d
   JOIN citymap_mapobject o ON o.id = c.id
  WHERE d.metres <= %(within)s
  ORDER BY d.metres, o.id

@@ -71,23 +71,16 @@ ON CONFLICT (appeal_id) DO NOTHING
 def fill_appeals(tenant: object) -> tuple[int, float]:
     with tenant_context(tenant), connection.cursor() as cursor:
         have = Appeal.objects.count()
-        if have >= APPEALS:
-            return have, 0.0
         started = time.perf_counter()
-        cursor.execute(
-            GENERATE,
-            {
-                "rows": APPEALS - have,
-                "west": WEST,
-                "south": SOUTH,
-                "width": EAST - WEST,
-                "height": NORTH - SOUTH,
-            },
-        )
-        cursor.execute(LINK)
-        cursor.execute("ANALYZE appeals_appeal")
-        cursor.execute("ANALYZE citymap_appealobject")
-        return APPEALS, time.perf_counter() - started
+        if have < APPEALS:
+            area = {"west": WEST, "south": SOUTH, "width": EAST - WEST, "height": NORTH - SOUTH}
+            cursor.execute(GENERATE, {"rows": APPEALS - have, **area})
+            cursor.execute("ANALYZE appeals_appeal")
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM citymap_appealobject)")
+        if not cursor.fetchone()[0]:
+            cursor.execute(LINK, [])
+            cursor.execute("ANALYZE citymap_appealobject")
+        return max(have, APPEALS), 0.0 if have >= APPEALS else time.perf_counter() - started
 
 
 def tiles_over_city(z: int) -> list[tuple[int, int, int]]:
@@ -130,8 +123,8 @@ def main() -> None:
         f"akimat {tenant.slug}: {appeals:,} appeals" + (f" (generated in {seconds:.0f} s)" if seconds else "")
         + f", {buildings:,} buildings; last 30 days asked (about half the appeals)"
     )  # fmt: skip
-    everything, heating = question(), question("heating")
     with tenant_context(tenant):
+        everything, heating = question(), question("heating")
         for z in (11, 12, 13, 14, 15):
             tiles = tiles_over_city(z)
             hotspot_tile(*tiles[0], everything)  # warm
@@ -161,6 +154,11 @@ def main() -> None:
     connection.close()
     host = f"{tenant.slug}.localhost"
     with WebServer(port):
+        for z, x, y in tiles_over_city(12):  # every worker opens its connection and warms up
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", f"/map/hotspots/{z}/{x}/{y}.mvt", headers={"Host": host, "Cookie": cookie})
+            conn.getresponse().read()
+            conn.close()
         over_http = []
         for z, x, y in tiles_over_city(13) * PASSES:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)

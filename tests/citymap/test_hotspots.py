@@ -59,8 +59,9 @@ def test_a_tile_counts_the_appeals_under_it(appeals):
     z, x, y = tile_of(*offset(20, 20))
     west, south, east, north = tile_bounds(z, x, y)
     assert west <= offset(20, 20)[0] <= east and south <= offset(20, 20)[1] <= north
-    with exact_queries(1):
+    with exact_queries(4) as captured:  # in the test's transaction: a savepoint, JIT off, the tile, release
         tile = hotspot_tile(z, x, y, question())
+    assert captured.captured_queries[1]["sql"] == "SET LOCAL jit = off"
     cells = features(tile)
     assert sum(c["properties"]["count"] for c in cells) == 8  # the old one is outside the 30 days
     assert sum(c["properties"]["open"] for c in cells) == 8

@@ -5,6 +5,7 @@ other objects resolvable. Every problem of a row is reported; nothing is written
 from __future__ import annotations
 
 import datetime
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -164,6 +165,15 @@ def _geometry(raw: RawRow) -> tuple[BaseGeometry | None, Problem | None]:
     return geometry, None
 
 
+def _storable_json(value: Any) -> bool:
+    """What PostgreSQL's jsonb takes: no NUL (even escaped), no lone surrogate, no NaN or infinity."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError):
+        return False
+    return "\\u0000" not in text and storable(text)
+
+
 def _int(values: dict[str, Any], name: str, problems: list[Problem]) -> int | None:
     raw = values.get(name)
     text = _text(raw)
@@ -267,6 +277,11 @@ class RowChecker:
         row.properties = {
             key: value for key, value in values.items() if key not in KNOWN_FIELDS and value not in ("", None)
         }
+        for key, value in row.properties.items():
+            if not storable(key):
+                problems.append(reason("properties", "invalid_characters", field="properties"))
+            elif not _storable_json(value):
+                problems.append(reason(key[:60], "invalid_characters", field=key[:60]))
         if problems:
             return RejectedRow(raw.number, kind, external_id, problems)
         return row

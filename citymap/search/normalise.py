@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -97,6 +98,8 @@ def _house_from(words: list[str]) -> str:
     """The house as stored: digits, an optional letter, an optional "/n" or "кN" part."""
     if not words:
         return ""
+    if any(a[-1:].isdigit() and b[:1].isdigit() for a, b in itertools.pairwise(words)):
+        return ""  # "12 14" (from "12-14") is two numbers, not house 1214
     joined = "".join(words)
     match = HOUSE.match(joined)
     if match:

@@ -172,3 +172,33 @@ def test_the_management_command_imports_or_lists_the_rejected_rows(organisations
     out = StringIO()
     call_command("import_city_objects", "petropavlovsk", str(good), stdout=out)
     assert MapObject.objects.count() == 2 and "2" in out.getvalue()
+
+
+def test_what_the_database_cannot_store_is_refused_not_crashed_on(organisations):
+    text = (
+        '{"type": "FeatureCollection", "features": ['
+        '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [69.145, 54.872]}, "properties": '
+        '{"kind": "well", "external_id": "W-1", "name_ru": "Колодец", "organisation": "heat-network", "depth": NaN}},'
+        '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [69.145, 54.872]}, "properties": '
+        '{"kind": "well", "external_id": "W-2", "name_ru": "Колодец", "organisation": "heat-network", "note": "a\\u0000b"}},'
+        '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [69.145, 54.872]}, "properties": '
+        '{"kind": "well", "external_id": "W-3\\u0000", "name_ru": "Колодец", "organisation": "heat-network"}},'
+        '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1e400, 54.872]}, "properties": '
+        '{"kind": "well", "external_id": "W-4", "name_ru": "Колодец", "organisation": "heat-network"}}'
+        "]}"
+    )
+    report = import_city_objects(SUPERVISOR, text.encode(), filename="x.geojson")
+    assert reasons(report) == {
+        (1, "depth", "invalid_characters"),
+        (2, "note", "invalid_characters"),
+        (3, "external_id", "invalid_characters"),
+        (4, "geometry", "invalid_coordinates"),
+    }
+    assert MapObject.objects.count() == 0
+
+
+def test_a_house_spanning_two_numbers_is_kept_as_written(organisations):
+    wide = building("abaya", "1")
+    wide["properties"]["house"] = "12-14"
+    report = import_city_objects(SUPERVISOR, geojson([wide]), filename="x.geojson")
+    assert report.imported and MapObject.objects.get().house == "12-14"

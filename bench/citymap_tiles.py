@@ -95,7 +95,25 @@ def tiles_over_city(z: int) -> list[tuple[int, int, int]]:
     ]
 
 
-def session_cookie(tenant: object) -> str:
+def supervisor_headers(tenant: object) -> dict[str, str]:
+    """How the akimat's supervisor calls: with a Keycloak token of the development realm's
+    `supervisor.<slug>` when Keycloak runs (as `make bench` has it), else with a local session."""
+    if not settings.LOCAL_IDENTITY:
+        import requests
+
+        from accounts.roles import Role
+        from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID, apply_dev_realm, demo_username
+
+        apply_dev_realm([tenant.slug])
+        endpoint = f"{settings.KEYCLOAK_URL}/realms/{settings.KEYCLOAK_REALM}/protocol/openid-connect/token"
+        answer = requests.post(
+            endpoint,
+            data={"grant_type": "password", "client_id": DEV_CLIENT_ID, "password": DEMO_PASSWORD,
+                  "username": demo_username(Role.SUPERVISOR, tenant.slug), "scope": "openid"},
+            timeout=10,
+        )  # fmt: skip
+        answer.raise_for_status()
+        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
     with tenant_context(tenant):
         user, _ = User.objects.get_or_create(username="bench-supervisor", defaults={"first_name": "Bench"})
         user.groups.add(Group.objects.get_or_create(name="supervisor")[0])
@@ -104,7 +122,7 @@ def session_cookie(tenant: object) -> str:
         session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
-        return f"sessionid={session.session_key}"
+        return {"Cookie": f"sessionid={session.session_key}"}
 
 
 def line(name: str, values: list[float], extra: str = "") -> str:
@@ -149,21 +167,21 @@ def main() -> None:
             ranked_objects(everything, limit=20)
             ranking.append((time.perf_counter() - started) * 1000)
         print(line("ranked objects (top 20, 30 days)", ranking))
-        cookie = session_cookie(tenant)
+        caller = supervisor_headers(tenant)
     port = int(os.environ.get("IKOMEK_WEB_PORT", "8002"))
     connection.close()
     host = f"{tenant.slug}.localhost"
     with WebServer(port):
         for z, x, y in tiles_over_city(12):  # every worker opens its connection and warms up
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("GET", f"/map/hotspots/{z}/{x}/{y}.mvt", headers={"Host": host, "Cookie": cookie})
+            conn.request("GET", f"/map/hotspots/{z}/{x}/{y}.mvt", headers={"Host": host, **caller})
             conn.getresponse().read()
             conn.close()
         over_http = []
         for z, x, y in tiles_over_city(13) * PASSES:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             started = time.perf_counter()
-            conn.request("GET", f"/map/hotspots/{z}/{x}/{y}.mvt", headers={"Host": host, "Cookie": cookie})
+            conn.request("GET", f"/map/hotspots/{z}/{x}/{y}.mvt", headers={"Host": host, **caller})
             response = conn.getresponse()
             response.read()
             over_http.append((time.perf_counter() - started) * 1000)

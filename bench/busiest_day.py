@@ -212,10 +212,51 @@ class Stream:
         return minutes
 
 
+class OperatorTokens(threading.Thread):
+    """Each akimat's demo operator (the dev realm's `operator.<slug>`) with a Keycloak access token,
+    as an integrator calls GraphQL; renewed every minute (tokens live five). Without Keycloak (an
+    empty KEYCLOAK_URL) the operators call with a session and its CSRF pair instead, which costs
+    intake three more queries a request."""
+
+    def __init__(self, akimats: list[Akimat]) -> None:
+        super().__init__(daemon=True)
+        self.akimats = akimats
+        self.headers: dict[str, str] = {}
+        self.stopping = threading.Event()
+        self.bearer = not settings.LOCAL_IDENTITY
+        if self.bearer:
+            from demo.dev_realm import apply_dev_realm
+
+            apply_dev_realm([a.slug for a in akimats])
+            self.renew()
+        else:
+            self.headers = operator_sessions(akimats)
+
+    def renew(self) -> None:
+        import requests
+
+        from accounts.roles import Role
+        from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID, demo_username
+
+        endpoint = f"{settings.KEYCLOAK_URL}/realms/{settings.KEYCLOAK_REALM}/protocol/openid-connect/token"
+        for akimat in self.akimats:
+            answer = requests.post(
+                endpoint,
+                data={"grant_type": "password", "client_id": DEV_CLIENT_ID, "password": DEMO_PASSWORD,
+                      "username": demo_username(Role.OPERATOR, akimat.slug), "scope": "openid"},
+                timeout=10,
+            )  # fmt: skip
+            answer.raise_for_status()
+            self.headers[akimat.slug] = f"Authorization: Bearer {answer.json()['access_token']}\r\n"
+
+    def run(self) -> None:
+        while self.bearer and not self.stopping.wait(60):
+            self.renew()
+
+
 def operator_sessions(akimats: list[Akimat]) -> dict[str, str]:
-    """A logged-in operator per akimat, with a CSRF pair: the console's way of calling GraphQL
-    (the bench profile runs without Keycloak; a bearer token would skip the session's two reads)."""
-    cookies: dict[str, str] = {}
+    """A logged-in operator per akimat, with a CSRF pair: the console's way of calling GraphQL."""
+    headers: dict[str, str] = {}
     for akimat in akimats:
         with tenant_context(akimat):
             user, _ = User.objects.get_or_create(username="bench-operator", defaults={"first_name": "Bench"})
@@ -225,16 +266,19 @@ def operator_sessions(akimats: list[Akimat]) -> dict[str, str]:
             session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
             session["_auth_user_hash"] = user.get_session_auth_hash()
             session.create()
-            cookies[akimat.slug] = with_csrf(f"sessionid={session.session_key}")
-    return cookies
+            host = f"{akimat.slug}.localhost"
+            headers[akimat.slug] = (
+                f"Cookie: {with_csrf(f'sessionid={session.session_key}')}\r\nX-CSRFToken: {CSRF_TOKEN}\r\n"
+                f"Referer: http://{host}/\r\n"
+            )
+    return headers
 
 
-def request_bytes(planned: Planned, cookie: str) -> bytes:
+def request_bytes(planned: Planned, credentials: str) -> bytes:
     host = f"{planned.slug}.localhost"
     head = (
         f"POST /graphql/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(planned.body)}\r\nCookie: {cookie}\r\nX-CSRFToken: {CSRF_TOKEN}\r\n"
-        f"Referer: http://{host}/\r\nConnection: close\r\n\r\n"
+        f"Content-Length: {len(planned.body)}\r\n{credentials}Connection: close\r\n\r\n"
     )
     return head.encode() + planned.body
 
@@ -278,7 +322,7 @@ async def send_one(port: int, planned: Planned, payload: bytes, due: float) -> O
     return Outcome(planned, latency, result, number, detail)
 
 
-async def drive(port: int, minutes: list[list[Planned]], cookies: dict[str, str]) -> list[Minute]:
+async def drive(port: int, minutes: list[list[Planned]], credentials: dict[str, str]) -> list[Minute]:
     loop = asyncio.get_running_loop()
     results = [Minute() for _ in minutes]
     pending: set[asyncio.Task] = set()
@@ -290,7 +334,7 @@ async def drive(port: int, minutes: list[list[Planned]], cookies: dict[str, str]
 
     for index, planned_minute in enumerate(minutes):
         for planned in planned_minute:
-            payload = request_bytes(planned, cookies[planned.slug])
+            payload = request_bytes(planned, credentials[planned.slug])
             delay = start + planned.at - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -387,12 +431,13 @@ def main() -> None:
     stream = Stream(akimats, run)
     minutes = stream.schedule()
     total = sum(len(m) for m in minutes)
-    cookies = operator_sessions(akimats)
+    operators = OperatorTokens(akimats)
     connection.close()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     port = int(os.environ.get("IKOMEK_WEB_PORT", "8002"))
     print(f"== busiest day: {total:,} records over {len(minutes)} x {MINUTE_SECONDS:.0f} s, "
-          f"{len(akimats)} akimats, open-loop ==")  # fmt: skip
+          f"{len(akimats)} akimats, open-loop, operators with "
+          f"{'Keycloak tokens' if operators.bearer else 'sessions (no Keycloak)'} ==")  # fmt: skip
     with (
         WebServer(port) as server,
         CeleryWorker(
@@ -413,9 +458,11 @@ def main() -> None:
         healthz = load(port, "petropavlovsk.localhost", "/healthz", seconds=5)
         sampler = LagSampler()
         sampler.start()
+        operators.start()
         started = time.monotonic()
-        results = asyncio.run(drive(port, minutes, cookies))
+        results = asyncio.run(drive(port, minutes, operators.headers))
         ended = time.monotonic()
+        operators.stopping.set()
         report(results, sampler, started)
         outcomes = [o for m in results for o in m.outcomes]
         accepted = [o for o in outcomes if o.result == "accepted"]

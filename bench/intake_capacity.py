@@ -93,6 +93,28 @@ def backlog() -> int:
         return cursor.fetchone()[0]
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by the processes of each part (web, database, workers, load), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parts: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        part = next((name for needle, name in PARTS if needle in command), None)
+        if part:
+            parts[part] = parts.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return parts
+
+
+PARTS = [("gunicorn", "web"), ("postgres", "PostgreSQL"), ("celery", "relay workers"), ("wrk", "load (wrk)"),
+         ("redis-server", "Redis"), ("java", "Keycloak")]  # fmt: skip
+
+
 def run(port: int, akimat: Akimat, cookie: str, kind: str, threads: int) -> None:
     os.environ["BENCH_WEB_WORKER_CLASS"], os.environ["BENCH_WEB_THREADS"] = kind, str(threads)
     script = WRK_SCRIPT % {
@@ -106,6 +128,7 @@ def run(port: int, akimat: Akimat, cookie: str, kind: str, threads: int) -> None
     connection.close()
     with WebServer(port, workers=2):
         before = count(akimat)
+        cpu_before = cpu_seconds()
         started = time.perf_counter()
         result = subprocess.run(
             ["wrk", "-t2", "-c16", f"-d{int(SECONDS)}s", "--latency", "-s", handle.name,
@@ -113,6 +136,7 @@ def run(port: int, akimat: Akimat, cookie: str, kind: str, threads: int) -> None
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         elapsed = time.perf_counter() - started
+        cpu_after = cpu_seconds()
         stored = count(akimat) - before
         waiting = backlog()
         drain_started = time.monotonic()
@@ -130,6 +154,15 @@ def run(port: int, akimat: Akimat, cookie: str, kind: str, threads: int) -> None
         f"  {kind:<8} x{threads}: {stored / elapsed:6.0f} appeals/s stored ({stored} in {elapsed:.0f} s), "
         f"p50 {latency[0] if latency else '?'}, p99 {latency[1] if len(latency) > 1 else '?'}; "
         f"relay backlog at the end {waiting}, drained in {drained:.1f} s {' '.join(errors)}"
+    )
+    used = {part: cpu_after.get(part, 0.0) - cpu_before.get(part, 0.0) for part in cpu_after}
+    print(
+        "    CPU per stored appeal: "
+        + ", ".join(
+            f"{part} {seconds / max(stored, 1) * 1000:.1f} ms"
+            for part, seconds in sorted(used.items(), key=lambda i: -i[1])
+            if seconds > 0.05
+        )
     )
 
 

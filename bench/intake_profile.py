@@ -69,6 +69,8 @@ def print_layers(profile: cProfile.Profile, total_seconds: float, count: int, un
     print(f"  {total_seconds / count * 1000:.2f} ms per {unit} (profiled, {count} {unit}s)")
     for name, seconds in sorted(own.items(), key=lambda item: -item[1]):
         print(f"    {name:<42} {seconds / profiled * 100:5.1f}%  {seconds / count * 1000:6.3f} ms")
+    if os.environ.get("BENCH_PROFILE_OWN"):
+        stats.sort_stats("tottime").print_stats(int(os.environ["BENCH_PROFILE_OWN"]))
     print("  the ten functions with the most cumulative time:")
     stats.sort_stats("cumulative")
     rows = sorted(stats.stats.items(), key=lambda item: -item[1][3])

@@ -15,6 +15,11 @@ from appeals.models import Appeal, Category
 from appeals.states import TERMINAL_STATUSES
 
 MAX_CANDIDATES = 10
+IN_BOX = "appeals_appeal.location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s)"
+WITHIN = (
+    f"{IN_BOX} AND ST_DWithin(appeals_appeal.location::geography, "
+    "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)"
+)
 
 
 def repeat_candidates(
@@ -45,24 +50,32 @@ def repeat_candidates(
         # A cheap bounding-box test (index-friendly) first, then metres on the sphere for the few left.
         dlat = category.repeat_radius_m / 111_320 * 1.01
         dlon = dlat / max(math.cos(math.radians(location.y)), 0.01)
+        point = (location.x, location.y)
         # The column is qualified: the caller's queryset may join other appeals (e.g. the original).
-        within = RawSQL(
-            "appeals_appeal.location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s) AND "
-            "ST_DWithin(appeals_appeal.location::geography, "
-            "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)",
-            (location.x, location.y, dlon, dlat, location.x, location.y, category.repeat_radius_m),
-        )
+        in_box = RawSQL(IN_BOX, (*point, dlon, dlat))  # noqa: S611 - constant SQL, values bound
+        if not object_key:
+            # A storm puts hundreds of open appeals of a category around one block: the nearest in
+            # degrees come from the spatial index, and only they are measured on the sphere.
+            by_degrees = RawSQL("appeals_appeal.location <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326)", point)
+            nearest = list(
+                base.annotate(in_box=in_box)
+                .filter(in_box=True)
+                .order_by(by_degrees)
+                .values_list("pk", flat=True)[:NEAREST_SCAN]
+            )
+            if not nearest:
+                return []
+            base = base.filter(pk__in=nearest)
+        within = RawSQL(WITHIN, (*point, dlon, dlat, *point, category.repeat_radius_m))  # noqa: S611
         base = base.annotate(
             within_radius=within,
             distance_m=RawSQL(
                 "ST_Distance(appeals_appeal.location::geography, "
                 "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, false)",
-                (location.x, location.y),
+                point,
             ),
         )
         near |= Q(within_radius=True)
-        if not object_key:
-            return _with_category(_nearest(base.filter(near), location), category)
         ordering = ["distance_m", "-received_at"]
     else:
         ordering = ["-received_at"]
@@ -77,16 +90,6 @@ def _with_category(appeals: list[Appeal], category: Category) -> list[Appeal]:
     return appeals
 
 
-# How many of the nearest (in degrees, through the spatial index) are measured in metres: a storm
-# puts hundreds of open appeals of a category around one block, and measuring each on the sphere
-# cost intake milliseconds. Degrees stretch east-west at this latitude, so more are taken than shown.
+# How many of the nearest in degrees are measured in metres (degrees stretch east-west at this
+# latitude, so more are taken than shown).
 NEAREST_SCAN = 5 * MAX_CANDIDATES
-
-
-def _nearest(appeals: QuerySet[Appeal], location: Point) -> list[Appeal]:
-    by_degrees = RawSQL(
-        "appeals_appeal.location <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326)", (location.x, location.y)
-    )
-    scanned = list(appeals.order_by(by_degrees)[:NEAREST_SCAN])
-    scanned.sort(key=lambda appeal: (appeal.distance_m, -appeal.received_at.timestamp()))
-    return scanned[:MAX_CANDIDATES]

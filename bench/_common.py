@@ -113,6 +113,8 @@ class WebServer:
                 os.environ.get("BENCH_WEB_WORKER_CLASS", "sync"),
                 "--threads",
                 os.environ.get("BENCH_WEB_THREADS", "1"),
+                "--backlog",
+                os.environ.get("BENCH_WEB_BACKLOG", "128"),  # as `make run` (decision 67)
                 "--log-level",
                 "warning",
                 *logging,

@@ -17,14 +17,12 @@ import time
 import uuid
 from pathlib import Path
 
-from _common import CSRF_TOKEN, ROOT, CeleryWorker, WebServer, setup_django, with_csrf
+from _common import ROOT, CeleryWorker, WebServer, setup_django
 
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from _operators import OperatorTokens  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
@@ -42,8 +40,7 @@ WRK_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Host"] = "petropavlovsk.localhost"
-wrk.headers["Cookie"] = "%(cookie)s"
-wrk.headers["X-CSRFToken"] = "%(csrf)s"
+%(headers)s
 local counter = 0
 local ids = 0
 function setup(thread)
@@ -65,18 +62,6 @@ function request()
   return wrk.format(nil, "/graphql/", nil, body)
 end
 """
-
-
-def operator_cookie(akimat: Akimat) -> str:
-    with tenant_context(akimat):
-        user, _ = User.objects.get_or_create(username="bench-operator", defaults={"first_name": "Bench"})
-        user.groups.add(Group.objects.get_or_create(name="operator")[0])
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-    return with_csrf(f"sessionid={session.session_key}")
 
 
 def count(akimat: Akimat) -> int:
@@ -115,11 +100,16 @@ PARTS = [("gunicorn", "web"), ("postgres", "PostgreSQL"), ("celery", "relay work
          ("redis-server", "Redis"), ("java", "Keycloak")]  # fmt: skip
 
 
-def run(port: int, akimat: Akimat, cookie: str, kind: str, threads: int) -> None:
+def wrk_headers(credentials: str) -> str:
+    """The operator's header lines ("Name: value\\r\\n"...) as wrk's Lua."""
+    lines = [line.split(": ", 1) for line in credentials.split("\r\n") if line]
+    return "\n".join(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}" for name, value in lines)
+
+
+def run(port: int, akimat: Akimat, operators: OperatorTokens, kind: str, threads: int) -> None:
     os.environ["BENCH_WEB_WORKER_CLASS"], os.environ["BENCH_WEB_THREADS"] = kind, str(threads)
     script = WRK_SCRIPT % {
-        "cookie": cookie,
-        "csrf": CSRF_TOKEN,
+        "headers": wrk_headers(operators.headers[akimat.slug]),
         "run": uuid.uuid4().hex[:8],
         "query": json.dumps(CREATE),
     }
@@ -172,17 +162,18 @@ def main() -> None:
         return
     port = int(os.environ.get("IKOMEK_WEB_PORT", "8002"))
     akimat = Akimat.objects.get(slug="petropavlovsk")
-    cookie = operator_cookie(akimat)
+    operators = OperatorTokens([akimat])
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     print(f"intake capacity: createAppeal with registration, repeat check and outbox, {SECONDS:.0f} s each,")
-    print("  two web workers, 16 connections (closed loop), the relay's workers running:")
+    print(f"  two web workers, 16 connections (closed loop), the relay's workers running, the operator "
+          f"with {'a Keycloak token' if operators.bearer else 'a session (no Keycloak)'}:")  # fmt: skip
     worker = {"concurrency": 1, "loglevel": "WARNING"}
     with (
         CeleryWorker(LOG_DIR / "capacity-worker.log", "capacity", queues="celery", **worker),
         CeleryWorker(LOG_DIR / "capacity-urgent.log", "capacity-urgent", queues="urgent", **worker),
     ):
         for kind, threads in KINDS:
-            run(port, akimat, cookie, kind, threads)
+            run(port, akimat, operators, kind, threads)
 
 
 if __name__ == "__main__":

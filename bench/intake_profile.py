@@ -69,8 +69,12 @@ def print_layers(profile: cProfile.Profile, total_seconds: float, count: int, un
     print(f"  {total_seconds / count * 1000:.2f} ms per {unit} (profiled, {count} {unit}s)")
     for name, seconds in sorted(own.items(), key=lambda item: -item[1]):
         print(f"    {name:<42} {seconds / profiled * 100:5.1f}%  {seconds / count * 1000:6.3f} ms")
-    if os.environ.get("BENCH_PROFILE_OWN"):
+    if os.environ.get("BENCH_PROFILE_OWN"):  # more detail: the functions with the most time of their own
         stats.sort_stats("tottime").print_stats(int(os.environ["BENCH_PROFILE_OWN"]))
+    if os.environ.get("BENCH_PROFILE_OURS"):  # and our own functions by cumulative time
+        stats.sort_stats("cumulative").print_stats(
+            str(settings.BASE_DIR) + "/(?!.venv)", int(os.environ["BENCH_PROFILE_OURS"])
+        )
     print("  the ten functions with the most cumulative time:")
     stats.sort_stats("cumulative")
     rows = sorted(stats.stats.items(), key=lambda item: -item[1][3])

@@ -12,6 +12,7 @@ import cProfile
 import json
 import os
 import pstats
+import random
 import time
 import uuid
 from collections import defaultdict
@@ -101,6 +102,7 @@ def intake_profile(akimat: Akimat) -> None:
     run = uuid.uuid4().hex[:8]
     west, south, east, north = akimat.boundary.extent
     centre = ((west + east) / 2, (south + north) / 2)
+    spread = random.Random(109)
 
     def body(index: int) -> str:
         return json.dumps(
@@ -112,7 +114,11 @@ def intake_profile(akimat: Akimat) -> None:
                         "description": "Батареи холодные уже сутки",
                         "applicantPhone": f"+7705{index:07d}",
                         "category": "heating",
-                        "location": {"longitude": centre[0], "latitude": centre[1]},
+                        # Spread over the city as a storm's calls are (each point its own few neighbours).
+                        "location": {
+                            "longitude": centre[0] + spread.uniform(-0.03, 0.03),
+                            "latitude": centre[1] + spread.uniform(-0.015, 0.015),
+                        },
                         "address": "ул. Абая, 12",
                         "clientKey": f"profile-{run}-{index}",
                         "register": True,

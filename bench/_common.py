@@ -105,6 +105,8 @@ class WebServer:
             [
                 str(ROOT / ".venv/bin/gunicorn"),
                 "ikomek.wsgi:application",
+                "-c",
+                "python:ikomek.gunicorn_conf",
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",

@@ -221,6 +221,8 @@ def request_bytes(planned: Planned, credentials: str) -> bytes:
 
 
 def judge(planned: Planned, status: int, body: bytes) -> tuple[str, int | None, str]:
+    if status == 429:
+        return "shed", None, "overloaded"  # answered at once: try again with the same clientKey
     if status >= 500:
         return "error", None, f"HTTP {status}"
     try:
@@ -427,8 +429,8 @@ def main() -> None:
 
 
 def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
-    print(f"{'min':>3} {'rate':>5} {'sent':>6} {'accepted':>8} {'refused':>7} {'errors':>6} "
-          f"{'p50 ms':>8} {'p99 ms':>8} {'relay lag s':>11} {'pending':>8}")  # fmt: skip
+    print(f"{'min':>3} {'rate':>5} {'sent':>6} {'accepted':>8} {'refused':>7} {'shed':>6} {'errors':>6} "
+          f"{'p50 ms':>7} {'p99 ms':>7} {'acc. p99':>8} {'relay lag s':>11} {'pending':>7}")  # fmt: skip
     for index, minute in enumerate(results):
         window = (started + index * MINUTE_SECONDS, started + (index + 1) * MINUTE_SECONDS)
         samples = [(lag, count) for at, lag, count in sampler.samples if window[0] <= at < window[1]]
@@ -436,11 +438,17 @@ def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
         pending = max((s[1] for s in samples), default=0)
         counts = Counter(o.result for o in minute.outcomes)
         latencies = [o.latency_ms for o in minute.outcomes] or [0.0]
+        accepted = [o.latency_ms for o in minute.outcomes if o.result == "accepted"] or [0.0]
         rate, sent = MINUTES[index] * SCALE, len(minute.outcomes)
-        p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
+        p50, p99, accepted_p99 = (
+            statistics.median(latencies),
+            percentile(latencies, 0.99),
+            percentile(accepted, 0.99),
+        )
         print(
             f"{index + 1:>3} {rate:>5.0f} {sent:>6} {counts['accepted']:>8} {counts['refused']:>7} "
-            f"{counts['error']:>6} {p50:>8.0f} {p99:>8.0f} {lag:>11.1f} {pending:>8}"
+            f"{counts['shed']:>6} {counts['error']:>6} {p50:>7.0f} {p99:>7.0f} {accepted_p99:>8.0f} "
+            f"{lag:>11.1f} {pending:>7}"
         )
 
 
@@ -455,6 +463,8 @@ def check(outcomes: list[Outcome], stored: dict[str, dict[str, int]]) -> None:
         o for o in outcomes if o.result == "refused" and not o.planned.kind.startswith("malformed")
     ]
     resends = [o for o in accepted if o.planned.kind == "resend"]
+    shed = [o for o in outcomes if o.result == "shed"]
+    shed_stored = [o for o in shed if o.planned.client_key in {k for per in stored.values() for k in per}]
     errors = Counter(o.detail for o in outcomes if o.result == "error")
     verdict = (
         "stored = accepted"
@@ -471,6 +481,11 @@ def check(outcomes: list[Outcome], stored: dict[str, dict[str, int]]) -> None:
     print(
         f"malformed refused: {malformed_refused}, malformed accepted: {len(malformed_accepted)}, "
         f"valid refused: {len(valid_refused)}{why}"
+    )
+    print(
+        f"shed (429, Retry-After): {len(shed):,}, emergencies among them: "
+        f"{sum(1 for o in shed if o.planned.kind == 'emergency')}, stored anyway: {len(shed_stored)} "
+        "(a re-send of a record answered before)"
     )
     if errors:
         print(f"errors: {dict(errors.most_common(5))}")

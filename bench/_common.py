@@ -105,6 +105,8 @@ class WebServer:
             [
                 str(ROOT / ".venv/bin/gunicorn"),
                 "ikomek.wsgi:application",
+                "-c",
+                "python:ikomek.gunicorn_conf",
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
@@ -113,6 +115,8 @@ class WebServer:
                 os.environ.get("BENCH_WEB_WORKER_CLASS", "sync"),
                 "--threads",
                 os.environ.get("BENCH_WEB_THREADS", "1"),
+                "--backlog",
+                os.environ.get("BENCH_WEB_BACKLOG", "128"),  # as `make run` (decision 67)
                 "--log-level",
                 "warning",
                 *logging,

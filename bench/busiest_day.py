@@ -30,14 +30,13 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from _common import CSRF_TOKEN, ROOT, CeleryWorker, WebServer, load, percentile, setup_django, with_csrf
+from _common import ROOT, CeleryWorker, WebServer, load, percentile, setup_django
 
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
 
+from _operators import OperatorTokens  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_tenants.utils import schema_context, tenant_context  # noqa: E402
 from shapely import wkt as shapely_wkt  # noqa: E402
@@ -212,34 +211,18 @@ class Stream:
         return minutes
 
 
-def operator_sessions(akimats: list[Akimat]) -> dict[str, str]:
-    """A logged-in operator per akimat, with a CSRF pair: the console's way of calling GraphQL
-    (the bench profile runs without Keycloak; a bearer token would skip the session's two reads)."""
-    cookies: dict[str, str] = {}
-    for akimat in akimats:
-        with tenant_context(akimat):
-            user, _ = User.objects.get_or_create(username="bench-operator", defaults={"first_name": "Bench"})
-            user.groups.add(Group.objects.get_or_create(name="operator")[0])
-            session = SessionStore()
-            session["_auth_user_id"] = str(user.pk)
-            session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-            session["_auth_user_hash"] = user.get_session_auth_hash()
-            session.create()
-            cookies[akimat.slug] = with_csrf(f"sessionid={session.session_key}")
-    return cookies
-
-
-def request_bytes(planned: Planned, cookie: str) -> bytes:
+def request_bytes(planned: Planned, credentials: str) -> bytes:
     host = f"{planned.slug}.localhost"
     head = (
         f"POST /graphql/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(planned.body)}\r\nCookie: {cookie}\r\nX-CSRFToken: {CSRF_TOKEN}\r\n"
-        f"Referer: http://{host}/\r\nConnection: close\r\n\r\n"
+        f"Content-Length: {len(planned.body)}\r\n{credentials}Connection: close\r\n\r\n"
     )
     return head.encode() + planned.body
 
 
 def judge(planned: Planned, status: int, body: bytes) -> tuple[str, int | None, str]:
+    if status == 429:
+        return "shed", None, "overloaded"  # answered at once: try again with the same clientKey
     if status >= 500:
         return "error", None, f"HTTP {status}"
     try:
@@ -278,7 +261,7 @@ async def send_one(port: int, planned: Planned, payload: bytes, due: float) -> O
     return Outcome(planned, latency, result, number, detail)
 
 
-async def drive(port: int, minutes: list[list[Planned]], cookies: dict[str, str]) -> list[Minute]:
+async def drive(port: int, minutes: list[list[Planned]], credentials: dict[str, str]) -> list[Minute]:
     loop = asyncio.get_running_loop()
     results = [Minute() for _ in minutes]
     pending: set[asyncio.Task] = set()
@@ -290,7 +273,7 @@ async def drive(port: int, minutes: list[list[Planned]], cookies: dict[str, str]
 
     for index, planned_minute in enumerate(minutes):
         for planned in planned_minute:
-            payload = request_bytes(planned, cookies[planned.slug])
+            payload = request_bytes(planned, credentials[planned.slug])
             delay = start + planned.at - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -387,12 +370,13 @@ def main() -> None:
     stream = Stream(akimats, run)
     minutes = stream.schedule()
     total = sum(len(m) for m in minutes)
-    cookies = operator_sessions(akimats)
+    operators = OperatorTokens(akimats)
     connection.close()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     port = int(os.environ.get("IKOMEK_WEB_PORT", "8002"))
     print(f"== busiest day: {total:,} records over {len(minutes)} x {MINUTE_SECONDS:.0f} s, "
-          f"{len(akimats)} akimats, open-loop ==")  # fmt: skip
+          f"{len(akimats)} akimats, open-loop, operators with "
+          f"{'Keycloak tokens' if operators.bearer else 'sessions (no Keycloak)'} ==")  # fmt: skip
     with (
         WebServer(port) as server,
         CeleryWorker(
@@ -413,9 +397,11 @@ def main() -> None:
         healthz = load(port, "petropavlovsk.localhost", "/healthz", seconds=5)
         sampler = LagSampler()
         sampler.start()
+        operators.start()
         started = time.monotonic()
-        results = asyncio.run(drive(port, minutes, cookies))
+        results = asyncio.run(drive(port, minutes, operators.headers))
         ended = time.monotonic()
+        operators.stopping.set()
         report(results, sampler, started)
         outcomes = [o for m in results for o in m.outcomes]
         accepted = [o for o in outcomes if o.result == "accepted"]
@@ -443,8 +429,8 @@ def main() -> None:
 
 
 def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
-    print(f"{'min':>3} {'rate':>5} {'sent':>6} {'accepted':>8} {'refused':>7} {'errors':>6} "
-          f"{'p50 ms':>8} {'p99 ms':>8} {'relay lag s':>11} {'pending':>8}")  # fmt: skip
+    print(f"{'min':>3} {'rate':>5} {'sent':>6} {'accepted':>8} {'refused':>7} {'shed':>6} {'errors':>6} "
+          f"{'p50 ms':>7} {'p99 ms':>7} {'acc. p99':>8} {'relay lag s':>11} {'pending':>7}")  # fmt: skip
     for index, minute in enumerate(results):
         window = (started + index * MINUTE_SECONDS, started + (index + 1) * MINUTE_SECONDS)
         samples = [(lag, count) for at, lag, count in sampler.samples if window[0] <= at < window[1]]
@@ -452,11 +438,17 @@ def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
         pending = max((s[1] for s in samples), default=0)
         counts = Counter(o.result for o in minute.outcomes)
         latencies = [o.latency_ms for o in minute.outcomes] or [0.0]
+        accepted = [o.latency_ms for o in minute.outcomes if o.result == "accepted"] or [0.0]
         rate, sent = MINUTES[index] * SCALE, len(minute.outcomes)
-        p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
+        p50, p99, accepted_p99 = (
+            statistics.median(latencies),
+            percentile(latencies, 0.99),
+            percentile(accepted, 0.99),
+        )
         print(
             f"{index + 1:>3} {rate:>5.0f} {sent:>6} {counts['accepted']:>8} {counts['refused']:>7} "
-            f"{counts['error']:>6} {p50:>8.0f} {p99:>8.0f} {lag:>11.1f} {pending:>8}"
+            f"{counts['shed']:>6} {counts['error']:>6} {p50:>7.0f} {p99:>7.0f} {accepted_p99:>8.0f} "
+            f"{lag:>11.1f} {pending:>7}"
         )
 
 
@@ -471,6 +463,8 @@ def check(outcomes: list[Outcome], stored: dict[str, dict[str, int]]) -> None:
         o for o in outcomes if o.result == "refused" and not o.planned.kind.startswith("malformed")
     ]
     resends = [o for o in accepted if o.planned.kind == "resend"]
+    shed = [o for o in outcomes if o.result == "shed"]
+    shed_stored = [o for o in shed if o.planned.client_key in {k for per in stored.values() for k in per}]
     errors = Counter(o.detail for o in outcomes if o.result == "error")
     verdict = (
         "stored = accepted"
@@ -487,6 +481,11 @@ def check(outcomes: list[Outcome], stored: dict[str, dict[str, int]]) -> None:
     print(
         f"malformed refused: {malformed_refused}, malformed accepted: {len(malformed_accepted)}, "
         f"valid refused: {len(valid_refused)}{why}"
+    )
+    print(
+        f"shed (429, Retry-After): {len(shed):,}, emergencies among them: "
+        f"{sum(1 for o in shed if o.planned.kind == 'emergency')}, stored anyway: {len(shed_stored)} "
+        "(a re-send of a record answered before)"
     )
     if errors:
         print(f"errors: {dict(errors.most_common(5))}")

@@ -158,8 +158,8 @@ def appeal_state(number: int, version: int, status: str) -> dict:
 
 
 def state_backlog(sources: list[str], log_dir: Path) -> dict[str, float]:
-    """Appeal states to the region, as intake sends them: two per appeal (received, then registered,
-    one key per appeal), BACKLOG_MESSAGES in all, committed while no worker runs. The relay applies
+    """Appeal states to the region: two per appeal (received, then registered, as two changes; one
+    key per appeal), BACKLOG_MESSAGES in all, committed while no worker runs. The relay applies
     the newest of each appeal (the other is superseded) through the read model's batch handler."""
     version = int(time.time() * 1000)
     source = sources[0]
@@ -169,7 +169,9 @@ def state_backlog(sources: list[str], log_dir: Path) -> dict[str, float]:
             for number in range(STATE_FIRST_NUMBER + start, STATE_FIRST_NUMBER + min(appeals, start + 250)):
                 for offset, status in enumerate(("received", "registered")):
                     state = appeal_state(number, version + offset, status)
-                    send(STATUS_KIND, state, target="public", ordering_key=f"appeal:{number}")
+                    # A change of its own each (in one block they would be one message, decision 67).
+                    with transaction.atomic():
+                        send(STATUS_KIND, state, target="public", ordering_key=f"appeal:{number}")
     with CeleryWorker(log_dir / "federation-worker-states.log", "bench", concurrency=WORKER_PROCESSES):
         while Message.objects.filter(state__in=OPEN_STATES).exists():
             time.sleep(0.2)

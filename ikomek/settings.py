@@ -150,6 +150,7 @@ PUBLIC_SCHEMA_URLCONF = "ikomek.urls_public"
 
 MIDDLEWARE = [
     "tenants.middleware.CachedTenantMiddleware",
+    "ikomek.shedding.LoadSheddingMiddleware",  # past the workers' capacity: 429 at once (decision 67)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -165,6 +166,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "observability.middleware.RequestContextMiddleware",
 ]
+
+# Load shedding: more connections than this waiting to be accepted, and a new API request (not an
+# emergency) is answered 429 with Retry-After at once (about a fifth of a second of the workers' work).
+WEB_SHED_QUEUE = env.int("WEB_SHED_QUEUE", default=24)
 
 TEMPLATES = [
     {

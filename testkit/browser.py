@@ -30,11 +30,12 @@ def host_url(slug: str | None, path: str = "/") -> str:
 
 
 @contextmanager
-def web_server(log_path: Path, workers: int = 2) -> Iterator[str]:
-    """gunicorn on the port Keycloak's redirect URIs name (IKOMEK_WEB_PORT), on the test database."""
+def web_server(log_path: Path, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[str]:
+    """gunicorn on the port Keycloak's redirect URIs name (IKOMEK_WEB_PORT), on the test database;
+    `env` adds to its environment."""
     connection.close()
     port = settings.IKOMEK_PUBLIC_PORT
-    env = env_for_test_database() | {"PYTHONUNBUFFERED": "1"}
+    env = env_for_test_database() | {"PYTHONUNBUFFERED": "1"} | (env or {})
     with log_path.open("a") as log:
         process = subprocess.Popen(
             [
@@ -42,6 +43,8 @@ def web_server(log_path: Path, workers: int = 2) -> Iterator[str]:
                 "-m",
                 "gunicorn",
                 "ikomek.wsgi:application",
+                "-c",
+                "python:ikomek.gunicorn_conf",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

@@ -15,6 +15,11 @@ from appeals.models import Appeal, Category
 from appeals.states import TERMINAL_STATUSES
 
 MAX_CANDIDATES = 10
+IN_BOX = "appeals_appeal.location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s)"
+WITHIN = (
+    f"{IN_BOX} AND ST_DWithin(appeals_appeal.location::geography, "
+    "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)"
+)
 
 
 def repeat_candidates(
@@ -45,23 +50,46 @@ def repeat_candidates(
         # A cheap bounding-box test (index-friendly) first, then metres on the sphere for the few left.
         dlat = category.repeat_radius_m / 111_320 * 1.01
         dlon = dlat / max(math.cos(math.radians(location.y)), 0.01)
+        point = (location.x, location.y)
         # The column is qualified: the caller's queryset may join other appeals (e.g. the original).
-        within = RawSQL(
-            "appeals_appeal.location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s) AND "
-            "ST_DWithin(appeals_appeal.location::geography, "
-            "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s, false)",
-            (location.x, location.y, dlon, dlat, location.x, location.y, category.repeat_radius_m),
-        )
+        in_box = RawSQL(IN_BOX, (*point, dlon, dlat))  # noqa: S611 - constant SQL, values bound
+        if not object_key:
+            # A storm puts hundreds of open appeals of a category around one block: the nearest in
+            # degrees come from the spatial index, and only they are measured on the sphere.
+            by_degrees = RawSQL("appeals_appeal.location <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326)", point)
+            nearest = list(
+                base.annotate(in_box=in_box)
+                .filter(in_box=True)
+                .order_by(by_degrees)
+                .values_list("pk", flat=True)[:NEAREST_SCAN]
+            )
+            if not nearest:
+                return []
+            base = base.filter(pk__in=nearest)
+        within = RawSQL(WITHIN, (*point, dlon, dlat, *point, category.repeat_radius_m))  # noqa: S611
         base = base.annotate(
             within_radius=within,
             distance_m=RawSQL(
                 "ST_Distance(appeals_appeal.location::geography, "
                 "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, false)",
-                (location.x, location.y),
+                point,
             ),
         )
         near |= Q(within_radius=True)
         ordering = ["distance_m", "-received_at"]
     else:
         ordering = ["-received_at"]
-    return list(base.filter(near).select_related("category").order_by(*ordering)[:MAX_CANDIDATES])
+    return _with_category(list(base.filter(near).order_by(*ordering)[:MAX_CANDIDATES]), category)
+
+
+def _with_category(appeals: list[Appeal], category: Category) -> list[Appeal]:
+    """Every candidate has the caller's category: set, not joined (the join cost a storm's intake
+    a lookup per open appeal around the point)."""
+    for appeal in appeals:
+        appeal.category = category
+    return appeals
+
+
+# How many of the nearest in degrees are measured in metres (degrees stretch east-west at this
+# latitude, so more are taken than shown).
+NEAREST_SCAN = 5 * MAX_CANDIDATES

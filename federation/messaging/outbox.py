@@ -24,7 +24,7 @@ from django_tenants.utils import get_public_schema_name
 from federation.messaging import conf, endpoints, handlers
 from federation.messaging.errors import FederationError, InvalidPayload, OutsideTransaction, PermanentError
 from federation.messaging.kicks import kick, kick_drain_on_commit
-from federation.messaging.models import DeliveredVia, Lane, Message
+from federation.messaging.models import DeliveredVia, Lane
 from tenants.models import Akimat
 
 ORDERING_KEY_PATTERN = re.compile(r"^[\w.:/-]{1,200}$")
@@ -72,44 +72,131 @@ def send(
         registration.check_target(target_schema, get_public_schema_name(), source)
     except PermanentError as exc:
         raise FederationError("target", "not_accepted", str(exc)) from None
+    if ordering_key is not None and not ORDERING_KEY_PATTERN.match(ordering_key):
+        raise FederationError(
+            "ordering_key",
+            "invalid",
+            "ordering_key must be 1-200 letters, digits or . : / _ - (e.g. 'appeal:109-000123')",
+        )
     if max_attempts is not None and not 1 <= max_attempts <= 1000:
         raise FederationError("max_attempts", "invalid", "max_attempts must be between 1 and 1000")
 
-    sequence = None
-    if ordering_key is not None:
-        if not ORDERING_KEY_PATTERN.match(ordering_key):
-            raise FederationError(
-                "ordering_key",
-                "invalid",
-                "ordering_key must be 1-200 letters, digits or . : / _ - (e.g. 'appeal:109-000123')",
-            )
-        sequence = _next_sequence(source, ordering_key)
-
-    now = timezone.now()
     lane = registration.lane
-    message = Message.objects.create(
+    newest_key = (kind, source, target_schema, ordering_key, version)
+    if registration.newest_only and ordering_key is not None:
+        # A newer state of the same key in the same transaction replaces the one not yet committed:
+        # the receiver would keep only the newest anyway (intake's created + registered: one message).
+        replaced = _replace_pending(newest_key, body)
+        if replaced is not None:
+            return replaced
+    message_id = uuid.uuid4()
+    _insert(
+        message_id,
         kind=kind,
-        schema_version=version,
-        source_schema=source,
-        target_schema=target_schema,
+        version=version,
+        source=source,
+        target=target_schema,
         ordering_key=ordering_key,
-        sequence=sequence,
         payload=body,
         max_attempts=max_attempts or conf.get("FEDERATION_MAX_ATTEMPTS"),
-        created_at=now,
-        next_attempt_at=now,
         lane=lane,
     )
+    if registration.newest_only and ordering_key is not None:
+        _remember_pending(newest_key, message_id)
     # After the commit, and never failing the request (the sweep delivers what a kick could not):
     # one drain per target for the whole transaction, or the kind's own task per message.
     if lane == Lane.OWN:
         transaction.on_commit(
-            lambda: kick(message.id, DeliveredVia.KICK, kind=kind, target=target_schema, lane=lane),
+            lambda: kick(message_id, DeliveredVia.KICK, kind=kind, target=target_schema, lane=lane),
             robust=True,
         )
     else:
         kick_drain_on_commit(target_schema, lane)
-    return message.id
+    return message_id
+
+
+# The message and its key's next sequence in one statement (intake's hot path: one round trip).
+INSERT_SQL = """
+WITH sequence AS (
+    INSERT INTO public.federation_orderingsequence AS s (source_schema, ordering_key, last_sequence)
+    SELECT %(source)s, %(key)s, 1 WHERE %(key)s::text IS NOT NULL
+    ON CONFLICT (source_schema, ordering_key) DO UPDATE SET last_sequence = s.last_sequence + 1
+    RETURNING last_sequence
+)
+INSERT INTO public.federation_message (
+    id, kind, schema_version, source_schema, target_schema, ordering_key, sequence, payload, state,
+    outcome, delivered_via, attempts, max_attempts, replays, last_error, created_at, next_attempt_at,
+    lane, claimed_by, solo)
+VALUES (
+    %(id)s, %(kind)s, %(version)s, %(source)s, %(target)s, %(key)s, (SELECT last_sequence FROM sequence),
+    %(payload)s::jsonb, 'pending', '', '', 0, %(max_attempts)s, 0, '', %(now)s, %(now)s, %(lane)s, '', false)
+"""
+
+
+def _insert(
+    message_id: uuid.UUID, *, ordering_key: str | None, payload: dict[str, Any], **values: Any
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            INSERT_SQL,
+            {
+                "id": message_id,
+                "key": ordering_key,
+                "payload": json.dumps(payload, ensure_ascii=False),
+                "now": timezone.now(),
+                **values,
+            },
+        )
+
+
+# The newest-only messages this transaction has written, by (kind, source, target, key, version).
+# The map holds while its marker is on the connection's on-commit list under savepoints that are all
+# still open: a commit empties that list, a rollback (of the transaction or of the savepoint that
+# wrote them) drops the marker, and a closed savepoint (a test's "transaction") ends it.
+_PENDING_ATTR = "_federation_newest_pending"
+
+
+def _current_pending() -> dict[tuple, uuid.UUID] | None:
+    marker, pending = getattr(connection, _PENDING_ATTR, (None, None))
+    if marker is None:
+        return None
+    open_savepoints = set(connection.savepoint_ids)
+    for savepoints, hook, _robust in connection.run_on_commit:
+        if hook is marker:
+            return pending if savepoints <= open_savepoints else None
+    return None
+
+
+def _remember_pending(key: tuple, message_id: uuid.UUID) -> None:
+    pending = _current_pending()
+    if pending is None:
+        marker = _Marker()
+        pending = {}
+        setattr(connection, _PENDING_ATTR, (marker, pending))
+        transaction.on_commit(marker)
+    pending[key] = message_id
+
+
+def _replace_pending(key: tuple, payload: dict[str, Any]) -> uuid.UUID | None:
+    pending = _current_pending()
+    message_id = pending.get(key) if pending else None
+    if message_id is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE public.federation_message SET payload = %s::jsonb WHERE id = %s AND state = 'pending'",
+            [json.dumps(payload, ensure_ascii=False), message_id],
+        )
+        if cursor.rowcount == 1:
+            return message_id
+    return None
+
+
+class _Marker:
+    """A no-op on-commit hook whose presence tells that the pending map is this transaction's."""
+
+    def __call__(self) -> None:
+        setattr(connection, _PENDING_ATTR, (None, None))
 
 
 def _as_json(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -144,15 +231,3 @@ def _target_schema(target: Akimat | str, source: str, *, to_self: bool = False) 
     if not registry[name].is_active:
         raise FederationError("target", "inactive", f"akimat {name!r} is deactivated")
     return name
-
-
-def _next_sequence(source: str, ordering_key: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO public.federation_orderingsequence (source_schema, ordering_key, last_sequence) "
-            "VALUES (%s, %s, 1) ON CONFLICT (source_schema, ordering_key) "
-            "DO UPDATE SET last_sequence = federation_orderingsequence.last_sequence + 1 "
-            "RETURNING last_sequence",
-            [source, ordering_key],
-        )
-        return cursor.fetchone()[0]

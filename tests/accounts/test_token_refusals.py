@@ -75,6 +75,16 @@ def test_token_within_the_leeway_is_still_accepted(tenants, minting_key, integra
     assert api("petropavlovsk", token).status_code == 200
 
 
+def test_a_token_checked_before_is_still_refused_once_it_expires(tenants, minting_key, integrator_claims):
+    now = int(time.time())
+    token = minting_key.sign(integrator_claims | {"iat": now, "exp": now + 2})
+    with override_settings(KEYCLOAK_TOKEN_LEEWAY_SECONDS=0):
+        assert api("petropavlovsk", token).status_code == 200  # its signature checked, remembered
+        assert api("petropavlovsk", token).status_code == 200
+        time.sleep(2.2)
+        assert refusal(api("petropavlovsk", token), 401, "expired") == "the token has expired"
+
+
 def test_wrong_audience_from_a_real_keycloak_client(tenants, tokens, no_audience_secret):
     token = tokens.service(NO_AUDIENCE_CLIENT, no_audience_secret)
     assert "ikomek-api" not in (claims_of(token).get("aud") or [])

@@ -172,8 +172,9 @@ def test_appeals_inside_the_violation_register_are_loaded_in_fixed_queries(petro
     )
 
 
-# session, user, roles; the category, the candidates, their events, their repeats
-CANDIDATES_QUERIES = 7
+# session, user, roles; the category, the nearest in degrees, the candidates, their events, their
+# repeats
+CANDIDATES_QUERIES = 8
 
 
 def test_repeat_candidates_load_their_nested_lists_in_fixed_queries(operator_client):
@@ -231,18 +232,19 @@ CREATE = (OPERATIONS / "CreateAppeal.graphql").read_text(encoding="utf-8")
 REGISTER = (OPERATIONS / "RegisterAppeal.graphql").read_text(encoding="utf-8")
 START_WORK = (OPERATIONS / "StartWork.graphql").read_text(encoding="utf-8")
 
-# session, user, roles; savepoint, the intake statement (appeal and event), the outbox's ordering
-# sequence and message, the repeat candidates, release
+# session, user, roles; savepoint, the intake statement (appeal and event), the outbox's message with
+# its ordering sequence, the repeat candidates (the nearest in degrees, then in metres), release
 CREATE_QUERIES = 9
 # session, user, roles; savepoint, the intake statement (nothing inserted), the first appeal, release
 CREATE_AGAIN_QUERIES = 7
 # savepoint, the appeal locked, session, user, roles; register: the appeal, its event, the outbox's
-# sequence and message; routing: the category's rules (area, default), its parent, the parent's rules;
-# assign: the appeal, its event, the outbox's sequence and message, the notification; release
-REGISTER_AND_ASSIGN_QUERIES = 20
+# message with its sequence; routing: the category's rules (area, default), its parent, the parent's
+# rules; assign: the appeal, its event, the newer state in place of the waiting message, the
+# notification; release
+REGISTER_AND_ASSIGN_QUERIES = 18
 # savepoint, the appeal locked, session, user, roles, the executor's organisation; the appeal, its
-# event, the outbox's sequence and message; release
-START_WORK_QUERIES = 11
+# event, the outbox's message with its sequence; release
+START_WORK_QUERIES = 10
 
 
 def created(client, key: str) -> dict:

@@ -51,6 +51,19 @@ def test_open_appeals_within_the_radius_are_proposed_nearest_first(petropavlovsk
     assert [a.number for a in result.repeat_candidates] == [nearer.number, near.number]
 
 
+def test_in_a_storm_the_ten_nearest_in_metres_are_proposed_out_of_many_around(petropavlovsk):
+    """More open appeals around the point than the spatial index's first pass measures: the nearest
+    ten in metres still come out, east-west ones too (degrees stretch there), none beyond the radius."""
+    heating = Category.objects.get(code="heating")
+    north = [intake(location=offset(100 + 3 * i)) for i in range(60)]  # 100-277 m north
+    east = [intake(location=offset(0, 40 + 5 * i)) for i in range(5)]  # 40-60 m east: the nearest
+    corner = intake(location=offset(250, 250))  # inside the search box, 354 m away: not a repeat
+    found = repeat_candidates(heating, Point(*CENTRE, srid=4326))
+    assert [a.number for a in found] == [a.number for a in east + north[:5]]
+    assert corner.number not in {a.number for a in found}
+    assert all(a.category_id == heating.pk for a in found)
+
+
 def test_the_same_map_object_matches_whatever_the_distance(petropavlovsk):
     lift = intake(category="lifts", location=offset(0), object_key="building:1042")
     found = repeat_candidates(Category.objects.get(code="lifts"), None, "building:1042")

@@ -43,9 +43,15 @@ def empty_outbox(committed, settings):
 
 
 def send_together(sender: str, target: str, *messages: tuple[str, dict, str | None]) -> list[uuid.UUID]:
-    """(kind, payload, ordering key) messages from `sender` to `target`, in one transaction."""
+    """(kind, payload, ordering key) messages from `sender` to `target`, in one transaction, each
+    sent by a change of its own (a block of its own: states of one key in one block would be one
+    message, test_send.py)."""
     with schema_context(sender), transaction.atomic():
-        return [send(kind, payload, target=target, ordering_key=key) for kind, payload, key in messages]
+        ids = []
+        for kind, payload, key in messages:
+            with transaction.atomic():
+                ids.append(send(kind, payload, target=target, ordering_key=key))
+        return ids
 
 
 def probe(marker: str, key: str | None = None, **payload: object) -> tuple[str, dict, str | None]:

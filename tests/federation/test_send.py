@@ -13,7 +13,7 @@ from federation.messaging.probe import KIND as PROBE
 from tenants.models import Akimat
 from testkit.queries import exact_queries
 from tests.federation.conftest import token
-from tests.federation.kinds import REGION_ONLY
+from tests.federation.kinds import REGION_ONLY, STATE
 
 
 def test_send_refuses_to_run_outside_a_transaction(committed):
@@ -135,8 +135,60 @@ def test_the_region_sends_to_an_akimat(tenants):
 def test_send_costs_a_fixed_number_of_queries(tenants):
     with tenant_context(tenants["esil"]):
         send(PROBE, {"token": "warm"}, target=region())  # first use may load content types etc.
-        # the insert alone (the registry is cached); a keyed message adds the sequence upsert.
+        # the insert alone (the registry is cached); a keyed message takes its sequence in the same
+        # statement.
         with exact_queries(1):
             send(PROBE, {"token": "t"}, target=region())
-        with exact_queries(2):
+        with exact_queries(1):
             send(PROBE, {"token": "t"}, target=region(), ordering_key="appeal:7")
+
+
+def _states(key: str) -> list[Message]:
+    with schema_context("public"):
+        return list(Message.objects.filter(kind=STATE, ordering_key=key).order_by("sequence"))
+
+
+def test_a_newer_state_in_the_same_transaction_replaces_the_one_not_yet_committed(committed):
+    key = f"appeal:{token()}"
+    with tenant_context(committed["kyzylzhar"]), transaction.atomic():
+        first = send(STATE, {"token": token(), "version": 1}, target=region(), ordering_key=key)
+        with exact_queries(1):  # one UPDATE of the waiting row, no new sequence
+            again = send(STATE, {"token": token(), "version": 2}, target=region(), ordering_key=key)
+        with transaction.atomic():  # deeper in the same transaction: still the same row
+            send(STATE, {"token": token(), "version": 3}, target=region(), ordering_key=key)
+        # Another key, another kind or another target: messages of their own.
+        send(STATE, {"token": token(), "version": 1}, target=region(), ordering_key=f"{key}x")
+        send(PROBE, {"token": token()}, target=region(), ordering_key=key)
+    assert first == again
+    rows = _states(key)
+    assert [(row.id, row.payload["version"]) for row in rows] == [(first, 3)]
+    assert len(_states(f"{key}x")) == 1
+    with schema_context("public"):
+        assert Message.objects.filter(kind=PROBE, ordering_key=key).count() == 1
+
+
+def test_states_of_separate_transactions_stay_separate_messages(committed):
+    key = f"appeal:{token()}"
+    with tenant_context(committed["kyzylzhar"]):
+        for version in (1, 2):
+            with transaction.atomic():
+                send(STATE, {"token": token(), "version": version}, target=region(), ordering_key=key)
+    assert [(row.payload["version"], row.sequence) for row in _states(key)] == [(1, 1), (2, 2)]
+
+
+def test_a_rolled_back_savepoint_never_takes_the_committed_state_with_it(committed):
+    key = f"appeal:{token()}"
+    with tenant_context(committed["kyzylzhar"]), transaction.atomic():
+        send(STATE, {"token": token(), "version": 1}, target=region(), ordering_key=key)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            send(STATE, {"token": token(), "version": 2}, target=region(), ordering_key=key)
+            raise RuntimeError("this change is undone")
+        # The first state stands; a state first sent in a savepoint that rolls back is gone, and a
+        # later one gets a row of its own.
+        other = f"{key}y"
+        with pytest.raises(RuntimeError), transaction.atomic():
+            send(STATE, {"token": token(), "version": 1}, target=region(), ordering_key=other)
+            raise RuntimeError("undone too")
+        send(STATE, {"token": token(), "version": 4}, target=region(), ordering_key=other)
+    assert [row.payload["version"] for row in _states(key)] == [1]
+    assert [row.payload["version"] for row in _states(other)] == [4]

@@ -1,0 +1,85 @@
+"""Load shedding: past what the web workers can take, a new API request is answered at once with
+429 and Retry-After instead of waiting in a queue its caller gives up on (decision 67).
+
+The length of the queue is the kernel's: how many accepted connections wait on the listening
+socket that gunicorn's workers share (`TCP_INFO` of a listening socket reports it). gunicorn hands
+its sockets over in `post_worker_init` (`ikomek/gunicorn_conf.py`); elsewhere (tests' client,
+runserver) nothing is known and nothing is shed. Only `POST /graphql/` is shed, and never an
+emergency: a createAppeal whose category goes on to 112 is always worked.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+_listeners: list[socket.socket] = []
+# struct tcp_info: eight one-byte fields, then rto, ato, snd_mss, rcv_mss, unacked (for a listening
+# socket: the connections waiting to be accepted), sacked (its backlog).
+_TCP_INFO = struct.Struct("8B6I")
+OVERLOADED = (
+    "Жүйе қазір толы жүктелген, бір секундтан кейін қайталаңыз (clientKey сол күйінде) / "
+    "Система перегружена, повторите через секунду (с тем же clientKey)"
+)
+
+
+def listening(sockets: list[socket.socket]) -> None:
+    """The sockets this worker accepts on (gunicorn's post_worker_init)."""
+    _listeners[:] = sockets
+
+
+def waiting() -> int:
+    """Connections accepted by the kernel and not yet by a worker, on every listening socket."""
+    total = 0
+    for listener in _listeners:
+        try:
+            info = listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, _TCP_INFO.size)
+        except OSError:
+            continue
+        total += _TCP_INFO.unpack_from(info)[12]
+    return total
+
+
+def _is_emergency(request: HttpRequest) -> bool:
+    """A createAppeal of a category that goes on to 112 (the body is small: the API caps it)."""
+    from appeals.catalogue.cache import active_category  # a domain's cache, read only when shedding
+
+    try:
+        body = json.loads(request.body or b"{}")
+        code = ((body.get("variables") or {}).get("input") or {}).get("category")
+    except (ValueError, AttributeError):
+        return False
+    if not isinstance(code, str) or "createAppeal" not in str(body.get("query", "")):
+        return False
+    category = active_category(code)
+    return bool(category is not None and category.is_emergency)
+
+
+def overloaded() -> JsonResponse:
+    body = {"errors": [{"message": OVERLOADED, "extensions": {"code": "overloaded"}}]}
+    response = JsonResponse(body, status=429)
+    response["Retry-After"] = "1"
+    return response
+
+
+class LoadSheddingMiddleware:
+    """After the tenant is known (an emergency's category is the tenant's), before anything costly."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            _listeners
+            and request.method == "POST"
+            and request.path == "/graphql/"
+            and waiting() > settings.WEB_SHED_QUEUE
+            and not _is_emergency(request)
+        ):
+            return overloaded()
+        return self.get_response(request)

@@ -1,5 +1,6 @@
-"""The operators the load scripts call as: each akimat's demo operator with a Keycloak token, or
-(without Keycloak) a session with its CSRF pair. Imported after Django is set up."""
+"""Who the load scripts call as: a local person with one role signed in (the console's way), or
+the development realm's demo person with a Keycloak token (an integrator's way); and each akimat's
+operator as the busiest day needs them. Imported after Django is set up."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from _common import CSRF_TOKEN, with_csrf
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.sessions.backends.db import SessionStore
-from django_tenants.utils import tenant_context
+from django_tenants.utils import schema_context
 
+from accounts.models import StaffProfile
+from accounts.roles import Role
 from tenants.models import Akimat
 
 
@@ -35,21 +38,10 @@ class OperatorTokens(threading.Thread):
             self.headers = operator_sessions(akimats)
 
     def renew(self) -> None:
-        import requests
-
-        from accounts.roles import Role
-        from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID, demo_username
-
-        endpoint = f"{settings.KEYCLOAK_URL}/realms/{settings.KEYCLOAK_REALM}/protocol/openid-connect/token"
         for akimat in self.akimats:
-            answer = requests.post(
-                endpoint,
-                data={"grant_type": "password", "client_id": DEV_CLIENT_ID, "password": DEMO_PASSWORD,
-                      "username": demo_username(Role.OPERATOR, akimat.slug), "scope": "openid"},
-                timeout=10,
-            )  # fmt: skip
-            answer.raise_for_status()
-            self.headers[akimat.slug] = f"Authorization: Bearer {answer.json()['access_token']}\r\n"
+            self.headers[akimat.slug] = (
+                f"Authorization: Bearer {keycloak_token(Role.OPERATOR, akimat.slug)}\r\n"
+            )
 
     def run(self) -> None:
         while self.bearer and not self.stopping.wait(60):
@@ -57,20 +49,45 @@ class OperatorTokens(threading.Thread):
 
 
 def operator_sessions(akimats: list[Akimat]) -> dict[str, str]:
-    """A logged-in operator per akimat, with a CSRF pair: the console's way of calling GraphQL."""
+    """A signed-in operator per akimat, with a CSRF pair: the console's way of calling GraphQL."""
     headers: dict[str, str] = {}
     for akimat in akimats:
-        with tenant_context(akimat):
-            user, _ = User.objects.get_or_create(username="bench-operator", defaults={"first_name": "Bench"})
-            user.groups.add(Group.objects.get_or_create(name="operator")[0])
-            session = SessionStore()
-            session["_auth_user_id"] = str(user.pk)
-            session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-            session["_auth_user_hash"] = user.get_session_auth_hash()
-            session.create()
-            host = f"{akimat.slug}.localhost"
-            headers[akimat.slug] = (
-                f"Cookie: {with_csrf(f'sessionid={session.session_key}')}\r\nX-CSRFToken: {CSRF_TOKEN}\r\n"
-                f"Referer: http://{host}/\r\n"
-            )
+        key = signed_in(akimat.schema_name, "operator")
+        headers[akimat.slug] = (
+            f"Cookie: {with_csrf(f'sessionid={key}')}\r\nX-CSRFToken: {CSRF_TOKEN}\r\n"
+            f"Referer: http://{akimat.slug}.localhost/\r\n"
+        )
     return headers
+
+
+def signed_in(schema: str, role: str, *, username: str = "", organisation: str = "") -> str:
+    """The session key of a local person of `schema` with this one role (and organisation)."""
+    with schema_context(schema):
+        user, _ = User.objects.get_or_create(
+            username=username or f"bench-{role.replace('_', '-')}", defaults={"first_name": "Bench"}
+        )
+        user.groups.set([Group.objects.get_or_create(name=role)[0]])
+        if organisation:
+            StaffProfile.objects.update_or_create(user=user, defaults={"organisation": organisation})
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]  # a listed one, or anonymous
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key
+
+
+def keycloak_token(role: Role, slug: str | None) -> str:
+    """An access token of the development realm's demo person with this role (`<role>.<slug>`)."""
+    import requests
+
+    from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID, demo_username
+
+    answer = requests.post(
+        f"{settings.KEYCLOAK_URL}/realms/{settings.KEYCLOAK_REALM}/protocol/openid-connect/token",
+        data={"grant_type": "password", "client_id": DEV_CLIENT_ID, "password": DEMO_PASSWORD,
+              "username": demo_username(role, slug), "scope": "openid"},
+        timeout=10,
+    )  # fmt: skip
+    answer.raise_for_status()
+    return answer.json()["access_token"]

@@ -22,9 +22,7 @@ from _common import CSRF_HEADERS, CSRF_TOKEN, WebServer, load, percentile, setup
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from _operators import signed_in  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
@@ -129,16 +127,8 @@ def fill(tenant: Akimat) -> tuple[int, float]:
 
 
 def session_cookie(tenant: Akimat) -> str:
-    """A logged-in operator's session in the bench tenant (the web console's way of calling)."""
-    with tenant_context(tenant):
-        user, _ = User.objects.get_or_create(username="bench-operator", defaults={"first_name": "Bench"})
-        user.groups.add(Group.objects.get_or_create(name="operator")[0])
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]  # a listed backend, or anonymous
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        return with_csrf(f"sessionid={session.session_key}")
+    """A signed-in operator's session in the bench tenant (the web console's way of calling)."""
+    return with_csrf(f"sessionid={signed_in(tenant.schema_name, 'operator', username='bench-operator')}")
 
 
 def post(port: int, cookie: str, query: str, variables: dict | None = None) -> tuple[float, dict]:

@@ -21,12 +21,12 @@ os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
 
 from _citymap import bench_tenant, fill_buildings  # noqa: E402
+from _operators import keycloak_token, signed_in  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
+from accounts.roles import Role  # noqa: E402
 from appeals.models import Appeal  # noqa: E402
 from citymap.hotspots.period import question  # noqa: E402
 from citymap.hotspots.ranking import ranked_objects  # noqa: E402
@@ -99,30 +99,11 @@ def supervisor_headers(tenant: object) -> dict[str, str]:
     """How the akimat's supervisor calls: with a Keycloak token of the development realm's
     `supervisor.<slug>` when Keycloak runs (as `make bench` has it), else with a local session."""
     if not settings.LOCAL_IDENTITY:
-        import requests
-
-        from accounts.roles import Role
-        from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID, apply_dev_realm, demo_username
+        from demo.dev_realm import apply_dev_realm
 
         apply_dev_realm([tenant.slug])
-        endpoint = f"{settings.KEYCLOAK_URL}/realms/{settings.KEYCLOAK_REALM}/protocol/openid-connect/token"
-        answer = requests.post(
-            endpoint,
-            data={"grant_type": "password", "client_id": DEV_CLIENT_ID, "password": DEMO_PASSWORD,
-                  "username": demo_username(Role.SUPERVISOR, tenant.slug), "scope": "openid"},
-            timeout=10,
-        )  # fmt: skip
-        answer.raise_for_status()
-        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
-    with tenant_context(tenant):
-        user, _ = User.objects.get_or_create(username="bench-supervisor", defaults={"first_name": "Bench"})
-        user.groups.add(Group.objects.get_or_create(name="supervisor")[0])
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        return {"Cookie": f"sessionid={session.session_key}"}
+        return {"Authorization": f"Bearer {keycloak_token(Role.SUPERVISOR, tenant.slug)}"}
+    return {"Cookie": f"sessionid={signed_in(tenant.schema_name, 'supervisor')}"}
 
 
 def line(name: str, values: list[float], extra: str = "") -> str:

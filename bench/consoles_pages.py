@@ -37,9 +37,7 @@ from _common import CSRF_HEADERS, ServerTimes, WebServer, percentile, setup_djan
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from _operators import signed_in  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -47,7 +45,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
-from accounts.models import StaffProfile  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from appeals import actions  # noqa: E402
 from appeals.actions.intake import AppealInput  # noqa: E402
@@ -334,17 +331,7 @@ def pages(f: Fixture) -> list[Page]:
 
 def session_key(tenant: Akimat, role: str, organisation: str = "") -> str:
     """A signed-in person of the demo akimat with one role (the console's way of calling)."""
-    with tenant_context(tenant):
-        user, _ = User.objects.get_or_create(username=f"bench-{role}", defaults={"first_name": "Bench"})
-        user.groups.set([Group.objects.get_or_create(name=role)[0]])
-        if organisation:
-            StaffProfile.objects.update_or_create(user=user, defaults={"organisation": organisation})
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        return session.session_key
+    return signed_in(tenant.schema_name, role, organisation=organisation)
 
 
 def in_process(key: str, page: Page, **headers: str) -> tuple[int, int, float]:

@@ -24,11 +24,9 @@ from _common import CSRF_HEADERS, ROOT, CeleryWorker, WebServer, percentile, set
 
 setup_django()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from _operators import signed_in  # noqa: E402
 from django.db import connection  # noqa: E402
-from django_tenants.utils import schema_context, tenant_context  # noqa: E402
+from django_tenants.utils import tenant_context  # noqa: E402
 
 from appeals import actions  # noqa: E402
 from appeals.actions import AppealInput  # noqa: E402
@@ -52,15 +50,7 @@ def figures(name: str, values: list[float]) -> str:
 
 
 def session(schema: str, username: str, role: str) -> str:
-    with schema_context(schema):
-        user, _ = User.objects.get_or_create(username=username, defaults={"first_name": "Bench"})
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        store = SessionStore()
-        store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-        store["_auth_user_hash"] = user.get_session_auth_hash()
-        store.create()
-        return with_csrf(f"sessionid={store.session_key}")
+    return with_csrf(f"sessionid={signed_in(schema, role, username=username)}")
 
 
 def new_appeal(tenant: Akimat) -> int:

@@ -22,12 +22,10 @@ from _common import CSRF_HEADERS, ROOT, CeleryWorker, WebServer, percentile, set
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from _operators import signed_in  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django_tenants.utils import schema_context, tenant_context  # noqa: E402
+from django_tenants.utils import tenant_context  # noqa: E402
 
 from appeals.actions import AppealInput  # noqa: E402
 from appeals.actions.intake import record_intake  # noqa: E402
@@ -101,17 +99,7 @@ def commit_to_read_model(akimats: list[Akimat], changes: int = CHANGES) -> list[
 
 
 def regional_cookie() -> str:
-    with schema_context("public"):
-        user, _ = User.objects.get_or_create(
-            username="bench-regional-viewer", defaults={"first_name": "Bench"}
-        )
-        user.groups.add(Group.objects.get_or_create(name="regional_viewer")[0])
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        return with_csrf(f"sessionid={session.session_key}")
+    return with_csrf(f"sessionid={signed_in('public', 'regional_viewer', username='bench-regional-viewer')}")
 
 
 def post(port: int, cookie: str, query: str, variables: dict | None = None) -> float:

@@ -224,3 +224,28 @@ def load(port: int, host: str, path: str, seconds: float = 10.0, connections: in
     for thread in threads:
         thread.join()
     return {"rps": count[0] / (time.monotonic() - started), "tool": 1.0}
+
+
+# Which processes are which part of the platform, by a fragment of their command line (first match).
+CPU_PARTS = [
+    ("gunicorn", "web"), ("postgres", "PostgreSQL"), ("celery", "relay workers"), ("wrk", "load (wrk)"),
+    ("busiest_day", "load (driver)"), ("redis-server", "Redis"), ("java", "Keycloak"),
+]  # fmt: skip
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by the processes of each part (web, database, workers, load), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parts: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        part = next((name for needle, name in CPU_PARTS if needle in command), None)
+        if part:
+            parts[part] = parts.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return parts

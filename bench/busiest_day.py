@@ -30,7 +30,7 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from _common import ROOT, CeleryWorker, WebServer, load, percentile, setup_django
+from _common import ROOT, CeleryWorker, WebServer, cpu_seconds, load, percentile, setup_django
 
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
@@ -398,9 +398,11 @@ def main() -> None:
         sampler = LagSampler()
         sampler.start()
         operators.start()
+        cpu_before = cpu_seconds()
         started = time.monotonic()
         results = asyncio.run(drive(port, minutes, operators.headers))
         ended = time.monotonic()
+        cpu_after = cpu_seconds()
         operators.stopping.set()
         report(results, sampler, started)
         outcomes = [o for m in results for o in m.outcomes]
@@ -424,6 +426,12 @@ def main() -> None:
         if emergencies:
             p50, p99 = statistics.median(emergencies), percentile(emergencies, 0.99)
             print(f"emergencies to the 112 inbox: n={len(emergencies)} p50 {p50:.0f} ms p99 {p99:.0f} ms")
+        capacity = (ended - started) * (os.cpu_count() or 1)
+        shares = {
+            part: (cpu_after.get(part, 0.0) - cpu_before.get(part, 0.0)) / capacity for part in cpu_after
+        }
+        used = sorted(((share, part) for part, share in shares.items() if share >= 0.005), reverse=True)
+        print("the machine's CPU during the stream: " + ", ".join(f"{p} {s * 100:.0f}%" for s, p in used))
         print(f"/healthz on petropavlovsk.localhost {healthz['rps']:.0f} req/s (same run, "
               f"{server.workers} sync workers)")  # fmt: skip
 

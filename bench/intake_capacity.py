@@ -17,7 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
-from _common import ROOT, CeleryWorker, WebServer, setup_django
+from _common import ROOT, CeleryWorker, WebServer, cpu_seconds, setup_django
 
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
@@ -76,28 +76,6 @@ def backlog() -> int:
             "SELECT count(*) FROM public.federation_message WHERE state IN ('pending', 'retrying')"
         )
         return cursor.fetchone()[0]
-
-
-def cpu_seconds() -> dict[str, float]:
-    """CPU time used so far by the processes of each part (web, database, workers, load), from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    parts: dict[str, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        part = next((name for needle, name in PARTS if needle in command), None)
-        if part:
-            parts[part] = parts.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / tick
-    return parts
-
-
-PARTS = [("gunicorn", "web"), ("postgres", "PostgreSQL"), ("celery", "relay workers"), ("wrk", "load (wrk)"),
-         ("redis-server", "Redis"), ("java", "Keycloak")]  # fmt: skip
 
 
 def wrk_headers(credentials: str) -> str:

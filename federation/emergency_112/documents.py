@@ -22,13 +22,9 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
-from federation.emergency_112.services import (
-    AGENCY_TYPE,
-    INCIDENT_TYPE,
-    SERVICE_BY_AGENCY_TYPE,
-    Service,
-    parse_services,
-)
+from federation.emergency_112 import registries
+from federation.emergency_112.incident_types import incident_type
+from federation.emergency_112.services import AGENCY_TYPE, SERVICE_BY_AGENCY_TYPE, Service, parse_services
 from federation.emergency_112.validation import DocumentInvalid, SchemaError, validate_request_for_service
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -118,6 +114,14 @@ def incident_id(appeal_number: str, agency_id: str) -> str:
     return f"urn:emergency:uid:incidentid:{appeal_number}:{agency_id}"
 
 
+def component_id(kind: str, appeal_number: str, agency_id: str) -> str:
+    """EIDO's id of a data component without an identifier of its own: the prefix, a letters-and-digits
+    string unique to it (the kind and the appeal number without its hyphens), and the agency id.
+    The same in every version of the incident."""
+    unique = kind + appeal_number.replace("-", "")
+    return f"urn:emergency:uid:eidodatacomponent:{unique}:{agency_id}"
+
+
 def _iso(moment: datetime, timespec: str = "seconds") -> str:
     if moment.tzinfo is None:
         raise DocumentInvalid([SchemaError("", "timestamps must be timezone-aware")])
@@ -162,6 +166,9 @@ def pidf_lo(location: LocationInput, *, entity: str, device_id: str, at: str, ak
     ET.SubElement(civic, f"{{{NS['ca']}}}LOC").text = location.address_text
     if location.map_object_name:
         ET.SubElement(civic, f"{{{NS['ca']}}}NAM").text = location.map_object_name
+    if location.map_object_id:
+        # RFC 5139's additional code: the map object's id (EIDO's location has no member for it).
+        ET.SubElement(civic, f"{{{NS['ca']}}}ADDCODE").text = location.map_object_id
     ET.SubElement(geopriv, f"{{{NS['gp']}}}usage-rules")
     ET.SubElement(geopriv, f"{{{NS['gp']}}}method").text = "Manual"
     ET.SubElement(device, f"{{{NS['dm']}}}timestamp").text = at
@@ -211,7 +218,6 @@ def build_request_for_service(data: IncidentInput) -> dict[str, object]:
     sent_at = _iso(data.sent_at or datetime.now(tz=ALMATY), "milliseconds")
     agency = data.agency_id
     eido_id = incident_id(data.appeal_number, agency)
-    base = f"{data.appeal_number}:{agency}"
     agent_id = f"operator-{data.source.operator_id}@{agency}"
     by_agency = {"$ref": agency}
     by_agent = {"$ref": agent_id}
@@ -224,22 +230,22 @@ def build_request_for_service(data: IncidentInput) -> dict[str, object]:
             "updatedByAgentReference": by_agent,
         }
 
-    location_id = f"urn:emergency:uid:locationid:{base}:1"
-    person_id = f"urn:emergency:uid:personid:{base}:caller"
-    callback_id = f"urn:emergency:uid:callbackid:{base}:caller"
-    notes_id = f"urn:emergency:uid:notesid:{base}:operator"
+    location_id = component_id("location", data.appeal_number, agency)
+    person_id = component_id("caller", data.appeal_number, agency)
+    callback_id = component_id("callback", data.appeal_number, agency)
+    notes_id = component_id("notes", data.appeal_number, agency)
 
     source_agency = {
         **prologue(agency),
         "agencyJcard": _jcard({"kk": data.source.name_kk, "ru": data.source.name_ru}),
-        "agencyRoleDescriptionRegistryText": ["CallReceiving"],
-        "agencyType": ["psap"],
+        "agencyRoleDescriptionRegistryText": [registries.AGENCY_ROLE_CALL_RECEIVING],
+        "agencyType": [registries.RESPONDER_PSAP],
         "incidentOwningAgencyIndicator": True,
     }
     service_agencies = [
         {
             **prologue(f"{AGENCY_TYPE[service]}.requested.{agency}"),
-            "agencyRoleDescriptionRegistryText": ["Responding"],
+            "agencyRoleDescriptionRegistryText": [registries.AGENCY_ROLE_TRANSFERRED_TO],
             "agencyType": [AGENCY_TYPE[service]],
         }
         for service in services
@@ -250,12 +256,12 @@ def build_request_for_service(data: IncidentInput) -> dict[str, object]:
     }
     if callback and callback != phone:
         callback_component["updatedCbn"] = {
-            **prologue(f"{callback_id}:updated"),
+            **prologue(component_id("updatedcbn", data.appeal_number, agency)),
             "updatedCbnIdentifierUri": f"tel:{callback}",
         }
     location: dict[str, object] = {
         **prologue(location_id),
-        "locationTypeDescriptionRegistryText": "Incident",
+        "locationTypeDescriptionRegistryText": registries.LOCATION_TYPE_CURRENT_INCIDENT,
         "locationByValue": pidf_lo(
             data.location,
             entity=f"pres:{data.appeal_number}@{agency}",
@@ -266,13 +272,11 @@ def build_request_for_service(data: IncidentInput) -> dict[str, object]:
     }
     if data.location.map_object_name:
         location["locationDescriptionText"] = data.location.map_object_name
-    if data.location.map_object_id:
-        location["localIdentifier"] = [data.location.map_object_id]
     incident = {
-        **prologue(f"urn:emergency:uid:incidentcomponentid:{base}"),
-        "incidentTypeCommonRegistryText": INCIDENT_TYPE[services[0]],
+        **prologue(component_id("incident", data.appeal_number, agency)),
+        "incidentTypeCommonRegistryText": incident_type(data.category_code, services),
         "incidentTypeInternalText": data.category_ru if data.caller.language == "ru" else data.category_kk,
-        "incidentStatusCommonRegistryText": ["Active"],
+        "incidentStatusCommonRegistryText": [registries.INCIDENT_STATUS_ACTIVE],
         "incidentCommonPriorityNumber": data.priority.rank,
         "incidentPriorityInternalText": data.priority.value,
         "internalIncidentId": data.appeal_number,
@@ -296,7 +300,7 @@ def build_request_for_service(data: IncidentInput) -> dict[str, object]:
             {
                 **prologue(agent_id),
                 "agentJcard": _jcard({data.caller.language: data.source.operator_name}),
-                "agentRoleRegistryText": ["Call Taking"],
+                "agentRoleRegistryText": [registries.AGENT_ROLE_CALL_TAKING],
                 "agencyReference": by_agency,
             }
         ],
@@ -304,10 +308,13 @@ def build_request_for_service(data: IncidentInput) -> dict[str, object]:
         "personComponent": [
             {
                 **prologue(person_id),
-                "personIncidentRoleRegistryText": ["Caller"],
+                "personIncidentRoleRegistryText": [registries.PERSON_ROLE_CALLER],
+                # NIEM nc:PersonType: nc:PersonFullName text and nc:LanguageCode (ISO 639-3), both lists.
                 "ncPersonComponent": {
-                    "name": [{"fullName": data.caller.name.strip()}],
-                    "primaryLanguage": [{"languageCode": data.caller.language}],
+                    "name": [{"personFullName": [{"value": data.caller.name.strip()}]}],
+                    "primaryLanguage": [
+                        {"languageCode": [{"simpleType": registries.ISO_639_3[data.caller.language]}]}
+                    ],
                 },
                 "callBackReference": {"$ref": callback_id},
             }
@@ -397,6 +404,7 @@ def parse_pidf_lo(xml_text: str, path: str) -> dict[str, object]:
     result: dict[str, object] = {
         "address_text": (civic.findtext("ca:LOC", "", NS) or "").strip(),
         "address_language": civic.get(XML_LANG),
+        "map_object_id": (civic.findtext("ca:ADDCODE", "", NS) or "").strip(),
         "latitude": None,
         "longitude": None,
         "accuracy_m": None,
@@ -480,8 +488,12 @@ def read_request_for_service(document: object) -> IncidentSummary:
         f"{base}/personComponent/callBackReference",
     )
     nc_person = person.get("ncPersonComponent", {})
-    names = nc_person.get("name") or [{"fullName": ""}]
-    languages = nc_person.get("primaryLanguage") or [{"languageCode": "ru"}]
+    names = [text["value"] for name in nc_person.get("name", []) for text in name.get("personFullName", [])]
+    languages = [
+        registries.LANGUAGE_BY_ISO_639_3[code["simpleType"]]
+        for language in nc_person.get("primaryLanguage", [])
+        for code in language.get("languageCode", [])
+    ]
     phone = callback["callBackInformationUri"][0].removeprefix("tel:")
     updated = callback.get("updatedCbn", {}).get("updatedCbnIdentifierUri", "").removeprefix("tel:")
     notes = "\n".join(
@@ -499,16 +511,16 @@ def read_request_for_service(document: object) -> IncidentSummary:
         priority=incident["incidentCommonPriorityNumber"],
         category_kk=origin["category"]["kk"],
         category_ru=origin["category"]["ru"],
-        caller_name=names[0]["fullName"],
+        caller_name=names[0] if names else "",
         caller_phone=phone,
         callback_number=updated or phone,
-        caller_language=languages[0]["languageCode"],
+        caller_language=languages[0] if languages else "ru",
         address_text=str(place["address_text"]),
         address_language=str(place["address_language"]),
         latitude=place["latitude"],
         longitude=place["longitude"],
         accuracy_m=place["accuracy_m"],
-        map_object_id=(location.get("localIdentifier") or [""])[0],
+        map_object_id=str(place["map_object_id"]),
         map_object_name=location.get("locationDescriptionText", ""),
         notes=notes,
         created=datetime.fromisoformat(incident["lastUpdateTimeStamp"]),

@@ -1,9 +1,10 @@
 """The emergency services a 109 line can forward to, and how each is labelled in EIDO.
 
 One place decides the 112 service code: 101 fire, 102 police, 103 ambulance (EMS), 104 gas.
-The first three use the IANA `urn:emergency:service:responder` labels that EIDO's `agencyType`
-takes; 104 (gas emergency service) has no IANA label, so it uses the documented local label
-`x-kz.gas` (see docs/emergency-112.md).
+The first three use the `urn:emergency:service:responder` labels that EIDO's `agencyType` takes
+(`fire`, `police`, `ems`); 104 (gas emergency service) has no label of its own, so it is a local
+sub-label under `fire`, the registry's extension form (`fire.x-kz-gas`, see docs/emergency-112.md).
+What incident type each service announces is `incident_types.py`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ class Service(StrEnum):
     GAS = "104"
 
 
-LOCAL_GAS_LABEL = "x-kz.gas"
+# A sub-service of a registered label, as the registry grows (`fire.forest`, `police.federal`);
+# `x-kz-` marks it Kazakhstan's own. A CAD that knows only `fire` still sees a fire-side responder.
+LOCAL_GAS_LABEL = "fire.x-kz-gas"
 
 AGENCY_TYPE: dict[Service, str] = {
     Service.FIRE: "fire",
@@ -27,14 +30,6 @@ AGENCY_TYPE: dict[Service, str] = {
     Service.GAS: LOCAL_GAS_LABEL,
 }
 SERVICE_BY_AGENCY_TYPE = {label: service for service, label in AGENCY_TYPE.items()}
-
-# The incident type we announce for the first (primary) service requested.
-INCIDENT_TYPE: dict[Service, str] = {
-    Service.FIRE: "Fire",
-    Service.POLICE: "LawEnforcement",
-    Service.AMBULANCE: "Medical",
-    Service.GAS: "HazardousMaterials",
-}
 
 NAMES: dict[Service, tuple[str, str]] = {  # (kk, ru)
     Service.FIRE: ("Өрт сөндіру қызметі", "Пожарная служба"),

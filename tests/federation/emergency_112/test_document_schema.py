@@ -57,17 +57,25 @@ def test_built_document_is_an_eido_request_for_service(onboarded, document_for):
         incident["incidentCommonPriorityNumber"] == 1
         and incident["incidentPriorityInternalText"] == "highest"
     )
-    assert incident["incidentTypeCommonRegistryText"] == "Fire"
+    # No emergency category given: the first service names it, 101 -> APCO "Fire Unknown".
+    assert incident["incidentTypeCommonRegistryText"] == "FUNK"
     # Source agency first (the 109 line), then one agency per requested service.
     owner, *services = data["agencyComponent"]
     assert owner["$id"] == "petropavlovsk.ikomek.kz" and owner["agencyType"] == ["psap"]
+    assert owner["agencyRoleDescriptionRegistryText"] == ["CallReceiving"]
+    assert [agency["agencyRoleDescriptionRegistryText"] for agency in services] == [["TransferredTo"]]
     assert tenant.name_kk in owner["agencyJcard"] and tenant.name_ru in owner["agencyJcard"]
     assert [agency["agencyType"] for agency in services] == [["fire"]]
     assert data["agentComponent"][0]["$id"] == "operator-42@petropavlovsk.ikomek.kz"
     assert "Айгерим Оператор" in data["agentComponent"][0]["agentJcard"]
     person = data["personComponent"][0]
     assert person["personIncidentRoleRegistryText"] == ["Caller"]
-    assert person["ncPersonComponent"]["name"][0]["fullName"] == "Сауле Ахметова"
+    assert person["ncPersonComponent"] == {
+        "name": [{"personFullName": [{"value": "Сауле Ахметова"}]}],
+        "primaryLanguage": [{"languageCode": [{"simpleType": "rus"}]}],
+    }
+    # Components without an identifier of their own: EIDO's eidodatacomponent URNs, stable per appeal.
+    assert person["$id"] == "urn:emergency:uid:eidodatacomponent:callerPTR2026000123:petropavlovsk.ikomek.kz"
     assert person["callBackReference"]["$ref"] == data["callbackComponent"][0]["$id"]
     assert data["callbackComponent"][0]["callBackInformationUri"] == ["tel:+77015556677"]
     # Asia/Almaty offsets on every timestamp.
@@ -97,7 +105,11 @@ def test_location_is_pidf_lo_with_language_and_accuracy_circle(document_for):
     circle = root.find(".//gs:Circle", NS)
     assert circle.findtext("gml:pos", namespaces=NS) == "54.870000 69.150000"
     assert circle.findtext("gs:radius", namespaces=NS) == "35.5"
-    assert location["localIdentifier"] == ["obj-1"] and location["locationDescriptionText"] == "Мектеп № 3"
+    # The map object's id as RFC 5139's additional code (EIDO's location has no member for it).
+    assert civic.findtext("ca:ADDCODE", namespaces=NS) == "obj-1"
+    assert location["locationDescriptionText"] == "Мектеп № 3"
+    assert location["locationTypeDescriptionRegistryText"] == "CurrentIncident"
+    assert read_request_for_service(document).map_object_id == "obj-1"
 
 
 def test_round_trip_reads_back_what_was_built(document_for):
@@ -193,7 +205,7 @@ def _broken(document: dict, mutate: object) -> dict:
         (
             lambda d: d["requestForService"]["eido"]["agencyComponent"][1].update(agencyType=["gas"]),
             "/requestForService/eido/agencyComponent/1/agencyType/0",
-            "does not match",
+            "is not one of",
         ),
         (
             lambda d: d["requestForService"].update(messageId="not-a-uuid"),

@@ -77,6 +77,7 @@ def test_a_category_asking_for_several_services_sends_one_incident_with_each_age
     assert document["origin"]["servicesRequested"] == ["101", "102", "103"]
     agencies = [agency["agencyType"] for agency in document["eido"]["agencyComponent"]]
     assert agencies == [["psap"], ["fire"], ["police"], ["ems"]]
+    assert document["eido"]["incidentComponent"]["incidentTypeCommonRegistryText"] == "TROUBLE"
 
 
 def test_gas_goes_out_with_the_local_label_and_in_kazakh_when_the_caller_spoke_kazakh(petropavlovsk):
@@ -87,7 +88,10 @@ def test_gas_goes_out_with_the_local_label_and_in_kazakh_when_the_caller_spoke_k
     summary = read_request_for_service(forwards_of(appeal)[0].payload)
     assert summary.services == [Service.GAS] and summary.caller_language == "kk"
     agency = forwards_of(appeal)[0].payload["requestForService"]["eido"]["agencyComponent"][1]
-    assert agency["agencyType"] == ["x-kz.gas"]
+    assert agency["agencyType"] == ["fire.x-kz-gas"]
+    # The category, not the service, names the incident type: APCO's gas leak.
+    incident = forwards_of(appeal)[0].payload["requestForService"]["eido"]["incidentComponent"]
+    assert incident["incidentTypeCommonRegistryText"] == "GASLEAK"
 
 
 def test_the_language_the_operator_recorded_wins_over_the_guess(petropavlovsk):

@@ -24,6 +24,5 @@ def outages_page(request: HttpRequest) -> HttpResponse:
         }
         for outage in current_outages()
     ]
-    response = render(request, "consoles/public_outages/outages.html", {"rows": rows})
-    response["Cache-Control"] = "public, max-age=60"  # the same for everyone; a minute old is fine
-    return response
+    # Not cached by proxies: the page carries the visitor's CSRF token (the language switch's form).
+    return render(request, "consoles/public_outages/outages.html", {"rows": rows})

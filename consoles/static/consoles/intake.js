@@ -31,6 +31,12 @@
   var placeId = "";
   // A page the server answered with errors shows what was posted: that wins over an older draft.
   if (!form.querySelector(".error")) restore();
+  else placeFromDraft();
+  // A page answered with errors keeps the posted objectKey: the draft knows which object it is.
+  function placeFromDraft() {
+    var draft; try { draft = JSON.parse(localStorage.getItem(draftKey) || "{}"); } catch (e) { return; }
+    if (draft.placeId && draft.object_key && draft.object_key === form.elements.object_key.value) placeId = draft.placeId;
+  }
   form.addEventListener("input", save);
   form.addEventListener("change", save);
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.language import switch_language
 from consoles import home
+from consoles.public_outages.views import outages_page
 from consoles.tracking.views import track_page
 
 app_name = "consoles"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("console/language", switch_language, name="language"),
     path("track/", track_page, name="track"),  # the citizens' page, anonymous
+    path("outages/", outages_page, name="outages"),  # the public outages, anonymous
     path("console/", include("consoles.operator.urls")),
     path("console/", include("consoles.lawyer.urls")),
     path("console/", include("consoles.settings.urls")),

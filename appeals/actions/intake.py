@@ -18,6 +18,7 @@ from appeals.errors import AppealError, Problem
 from appeals.events import acting_role, announce
 from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, Language, Priority
 from appeals.repeats.candidates import repeat_candidates
+from appeals.rules import object_keys
 from appeals.rules.applicants import check_iin, normalise_phone
 from appeals.rules.sla import deadline_for
 from appeals.rules.text import invalid_characters, storable
@@ -83,7 +84,9 @@ TEXT_FIELDS = {
 }
 
 
-def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, Akimat | None]:
+def _validated(
+    data: AppealInput, *, check_object_key: bool
+) -> tuple[dict[str, object], Category | None, Akimat | None, int | None]:
     refused = [
         invalid_characters(name)
         for attr, name in TEXT_FIELDS.items()
@@ -141,6 +144,19 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
         problems.append(
             Problem("clientKey", "too_long", "100 таңбадан аспауы керек / не длиннее 100 символов")
         )
+    object_key = (data.object_key or "").strip()[:100]
+    object_id = None
+    if object_key and check_object_key and not problems:
+        found = object_keys.look_up(object_key)
+        object_id = found.object_id
+        if found.checked and object_id is None:
+            problems.append(
+                Problem(
+                    "objectKey",
+                    "unknown_object",
+                    f"{object_key!r}: картада мұндай нысан жоқ / {object_key!r}: на карте нет такого объекта",
+                )
+            )
     if problems:
         raise AppealError(*problems)
     values = {
@@ -152,13 +168,13 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
         "applicant_language": data.language or "",
         "address": (data.address or "").strip()[:300],
         "location": location,
-        "object_key": (data.object_key or "").strip()[:100],
+        "object_key": object_key,
         "category": category,
         "priority": data.priority or (category.default_priority if category else Priority.NORMAL),
         "client_key": data.client_key or None,
         "access_code": new_access_code(),
     }
-    return values, category, proposal
+    return values, category, proposal, object_id
 
 
 # The hot path in one statement (decision 26, docs/decisions.md): the appeal and its first event
@@ -260,13 +276,14 @@ def create_appeal(actor: Principal, data: AppealInput) -> IntakeResult:
     so two concurrent retries cannot both insert.
     """
     authorise(actor, Operation.APPEAL_CREATE)
-    return record_intake(actor, data)
+    return record_intake(actor, data, check_object_key=True)
 
 
-def record_intake(actor: Principal, data: AppealInput) -> IntakeResult:
+def record_intake(actor: Principal, data: AppealInput, *, check_object_key: bool = False) -> IntakeResult:
     """`create_appeal` without the permission check, for an appeal another akimat transferred here
-    (the sender's right was checked where it acted); everything else is the same intake."""
-    values, category, proposal = _validated(data)
+    (the sender's right was checked where it acted); everything else is the same intake. A
+    transferred appeal's objectKey names the sender's map, so it is kept as text, not checked."""
+    values, category, proposal, object_id = _validated(data, check_object_key=check_object_key)
     now = timezone.now()
     with transaction.atomic():
         inserted = _insert(actor, values, category, now)
@@ -274,6 +291,8 @@ def record_intake(actor: Principal, data: AppealInput) -> IntakeResult:
             existing = Appeal.objects.select_related("category").get(client_key=values["client_key"])
             return IntakeResult(appeal=existing, created=False)
         appeal, event = inserted
+        if object_id is not None:
+            object_keys.link(appeal, object_id)
         announce(appeal, event)
         # An emergency goes to 112 at once, before anything else: it never waits in a 109 queue.
         forwarded = forward_if_emergency(actor, appeal, new=True)

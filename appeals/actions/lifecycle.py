@@ -12,7 +12,7 @@ from appeals.emergency.actions import forward_if_emergency
 from appeals.errors import AppealError, not_found
 from appeals.jobs.notify import notify_assigned
 from appeals.models import Appeal, CancelReason, Category, Organisation, Priority, ResponsiblePerson
-from appeals.rules.routing import route
+from appeals.rules.routing import route, route_by_object
 from appeals.rules.sla import deadline_for
 from appeals.states import Status
 from appeals.transitions import apply_transition, authorise, locked_appeal, require_text
@@ -71,6 +71,7 @@ def assign_locked(
     assignee_id: int | None = None,
     comment: str = "",
 ) -> None:
+    routed_person: ResponsiblePerson | None = None
     if organisation_code:
         organisation = Organisation.objects.filter(code=organisation_code, is_active=True).first()
         if organisation is None:
@@ -78,15 +79,23 @@ def assign_locked(
     elif appeal.organisation_id is not None:
         organisation = appeal.organisation  # reopened or reassigned to a person: same service
     else:
-        organisation = route(appeal.category, appeal.location) if appeal.category else None
+        # The object's own service first (the city map's houses, wells, lights), then the rules.
+        by_object = route_by_object(appeal)
+        if by_object is not None:
+            organisation = by_object.organisation
+            if assignee_id is None and by_object.person is not None:
+                assignee_id = by_object.person.pk
+                routed_person = by_object.person
+        else:
+            organisation = route(appeal.category, appeal.location) if appeal.category else None
         if organisation is None:
             raise AppealError.of(
                 "organisation",
                 "no_route",
                 "Санат үшін жауапты ұйым анықталмаған / Для категории не задана ответственная организация",
             )
-    assignee = None
-    if assignee_id is not None:
+    assignee = routed_person
+    if assignee is None and assignee_id is not None:
         assignee = ResponsiblePerson.objects.filter(
             pk=assignee_id, organisation=organisation, is_active=True
         ).first()

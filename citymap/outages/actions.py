@@ -245,9 +245,8 @@ def _new_call(actor: Principal, outage: Outage, call: CallInput) -> Appeal:
         ),
     ).appeal
     if building is not None:
-        AppealObject.objects.create(
-            appeal=appeal, map_object=building, source=LinkSource.OUTAGE, linked_by=actor.subject
-        )
+        # Intake linked it by its objectKey already; the link says it came with the outage.
+        AppealObject.objects.filter(appeal=appeal).update(source=LinkSource.OUTAGE, linked_by=actor.subject)
     return appeal
 
 

@@ -22,6 +22,7 @@ PROBLEM_FIELDS = {
     "longitude": "longitude",
     "latitude": "latitude",
     "address": "address",
+    "objectKey": "address",
     "channel": "channel",
 }
 
@@ -39,6 +40,8 @@ class IntakeForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     latitude = forms.FloatField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
     longitude = forms.FloatField(label=_("Longitude"), required=False, widget=forms.HiddenInput)
+    # The map object picked from the address search (`building:abaya-12`): the appeal is about it.
+    object_key = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
     category = forms.CharField(label=_("Category"), max_length=40, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
     register = forms.BooleanField(label=_("Register now"), required=False, initial=True)
@@ -61,6 +64,7 @@ class IntakeForm(forms.Form):
             address=data["address"],
             longitude=data["longitude"],
             latitude=data["latitude"],
+            object_key=data["object_key"],
             category_code=data["category"],
             client_key=data["client_key"],
             register=data["register"],

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from consoles.settings import calendar, categories, change_log, exchange, organisations, overview, routing
+from consoles.settings import (
+    calendar,
+    categories,
+    change_log,
+    city_map,
+    exchange,
+    organisations,
+    overview,
+    routing,
+)
 
 urlpatterns = [
     path("settings/", overview.overview, name="settings"),
@@ -29,4 +38,5 @@ urlpatterns = [
     path("settings/exchange/rotate", exchange.rotate, name="settings_rotate_exchange"),
     path("settings/exchange/<int:credential_id>/revoke", exchange.revoke, name="settings_revoke_exchange"),
     path("settings/changes/", change_log.changes, name="settings_changes"),
+    path("settings/city-map/", city_map.city_map, name="settings_city_map"),
 ]

@@ -21,6 +21,16 @@ def local_name(obj: object) -> str:
 
 
 @register.filter
+def local_address(obj: object) -> str:
+    return local(obj, "address")
+
+
+@register.filter
+def local_title(obj: object) -> str:
+    return local(obj, "title")
+
+
+@register.filter
 def status_name(code: str) -> str:
     """A status code in the screen's language ("" stays "—")."""
     if not code:

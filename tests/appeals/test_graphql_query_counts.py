@@ -238,10 +238,10 @@ CREATE_QUERIES = 9
 # session, user, roles; savepoint, the intake statement (nothing inserted), the first appeal, release
 CREATE_AGAIN_QUERIES = 7
 # savepoint, the appeal locked, session, user, roles; register: the appeal, its event, the outbox's
-# message with its sequence; routing: the category's rules (area, default), its parent, the parent's
-# rules; assign: the appeal, its event, the newer state in place of the waiting message, the
-# notification; release
-REGISTER_AND_ASSIGN_QUERIES = 18
+# message with its sequence; routing: the appeal's map object (the city map's router, asked first:
+# none here), the category's rules (area, default), its parent, the parent's rules; assign: the
+# appeal, its event, the newer state in place of the waiting message, the notification; release
+REGISTER_AND_ASSIGN_QUERIES = 19
 # savepoint, the appeal locked, session, user, roles, the executor's organisation; the appeal, its
 # event, the outbox's message with its sequence; release
 START_WORK_QUERIES = 10

@@ -25,7 +25,12 @@ class CreateAppealInput(graphene.InputObjectType):
     location = GeoPointInput(
         description="inside the region; outside this akimat's boundary a transfer is proposed"
     )
-    object_key = graphene.String(default_value="")
+    object_key = graphene.String(
+        default_value="",
+        description="a map object, kind:externalId (building:abaya-12): the appeal is linked to it and "
+        "routed to its organisation; refused (unknown_object) once the akimat's map is loaded and has no "
+        "such object",
+    )
     category = graphene.String(default_value="", description="category code; required when register is true")
     priority = AppealPriority()
     client_key = graphene.String(

@@ -7,12 +7,13 @@
   if (!form) return;
   var script = document.currentScript;
   var draftKey = "intake-draft:" + location.host;
-  var fields = ["channel", "phone", "name", "iin", "language", "address", "description", "latitude", "longitude", "category", "client_key"];
+  var fields = ["channel", "phone", "name", "iin", "language", "address", "description", "latitude", "longitude", "object_key", "category", "client_key"];
 
   function save() {
     var draft = {};
     fields.forEach(function (name) { var el = form.elements[name]; if (el) draft[name] = el.type === "checkbox" ? el.checked : el.value; });
     draft.categoryName = document.getElementById("category-chosen").textContent;
+    draft.placeId = placeId;
     try { localStorage.setItem(draftKey, JSON.stringify(draft)); } catch (e) { /* private mode: no draft */ }
   }
   function restore() {
@@ -25,9 +26,17 @@
       if (el && draft[name] !== undefined && draft[name] !== "" && !(name === "phone" && params.get("phone"))) el.value = draft[name];
     });
     if (draft.categoryName) document.getElementById("category-chosen").textContent = draft.categoryName;
+    if (draft.placeId && form.elements.object_key.value) placeId = draft.placeId;
   }
+  var placeId = "";
   // A page the server answered with errors shows what was posted: that wins over an older draft.
   if (!form.querySelector(".error")) restore();
+  else placeFromDraft();
+  // A page answered with errors keeps the posted objectKey: the draft knows which object it is.
+  function placeFromDraft() {
+    var draft; try { draft = JSON.parse(localStorage.getItem(draftKey) || "{}"); } catch (e) { return; }
+    if (draft.placeId && draft.object_key && draft.object_key === form.elements.object_key.value) placeId = draft.placeId;
+  }
   form.addEventListener("input", save);
   form.addEventListener("change", save);
 
@@ -71,6 +80,42 @@
     place(parseFloat(form.elements.latitude.value), parseFloat(form.elements.longitude.value));
     if (code.value) document.body.dispatchEvent(new Event("repeats-check"));  // a restored draft
   }
+
+  // Address: the map's search (typos, either language); a picked object fills the address, the pin
+  // and objectKey, and brings its outages and card. Typing again unpicks it.
+  var address = form.elements.address;
+  var placePanel = document.getElementById("place");
+  function showPlace() {
+    if (placeId) htmx.ajax("GET", script.dataset.place + "?object=" + encodeURIComponent(placeId), { target: "#place", swap: "innerHTML" });
+    else placePanel.innerHTML = "";
+  }
+  document.getElementById("address-choices").addEventListener("click", function (event) {
+    var button = event.target.closest("button.address-choice");
+    if (!button) return;
+    address.value = button.dataset.label;
+    form.elements.object_key.value = button.dataset.key;
+    form.elements.latitude.value = button.dataset.lat;
+    form.elements.longitude.value = button.dataset.lon;
+    place(parseFloat(button.dataset.lat), parseFloat(button.dataset.lon));
+    map.setView([parseFloat(button.dataset.lat), parseFloat(button.dataset.lon)], 16);
+    placeId = button.dataset.id;
+    document.getElementById("address-choices").innerHTML = "";
+    showPlace();
+    save();
+    document.body.dispatchEvent(new Event("repeats-check"));
+  });
+  address.addEventListener("input", function () {
+    if (!form.elements.object_key.value) return;
+    form.elements.object_key.value = "";
+    placeId = "";
+    showPlace();
+  });
+  if (placeId) showPlace();  // a restored draft
+  // The call became an appeal linked to an outage: this form must not make a second one.
+  document.body.addEventListener("call-linked", function () {
+    try { localStorage.removeItem(draftKey); } catch (e) { /* private mode */ }
+    form.querySelectorAll("button[accesskey]").forEach(function (b) { b.disabled = true; });
+  });
 
   // An emergency category: ask once, then the server forwards it to 112 at once.
   form.addEventListener("submit", function (event) {

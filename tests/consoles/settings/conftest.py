@@ -33,3 +33,7 @@ def client_of(role: str = "supervisor", language: str = "ru", name: str = "") ->
 @pytest.fixture
 def supervisor(inside) -> Client:
     return client_of("supervisor", "ru")
+
+
+# The city map's organisations, for the map's upload page.
+from tests.citymap.conftest import organisations  # noqa: E402, F401

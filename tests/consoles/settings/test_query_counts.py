@@ -71,13 +71,14 @@ def pages() -> dict[str, str]:
         "calendar": "/console/settings/calendar/",
         "exchange": "/console/settings/exchange/",
         "changes": "/console/settings/changes/",
+        "city map": "/console/settings/city-map/",
     }
 
 
 # 3 for every console page (session, user with staff profile, groups), then: one list query for
 # each list page; the entry and the group choices for a category (a new one: the choices); the
 # organisation and its people (a new one: nothing more); the rule, the other rules' areas, the
-# category and organisation choices (a new rule: all but the rule).
+# category and organisation choices (a new rule: all but the rule); the city map's upload form nothing.
 EXPECTED = {
     "categories": 4,
     "category": 5,
@@ -92,6 +93,7 @@ EXPECTED = {
     "calendar": 4,
     "exchange": 4,
     "changes": 4,
+    "city map": 3,  # the upload form only: the page reads nothing until a file comes
 }
 
 

@@ -1,0 +1,47 @@
+"""The akimat's public outages page: anyone sees the outages on now and planned within a week, with
+their streets and houses, in Kazakh or Russian; nothing personal; a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from testkit.queries import exact_queries
+from tests.citymap.test_outages import heating_outage
+
+
+def citizen(language: str) -> Client:
+    client = Client(HTTP_HOST="petropavlovsk.localhost")
+    client.cookies["django_language"] = language
+    return client
+
+
+# the outages; their streets and houses (no session: an anonymous citizen)
+PAGE_QUERIES = 2
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "street"), [("kk", "Жылу", "Абай көшесі"), ("ru", "Отопление", "ул. Абая")]
+)
+def test_anyone_sees_the_current_outages_with_their_houses(city, language, kind, street):
+    outage = heating_outage(city)
+    later = timezone.now() + datetime.timedelta(days=30)
+    heating_outage(
+        city, starts_at=later, expected_end_at=later + datetime.timedelta(hours=4), nature="planned"
+    )
+    client = citizen(language)
+    client.get("/track/")  # warm: the akimat by its host, once a process
+    with exact_queries(PAGE_QUERIES):
+        page = client.get("/outages/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert text.count("data-outage=") == 1 and f'data-outage="{outage.pk}"' in text  # not a month ahead
+    assert kind in text and f"{street}: 1, 2, 5, 11" in text
+    assert "+7" not in text  # no caller's phone
+
+
+def test_no_outage_says_so(city):
+    assert 'id="no-outages"' in citizen("ru").get("/outages/").content.decode()

@@ -34,16 +34,20 @@ def _float(value: str | None) -> float | None:
 @console_page(Operation.APPEAL_VIEW_PERSONAL_DATA)
 def calls(request: HttpRequest) -> HttpResponse:
     """Polled every second by the operator's pages: the newest call since `after`, with the caller's
-    earlier appeals; the fragment carries the next `after`, so each call pops up once."""
+    earlier appeals; the fragment carries the next `after`, so each call pops up once. With no newer
+    call the answer is 204, which htmx leaves unswapped: the pop-up stays until the next call or the
+    operator closes it (it once vanished a second after it came, under the operator's hand)."""
     after = _int(request.GET.get("after"))
     if after is None:  # a page that just opened: start from now
         return render(request, "consoles/operator/_calls.html", {"after": latest_call_id(), "call": None})
     found = calls_since(after, limit=1)
-    call = found[0] if found else None
+    if not found:
+        return HttpResponse(status=204)
+    call = found[0]
     context = {
-        "after": call.pk if call else after,
+        "after": call.pk,
         "call": call,
-        "earlier": earlier_appeals(call.phone) if call and call.phone_valid else [],
+        "earlier": earlier_appeals(call.phone) if call.phone_valid else [],
     }
     return render(request, "consoles/operator/_calls.html", context)
 

@@ -428,6 +428,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".local" / "static"
+# Browser libraries from npm (platform/assets/package-lock.json), installed by `ensure_assets`.
+STATICFILES_DIRS = [
+    ("leaflet.vectorgrid", BASE_DIR / ".local" / "assets" / "node_modules" / "leaflet.vectorgrid" / "dist"),
+]
 # Outside production WhiteNoise serves the apps' static files directly (no collectstatic needed for
 # a test server); production serves the collected, compressed files only.
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -5,9 +5,11 @@ wait for it."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import Operation
@@ -25,6 +27,19 @@ SHOWN = 10
 
 def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=ALMATY)
+
+
+def hotspot_tiles(form: DashboardFilter) -> str:
+    """The map's hotspot layer for the dashboard's period and category: Leaflet's `{z}/{x}/{y}`
+    template of the city map's tiles (`/map/hotspots/…`), the period in Almaty's days."""
+    tile = reverse("citymap:hotspot-tile", kwargs={"z": 0, "x": 0, "y": 0}).replace("0/0/0", "{z}/{x}/{y}")
+    asked = {
+        "since": form.period.start.isoformat(),
+        "until": (form.period.end + datetime.timedelta(days=1)).isoformat(),
+    }
+    if form.scope.category and form.scope.category != kpis.NONE:
+        asked["category"] = form.scope.category
+    return f"{tile}?{urlencode(asked)}"
 
 
 @require_GET

@@ -19,6 +19,7 @@ from consoles.access import console_page
 from consoles.dashboard import exports
 from consoles.dashboard.boundary import boundary_geojson
 from consoles.dashboard.forms import DashboardFilter, DrillFilter, presets, today
+from consoles.dashboard.map_objects import hotspot_tiles
 from consoles.dashboard.page import COLUMNS, FIGURE_LABELS, SERIES_COLUMNS, dashboard
 from consoles.text import pick
 
@@ -42,6 +43,8 @@ def _map_labels() -> dict[str, str]:
         "answered": gettext("answered or closed"),
         "shown": gettext("Appeals on the map"),
         "truncated": gettext("(only the newest)"),
+        "layer_appeals": gettext("Appeals"),
+        "layer_hotspots": gettext("Hotspots: appeals per place"),
     }
 
 
@@ -71,6 +74,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "series_columns": SERIES_COLUMNS,
         "boundary": boundary_geojson(request.tenant),
         "map_labels": _map_labels(),
+        "hotspot_tiles": hotspot_tiles(form),
     }
     return render(request, template, context)
 

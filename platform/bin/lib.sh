@@ -106,10 +106,26 @@ compile_messages() {
   (cd "$ROOT" && "$PY" manage.py compilemessages --ignore=".venv/*" --ignore=".local/*" -v 0)
 }
 
+ensure_assets() {
+  # Browser libraries that are not in a Python package (Leaflet.VectorGrid), from the npm registry
+  # at the versions platform/assets/package-lock.json pins; served by the platform itself.
+  local dir="$LOCAL/assets" want
+  want="$(sha256sum "$ROOT/platform/assets/package-lock.json" | cut -c1-16)"
+  [ "$(cat "$dir/.installed" 2>/dev/null)" = "$want" ] && return 0
+  command -v npm >/dev/null || die "npm is missing (Node.js with npm installs the pages' map libraries)"
+  say "installing the pages' browser libraries into .local/assets"
+  mkdir -p "$dir"
+  cp "$ROOT/platform/assets/package.json" "$ROOT/platform/assets/package-lock.json" "$dir/"
+  (cd "$dir" && npm ci --ignore-scripts --omit=peer --no-audit --no-fund >"$LOCAL/npm.log" 2>&1) \
+    || die "npm ci failed, see $LOCAL/npm.log"
+  echo "$want" >"$dir/.installed"
+}
+
 ensure_installed() {
   mkdir -p "$LOCAL"
   ensure_system_packages
   ensure_venv
+  ensure_assets
   compile_messages
   if [ -n "$KEYCLOAK_URL" ]; then ensure_keycloak_dist; fi
 }

@@ -1,5 +1,7 @@
-/* The dashboard's map: the akimat's own boundary (no tiles: the page works offline) and the period's
-   appeals as dots, each opening the appeal's page. Drawn again after every HTMX swap of the body. */
+/* The dashboard's map: the akimat's own boundary (no base tiles: the page works offline), the period's
+   appeals as dots, each opening the appeal's page, and the hotspot layer: the city map's vector tiles
+   (counted in PostGIS, drawn by Leaflet.VectorGrid), a circle per place sized by its appeals. Drawn
+   again after every HTMX swap of the body. */
 (function () {
   "use strict";
   var COLOURS = { overdue: "#c0392b", open: "#0b57a4", answered: "#6b7785" };
@@ -8,6 +10,14 @@
   function json(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function hotspotStyle(properties) {
+    var count = properties.count || 1;
+    return {
+      radius: Math.min(24, 5 + 4 * Math.sqrt(count)), fill: true, stroke: false,
+      fillColor: "#e8590c", fillOpacity: Math.min(0.85, 0.45 + 0.04 * count)
+    };
   }
 
   function draw() {
@@ -24,6 +34,23 @@
     } else {
       map.setView([54.87, 69.14], 11);
     }
+    var dots = L.layerGroup().addTo(map);
+    var layers = {};
+    layers[labels.layer_appeals || "appeals"] = dots;
+    if (box.dataset.hotspots && L.vectorGrid) {
+      // Above the boundary's white fill (the overlay pane, 400), below popups.
+      map.createPane("hotspots").style.zIndex = 450;
+      // Not interactive: VectorGrid 1.3's click handler calls a function Leaflet 1.8 removed.
+      layers[labels.layer_hotspots || "hotspots"] = L.vectorGrid.protobuf(box.dataset.hotspots, {
+        interactive: false,
+        rendererFactory: L.canvas.tile,
+        pane: "hotspots",
+        maxNativeZoom: 18,
+        fetchOptions: { credentials: "same-origin" },
+        vectorTileLayerStyles: { hotspots: hotspotStyle }
+      });
+    }
+    L.control.layers(null, layers, { collapsed: false }).addTo(map);
     fetch(box.dataset.points, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (answer) { return answer.ok ? answer.json() : { points: [] }; })
       .then(function (data) {
@@ -34,7 +61,7 @@
             radius: 5, weight: 1, color: "#ffffff", fillColor: COLOURS[state] || COLOURS.answered, fillOpacity: 0.85
           }).bindPopup(
             '<a href="/console/appeals/' + number + '/">' + (labels.appeal || "") + " №" + number + "</a><br>" + (labels[state] || state)
-          ).addTo(map);
+          ).addTo(dots);
         });
         var count = document.querySelector(".map-count");
         if (count) {

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from appeals import actions
-from testkit.browser import PHONE, host_url, screenshot
+from testkit.browser import PHONE, SCREENSHOTS, host_url, screenshot
 from testkit.identities import principal
 from tests.consoles.browser.conftest import sign_in
 from tests.consoles.browser.own import appeal_at, own_organisation, own_spot
@@ -127,4 +127,42 @@ def test_the_akims_figure_changes_and_drills_down_to_files(
     page.reload()  # as a phone opens it: the map fits the boundary to its own size
     wait_for_the_map(page)
     screenshot(page, f"dashboard-phone-{language}")
+    page.context.close()
+
+
+HOTSPOT_PIXELS = """() => {
+  let found = 0;
+  for (const canvas of document.querySelectorAll('#dashboard-map .leaflet-hotspots-pane canvas')) {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 0 && data[i] > 200 && data[i + 1] < 130 && data[i + 2] < 60) { found++; }
+    }
+  }
+  return found;
+}"""
+LAYER = {"kk": "Ыстық нүктелер", "ru": "Очаги"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_hotspot_layer_draws_the_city_maps_tiles_for_the_period(
+    browser, committed_db, onboarded, person, language
+):
+    """The hotspot layer, off at first, is switched on from the map's layer control: its vector
+    tiles come from /map/hotspots/ for the dashboard's period and are drawn as orange circles."""
+    appeal_at(SLUG, own_spot(onboarded[SLUG]))  # at least one appeal of the period on the map
+    page = sign_in(browser, person(Role.ANALYST), language=language)
+    page.goto(host_url(SLUG, "/console/dashboard/"))
+    wait_for_the_map(page)
+    assert page.evaluate(HOTSPOT_PIXELS) == 0
+    switch = page.locator(".leaflet-control-layers-overlays label", has_text=LAYER[language])
+    with page.expect_response(lambda r: "/map/hotspots/" in r.url and r.status == 200) as tile:
+        switch.locator("input").check()
+    assert "since=" in tile.value.url and "until=" in tile.value.url
+    assert tile.value.headers["content-type"] == "application/vnd.mapbox-vector-tile"
+    page.wait_for_function(f"({HOTSPOT_PIXELS})() > 0")
+    page.locator(".leaflet-control-layers-overlays input").first.uncheck()  # the dots off: hotspots alone
+    page.locator("#dashboard-map").screenshot(path=str(SCREENSHOTS / f"dashboard-hotspots-{language}.png"))
+    switch.locator("input").uncheck()
+    page.wait_for_function(f"({HOTSPOT_PIXELS})() === 0")
     page.context.close()

@@ -27,6 +27,9 @@ def pick(bilingual: str) -> str:
 
 
 def local(obj: object, field: str = "name") -> str:
-    """`obj.<field>_kk` or `obj.<field>_ru`, whichever the screen speaks (the other if empty)."""
+    """`obj.<field>_kk` or `obj.<field>_ru` (keys of a dict: a message's payload), whichever the
+    screen speaks (the other if empty)."""
     first, second = ("kk", "ru") if language() == "kk" else ("ru", "kk")
+    if isinstance(obj, dict):
+        return obj.get(f"{field}_{first}", "") or obj.get(f"{field}_{second}", "")
     return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "")

@@ -308,6 +308,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "args": ("appeals.tasks.monitor_deadlines",),
     },
+    # The city map: each akimat's places with the most appeals, to the region's console.
+    "citymap-ranking": {
+        "task": "ikomek.tasks.fan_out_to_tenants",
+        "schedule": env.float("CITYMAP_RANKING_SECONDS", default=900.0),
+        "args": ("citymap.tasks.publish_ranking",),
+    },
 }
 
 # Staff notifications by e-mail (appeals/jobs/mail.py): kicked when a notice is written, swept here.

@@ -15,6 +15,7 @@ from django_tenants.utils import get_public_schema_name
 from appeals.states import ACTIVE_STATUSES, Status
 from regional import kpis
 from regional.models import AppealFact, CategoryLabel, Escalation
+from regional.rankings import RegionPlace, region_places
 from tenants.models import Akimat
 
 PERIOD_DAYS = (7, 30, 90, 365)
@@ -70,6 +71,7 @@ class Console:
     akimats: list[AkimatRow]
     queue: list[Escalation]
     overdue: list[AppealFact]
+    places: list[RegionPlace]
 
 
 def console(days: int) -> Console:
@@ -91,6 +93,9 @@ def console(days: int) -> Console:
     )
     names = {akimat.schema_name: akimat for akimat in registry}
     labels = {label.code: label for label in CategoryLabel.objects.all()}
+    places = region_places(set(names))
+    for place in places:
+        place.akimat = names.get(place.schema)
     for row in [*queue, *overdue, *(e.fact for e in queue if e.fact is not None)]:
         # What the page prints next to each row: names, not schema and category codes.
         row.akimat, row.label = names.get(row.schema), labels.get(row.category)
@@ -103,6 +108,7 @@ def console(days: int) -> Console:
         akimats=[AkimatRow(akimat, Figures.of(by_scope[akimat.schema_name])) for akimat in registry],
         queue=queue,
         overdue=overdue,
+        places=places,
     )
 
 

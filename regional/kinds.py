@@ -5,10 +5,12 @@ from __future__ import annotations
 from django_tenants.utils import get_public_schema_name
 
 from federation.escalations.kinds import ESCALATION_KIND, ESCALATION_SCHEMA
+from federation.hotspots.kinds import RANKING_KIND, RANKING_SCHEMA
 from federation.messaging.errors import PermanentError
 from federation.messaging.handlers import Envelope, TargetScope, register
 from federation.read_model_feed import BATCH_KIND, BATCH_SCHEMA, STATE_SCHEMA, STATUS_KIND
 from regional.escalations import receive_escalation
+from regional.rankings import apply_ranking
 from regional.read_model import apply_states
 
 
@@ -35,6 +37,10 @@ def apply_escalation(envelope: Envelope) -> None:
     receive_escalation(_akimat_source(envelope), envelope.payload)
 
 
+def apply_place_ranking(envelope: Envelope) -> None:
+    apply_ranking(_akimat_source(envelope), envelope.payload)
+
+
 def register_kinds() -> None:
     # The whole state each time (decision 15): of a backlog of one appeal's states, the newest is enough.
     register(
@@ -47,3 +53,11 @@ def register_kinds() -> None:
     )
     register(BATCH_KIND, apply_status_batch, payload_schema=BATCH_SCHEMA, targets=TargetScope.REGION)
     register(ESCALATION_KIND, apply_escalation, payload_schema=ESCALATION_SCHEMA, targets=TargetScope.REGION)
+    # A ranking is the whole list each time: of a backlog, the newest is enough.
+    register(
+        RANKING_KIND,
+        apply_place_ranking,
+        payload_schema=RANKING_SCHEMA,
+        targets=TargetScope.REGION,
+        newest_only=True,
+    )

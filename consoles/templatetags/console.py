@@ -21,6 +21,11 @@ def local_name(obj: object) -> str:
 
 
 @register.filter
+def local_field(obj: object, field: str) -> str:
+    return local(obj, field)
+
+
+@register.filter
 def local_address(obj: object) -> str:
     return local(obj, "address")
 

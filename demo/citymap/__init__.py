@@ -145,11 +145,13 @@ def _outages() -> str:
 
 
 def seed_tenant(tenant: object) -> str:
+    from citymap.hotspots.publish import publish_ranking
     from citymap.models import MapObject
 
     started = time.perf_counter()
     with tenant_context(tenant):
         if MapObject.objects.exists():
+            publish_ranking()  # the region's console shows the places at once, not after beat's first run
             return f"{tenant.slug}: the map is already there"
         with transaction.atomic():
             if tenant.slug == CITY:
@@ -157,6 +159,7 @@ def seed_tenant(tenant: object) -> str:
             else:
                 name = DISTRICT_FILES[tenant.slug]
                 done = [_import((DATA / name).read_bytes(), name)]
+        publish_ranking()
     return f"{tenant.slug}: map " + ", ".join(done) + f" ({time.perf_counter() - started:.1f} s)"
 
 

@@ -5,6 +5,7 @@ from regional.models.escalations import (
     EscalationEntry,
     EscalationState,
 )
+from regional.models.rankings import PlaceRanking
 from regional.models.read_model import ALL, AppealFact, CategoryLabel, DailyTally, StatusCount
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "EscalationCause",
     "EscalationEntry",
     "EscalationState",
+    "PlaceRanking",
     "StatusCount",
 ]

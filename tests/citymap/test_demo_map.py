@@ -12,6 +12,8 @@ from citymap.models import AppealObject, MapObject, ObjectWork, Outage, ServiceL
 from citymap.search.addresses import search_addresses
 from demo.appeals import seed_tenant as seed_appeals
 from demo.citymap import seed_tenant as seed_map
+from federation.hotspots.kinds import RANKING_KIND
+from federation.messaging.models import Message
 
 
 def outside(boundary) -> int:
@@ -51,6 +53,10 @@ def test_petropavlovsk_gets_its_map(tenants):
         assert Outage.objects.filter(ended_at__isnull=False).count() == 1
         assert ObjectWork.objects.count() == 5
         assert not callback_queue().filter(pk=on.lead_appeal_id).exists()  # still on
+        # The region's console gets the places at once (beat sends them again every 15 minutes).
+        sent = Message.objects.filter(kind=RANKING_KIND, source_schema="petropavlovsk").latest("created_at")
+        places = sent.payload["places"]
+        assert places and places[0]["kind"] == "building" and places[0]["appeals"] >= places[-1]["appeals"]
     assert "already there" in seed_map(city)
 
 

@@ -178,7 +178,7 @@ def test_the_regional_staff_land_on_their_console(tenants):
 # session, user (with the staff profile), roles; the akimats; their tallies, statuses, open
 # escalations (one statement each for all akimats); the queue, its appeals' facts (two), the category
 # labels; the region's tallies, statuses, open escalations
-PAGE_QUERIES = 14
+PAGE_QUERIES = 15  # the places: one read of every akimat's ranking
 
 
 def test_the_page_costs_the_same_queries_for_one_escalation_or_many(admin):

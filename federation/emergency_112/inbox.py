@@ -85,7 +85,7 @@ def parse_filters(service: str, akimat_id: int | None, alarm: str) -> Filters:
     return Filters(service=service, akimat_id=akimat_id, alarm=alarm)
 
 
-def _shown(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+def shown(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     """What a row needs: its akimat and its open alarms in the same statement (one query a list,
     also when it is empty), not the document."""
     alarms = (
@@ -114,19 +114,19 @@ def open_count(filters: Filters = Filters()) -> int:
 def open_page(filters: Filters = Filters(), page: int = 1) -> list[Incident]:
     """One page (from 1) of open incidents; a page past the end is empty."""
     start = (max(page, 1) - 1) * PAGE
-    return list(_shown(open_incidents(filters))[start : start + PAGE])
+    return list(shown(open_incidents(filters))[start : start + PAGE])
 
 
 def newest_awaiting(filters: Filters = Filters()) -> list[Incident]:
     """The newest incidents waiting to be accepted, newest first (waiting again counts as new)."""
     awaiting = filters.apply(Incident.objects.filter(state=IncidentState.RECEIVED))
-    return list(_shown(awaiting).order_by("-awaiting_ack_since", "-id")[:NEWEST])
+    return list(shown(awaiting).order_by("-awaiting_ack_since", "-id")[:NEWEST])
 
 
 def recently_finished(filters: Filters = Filters(), now: datetime.datetime | None = None) -> list[Incident]:
     since = (now or timezone.now()) - FINISHED_VISIBLE
     finished = filters.apply(Incident.objects.filter(state__in=FINAL_STATES, finished_at__gte=since))
-    return list(_shown(finished).order_by("-finished_at", "-id")[:FINISHED_SHOWN])
+    return list(shown(finished).order_by("-finished_at", "-id")[:FINISHED_SHOWN])
 
 
 def alarm_counts(recipient: str = AlarmRecipient.DUTY_OFFICER_112) -> dict[str, int]:

@@ -130,7 +130,7 @@ class Incident(models.Model):
             ),
             models.Index(fields=["updated_at"], name="emergency_incident_updated"),
             models.Index(
-                fields=["awaiting_ack_since"],
+                fields=["awaiting_ack_since", "id"],  # the watchdog's, and the inbox's newest
                 condition=models.Q(state="received"),
                 name="emergency_awaiting_ack",
             ),

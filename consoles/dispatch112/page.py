@@ -3,11 +3,10 @@ newest incidents nobody has accepted yet, one page of open incidents by priority
 recently finished ones; each row with the steps it allows now and its alarms. A fixed number of
 queries whatever the rows (federation/emergency_112/inbox.py reads each list on its index).
 
-`version` is "<change marker>.<hash of what is shown>": the page's poll sends it back and gets
-nothing (204) while the inbox stands still. An idle poll costs one query (the marker) once the last
-change is older than `SETTLE`; within it the rows are read again and compared by their hash, so a
-transaction that committed late (its `updated_at` older than the marker already seen) is not
-missed."""
+`version` is "<change marker>.<hash of what is shown>": the page's poll sends it back. While the
+marker stands still the poll costs that one query and gets nothing (204); when it moved, the rows
+are read again, and a screen whose rows did not change (another akimat's incident moved) still
+gets 204 with the new marker."""
 
 from __future__ import annotations
 
@@ -28,8 +27,6 @@ from federation.emergency_112.models import AlarmKind, AlarmRecipient, Incident,
 from federation.emergency_112.services import NAMES, Service
 from federation.emergency_112.watchdog import ack_timeout
 from tenants.models import Akimat, AkimatKind
-
-SETTLE = datetime.timedelta(seconds=5)  # longer than any transaction that touches an incident
 
 
 @dataclass(frozen=True)
@@ -228,18 +225,15 @@ def parse(query: dict[str, str], known: list[Akimat]) -> tuple[Shown, register.F
     return Shown(service, slug, alarm, int(page)), filters
 
 
-def _marker(last: datetime.datetime | None, now: datetime.datetime) -> str:
+def _marker(marker: str, now: datetime.datetime) -> str:
     # The minute too: the finished list loses incidents as they pass 12 h without any write.
-    stamp = f"{round(last.timestamp() * 1_000_000)}" if last else "none"  # no "." in a marker
-    return f"{stamp}-{int(now.timestamp() // 60)}"
+    return f"{marker}-{int(now.timestamp() // 60)}"
 
 
-def marker_if_settled(seen: str, now: datetime.datetime) -> tuple[bool, datetime.datetime | None]:
-    """(still as seen, the marker's moment): one query. Within SETTLE of the last change the rows
-    are compared instead (a transaction may commit after a later one's marker was seen)."""
-    last = register.change_marker()
-    settled = last is None or now - last > SETTLE
-    return settled and seen.partition(".")[0] == _marker(last, now), last
+def unchanged(seen: str, now: datetime.datetime) -> tuple[bool, str]:
+    """(nothing moved since the version seen, the change marker now): one query."""
+    marker = _marker(register.change_marker(), now)
+    return seen.partition(".")[0] == marker, marker
 
 
 def inbox(
@@ -248,13 +242,11 @@ def inbox(
     known: list[Akimat],
     *,
     now: datetime.datetime | None = None,
-    last: datetime.datetime | None = None,
-    marked: bool = False,
+    marker: str = "",
 ) -> Inbox:
-    """The whole inbox for these filters; `marked` when the caller read the change marker (`last`)."""
+    """The whole inbox for these filters (`marker` when the caller has just read it)."""
     now = now or timezone.now()
-    if not marked:
-        last = register.change_marker()
+    marker = marker or _marker(register.change_marker(), now)
     open_count = register.open_count(filters)
     newest = [_row(incident) for incident in register.newest_awaiting(filters)]
     rows = [_row(incident) for incident in register.open_page(filters, shown.page)]
@@ -268,6 +260,6 @@ def inbox(
     places = [Choice(one.slug, local(one)) for one in known]
     # Everything on the screen, in the screen's language: a new state, row or alarm is a new version.
     content = repr((newest, rows, finished, open_count, alarms, shown, places)).encode()
-    version = f"{_marker(last, now)}.{hashlib.sha256(content).hexdigest()[:16]}"
+    version = f"{marker}.{hashlib.sha256(content).hexdigest()[:16]}"
     pages = max(1, math.ceil(open_count / register.PAGE))
     return Inbox(newest, rows, finished, open_count, pages, alarms, shown, services, places, version, seconds)

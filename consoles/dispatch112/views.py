@@ -77,21 +77,19 @@ def inbox_rows(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=STOP_POLLING)
     seen = request.GET.get("seen", "")
     now = timezone.now()
+    marker = ""
     if seen:
-        settled, last = page.marker_if_settled(seen, now)
-        if settled:  # the idle poll: one query
+        still, marker = page.unchanged(seen, now)
+        if still:  # the idle poll: one query
             return _unchanged(seen)
     known = page.akimats()
     try:
         shown_filters, filters = page.parse(request.GET, known)
     except page.BadFilter:  # the page said which value is unknown and shows all: so does its poll
         shown_filters, filters = page.parse({}, known)
-    if seen:
-        shown = page.inbox(shown_filters, filters, known, now=now, last=last, marked=True)
-        if shown.version.partition(".")[2] == seen.partition(".")[2]:
-            return _unchanged(shown.version)  # the same rows: only the marker moved on
-    else:
-        shown = page.inbox(shown_filters, filters, known, now=now)
+    shown = page.inbox(shown_filters, filters, known, now=now, marker=marker)
+    if seen and shown.version.partition(".")[2] == seen.partition(".")[2]:
+        return _unchanged(shown.version)  # the same rows: only the marker moved on
     response = render(request, "consoles/dispatch112/_inbox.html", {"inbox": shown})
     response[VERSION_HEADER] = shown.version
     if not seen:

@@ -9,8 +9,8 @@
 - the incidents finished in the last 12 h (`FINISHED_SHOWN`, newest first) on
   `emergency_inbox_finished`;
 - the 112 duty officer's open alarms counted by kind (one bar, not one banner an incident);
-- the change marker the page's poll compares: the newest `updated_at` (a step, a document, an
-  alarm raised or resolved all touch the incident).
+- the change marker the page's poll compares: the newest `updated_at` and a digest of the rows
+  stamped just before it (a step, a document, an alarm raised or resolved all touch the incident).
 
 Every list takes the same filters: a service (101-104), an akimat, incidents with an open alarm of
 one kind.
@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -142,9 +143,26 @@ def alarm_counts(recipient: str = AlarmRecipient.DUTY_OFFICER_112) -> dict[str, 
     return counts
 
 
-def change_marker() -> datetime.datetime | None:
-    """When anything the inbox shows last changed (the top of `emergency_incident_updated`)."""
-    return Incident.objects.aggregate(last=Max("updated_at"))["last"]
+# Commits are not in the order of their stamps: a transaction stamps `updated_at` when it writes
+# and commits later, possibly after a later stamp was seen. So the marker is the newest stamp and a
+# digest of every row stamped within SETTLE before it: a late commit stamped in that window changes
+# the digest. SETTLE is longer than any transaction that writes an incident takes.
+SETTLE = timedelta(seconds=5)
+MARKER_SQL = """
+SELECT count(*), md5(string_agg(id::text || '@' || (extract(epoch FROM updated_at) * 1000000)::bigint::text,
+                                ',' ORDER BY id))
+  FROM emergency_112_incident
+ WHERE updated_at >= (SELECT max(updated_at) FROM emergency_112_incident) - %s
+"""
+
+
+def change_marker() -> str:
+    """What anything the inbox shows last changed to: one statement on `emergency_incident_updated`
+    (the newest stamp, then the few rows stamped just before it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(MARKER_SQL, [SETTLE])
+        count, digest = cursor.fetchone()
+    return f"{count}-{digest[:16]}" if count else "none"
 
 
 def touch(incident_ids: list[int] | set[int]) -> None:

@@ -1,4 +1,4 @@
-// The 112 inbox (consoles/dispatch112): htmx polls the rows every 0.5 s; this script keeps the
+// The 112 inbox (consoles/dispatch112): htmx polls the rows every 0.25 s; this script keeps the
 // poll's version, rings a short two-tone alert and announces each new incident, says when the list
 // is out of date, keeps the filters in step with the rows shown, and lets the dispatcher work from
 // the keyboard: j or ↓ the next incident, k or ↑ the previous, a or Enter accept the chosen one.

@@ -104,7 +104,13 @@
       say(live.dataset.new.replace("{number}", row ? row.dataset.number : fresh[0]));
     }
   });
-  box.addEventListener("htmx:afterRequest", function (event) {
+  // The poll's answers, and those of the filters and links asking for the rows.
+  function ours(event) {
+    var elt = event.detail.elt;
+    return elt && (elt.id === "poll" || box.contains(elt) || filters.contains(elt));
+  }
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (!ours(event)) return;
     var xhr = event.detail.xhr;
     var status = xhr ? xhr.status : 0;
     if (status === 286) { offline = true; say(live.dataset.signedOut); return; }
@@ -117,7 +123,7 @@
       if (offline) { offline = false; say(""); }
     }
   });
-  function lost() { offline = true; say(live.dataset.offline); }
-  box.addEventListener("htmx:sendError", lost);
-  box.addEventListener("htmx:responseError", lost);
+  function lost(event) { if (ours(event)) { offline = true; say(live.dataset.offline); } }
+  document.body.addEventListener("htmx:sendError", lost);
+  document.body.addEventListener("htmx:responseError", lost);
 })();

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.utils import timezone
@@ -123,7 +123,6 @@ class Inbox:
     services: list[Choice]
     akimats: list[Choice]
     version: str
-    ack_seconds: int = field(default=0)
 
     @property
     def page_links(self) -> list[tuple[int, str]]:
@@ -262,4 +261,4 @@ def inbox(
     content = repr((newest, rows, finished, open_count, alarms, shown, places)).encode()
     version = f"{marker}.{hashlib.sha256(content).hexdigest()[:16]}"
     pages = max(1, math.ceil(open_count / register.PAGE))
-    return Inbox(newest, rows, finished, open_count, pages, alarms, shown, services, places, version, seconds)
+    return Inbox(newest, rows, finished, open_count, pages, alarms, shown, services, places, version)

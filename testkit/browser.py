@@ -102,8 +102,9 @@ def too_wide(page: object) -> list[str]:
     return page.evaluate(_TOO_WIDE)
 
 
-def screenshot(page: object, name: str) -> Path:
+def screenshot(page: object, name: str, *, full_page: bool = True) -> Path:
+    """The page as a person scrolls it (full_page), or only the first screen they see."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

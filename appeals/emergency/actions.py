@@ -34,6 +34,7 @@ from appeals.models import (
     EventKind,
     Service112,
 )
+from appeals.rules.sla import deadline_for
 from appeals.states import FORWARDABLE_STATUSES, Status
 from appeals.transitions import apply_transition, authorise, locked_appeal
 
@@ -226,6 +227,18 @@ def apply_112_status(actor: Principal, number: int, update: EmergencyUpdate) -> 
     return appeal
 
 
+def restart_sla(appeal: Appeal, now: datetime.datetime) -> list[str]:
+    """Back from 112 in the operator's queue: its SLA clock counts from the return, not from the
+    first receipt (the time at 112 was not the 109 line's); the monitor's stamps go with the old
+    deadline, an earlier violation stays in the register (like a reopening)."""
+    appeal.warned_at = appeal.overdue_at = appeal.escalated_at = None
+    changed = ["warned_at", "overdue_at", "escalated_at"]
+    if appeal.category is not None:
+        appeal.deadline = deadline_for(appeal.category, now)
+        changed.append("deadline")
+    return changed
+
+
 def _follow_112(actor: Principal, appeal: Appeal, forward: EmergencyForward, update: EmergencyUpdate) -> None:
     """Move the appeal where 112's state puts it; a state it is already in changes nothing."""
     if update.status == EmergencyStatus.REJECTED and appeal.status == Status.FORWARDED_112:
@@ -233,6 +246,7 @@ def _follow_112(actor: Principal, appeal: Appeal, forward: EmergencyForward, upd
             actor,
             appeal,
             "return_from_112",
+            changed=restart_sla(appeal, timezone.now()),
             comment=update.rejection_note,
             data={"incident": update.incident_id, "dispatcher": update.dispatcher},
         )

@@ -1,24 +1,32 @@
-"""What the inbox shows, in the screen's language: the register's incidents (open ones by priority
-and age, then the recently finished), the steps each allows now, their alarms, and the 112 duty
-officer's alarms. `version` changes whenever anything shown changes, so the page's poll gets
-nothing (204) while the inbox stands still. A fixed number of queries whatever the rows."""
+"""What the inbox shows, in the screen's language: the alarm bar (open alarms counted by kind), the
+newest incidents nobody has accepted yet, one page of open incidents by priority and age, the
+recently finished ones; each row with the steps it allows now and its alarms. A fixed number of
+queries whatever the rows (federation/emergency_112/inbox.py reads each list on its index).
+
+`version` is "<change marker>.<hash of what is shown>": the page's poll sends it back. While the
+marker stands still the poll costs that one query and gets nothing (204); when it moved, the rows
+are read again, and a screen whose rows did not change (another akimat's incident moved) still
+gets 204 with the new marker."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from consoles.dispatch112.steps import STEPS, Step
 from consoles.text import local, pick
-from federation.emergency_112 import states, watchdog
-from federation.emergency_112.inbox import inbox_incidents
-from federation.emergency_112.models import AlarmKind, AlarmRecipient, Incident, IncidentAlarm, IncidentState
+from federation.emergency_112 import inbox as register
+from federation.emergency_112 import states
+from federation.emergency_112.models import AlarmKind, AlarmRecipient, Incident, IncidentState
 from federation.emergency_112.services import NAMES, Service
-
-DUTY_ALARMS = 50
+from federation.emergency_112.watchdog import ack_timeout
+from tenants.models import Akimat, AkimatKind
 
 
 @dataclass(frozen=True)
@@ -26,8 +34,46 @@ class Alarm:
     kind: str
     label: str
     detail: str
-    raised_at: datetime.datetime
-    appeal_number: str
+
+
+@dataclass(frozen=True)
+class AlarmCount:
+    kind: str
+    label: str
+    count: int
+    query: str  # the inbox filtered to incidents with this alarm
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The filters as the URL carries them: service, akimat's slug, alarm kind, page."""
+
+    service: str = ""
+    akimat: str = ""
+    alarm: str = ""
+    page: int = 1
+
+    def query(self, **changes: object) -> str:
+        """The URL's query string with some values changed (empty ones and page 1 left out)."""
+        values = {"service": self.service, "akimat": self.akimat, "alarm": self.alarm, "page": self.page}
+        values.update(changes)
+        if values["page"] == 1:
+            values["page"] = ""
+        return urlencode({key: value for key, value in values.items() if value})
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.service or self.akimat or self.alarm)
+
+
+class BadFilter(ValueError):
+    """A filter value the inbox does not know, with the message for the screen."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +100,7 @@ class Row:
     rejection_note: str
     alarms: tuple[Alarm, ...]
     steps: tuple[Step, ...]
+    waiting_since: datetime.datetime | None = None
 
     @property
     def is_new(self) -> bool:
@@ -66,9 +113,28 @@ class Row:
 
 @dataclass(frozen=True)
 class Inbox:
-    rows: list[Row]
-    duty_alarms: list[Alarm]
+    newest: list[Row]  # not accepted yet, newest first
+    rows: list[Row]  # this page of open incidents
+    finished: list[Row]
+    open_count: int
+    pages: int
+    alarms: list[AlarmCount]
+    shown: Shown
+    services: list[Choice]
+    akimats: list[Choice]
     version: str
+
+    @property
+    def page_links(self) -> list[tuple[int, str]]:
+        return [(number, self.shown.query(page=number)) for number in range(1, self.pages + 1)]
+
+    @property
+    def first_shown(self) -> int:
+        return min((self.shown.page - 1) * register.PAGE + 1, self.open_count)
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.shown.page * register.PAGE, self.open_count)
 
 
 def _alarm_label(kind: str) -> str:
@@ -79,10 +145,23 @@ def _alarm_label(kind: str) -> str:
     return kind
 
 
-def _alarm(alarm: IncidentAlarm, incident: Incident) -> Alarm:
-    # The watchdog writes "kk / ru" for people; the CAD's alarm carries the transport's error.
-    detail = pick(alarm.message) if alarm.kind == AlarmKind.NOT_ACKNOWLEDGED else alarm.message
-    return Alarm(alarm.kind, _alarm_label(alarm.kind), detail, alarm.raised_at, incident.appeal_number)
+def _alarm_count_label(kind: str, seconds: int) -> str:
+    if kind == AlarmKind.NOT_ACKNOWLEDGED:
+        return gettext("Not acknowledged by 112 within %(seconds)s s") % {"seconds": seconds}
+    return _alarm_label(kind)
+
+
+def _alarms(incident: Incident) -> tuple[Alarm, ...]:
+    """The 112 side's open alarms of the incident (the 109 supervisor's copies are theirs)."""
+    alarms = []
+    for alarm in incident.open_alarms or []:
+        if alarm["recipient"] != AlarmRecipient.DUTY_OFFICER_112:
+            continue
+        # The watchdog writes "kk / ru" for people; the CAD's alarm carries the transport's error.
+        message = alarm["message"]
+        detail = pick(message) if alarm["kind"] == AlarmKind.NOT_ACKNOWLEDGED else message
+        alarms.append(Alarm(alarm["kind"], _alarm_label(alarm["kind"]), detail))
+    return tuple(alarms)
 
 
 def _service(code: str) -> str:
@@ -96,12 +175,6 @@ def _service(code: str) -> str:
 def _row(incident: Incident) -> Row:
     allowed = set(states.allowed_from(incident.state))
     location = incident.location
-    seen: set[str] = set()
-    alarms = []
-    for alarm in getattr(incident, "open_alarms", []):  # one row per recipient: one per kind here
-        if alarm.kind not in seen:
-            seen.add(alarm.kind)
-            alarms.append(_alarm(alarm, incident))
     return Row(
         id=incident.id,
         appeal_number=incident.appeal_number,
@@ -123,19 +196,69 @@ def _row(incident: Incident) -> Row:
         state_label=pick(IncidentState(incident.state).label),
         unit=incident.unit,
         rejection_note=incident.rejection_note,
-        alarms=tuple(alarms),
+        alarms=_alarms(incident),
         steps=tuple(step for step in STEPS if step.target in allowed),
+        waiting_since=incident.awaiting_ack_since if incident.state == IncidentState.RECEIVED else None,
     )
 
 
-def inbox() -> Inbox:
-    rows = [_row(incident) for incident in inbox_incidents()]
-    duty = [
-        _alarm(alarm, alarm.incident)
-        for alarm in watchdog.open_alarms(recipient=AlarmRecipient.DUTY_OFFICER_112).order_by("id")[
-            :DUTY_ALARMS
-        ]
+def akimats() -> list[Akimat]:
+    return list(Akimat.objects.exclude(kind=AkimatKind.REGION).order_by("kato"))
+
+
+def parse(query: dict[str, str], known: list[Akimat]) -> tuple[Shown, register.Filters]:
+    """The URL's filters, or BadFilter saying which value is unknown (in the screen's language)."""
+    service, slug, alarm = (query.get(name, "").strip() for name in ("service", "akimat", "alarm"))
+    page = query.get("page", "1").strip() or "1"
+    if not page.isdigit() or int(page) < 1:
+        raise BadFilter(gettext("There is no page %(page)s.") % {"page": page})
+    akimat = next((one for one in known if one.slug == slug), None)
+    if slug and akimat is None:
+        raise BadFilter(gettext("There is no akimat %(akimat)s.") % {"akimat": slug})
+    try:
+        filters = register.parse_filters(service, akimat.pk if akimat else None, alarm)
+    except register.FilterError as error:
+        if error.field == "service":
+            raise BadFilter(gettext("There is no service %(service)s.") % {"service": service}) from None
+        raise BadFilter(gettext("There is no alarm kind %(alarm)s.") % {"alarm": alarm}) from None
+    return Shown(service, slug, alarm, int(page)), filters
+
+
+def _marker(marker: str, now: datetime.datetime) -> str:
+    # The minute too: the finished list loses incidents as they pass 12 h without any write.
+    return f"{marker}-{int(now.timestamp() // 60)}"
+
+
+def unchanged(seen: str, now: datetime.datetime) -> tuple[bool, str]:
+    """(nothing moved since the version seen, the change marker now): one query."""
+    marker = _marker(register.change_marker(), now)
+    return seen.partition(".")[0] == marker, marker
+
+
+def inbox(
+    shown: Shown,
+    filters: register.Filters,
+    known: list[Akimat],
+    *,
+    now: datetime.datetime | None = None,
+    marker: str = "",
+) -> Inbox:
+    """The whole inbox for these filters (`marker` when the caller has just read it)."""
+    now = now or timezone.now()
+    marker = marker or _marker(register.change_marker(), now)
+    open_count = register.open_count(filters)
+    newest = [_row(incident) for incident in register.newest_awaiting(filters)]
+    rows = [_row(incident) for incident in register.open_page(filters, shown.page)]
+    finished = [_row(incident) for incident in register.recently_finished(filters, now)]
+    seconds = int(ack_timeout().total_seconds())
+    alarms = [
+        AlarmCount(kind, _alarm_count_label(kind, seconds), count, shown.query(alarm=kind, page=1))
+        for kind, count in register.alarm_counts().items()
     ]
+    services = [Choice(code.value, _service(code.value)) for code in Service]
+    places = [Choice(one.slug, local(one)) for one in known]
     # Everything on the screen, in the screen's language: a new state, row or alarm is a new version.
-    shown = repr((rows, duty)).encode()
-    return Inbox(rows, duty, hashlib.sha256(shown).hexdigest()[:16])
+    content = repr((newest, rows, finished, open_count, alarms, shown, places)).encode()
+    version = f"{marker}.{hashlib.sha256(content).hexdigest()[:16]}"
+    pages = max(1, math.ceil(open_count / register.PAGE))
+    return Inbox(newest, rows, finished, open_count, pages, alarms, shown, services, places, version)

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from federation.emergency_112.cad_sender import Verdict, send_document
+from federation.emergency_112.inbox import touch
 from federation.emergency_112.models import AlarmKind, EmergencyCentre, Incident, IncidentAlarm
 from federation.messaging.errors import PermanentError
 from federation.messaging.handlers import Envelope
@@ -99,9 +100,10 @@ def deliver_to_cad(envelope: Envelope) -> None:
     if outcome.verdict == Verdict.RETRY:
         raise CadUnavailable(detail)
     # Delivered: an alarm raised for an earlier dead copy (since replayed) is over.
-    IncidentAlarm.objects.filter(
+    if IncidentAlarm.objects.filter(
         incident_id=payload["incident"], kind=AlarmKind.CAD_UNDELIVERABLE, resolved_at__isnull=True
-    ).update(resolved_at=timezone.now())
+    ).update(resolved_at=timezone.now()):
+        touch([payload["incident"]])  # the inbox shows the alarm gone
     log.info(
         "cad delivery %s to %s: delivered (attempt %s)", envelope.message_id, centre.slug, envelope.attempt
     )

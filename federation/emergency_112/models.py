@@ -117,9 +117,20 @@ class Incident(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["state", "priority", "-received_at"], name="emergency_inbox_order"),
+            # The inbox's lists (federation/emergency_112/inbox.py), each read in its index's order.
             models.Index(
-                fields=["awaiting_ack_since"],
+                fields=["priority", "received_at", "id"],
+                condition=~models.Q(state__in=["closed", "rejected"]),
+                name="emergency_inbox_open",
+            ),
+            models.Index(
+                fields=["-finished_at", "-id"],
+                condition=models.Q(state__in=["closed", "rejected"]),
+                name="emergency_inbox_finished",
+            ),
+            models.Index(fields=["updated_at"], name="emergency_incident_updated"),
+            models.Index(
+                fields=["awaiting_ack_since", "id"],  # the watchdog's, and the inbox's newest
                 condition=models.Q(state="received"),
                 name="emergency_awaiting_ack",
             ),
@@ -201,6 +212,13 @@ class IncidentAlarm(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "id"]
+        indexes = [  # the inbox's alarm bar counts the open ones
+            models.Index(
+                fields=["recipient", "kind"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="emergency_open_alarms",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["incident", "kind", "recipient"], name="emergency_alarm_once"),
         ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from federation.emergency_112.cad_outbox import CAD_KIND
 from federation.emergency_112.documents import ALMATY
+from federation.emergency_112.inbox import touch
 from federation.emergency_112.models import (
     AlarmKind,
     AlarmRecipient,
@@ -67,6 +68,7 @@ def raise_ack_alarms(now: object = None) -> list[IncidentAlarm]:
                 if alarm.recipient == AlarmRecipient.SUPERVISOR_109:
                     tell_supervisor(alarm, incident)
             created += new
+        touch({alarm.incident_id for alarm in created})  # the inbox shows the alarm
     return created
 
 
@@ -136,6 +138,8 @@ def resolve_alarms(incident: Incident, kind: str) -> int:
         alarm.save(update_fields=["resolved_at"])
         if alarm.recipient == AlarmRecipient.SUPERVISOR_109:
             tell_supervisor(alarm, incident)
+    if alarms:
+        touch([incident.pk])
     return len(alarms)
 
 
@@ -160,4 +164,6 @@ def raise_cad_alarms() -> list[IncidentAlarm]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(CAD_ALARMS_SQL, [kind, recipient, CAD_KIND, kind, recipient])
         ids = [row_id for (row_id,) in cursor.fetchall()]
-    return list(IncidentAlarm.objects.filter(id__in=ids))
+        alarms = list(IncidentAlarm.objects.filter(id__in=ids))
+        touch({alarm.incident_id for alarm in alarms})
+    return alarms

@@ -59,8 +59,8 @@ def test_the_dispatcher_takes_incidents_live_from_the_keyboard(
     assert page.locator("h1").inner_text() == words["title"]
 
     first = arrive(onboarded, f"{language.upper()}-FIRE-1", Priority.HIGHEST)
-    row = page.locator(f'tr[data-id="{first.pk}"]')
-    row.wait_for(timeout=6000)  # polled every 2 s, no reload
+    row = page.locator(f'#open tr[data-id="{first.pk}"]')
+    row.wait_for(timeout=6000)  # polled, no reload
     assert "awaiting" in row.get_attribute("class") and words["service"] in row.inner_text()
     page.wait_for_function("document.getElementById('live').textContent.length > 0")
     assert page.locator("#live").inner_text() == f"{words['new']}: №{first.appeal_number}"
@@ -77,7 +77,7 @@ def test_the_dispatcher_takes_incidents_live_from_the_keyboard(
     unit = page.get_by_label(words["unit"])
     unit.fill("ПЧ-2, АЦ-40")
     second = arrive(onboarded, f"{language.upper()}-GAS-2")
-    page.locator(f'tr[data-id="{second.pk}"]').wait_for(timeout=6000)
+    page.locator(f'#open tr[data-id="{second.pk}"]').wait_for(timeout=6000)
     assert unit.input_value() == "ПЧ-2, АЦ-40"
     assert page.evaluate("document.activeElement.id") == f"dispatch-{first.pk}"
     with page.expect_navigation():

@@ -147,7 +147,7 @@ def test_the_operator_forwards_an_emergency_and_the_dispatchers_status_comes_bac
     choose_language(dispatcher, dispatcher_language)
     with schema_context("public"):
         incident = Incident.objects.get(source_schema="petropavlovsk", appeal_number=str(number))
-    row = dispatcher.locator(f'tr[data-id="{incident.pk}"]')
+    row = dispatcher.locator(f'#open tr[data-id="{incident.pk}"]')  # also in the strip of new ones
     row.wait_for()
     assert "awaiting" in row.get_attribute("class") and phone in row.inner_text()
     with dispatcher.expect_navigation():

@@ -1,7 +1,8 @@
 """The 112 dispatchers' inbox (`/112/`) server-side: dispatchers only, the incidents in the screen's
-language, the rows the page polls (204 while nothing changed), the steps posted from the page and by
-scripts (JSON), a refused step under its form in the person's language with the text kept, and a
-fixed number of queries whatever the number of incidents."""
+language, the newest not yet accepted on top, open ones paged by priority and age, the alarms counted
+in one bar, filters in the URL, the rows the page polls (204 while nothing changed, one query when
+idle), the steps posted from the page and by scripts (JSON), a refused step under its form in the
+person's language with the text kept, and a fixed number of queries whatever the number of incidents."""
 
 from __future__ import annotations
 
@@ -30,9 +31,9 @@ def dispatcher(language: str = "ru", name: str = "aida") -> Client:
     return client
 
 
-def receive(tenants, **overrides: object) -> Incident:
-    document = build_request_for_service(make_input(tenants["petropavlovsk"], **overrides))
-    return receive_incident(document, source_schema="petropavlovsk")
+def receive(tenants, slug: str = "petropavlovsk", **overrides: object) -> Incident:
+    document = build_request_for_service(make_input(tenants[slug], **overrides))
+    return receive_incident(document, source_schema=slug)
 
 
 def test_strangers_sign_in_and_other_roles_get_the_refused_page(tenants):
@@ -71,43 +72,163 @@ def test_the_page_lists_incidents_in_the_persons_language(tenants, language, sho
         assert text in html, text
     for text in not_shown:
         assert text not in html, text
-    assert 'hx-trigger="every 2s"' in html and "consoles/dispatch112.js" in html
+    assert 'hx-trigger="every 250ms"' in html and "consoles/dispatch112.js" in html
+    keys = {"kk": "Пернелер: j немесе ↓", "ru": "Клавиши: j или ↓"}[language]
+    assert keys in html  # the keyboard is documented on the page
 
 
-def test_open_incidents_come_first_by_priority_then_newest(tenants):
-    receive(tenants, appeal_number="LOW", priority=Priority.LOW)
+def section(html: str, name: str) -> str:
+    start = html.index(f'id="{name}"')
+    end = html.find("</section>", start)
+    return html[start:end]
+
+
+def numbers(html: str) -> list[str]:
+    return [part.split('"')[0] for part in html.split('data-number="')[1:]]
+
+
+def test_open_incidents_by_priority_then_longest_waiting_the_newest_on_top(tenants):
+    low = receive(tenants, appeal_number="LOW", priority=Priority.LOW)
     old = receive(tenants, appeal_number="HIGH-OLD", priority=Priority.HIGHEST)
-    receive(tenants, appeal_number="HIGH-NEW", priority=Priority.HIGHEST)
+    new = receive(tenants, appeal_number="HIGH-NEW", priority=Priority.HIGHEST)
     done = receive(tenants, appeal_number="DONE", priority=Priority.HIGHEST)
-    Incident.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(minutes=5))
+    taken = receive(tenants, appeal_number="TAKEN", priority=Priority.HIGHEST)
+    now = timezone.now()
+    for incident, minutes in ((low, 9), (old, 5), (new, 1), (taken, 7)):
+        Incident.objects.filter(pk=incident.pk).update(
+            received_at=now - timedelta(minutes=minutes), awaiting_ack_since=now - timedelta(minutes=minutes)
+        )
     reject_incident(DISPATCHER, done.pk, note="ложный вызов")
+    acknowledge_incident(DISPATCHER, taken.pk)
     html = dispatcher().get("/112/").content.decode()
-    order = [html.index(f'data-number="{n}"') for n in ("HIGH-NEW", "HIGH-OLD", "LOW", "DONE")]
-    assert order == sorted(order)
-    assert 'class="p1 finished"' in html and "ложный вызов" in html
+    assert numbers(section(html, "newest")) == ["HIGH-NEW", "HIGH-OLD", "LOW"]  # not accepted, newest first
+    assert numbers(section(html, "open")) == ["TAKEN", "HIGH-OLD", "HIGH-NEW", "LOW"]
+    assert "Открытые происшествия: 4" in section(html, "open")
+    finished = section(html, "finished")
+    assert numbers(finished) == ["DONE"] and 'class="p1 finished"' in finished and "ложный вызов" in finished
+
+
+def test_open_incidents_are_paged_and_every_list_takes_the_filters(tenants):
+    for n in range(52):
+        receive(tenants, appeal_number=f"P-{n}", services=("103",))
+    receive(tenants, "esil", appeal_number="ESIL-GAS", services=("104",))
+    client = dispatcher()
+    first = client.get("/112/").content.decode()
+    assert len(numbers(section(first, "open"))) == 50 and "1–50 показаны" in first
+    assert '<a href="?page=2"' in first
+    second = client.get("/112/?page=2").content.decode()
+    assert numbers(section(second, "open")) == ["P-50", "P-51", "ESIL-GAS"]
+    gas = client.get("/112/?service=104").content.decode()
+    assert numbers(section(gas, "open")) == ["ESIL-GAS"] and numbers(section(gas, "newest")) == ["ESIL-GAS"]
+    assert '<option value="104" selected>' in gas
+    esil = client.get("/112/?akimat=esil&service=103").content.decode()
+    assert numbers(section(esil, "open")) == [] and "Открытые происшествия: 0" in esil
+    # The rows asked for by a filter move the address bar to the page's URL (a bookmark).
+    rows = client.get("/112/rows?service=104&akimat=esil", HTTP_HX_REQUEST="true")
+    assert rows.status_code == 200 and rows["HX-Push-Url"] == "/112/?service=104&akimat=esil"
+    assert numbers(section(rows.content.decode(), "open")) == ["ESIL-GAS"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("service=109", "Нет службы 109."),
+        ("akimat=atlantis", "Нет акимата atlantis."),
+        ("alarm=fire", "Нет такого вида тревоги: fire."),
+        ("page=0", "Нет страницы 0."),
+    ],
+)
+def test_an_unknown_filter_is_named_and_everything_shown(tenants, query, message):
+    receive(tenants, appeal_number="ALL-1")
+    response = dispatcher().get(f"/112/?{query}")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="bad-filter">{message} Показаны все происшествия.' in html
+    assert numbers(section(html, "open")) == ["ALL-1"]
+
+
+def version_of(html: str) -> str:
+    return html.split('data-inbox-version="')[1].split('"')[0]
 
 
 def test_the_poll_answers_204_until_something_shown_changes(tenants):
     incident = receive(tenants)
     client = dispatcher("kk")
     first = client.get("/112/rows")
-    version = first.content.decode().split('data-inbox-version="')[1].split('"')[0]
+    version = version_of(first.content.decode())
     assert first.status_code == 200 and "Қабылдау" in first.content.decode()
-    assert client.get(f"/112/rows?seen={version}").status_code == 204
+    assert first["X-Inbox-Version"] == version
+    idle = client.get(f"/112/rows?seen={version}")
+    assert idle.status_code == 204 and idle["X-Inbox-Version"] == version
     acknowledge_incident(DISPATCHER, incident.pk)
     changed = client.get(f"/112/rows?seen={version}")
     assert changed.status_code == 200 and "Күштерді жіберу" in changed.content.decode()
+    assert changed["X-Inbox-Version"] != version and "HX-Push-Url" not in changed  # a poll: the URL stays
 
 
-def test_the_duty_officers_alarm_is_shown_in_the_persons_language(tenants):
-    incident = receive(tenants, appeal_number="SLOW-1")
-    Incident.objects.filter(pk=incident.pk).update(awaiting_ack_since=timezone.now() - timedelta(seconds=90))
+# session, user (with the staff profile), roles
+AUTH_QUERIES = 3
+
+
+def test_an_idle_poll_reads_one_marker_and_a_new_incident_is_the_next_answer(tenants):
+    receive(tenants, appeal_number="OLD-1")
+    client = dispatcher()
+    version = version_of(client.get("/112/").content.decode())
+    with exact_queries(AUTH_QUERIES + 1):  # the change marker, on its index
+        assert client.get(f"/112/rows?seen={version}").status_code == 204
+    filtered = version_of(client.get("/112/?akimat=petropavlovsk").content.decode())
+    receive(tenants, "esil", appeal_number="ESIL-1")  # another akimat's
+    # The marker moved, this screen's rows did not: 204 again, with the new marker to send next.
+    moved = client.get(f"/112/rows?akimat=petropavlovsk&seen={filtered}")
+    assert moved.status_code == 204 and moved["X-Inbox-Version"] != filtered
+    assert moved["X-Inbox-Version"].partition(".")[2] == filtered.partition(".")[2]
+    with exact_queries(AUTH_QUERIES + 1):
+        assert (
+            client.get(f"/112/rows?akimat=petropavlovsk&seen={moved['X-Inbox-Version']}").status_code == 204
+        )
+    receive(tenants, appeal_number="NEW-2")
+    answer = client.get(f"/112/rows?seen={version}")
+    assert answer.status_code == 200 and numbers(section(answer.content.decode(), "newest"))[0] == "NEW-2"
+
+
+def test_a_change_that_commits_behind_the_marker_is_still_shown(tenants):
+    """A transaction stamps `updated_at` when it writes and commits later: its stamp may be older than
+    the newest one a poll already saw. The marker's digest covers the rows stamped just before the
+    newest, so the late one changes it."""
+    first = receive(tenants, appeal_number="FIRST")
+    now = timezone.now()
+    Incident.objects.filter(pk=first.pk).update(updated_at=now - timedelta(seconds=1))
+    client = dispatcher()
+    version = version_of(client.get("/112/").content.decode())
+    late = receive(tenants, appeal_number="LATE")
+    Incident.objects.filter(pk=late.pk).update(updated_at=now - timedelta(seconds=2))  # behind the marker
+    answer = client.get(f"/112/rows?seen={version}")
+    assert answer.status_code == 200 and "LATE" in numbers(section(answer.content.decode(), "newest"))
+    with exact_queries(AUTH_QUERIES + 1):
+        again = client.get(f"/112/rows?seen={answer['X-Inbox-Version']}")
+    assert again.status_code == 204  # the same rows: nothing to swap
+
+
+def test_alarms_are_counted_in_one_bar_in_the_persons_language(tenants):
+    slow = [receive(tenants, appeal_number=f"SLOW-{n}") for n in range(3)]
+    Incident.objects.filter(pk__in=[i.pk for i in slow]).update(
+        awaiting_ack_since=timezone.now() - timedelta(seconds=90)
+    )
+    receive(tenants, appeal_number="FRESH")
     watchdog.raise_ack_alarms()
     kazakh = dispatcher("kk").get("/112/").content.decode()
-    assert 'class="alarm" data-kind="not_acknowledged">⚠ №SLOW-1: Уақытында қабылданбады' in kazakh
+    bar = kazakh[kazakh.index('id="alarm-bar"') : kazakh.index("</nav>", kazakh.index('id="alarm-bar"'))]
+    assert bar.count('<a class="alarm') == 1  # one count for the kind, not a banner an incident
+    assert "⚠ 112 60 с ішінде қабылдамады: <b>3</b>" in bar
+    assert 'href="?alarm=not_acknowledged"' in bar
+    row_alarm = 'data-kind="not_acknowledged" title="№ SLOW-0: 112 90 с қабылдамады">⚠ Уақытында қабылданбады'
+    assert row_alarm in kazakh
     assert "не принял" not in kazakh
-    russian = dispatcher("ru", name="vera").get("/112/").content.decode()
-    assert "⚠ №SLOW-1: Не принято вовремя" in russian and "112 не принял за" in russian
+    russian = dispatcher("ru", name="vera")
+    page = russian.get("/112/?alarm=not_acknowledged").content.decode()
+    assert "⚠ Не принято 112 за 60 с: <b>3</b>" in page and "Показать все происшествия" in page
+    assert sorted(numbers(section(page, "open"))) == ["SLOW-0", "SLOW-1", "SLOW-2"]
+    assert 'title="112 не принял за 90 с">⚠ Не принято вовремя' in page
 
 
 def test_form_posts_walk_the_incident_through_its_states(tenants):
@@ -198,9 +319,10 @@ def test_form_posts_need_the_csrf_token(tenants):
     assert incident.state == IncidentState.RECEIVED
 
 
-# session, user (with the staff profile), roles; the incidents; their open alarms; the duty
-# officer's alarms
-PAGE_QUERIES = 6
+# session, user (with the staff profile), roles; the akimats (the filter's choices); the change
+# marker; the open incidents counted, the newest not accepted, the page of open ones, the finished
+# ones (each list with its alarms in the same statement); the alarms counted by kind
+PAGE_QUERIES = AUTH_QUERIES + 7
 
 
 def test_the_page_and_its_poll_cost_the_same_queries_for_one_incident_or_many(tenants):
@@ -211,12 +333,15 @@ def test_the_page_and_its_poll_cost_the_same_queries_for_one_incident_or_many(te
         one = client.get("/112/").content.decode()
     with exact_queries(PAGE_QUERIES):
         assert client.get("/112/rows").status_code == 200
-    for _ in range(12):
-        receive(tenants)
-    watchdog.raise_ack_alarms(timezone.now() + timedelta(minutes=5))  # every one alarmed
+    for n in range(60):
+        receive(tenants, services=("101", "103") if n % 2 else ("102",))
+    for incident in Incident.objects.order_by("id")[:5]:
+        reject_incident(DISPATCHER, incident.pk, note="не ЧС")
+    watchdog.raise_ack_alarms(timezone.now() + timedelta(minutes=5))  # every open one alarmed
     with exact_queries(PAGE_QUERIES):
-        many = client.get("/112/").content.decode()
+        many = client.get("/112/?service=101").content.decode()
     with exact_queries(PAGE_QUERIES):
-        assert client.get("/112/rows").status_code == 200
-    assert one.count("<tr data-id=") == 1 and many.count("<tr data-id=") == 13
-    assert many.count('class="alarm" data-kind="not_acknowledged"') == 26  # each row's and the duty list's
+        assert client.get("/112/rows?alarm=not_acknowledged&page=2").status_code == 200
+    assert one.count("<tr data-id=") == 2  # the newest strip and the open list
+    assert len(numbers(section(many, "open"))) == 28 and len(numbers(section(many, "newest"))) == 5
+    assert many.count('class="alarm"') == 28 + 5 + 1  # each shown row's and the bar's one

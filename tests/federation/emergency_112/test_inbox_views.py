@@ -47,7 +47,7 @@ def test_the_feed_is_not_served_on_a_tenant_host(tenants):
     assert Client(HTTP_HOST="petropavlovsk.localhost").get("/112/incidents.json").status_code == 404
 
 
-def test_feed_orders_open_incidents_by_priority_then_newest(browser, document_for, dispatcher):
+def test_feed_orders_open_incidents_by_priority_then_longest_waiting(browser, document_for, dispatcher):
     low = receive(document_for, appeal_number="LOW", priority=Priority.LOW)
     high_old = receive(document_for, appeal_number="HIGH-OLD", priority=Priority.HIGHEST)
     high_new = receive(document_for, appeal_number="HIGH-NEW", priority=Priority.HIGHEST)
@@ -55,18 +55,27 @@ def test_feed_orders_open_incidents_by_priority_then_newest(browser, document_fo
     Incident.objects.filter(pk=high_old.pk).update(received_at=timezone.now() - timedelta(minutes=5))
     reject_incident(dispatcher, done.pk, note="ложный вызов")
     incidents = browser.get("/112/incidents.json").json()["incidents"]
-    assert [i["appeal_number"] for i in incidents] == ["HIGH-NEW", "HIGH-OLD", "LOW", "DONE"]
-    first = incidents[0]
+    assert [i["appeal_number"] for i in incidents] == ["HIGH-OLD", "HIGH-NEW", "LOW", "DONE"]
+    first = incidents[1]
     assert first["is_new"] is True and first["allowed"] == ["acknowledged", "rejected"]
     assert first["received_at"].endswith("+05:00")
     assert first["services"] == [{"code": "101", "kk": "Өрт сөндіру қызметі", "ru": "Пожарная служба"}]
     assert incidents[-1]["allowed"] == [] and incidents[-1]["rejection_note"] == "ложный вызов"
     assert low.pk in [i["id"] for i in incidents]
     assert high_new.pk == first["id"]
+    feed = browser.get("/112/incidents.json").json()
+    assert (feed["open_count"], feed["page"], feed["page_size"]) == (3, 1, 50)
+    assert feed["alarm_counts"] == {"not_acknowledged": 0, "cad_undeliverable": 0}
+    assert [i["appeal_number"] for i in browser.get("/112/incidents.json?page=2").json()["incidents"]] == [
+        "DONE"
+    ]  # past the open ones: only the finished list
+    bad = browser.get("/112/incidents.json?page=zero")
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "page"
 
 
-# session, user, roles; the incidents; the alarms of the duty officer and of the incidents
-FEED_QUERIES = 6
+# session, user, roles; the open incidents' page and their count, the finished ones (each with its
+# alarms in the same statement); the alarms counted, the duty officer's alarms
+FEED_QUERIES = 8
 
 
 def test_feed_query_count_does_not_grow_with_incidents(browser, document_for):

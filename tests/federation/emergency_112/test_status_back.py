@@ -20,7 +20,11 @@ from django_tenants.utils import schema_context
 from appeals import actions
 from appeals.emergency import watchdog as forward_watchdog
 from appeals.errors import AppealError
+from appeals.jobs import monitor
 from appeals.models import Appeal, EmergencyAlarm, EmergencyForward
+from appeals.reads import worklists
+from appeals.reads.worklists import Worklist
+from appeals.rules.sla import deadline_for
 from federation.emergency_112 import watchdog
 from federation.emergency_112.actions import (
     acknowledge_incident,
@@ -175,6 +179,32 @@ def test_a_rejection_returns_the_appeal_to_the_109_queue_with_the_dispatchers_no
     assert (forward.status, forward.forwards, forward.rejection_note) == ("received", 2, note)
     appeal.refresh_from_db()
     assert appeal.status == "forwarded_112"
+
+
+def test_a_returned_appeals_deadline_counts_from_the_return(petropavlovsk, dispatcher):
+    """Its days at 112 are not the 109 line's: the SLA deadline restarts when 112 sends it back, and
+    the SLA monitor, the overdue list and the figures agree (not overdue until the new deadline)."""
+    appeal, incident = forwarded(petropavlovsk)
+    first_receipt = timezone.now() - timedelta(days=10)  # 112 held it long past its first deadline
+    old_deadline = deadline_for(appeal.category, first_receipt)
+    Appeal.objects.filter(pk=appeal.pk).update(received_at=first_receipt, deadline=old_deadline)
+    before = timezone.now()
+    step(reject_incident, dispatcher, incident.pk, note="не ЧС")
+    after = timezone.now()
+    appeal.refresh_from_db()
+    assert appeal.status == "received" and appeal.received_at == first_receipt
+    assert deadline_for(appeal.category, before) <= appeal.deadline <= deadline_for(appeal.category, after)
+    assert appeal.deadline > after and appeal.overdue_at is None
+    assert appeal.events.order_by("at", "id").last().transition == "return_from_112"
+
+    assert monitor.sweep().overdue == 0
+    assert not worklists.worklist(Worklist.OVERDUE).filter(pk=appeal.pk).exists()
+    assert worklists.counts()[Worklist.OVERDUE] == 0
+    # Past the new deadline it is overdue, counted from the return.
+    assert monitor.sweep(appeal.deadline + timedelta(minutes=1)).overdue == 1
+    appeal.refresh_from_db()
+    assert appeal.overdue_at is not None
+    assert worklists.worklist(Worklist.OVERDUE).filter(pk=appeal.pk).exists()
 
 
 def test_112_taking_up_a_returned_appeal_again_takes_it_out_of_the_queue(petropavlovsk, dispatcher):

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class Problem:
     field: str | None
     code: str
-    message: str
+    # "kk / ru" text, or a lazy gettext text rendered in the caller's language (apierrors.language).
+    message: str | Promise
 
 
 class AppealError(Exception):

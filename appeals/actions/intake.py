@@ -20,7 +20,7 @@ from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, La
 from appeals.repeats.candidates import repeat_candidates
 from appeals.rules.applicants import check_iin, normalise_phone
 from appeals.rules.sla import deadline_for
-from appeals.rules.text import invalid_characters, storable
+from appeals.rules.text import invalid_characters, storable, too_long
 from appeals.states import Status
 from appeals.tracking.access_code import new_access_code
 from appeals.transfers.proposals import locate, propose_transfer
@@ -28,6 +28,14 @@ from appeals.transitions import authorise
 from tenants.models import Akimat
 
 MAX_DESCRIPTION = 5000
+# The longest text each field stores (the model's columns): longer input is refused, never cut.
+TEXT_LIMITS = {
+    "description": MAX_DESCRIPTION,
+    "applicant_name": 200,
+    "address": 300,
+    "object_key": 100,
+    "client_key": 100,
+}
 
 
 @dataclass(kw_only=True)
@@ -83,6 +91,12 @@ TEXT_FIELDS = {
 }
 
 
+def _stored_text(data: AppealInput, attr: str) -> str:
+    """A text input as it would be stored: trimmed, but the client's key exactly as sent."""
+    text = getattr(data, attr) or ""  # None: the API's explicit null, like an omitted field
+    return text if attr == "client_key" else text.strip()
+
+
 def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, Akimat | None]:
     refused = [
         invalid_characters(name)
@@ -97,14 +111,6 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
     description = (data.description or "").strip()
     if not description:
         problems.append(Problem("description", "required", "Өтініш мәтіні қажет / Опишите обращение"))
-    elif len(description) > MAX_DESCRIPTION:
-        problems.append(
-            Problem(
-                "description",
-                "too_long",
-                f"{MAX_DESCRIPTION} таңбадан аспауы керек / не длиннее {MAX_DESCRIPTION}",
-            )
-        )
     phone, problem = normalise_phone(data.applicant_phone)
     if problem:
         problems.append(problem)
@@ -137,22 +143,23 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
         problems.append(
             Problem("priority", "invalid", f"{data.priority!r}: белгісіз / неизвестный приоритет")
         )
-    if len(data.client_key or "") > 100:  # None: the API's explicit null, like an omitted key
-        problems.append(
-            Problem("clientKey", "too_long", "100 таңбадан аспауы керек / не длиннее 100 символов")
-        )
+    problems += [
+        too_long(TEXT_FIELDS[attr], limit)
+        for attr, limit in TEXT_LIMITS.items()
+        if len(_stored_text(data, attr)) > limit
+    ]
     if problems:
         raise AppealError(*problems)
     values = {
         "channel": data.channel,
         "description": description,
-        "applicant_name": (data.applicant_name or "").strip()[:200],
+        "applicant_name": (data.applicant_name or "").strip(),
         "applicant_phone": phone,
         "applicant_iin": iin,
         "applicant_language": data.language or "",
-        "address": (data.address or "").strip()[:300],
+        "address": (data.address or "").strip(),
         "location": location,
-        "object_key": (data.object_key or "").strip()[:100],
+        "object_key": (data.object_key or "").strip(),
         "category": category,
         "priority": data.priority or (category.default_priority if category else Priority.NORMAL),
         "client_key": data.client_key or None,

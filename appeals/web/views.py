@@ -15,16 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import Operation, can
 from appeals import actions
-from appeals.actions.telephony import exchange_secret_matches
+from appeals.actions.telephony import EXCHANGE_TEXT_LIMITS, exchange_secret_matches
 from appeals.attachments.actions import add_attachment_once
 from appeals.errors import AppealError, Problem
 from appeals.models import Appeal, Attachment
 from appeals.models.appeal import tenant_prefix
 from appeals.rules.access import reach
 from appeals.rules.text import text_problem
-
-# What the exchange sends is short (a phone number, its call id, a line name); anything longer is not it.
-EXCHANGE_TEXT_MAX = 200
 
 
 def _errors(problems: list[Problem], status: int) -> JsonResponse:
@@ -75,7 +72,7 @@ def incoming_call(request: HttpRequest) -> JsonResponse:
     problems = [
         problem
         for field, text in (("caller", caller), ("callId", call_id), ("line", line))
-        if (problem := text_problem(field, text, EXCHANGE_TEXT_MAX)) is not None
+        if (problem := text_problem(field, text, EXCHANGE_TEXT_LIMITS[field])) is not None
     ]
     if problems:
         return _errors(problems, 400)

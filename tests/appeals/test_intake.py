@@ -119,6 +119,52 @@ def test_all_problems_are_reported_together(petropavlovsk):
     assert not Appeal.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("attr", "field", "limit"),
+    [
+        ("applicant_name", "applicantName", 200),
+        ("address", "address", 300),
+        ("object_key", "objectKey", 100),
+        ("description", "description", 5000),
+        ("client_key", "clientKey", 100),
+    ],
+)
+def test_text_longer_than_its_field_is_refused_never_cut(petropavlovsk, attr, field, limit):
+    assert problems_of(**{attr: "я" * (limit + 1)}) == {(field, "too_long")}
+    assert not Appeal.objects.exists()
+    # Exactly the limit is stored whole, and surrounding spaces do not count.
+    text = "я" * limit
+    padded = text if attr == "client_key" else f"  {text}  "
+    appeal = actions.create_appeal(
+        OPERATOR,
+        AppealInput(
+            **(
+                {"channel": "api", "description": "Нет воды", "applicant_phone": "+77051234567"}
+                | {attr: padded}
+            )
+        ),
+    ).appeal
+    appeal.refresh_from_db()
+    assert getattr(appeal, attr) == text
+
+
+def test_the_too_long_message_names_the_limit_in_each_language(petropavlovsk):
+    from apierrors.language import in_language
+
+    with pytest.raises(AppealError) as caught:
+        actions.create_appeal(
+            OPERATOR,
+            AppealInput(
+                channel="api", description="Нет воды", applicant_phone="+77051234567", address="д" * 301
+            ),
+        )
+    message = caught.value.problems[0].message
+    assert in_language(message, "en") == "At most 300 characters."
+    assert in_language(message, "ru") == "Не длиннее 300 символов."
+    assert in_language(message, "kk") == "300 таңбадан аспауы керек."
+    assert in_language(message, None) == "300 таңбадан аспауы керек. / Не длиннее 300 символов."
+
+
 def test_phone_is_required(petropavlovsk):
     assert ("applicantPhone", "required") in problems_of(applicant_phone="")
 

@@ -16,6 +16,8 @@ class Problem:
     code: str
     # "kk / ru" text, or a lazy gettext text rendered in the caller's language (apierrors.language).
     message: str | Promise
+    # The other appeal a refusal is about (the first appeal of a reused client key), when there is one.
+    appeal_number: int | None = None
 
 
 class AppealError(Exception):

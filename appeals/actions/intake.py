@@ -19,6 +19,7 @@ from appeals.events import acting_role, announce
 from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, Language, Priority
 from appeals.repeats.candidates import repeat_candidates
 from appeals.rules.applicants import check_iin, normalise_phone
+from appeals.rules.idempotency import request_digest, require_same_request
 from appeals.rules.sla import deadline_for
 from appeals.rules.text import invalid_characters, storable, too_long
 from appeals.states import Status
@@ -165,6 +166,16 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
         "client_key": data.client_key or None,
         "access_code": new_access_code(),
     }
+    values["client_key_digest"] = (
+        request_digest(
+            values,
+            category_code=data.category_code or "",
+            priority=data.priority or "",
+            register=data.register,
+        )
+        if values["client_key"]
+        else ""
+    )
     return values, category, proposal
 
 
@@ -174,10 +185,12 @@ def _validated(data: AppealInput) -> tuple[dict[str, object], Category | None, A
 INSERT_WITH_EVENT = """
 WITH new AS (
     INSERT INTO appeals_appeal (
-        status, status_changed_at, channel, client_key, applicant_name, applicant_phone, applicant_iin,
-        applicant_language, address, location, object_key, description, category_id, priority,
+        status, status_changed_at, channel, client_key, client_key_digest, applicant_name, applicant_phone,
+        applicant_iin, applicant_language, address, location, object_key, description, category_id, priority,
         received_at, deadline, resolution, cancel_reason, repeat_count, reopen_count, access_code)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, '', '', 0, 0, %s)
+    VALUES (
+        %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, '', '', 0, 0, %s
+    )
     ON CONFLICT (client_key) DO NOTHING
     RETURNING id, number
 ), event AS (
@@ -207,6 +220,7 @@ def _insert(
                 now,
                 values["channel"],
                 values["client_key"],
+                values["client_key_digest"],
                 values["applicant_name"],
                 values["applicant_phone"],
                 values["applicant_iin"],
@@ -264,7 +278,8 @@ def create_appeal(actor: Principal, data: AppealInput) -> IntakeResult:
     """Record a new appeal (status received, or registered at once) with its first event.
 
     A retry with the same client key returns the first appeal: the key is unique in the database,
-    so two concurrent retries cannot both insert.
+    so two concurrent retries cannot both insert. The same key with a different request is refused
+    (`idempotency_conflict`, appeals.rules.idempotency).
     """
     authorise(actor, Operation.APPEAL_CREATE)
     return record_intake(actor, data)
@@ -279,6 +294,7 @@ def record_intake(actor: Principal, data: AppealInput) -> IntakeResult:
         inserted = _insert(actor, values, category, now)
         if inserted is None:
             existing = Appeal.objects.select_related("category").get(client_key=values["client_key"])
+            require_same_request(existing.client_key_digest, values["client_key_digest"], existing.number)
             return IntakeResult(appeal=existing, created=False)
         appeal, event = inserted
         announce(appeal, event)

@@ -8,6 +8,7 @@ from graphql import GraphQLError
 
 from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
+from apierrors.language import in_language, requested_language
 from appeals.errors import AppealError
 from appeals.models import Appeal
 from appeals.rules.access import Reach, reach
@@ -15,15 +16,27 @@ from appeals.rules.access import Reach, reach
 
 class UserError(graphene.ObjectType):
     """Something the caller can fix: which input (`field`, camelCase; null for the whole request),
-    a stable machine-readable `code`, and a message in Kazakh and Russian."""
+    a stable machine-readable `code` (graphql/README.md lists them), and a message in the caller's
+    language (Accept-Language kk, ru or en; Kazakh and Russian both without one)."""
 
     field = graphene.String()
     code = graphene.String(required=True)
     message = graphene.String(required=True)
+    appeal_number = graphene.Int(
+        description="the other appeal the error is about: the first appeal of a reused clientKey "
+        "(idempotency_conflict); null otherwise"
+    )
+
+    @staticmethod
+    def resolve_message(parent: UserError, info: graphene.ResolveInfo) -> str:
+        return in_language(parent.message, requested_language(info.context))
 
 
 def user_errors(error: AppealError) -> list[UserError]:
-    return [UserError(field=p.field, code=p.code, message=p.message) for p in error.problems]
+    return [
+        UserError(field=p.field, code=p.code, message=p.message, appeal_number=p.appeal_number)
+        for p in error.problems
+    ]
 
 
 def principal_of(info: graphene.ResolveInfo) -> Principal:

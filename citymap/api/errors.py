@@ -16,9 +16,8 @@ from citymap.errors import CityMapError, in_both_languages, say
 def user_errors(error: CityMapError | AppealError) -> list[UserError]:
     if isinstance(error, AppealError):
         return [UserError(field=p.field, code=p.code, message=p.message) for p in error.problems]
-    return [
-        UserError(field=p.field, code=p.code, message=in_both_languages(p.message)) for p in error.problems
-    ]
+    # The payload's UserError renders the message in the caller's language.
+    return [UserError(field=p.field, code=p.code, message=p.message) for p in error.problems]
 
 
 def graphql_error(error: CityMapError) -> GraphQLError:

@@ -13,6 +13,7 @@ from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentN
 
 from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
+from apierrors.language import in_language, requested_language
 from regional.errors import RegionalError
 from regional.models import CategoryLabel
 from tenants.schema import registry
@@ -23,11 +24,16 @@ MAX_PAGE = 100
 
 class UserError(graphene.ObjectType):
     """Something the caller can fix: which input (`field`, null for the whole request), a stable
-    `code`, and a message in Kazakh and Russian."""
+    `code`, and a message in the caller's language (Accept-Language; Kazakh and Russian both
+    without one)."""
 
     field = graphene.String()
     code = graphene.String(required=True)
     message = graphene.String(required=True)
+
+    @staticmethod
+    def resolve_message(parent: UserError, info: graphene.ResolveInfo) -> str:
+        return in_language(parent.message, requested_language(info.context))
 
 
 def user_errors(error: RegionalError) -> list[UserError]:

@@ -52,9 +52,35 @@ def test_create_returns_the_appeal(operator_client):
     assert appeal["deadline"].endswith("+05:00")  # Asia/Almaty
     assert appeal["location"] == {"longitude": CENTRE[0], "latitude": CENTRE[1]}
 
-    again = data_of(gql(operator_client, CREATE, {"input": create_input(clientKey="web-42")}))["createAppeal"]
+    retry = create_input(clientKey="web-42", applicantLanguage="KK", applicantPhone="+77051234567")
+    again = data_of(gql(operator_client, CREATE, {"input": retry}))["createAppeal"]
     assert again["created"] is False and again["appeal"]["number"] == appeal["number"]
     assert Appeal.objects.filter(client_key="web-42").count() == 1
+
+
+def test_a_reused_client_key_with_another_request_is_refused_with_the_first_number(operator_client):
+    first = data_of(gql(operator_client, CREATE, {"input": create_input(clientKey="web-43")}))["createAppeal"]
+    number = first["appeal"]["number"]
+    query = CREATE.replace("errors { field code message }", "errors { field code message appealNumber }")
+    changed = create_input(clientKey="web-43", description="Нет холодной воды")
+    answer = gql(operator_client, query, {"input": changed}, HTTP_ACCEPT_LANGUAGE="en")["data"][
+        "createAppeal"
+    ]
+    assert answer["appeal"] is None and answer["created"] is None
+    assert answer["errors"] == [
+        {
+            "field": "clientKey",
+            "code": "idempotency_conflict",
+            "message": f"This clientKey was already used for appeal {number} with different data. "
+            "Send a new key for a new appeal.",
+            "appealNumber": number,
+        }
+    ]
+    russian = gql(operator_client, query, {"input": changed}, HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9")
+    assert russian["data"]["createAppeal"]["errors"][0]["message"].startswith(
+        f"Этот clientKey уже использован для обращения {number}"
+    )
+    assert Appeal.objects.filter(client_key="web-43").count() == 1
 
 
 def test_bad_input_gets_typed_errors_not_exceptions(operator_client):

@@ -192,16 +192,67 @@ def test_a_retry_with_the_same_client_key_returns_the_first_appeal(petropavlovsk
         OPERATOR,
         AppealInput(channel="api", description="Нет света", applicant_phone="+77051234567", client_key="k-1"),
     )
+    # The same request, written differently: compared after normalising (E.164, trimmed text).
     again = actions.create_appeal(
         OPERATOR,
         AppealInput(
-            channel="api", description="Нет света!", applicant_phone="+77051234567", client_key="k-1"
+            channel="api", description=" Нет света ", applicant_phone="8 705 123 45 67", client_key="k-1"
         ),
     )
     assert first.created and not again.created
     assert again.appeal.pk == first.appeal.pk
     assert Appeal.objects.filter(client_key="k-1").count() == 1
     assert AppealEvent.objects.filter(appeal=first.appeal).count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"description": "Нет света!"},
+        {"applicant_phone": "+77051234568"},
+        {"applicant_name": "Другой человек"},
+        {"address": "ул. Другая, 1"},
+        {"longitude": CENTRE[0], "latitude": CENTRE[1]},
+        {"category_code": "heating"},
+        {"priority": "high"},
+        {"channel": "web"},
+    ],
+)
+def test_the_same_client_key_with_a_different_request_is_refused_naming_the_first_appeal(
+    petropavlovsk, change
+):
+    request = {
+        "channel": "api",
+        "description": "Нет света",
+        "applicant_phone": "+77051234567",
+        "client_key": "k-2",
+    }
+    first = actions.create_appeal(OPERATOR, AppealInput(**request)).appeal
+    with pytest.raises(AppealError) as caught:
+        actions.create_appeal(OPERATOR, AppealInput(**(request | change)))
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.code, problem.appeal_number) == (
+        "clientKey",
+        "idempotency_conflict",
+        first.number,
+    )
+    assert str(first.number) in str(problem.message)
+    assert Appeal.objects.count() == 1
+    # The first request, repeated, still answers with its appeal.
+    assert actions.create_appeal(OPERATOR, AppealInput(**request)).appeal.pk == first.pk
+
+
+def test_an_appeal_older_than_the_request_digests_answers_any_retry_of_its_key(petropavlovsk):
+    first = actions.create_appeal(
+        OPERATOR,
+        AppealInput(channel="api", description="Нет света", applicant_phone="+77051234567", client_key="k-3"),
+    ).appeal
+    Appeal.objects.filter(pk=first.pk).update(client_key_digest="")
+    again = actions.create_appeal(
+        OPERATOR,
+        AppealInput(channel="api", description="Другое", applicant_phone="+77051234567", client_key="k-3"),
+    )
+    assert not again.created and again.appeal.pk == first.pk
 
 
 def test_concurrent_retries_create_one_appeal(scratch_tenant, django_db_blocker):

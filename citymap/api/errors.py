@@ -6,11 +6,12 @@ from __future__ import annotations
 import graphene
 from graphql import GraphQLError
 
-from accounts.permissions import Operation
+from accounts.permissions import Operation, refusal
+from apierrors.graphql import api_error
 from appeals.api.errors import UserError
 from appeals.errors import AppealError
-from citymap.access import FORBIDDEN, allowed
-from citymap.errors import CityMapError, in_both_languages, say
+from citymap.access import allowed
+from citymap.errors import CityMapError
 
 
 def user_errors(error: CityMapError | AppealError) -> list[UserError]:
@@ -22,17 +23,13 @@ def user_errors(error: CityMapError | AppealError) -> list[UserError]:
 
 def graphql_error(error: CityMapError) -> GraphQLError:
     problem = error.problems[0]
-    return GraphQLError(
-        in_both_languages(problem.message), extensions={"code": problem.code, "field": problem.field}
-    )
+    return api_error(problem.message, code=problem.code, field=problem.field)
 
 
 def require_read(info: graphene.ResolveInfo, operation: Operation) -> None:
     principal = info.context.principal
     if not allowed(principal, operation):
-        who = principal.username or "anonymous"
-        message = in_both_languages(say(FORBIDDEN, who=who, operation=operation.value))
-        raise GraphQLError(message, extensions={"code": "forbidden"})
+        raise api_error(refusal(principal, operation), code="forbidden")
 
 
 def database_id(value: object, field: str) -> int:

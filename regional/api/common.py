@@ -9,10 +9,12 @@ import json
 from typing import Any
 
 import graphene
+from django.utils.functional import Promise
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
 
 from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
+from apierrors.graphql import api_error
 from apierrors.language import in_language, requested_language
 from regional.errors import RegionalError
 from regional.models import CategoryLabel
@@ -40,14 +42,14 @@ def user_errors(error: RegionalError) -> list[UserError]:
     return [UserError(field=p.field, code=p.code, message=p.message) for p in error.problems]
 
 
-def bad_input(field: str, code: str, message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code, "field": field})
+def bad_input(field: str, code: str, message: str | Promise) -> GraphQLError:
+    return api_error(message, code=code, field=field)
 
 
 def require(info: graphene.ResolveInfo, operation: Operation = Operation.REGIONAL_VIEW) -> Principal:
     principal = info.context.principal
     if not can(principal, operation):
-        raise GraphQLError(refusal(principal, operation), extensions={"code": "forbidden"})
+        raise api_error(refusal(principal, operation), code="forbidden")
     return principal
 
 

@@ -432,12 +432,21 @@ def test_node_interface_resolves_by_number(operator_client):
     assert data_of(found)["node"] == {"number": number}
 
 
-def test_executor_and_operator_errors_name_the_operation(executor_client):
+def test_refusals_name_the_action_in_words_not_the_permission(executor_client, operator_client):
     number = appeal_in("received").number
-    answer = gql(
-        executor_client,
+    register = (
         "mutation($n: Int!) { registerAppeal(input: {number: $n}) "
-        "{ appeal { number } errors { field code message } } }",
-        {"n": number},
+        "{ appeal { number } errors { field code message } } }"
     )
-    assert "appeal.route" in refusal(answer, "forbidden")["message"]
+    answer = gql(executor_client, register, {"n": number}, HTTP_ACCEPT_LANGUAGE="en")
+    message = refusal(answer, "forbidden")["message"]
+    assert message == "Your roles do not allow you to register, classify and assign appeals."
+    russian = refusal(gql(executor_client, register, {"n": number}, HTTP_ACCEPT_LANGUAGE="ru"), "forbidden")
+    assert (
+        russian["message"] == "Ваши роли не позволяют регистрировать, классифицировать и назначать обращения."
+    )
+    # A read refused as a GraphQL error speaks the same way; no permission code anywhere.
+    kpis = gql(executor_client, "{ akimatKpis { received } }", HTTP_ACCEPT_LANGUAGE="kk")
+    read = refusal(kpis, "forbidden")["message"]
+    assert read == "Рөлдеріңіз мынаған рұқсат бермейді: есептер мен көрсеткіштерді оқу."
+    assert "reports.view" not in read and "appeal.route" not in message

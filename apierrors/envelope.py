@@ -26,7 +26,7 @@ def error_object(
     language: str | None = None,
     **extensions: object,
 ) -> dict[str, object]:
-    text = in_language(message, language)
+    text = in_language(message, language, code)
     return {
         "code": code,
         "message": text,

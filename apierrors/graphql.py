@@ -19,11 +19,11 @@ def api_error(message: str | Promise, node: Node | None = None, **extensions: ob
     return error
 
 
-def message_for(error: Exception, formatted: str, language: str | None) -> str:
+def message_for(error: Exception, formatted: str, language: str | None, code: str | None = None) -> str:
     """The error's message in `language`: its carried original when it has one (also when graphql
     wrapped it with a location), else the formatted text's asked half."""
     for candidate in (error, getattr(error, "original_error", None)):
         text = getattr(candidate, "text", None)
         if text is not None:
-            return in_language(text, language)
-    return in_language(formatted, language)
+            return in_language(text, language, code)
+    return in_language(formatted, language, code)

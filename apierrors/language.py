@@ -3,7 +3,8 @@
 An integrator asks with `Accept-Language` (kk, ru or en). Without one the message keeps both
 Kazakh and Russian ("kk / ru"), as the API always answered. Messages are either lazy gettext
 texts (English msgids, kk/ru catalogues: any of the three) or older "kk / ru" strings, of which
-the asked half is given (English asked of one of those gets both: it has no English yet).
+the asked half is given; English asked of one of those gets the code's meaning from the registry
+(apierrors.codes), less specific but English.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import Promise
+
+from apierrors.codes import ALL as CODE_MEANINGS
 
 API_LANGUAGES = ("kk", "ru", "en")
 _CACHE = "_api_language"
@@ -56,14 +59,20 @@ def both_languages(message: str | Promise) -> str:
     return kk if kk == ru else f"{kk} / {ru}"
 
 
-def in_language(message: str | Promise, language: str | None) -> str:
-    """The message as the caller asked for it (see the module's note)."""
+def _cyrillic(text: str) -> bool:
+    return any("\u0400" <= char <= "\u04ff" for char in text)
+
+
+def in_language(message: str | Promise, language: str | None, code: str | None = None) -> str:
+    """The message as the caller asked for it (see the module's note); `code` is the error's."""
     if isinstance(message, Promise):
         if language is None:
             return both_languages(message)
         with translation.override(language):
             return str(message)
     text = str(message)
+    if language == "en" and _cyrillic(text) and code in CODE_MEANINGS:
+        return CODE_MEANINGS[code]
     halves = text.split(" / ")
     if language in ("kk", "ru") and len(halves) == 2:
         return halves[0] if language == "kk" else halves[1]

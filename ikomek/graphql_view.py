@@ -250,7 +250,7 @@ class LimitedGraphQLView(GraphQLView):
             if field:
                 extensions["field"] = field
             return formatted
-        formatted["message"] = message_for(error, formatted["message"], language)
+        formatted["message"] = message_for(error, formatted["message"], language, extensions.get("code"))
         return formatted
 
     def _variables(self) -> object:

@@ -31,7 +31,7 @@ class UserError(graphene.ObjectType):
 
     @staticmethod
     def resolve_message(parent: UserError, info: graphene.ResolveInfo) -> str:
-        return in_language(parent.message, requested_language(info.context))
+        return in_language(parent.message, requested_language(info.context), parent.code)
 
 
 def user_errors(error: AppealError) -> list[UserError]:

@@ -35,7 +35,7 @@ class UserError(graphene.ObjectType):
 
     @staticmethod
     def resolve_message(parent: UserError, info: graphene.ResolveInfo) -> str:
-        return in_language(parent.message, requested_language(info.context))
+        return in_language(parent.message, requested_language(info.context), parent.code)
 
 
 def user_errors(error: RegionalError) -> list[UserError]:

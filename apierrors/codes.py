@@ -21,7 +21,7 @@ API: dict[str, str] = {
     "outside_region": "A point outside the North Kazakhstan region (createAppeal's location).",
     "not_found": "No such appeal, category, organisation, file or object (on this akimat's host).",
     "invalid_transition": "The appeal's status does not allow this step now.",
-    "forbidden": "Your roles (or your organisation's reach) do not allow this; the message says what.",
+    "forbidden": "Your roles (or your organisation's reach) do not allow this.",
     "idempotency_conflict": "clientKey reused for a different request; `appealNumber`: the first appeal.",
     "no_route": "No routing rule names an organisation for this category and place: choose one.",
     "not_in_organisation": "The person named does not work for that organisation.",

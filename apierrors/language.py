@@ -4,7 +4,7 @@ An integrator asks with `Accept-Language` (kk, ru or en). Without one the messag
 Kazakh and Russian ("kk / ru"), as the API always answered. Messages are either lazy gettext
 texts (English msgids, kk/ru catalogues: any of the three) or older "kk / ru" strings, of which
 the asked half is given; English asked of one of those gets the code's meaning from the registry
-(apierrors.codes), less specific but English.
+(apierrors.codes) in English, the older message after it in brackets for its particulars.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def in_language(message: str | Promise, language: str | None, code: str | None =
             return str(message)
     text = str(message)
     if language == "en" and _cyrillic(text) and code in CODE_MEANINGS:
-        return CODE_MEANINGS[code]
+        # The meaning in English; the older message after it keeps its particulars (numbers, codes).
+        return f"{CODE_MEANINGS[code]} ({text})"
     halves = text.split(" / ")
     if language in ("kk", "ru") and len(halves) == 2:
         return halves[0] if language == "kk" else halves[1]

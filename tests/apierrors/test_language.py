@@ -1,5 +1,5 @@
 """The language of an API caller's messages: Accept-Language's first of kk, ru, en; both Kazakh and
-Russian without one; English of an older "kk / ru" message is its code's meaning."""
+Russian without one; English of an older "kk / ru" message is its code's meaning, then the message."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_an_older_bilingual_message_gives_the_asked_half_or_the_codes_meaning_in
     message = "first: 1-100 аралығында / от 1 до 100"
     assert in_language(message, "kk", "invalid_page_size") == "first: 1-100 аралығында"
     assert in_language(message, "ru", "invalid_page_size") == "от 1 до 100"
-    assert in_language(message, "en", "invalid_page_size") == API["invalid_page_size"]
+    assert in_language(message, "en", "invalid_page_size") == f"{API['invalid_page_size']} ({message})"
     assert in_language(message, None, "invalid_page_size") == message
     # English already: kept whatever is asked.
     assert in_language("Must provide query string.", "kk", "invalid_request") == "Must provide query string."

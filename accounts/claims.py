@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from accounts.keycloak_realm import AKIMAT_GROUP_PREFIX, ORGANISATION_ATTRIBUTE
 from accounts.principal import Principal
 from accounts.roles import Role
@@ -20,15 +24,15 @@ ROLE_NAMES = {role.value for role in Role}
 
 @dataclass(frozen=True)
 class AccessRefused(Exception):
-    """A valid identity that may not act here. The message (English) is for APIs; the refusal page
-    words the code in the screen's language (accounts.refusals)."""
+    """A valid identity that may not act here. The message (lazy, in the caller's language) is for
+    APIs; the refusal page words the code in the screen's language (accounts.refusals)."""
 
     code: str
-    message: str
+    message: str | Promise
     own_tenants: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
 def akimat_slugs(claims: dict[str, Any]) -> frozenset[str]:
@@ -76,17 +80,23 @@ def principal_from_claims(claims: dict[str, Any], tenant_slug: str | None) -> Pr
         organisation=organisation_in(claims),
     )
     if not roles:
-        raise AccessRefused("no_role", "no iKOMEK role is granted to this account")
+        raise AccessRefused("no_role", _("No iKOMEK role is granted to this account."))
     own = tuple(sorted(akimat_slugs(claims)))
     if tenant_slug is None:
         if not principal.is_regional:
             raise AccessRefused(
                 "not_regional",
-                "only regional roles may use the regional address; use your akimat's address",
+                _("Only regional roles may use the regional address; use your akimat's address."),
                 own,
             )
         return principal
     if tenant_slug not in own:
-        belongs = ", ".join(own) if own else "no akimat"
-        raise AccessRefused("wrong_tenant", f"this identity belongs to {belongs}, not to {tenant_slug}", own)
+        belongs = ", ".join(own) if own else "—"
+        raise AccessRefused(
+            "wrong_tenant",
+            format_lazy(
+                _("This identity belongs to {own}, not to {akimat}."), own=belongs, akimat=tenant_slug
+            ),
+            own,
+        )
     return principal

@@ -18,7 +18,9 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.functional import SimpleLazyObject
+from django.utils import translation
+from django.utils.functional import Promise, SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from accounts.account_status import accounts, current_claims
 from accounts.claims import ROLE_NAMES, AccessRefused, is_service_account, principal_from_claims
@@ -27,6 +29,7 @@ from accounts.principal import ANONYMOUS, Principal
 from accounts.roles import Role
 from accounts.tokens import TokenRefused, verifier
 from accounts.user_sync import apply_current_roles
+from apierrors.envelope import error_response
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +73,10 @@ def principal_for_user(user: object, tenant_slug: str | None) -> Principal:
 def principal_from_bearer(token: str, tenant_slug: str | None) -> Principal:
     if settings.LOCAL_IDENTITY:
         raise TokenRefused(
-            "not_configured", "bearer tokens are not accepted: this server has no identity provider"
+            "not_configured", _("Bearer tokens are not accepted: this server has no identity provider.")
         )
     if not token:
-        raise TokenRefused("malformed", "the Authorization header holds no token")
+        raise TokenRefused("malformed", _("The Authorization header holds no token."))
     return principal_from_claims(claims_now(verifier().access_token(token)), tenant_slug)
 
 
@@ -82,7 +85,9 @@ def claims_now(claims: dict[str, Any]) -> dict[str, Any]:
     client_id = claims.get("client_id") if is_service_account(claims) else None
     current = current_claims(claims, accounts().status(claims["sub"], client_id))
     if current is None:
-        raise TokenRefused("account_disabled", "this account is disabled or deleted in the identity provider")
+        raise TokenRefused(
+            "account_disabled", _("This account is disabled or deleted in the identity provider.")
+        )
     return current
 
 
@@ -111,26 +116,45 @@ def recheck_session(request: HttpRequest, tenant_slug: str | None) -> None:
         apply_current_roles(user, roles)
 
 
-def _refusal(status: int, code: str, message: str, challenge: str | None) -> JsonResponse:
-    body = {"error": code, "message": message, "errors": [{"message": message, "extensions": {"code": code}}]}
-    response = JsonResponse(body, status=status)
-    if challenge:
-        response["WWW-Authenticate"] = (
-            f'Bearer realm="{settings.KEYCLOAK_REALM}", error="{challenge}", error_description="{message}"'
-        )
+# Schemes other than Bearer are refused, not ignored: a client sending Basic or Token credentials
+# would otherwise be served as anonymous and never learn why nothing is allowed.
+UNSUPPORTED_SCHEME = _(
+    "Only Authorization: Bearer <access token> is accepted here (a Keycloak access token)."
+)
+
+
+def _challenge(error: str | None = None, description: str | Promise = "") -> str:
+    """RFC 6750 §3: the realm, and the error only when a Bearer token was sent (in English: a header)."""
+    challenge = f'Bearer realm="{settings.KEYCLOAK_REALM}"'
+    if error:
+        with translation.override("en"):
+            text = str(description).replace('"', "'")
+        challenge += f', error="{error}", error_description="{text}"'
+    return challenge
+
+
+def _refusal(
+    request: HttpRequest, status: int, code: str, message: str | Promise, challenge: str | None
+) -> JsonResponse:
+    headers = {"WWW-Authenticate": challenge} if challenge else {}
     if status == 503:
-        response["Retry-After"] = "5"
-    return response
+        headers["Retry-After"] = "5"
+    return error_response(request, status, code, message, headers=headers)
 
 
-def token_refusal_response(refused: TokenRefused) -> JsonResponse:
+def token_refusal_response(request: HttpRequest, refused: TokenRefused) -> JsonResponse:
+    challenge = _challenge("invalid_token", refused.message) if refused.status == 401 else None
+    return _refusal(request, refused.status, refused.code, refused.message, challenge)
+
+
+def access_refusal_response(request: HttpRequest, refused: AccessRefused) -> JsonResponse:
     return _refusal(
-        refused.status, refused.code, refused.message, "invalid_token" if refused.status == 401 else None
+        request, 403, refused.code, refused.message, _challenge("insufficient_scope", refused.message)
     )
 
 
-def access_refusal_response(refused: AccessRefused) -> JsonResponse:
-    return _refusal(403, refused.code, refused.message, "insufficient_scope")
+def scheme_refusal_response(request: HttpRequest) -> JsonResponse:
+    return _refusal(request, 401, "unsupported_auth_scheme", UNSUPPORTED_SCHEME, _challenge())
 
 
 class PrincipalMiddleware:
@@ -144,14 +168,17 @@ class PrincipalMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         slug = request_tenant_slug(request)
-        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        authorization = request.META.get("HTTP_AUTHORIZATION", "").strip()
+        scheme, _space, token = authorization.partition(" ")
+        if authorization and scheme.lower() != "bearer":
+            return scheme_refusal_response(request)
         if scheme.lower() == "bearer":
             try:
                 request.principal = principal_from_bearer(token.strip(), slug)
             except TokenRefused as refused:
-                return token_refusal_response(refused)
+                return token_refusal_response(request, refused)
             except AccessRefused as refused:
-                return access_refusal_response(refused)
+                return access_refusal_response(request, refused)
             # The token is the identity: a session cookie sent along must not mix in, and a bearer
             # token is no ambient credential, so CSRF protection does not apply to it.
             request.user = AnonymousUser()

@@ -5,6 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.principal import Principal
 from accounts.roles import Role
@@ -84,10 +87,38 @@ def can(principal: Principal, operation: Operation) -> bool:
     return any(operation in MATRIX.get(role, frozenset()) for role in principal.roles)
 
 
-def refusal(principal: Principal, operation: Operation) -> str:
-    """The one wording of a refusal (kk / ru, the operation's code for integrators)."""
-    who = principal.username or "anonymous / аноним"
-    return f"{who}: {operation.value} рұқсат етілмеген / операция не разрешена"
+# What each operation lets a person do, as a refusal names it (never the permission's code).
+ACTIONS: dict[Operation, Promise] = {
+    _O.APPEAL_CREATE: _("create appeals"),
+    _O.APPEAL_VIEW: _("read appeals"),
+    _O.APPEAL_VIEW_PERSONAL_DATA: _("see applicants' personal data"),
+    _O.APPEAL_ROUTE: _("register, classify and assign appeals"),
+    _O.APPEAL_EXECUTE: _("work on appeals (start work, report done or not done)"),
+    _O.APPEAL_REJECT: _("reject appeals"),
+    _O.APPEAL_CALLBACK: _("record call-backs and close appeals"),
+    _O.APPEAL_CANCEL: _("cancel appeals and link repeats"),
+    _O.APPEAL_REOPEN: _("reopen appeals"),
+    _O.APPEAL_TRANSFER: _("transfer appeals to another akimat or escalate them to the region"),
+    _O.APPEAL_FORWARD_112: _("forward appeals to 112"),
+    _O.CATALOGUE_MANAGE: _("manage the catalogue"),
+    _O.REPORTS_VIEW: _("read reports and KPIs"),
+    _O.VIOLATION_VIEW: _("read violations"),
+    _O.VIOLATION_MANAGE: _("manage violations"),
+    _O.REGIONAL_VIEW: _("read the region's figures"),
+    _O.REGIONAL_ESCALATION_DECIDE: _("decide the region's escalations"),
+    _O.EMERGENCY_HANDLE: _("handle 112 forwards"),
+    _O.EMERGENCY_ALARMS_VIEW: _("read the 112 alarms"),
+    _O.TENANT_ADMIN: _("administer akimats"),
+    _O.FEDERATION_ADMIN: _("administer the federation"),
+}
+REFUSED = _("Your roles do not allow you to {action}.")
+SIGN_IN = _("Sign in (or send an access token) to {action}.")
+
+
+def refusal(principal: Principal, operation: Operation) -> Promise:
+    """The one wording of a refusal: the action in words, in the reader's language (lazy)."""
+    wording = REFUSED if principal.roles else SIGN_IN
+    return format_lazy(wording, action=ACTIONS[operation])
 
 
 def require(principal: Principal, operation: Operation) -> None:

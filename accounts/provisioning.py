@@ -225,3 +225,18 @@ def remove_tenant_identity(tenant: Akimat) -> str | None:
     except (KeycloakError, requests.RequestException) as error:
         raise _provisioning("remove the group and integrator client", tenant.slug) from error
     return "; ".join(changes) or None
+
+
+def rotate_integrator_secret(slug: str) -> str:
+    """A new secret for the akimat's integrator client (Keycloak generates it); the old one stops
+    working at once, tokens already issued with it live out their 300 s."""
+    kc = provisioner()
+    client_id = realm.integrator_client_id(slug)
+    try:
+        client = _client(kc, client_id)
+        if client is None:
+            raise KeycloakProvisioningError(f"Keycloak has no client {client_id}: onboard the akimat first")
+        return kc.generate_client_secrets(client["id"])["value"]
+    except (KeycloakError, requests.RequestException) as error:
+        logger.exception("keycloak secret rotation failed", extra={"akimat": slug})
+        raise _provisioning("rotate the integrator's secret", slug) from error

@@ -18,6 +18,9 @@ import jwt
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts import keycloak_realm
 
@@ -25,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 ALGORITHM = "RS256"
 # Keycloak's `typ` claim: access tokens are "Bearer", ID tokens "ID", refresh tokens "Refresh".
-TOKEN_TYPE_NAMES = {"Bearer": "an access token", "ID": "an ID token"}
+TOKEN_TYPE_NAMES = {
+    "Bearer": _("The token is not an access token."),
+    "ID": _("The token is not an ID token."),
+}
 
 
 # Access tokens whose signature this process has checked, kept until they expire (the oldest used
@@ -34,9 +40,10 @@ VERIFIED_TOKENS = 1024
 
 
 class TokenRefused(Exception):
-    """A token the platform will not accept; `code` is stable, `message` is safe to show."""
+    """A token the platform will not accept; `code` is stable, `message` is safe to show (lazy:
+    rendered in the caller's language)."""
 
-    def __init__(self, code: str, message: str, status: int = 401) -> None:
+    def __init__(self, code: str, message: str | Promise, status: int = 401) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -118,7 +125,7 @@ class TokenVerifier:
             if claims["exp"] + self.leeway < time.time():
                 with self._lock:
                     self._verified.pop(token, None)
-                raise TokenRefused("expired", "the token has expired")
+                raise TokenRefused("expired", _("The token has expired."))
             return claims
         claims = self._verify(token, audience=self.audience, token_type="Bearer")  # noqa: S106
         with self._lock:
@@ -131,28 +138,31 @@ class TokenVerifier:
         """Claims of an OpenID Connect ID token issued to our web client for this login."""
         claims = self._verify(token, audience=client_id, token_type="ID")  # noqa: S106
         if nonce is not None and claims.get("nonce") != nonce:
-            raise TokenRefused("wrong_nonce", "the ID token does not belong to this login attempt")
+            raise TokenRefused("wrong_nonce", _("The ID token does not belong to this login attempt."))
         return claims
 
     def _signing_key(self, token: str) -> Any:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError:
-            raise TokenRefused("malformed", "the token is not a well-formed JWT") from None
+            raise TokenRefused("malformed", _("The token is not a well-formed JWT.")) from None
         if header.get("alg") != ALGORITHM:
-            raise TokenRefused("unsupported_algorithm", f"the token must be signed with {ALGORITHM}")
+            raise TokenRefused(
+                "unsupported_algorithm",
+                format_lazy(_("The token must be signed with {algorithm}."), algorithm=ALGORITHM),
+            )
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
-            raise TokenRefused("malformed", "the token header names no key id (kid)")
+            raise TokenRefused("malformed", _("The token header names no key id (kid)."))
         try:
             return self.jwks.get_signing_key(kid).key
         except jwt.PyJWKClientConnectionError:
             raise TokenRefused(
-                "provider_unavailable", "the identity provider cannot be reached; try again shortly", 503
+                "provider_unavailable", _("The identity provider cannot be reached; try again shortly."), 503
             ) from None
         except jwt.PyJWKClientError:
             raise TokenRefused(
-                "unknown_key", "the token is signed by a key this platform does not know"
+                "unknown_key", _("The token is signed by a key this platform does not know.")
             ) from None
 
     def _verify(self, token: str, *, audience: str, token_type: str) -> dict[str, Any]:
@@ -168,26 +178,31 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
         except jwt.InvalidSignatureError:
-            raise TokenRefused("bad_signature", "the token signature is invalid") from None
+            raise TokenRefused("bad_signature", _("The token signature is invalid.")) from None
         except jwt.ExpiredSignatureError:
-            raise TokenRefused("expired", "the token has expired") from None
+            raise TokenRefused("expired", _("The token has expired.")) from None
         except jwt.ImmatureSignatureError:
-            raise TokenRefused("not_yet_valid", "the token is not valid yet") from None
+            raise TokenRefused("not_yet_valid", _("The token is not valid yet.")) from None
         except jwt.InvalidAudienceError:
             raise TokenRefused(
                 "wrong_audience",
-                f"the token is not meant for this API (its audience must include {audience})",
+                format_lazy(
+                    _("The token is not meant for this API (its audience must include {audience})."),
+                    audience=audience,
+                ),
             ) from None
         except jwt.InvalidIssuerError:
             raise TokenRefused(
-                "wrong_issuer", "the token was not issued by this platform's identity provider"
+                "wrong_issuer", _("The token was not issued by this platform's identity provider.")
             ) from None
         except jwt.MissingRequiredClaimError as error:
-            raise TokenRefused("missing_claim", f"the token lacks the {error.claim!r} claim") from None
+            raise TokenRefused(
+                "missing_claim", format_lazy(_("The token lacks the claim {claim}."), claim=error.claim)
+            ) from None
         except jwt.InvalidTokenError:
-            raise TokenRefused("malformed", "the token is not a well-formed JWT") from None
+            raise TokenRefused("malformed", _("The token is not a well-formed JWT.")) from None
         if claims.get("typ") != token_type:
-            raise TokenRefused("wrong_token_type", f"the token is not {TOKEN_TYPE_NAMES[token_type]}")
+            raise TokenRefused("wrong_token_type", TOKEN_TYPE_NAMES[token_type])
         return claims
 
 

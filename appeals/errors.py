@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class Problem:
     field: str | None
     code: str
-    message: str
+    # "kk / ru" text, or a lazy gettext text rendered in the caller's language (apierrors.language).
+    message: str | Promise
+    # The other appeal a refusal is about (the first appeal of a reused client key), when there is one.
+    appeal_number: int | None = None
 
 
 class AppealError(Exception):

@@ -7,14 +7,10 @@ is allowed everything."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
-from accounts.permissions import Operation, can
+from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
 from appeals.events import is_system
-from citymap.errors import CityMapError, say
-
-FORBIDDEN = _("{who}: the operation {operation} is not allowed.")
+from citymap.errors import CityMapError
 
 
 def allowed(actor: Principal, operation: Operation) -> bool:
@@ -23,5 +19,4 @@ def allowed(actor: Principal, operation: Operation) -> bool:
 
 def authorise(actor: Principal, operation: Operation) -> None:
     if not allowed(actor, operation):
-        who = actor.username or str(_("anonymous"))
-        raise CityMapError.of(None, "forbidden", say(FORBIDDEN, who=who, operation=operation.value))
+        raise CityMapError.of(None, "forbidden", refusal(actor, operation))

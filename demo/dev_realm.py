@@ -207,16 +207,37 @@ def banner_lines(web_port: str) -> list[str]:
         f"-d username=operator.petropavlovsk -d password={DEMO_PASSWORD} {token_url}",
         "    112 centre (client credentials): ikomek-112 / ikomek-112-dev-secret",
     ]
+    lines += integrator_lines(token_url)
+    return lines
+
+
+def integrator_lines(token_url: str) -> list[str]:
+    """Every active akimat's integrator client and its secret (Keycloak generates them), and how to
+    get a token with it."""
+    from tenants.models import Akimat
+
+    slugs = list(
+        Akimat.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+        .filter(is_active=True)
+        .order_by("slug")
+        .values_list("slug", flat=True)
+    )
     try:
         kc = provisioner()
-        client = kc.get_client_id(realm.integrator_client_id("petropavlovsk"))
-        if client:
-            secret = kc.get_client_secrets(client)["value"]
-            lines.append(
-                f"    integrator of petropavlovsk: {realm.integrator_client_id('petropavlovsk')} / {secret}"
-            )
+        secrets = {}
+        for slug in slugs:
+            client = kc.get_client_id(realm.integrator_client_id(slug))
+            if client:
+                secrets[slug] = kc.get_client_secrets(client)["value"]
     except Exception:
+        return ["    integrator secrets: Keycloak admin console, Clients > integrator-<akimat> > Credentials"]
+    lines = ["    integrators (client credentials; a token lives 300 s, graphql/README.md):"]
+    lines += [f"      {realm.integrator_client_id(slug)} / {secret}" for slug, secret in secrets.items()]
+    if secrets:
+        slug, secret = next(iter(secrets.items()))
+        client_id = realm.integrator_client_id(slug)
         lines.append(
-            "    integrator secrets: Keycloak admin console, Clients > integrator-<akimat> > Credentials"
+            f"      a token: curl -d grant_type=client_credentials -d client_id={client_id} "
+            f"-d client_secret={secret} {token_url}"
         )
     return lines

@@ -22,6 +22,7 @@ from graphql import (
     VariableDefinitionNode,
 )
 
+from apierrors.graphql import api_error
 from appeals.rules.text import text_problem
 
 # Longer than any text field of any schema (descriptions take 5,000), short of a request's limit.
@@ -32,7 +33,7 @@ def _refusal(field: str, text: str, node: Node | None = None) -> GraphQLError | 
     problem = text_problem(field, text, MAX_TEXT_INPUT)
     if problem is None:
         return None
-    return GraphQLError(problem.message, node, extensions={"code": problem.code, "field": field})
+    return api_error(problem.message, node, code=problem.code, field=field)
 
 
 class StorableTextRule(ASTValidationRule):

@@ -47,6 +47,11 @@ from graphql import (
     validate,
 )
 
+from apierrors.envelope import error_response
+from apierrors.graphql import message_for
+from apierrors.language import in_language, requested_language
+from ikomek.api_failures import CSRF_FAILED, INTERNAL_ERROR
+from ikomek.graphql_echo import without_echo
 from ikomek.graphql_inputs import StorableTextRule, variables_refusal
 from ikomek.schema import regional_schema, schema
 
@@ -57,7 +62,6 @@ MAX_ALIASES = 30
 MAX_FIELDS = 400  # selections in one document: a plain cost bound
 MAX_QUERY_LENGTH = 20_000  # characters; longer texts are refused before parsing
 DOCUMENT_CACHE_SIZE = 512
-INTERNAL_ERROR = "Сервердің ішкі қатесі / Внутренняя ошибка сервера"
 
 
 class MaxAliasesRule(ASTValidationRule):
@@ -115,12 +119,6 @@ def parsed_and_validated(
     return document, tuple(errors)
 
 
-CSRF_REFUSED = (
-    "Сұрау сессия арқылы келді, бірақ CSRF белгісі жоқ немесе дұрыс емес (X-CSRFToken тақырыбы) / "
-    "Запрос с сессией без верного CSRF-токена (заголовок X-CSRFToken)"
-)
-
-
 def csrf_refusal(request: HttpRequest) -> JsonResponse | None:
     """A session cookie is an ambient credential: another site's page could post with it. Requests
     acting as a signed-in person must prove they come from our own pages (Django's CSRF check:
@@ -133,9 +131,7 @@ def csrf_refusal(request: HttpRequest) -> JsonResponse | None:
     rejected = CsrfViewMiddleware(lambda _request: HttpResponse()).process_view(request, None, (), {})
     if rejected is None:
         return None
-    return JsonResponse(
-        {"errors": [{"message": CSRF_REFUSED, "extensions": {"code": "csrf_failed"}}]}, status=403
-    )
+    return error_response(request, 403, "csrf_failed", CSRF_FAILED)
 
 
 class LimitedGraphQLView(GraphQLView):
@@ -192,6 +188,7 @@ class LimitedGraphQLView(GraphQLView):
             )
         if errors:
             return ExecutionResult(data=None, errors=list(errors))
+        request._graphql_variables = variables  # what format_error keeps out of its messages
         refusal = variables_refusal(variables)
         if refusal is not None:
             return ExecutionResult(data=None, errors=[refusal])
@@ -232,25 +229,32 @@ class LimitedGraphQLView(GraphQLView):
         except (MultiPartParserError, SuspiciousOperation):  # a form body Django cannot parse
             raise HttpError(HttpResponseBadRequest("The form body cannot be parsed.")) from None
 
-    @staticmethod
-    def format_error(error: Exception) -> dict:
+    def format_error(self, error: Exception) -> dict:
         formatted = dict(GraphQLView.format_error(error))
         extensions = dict(formatted.get("extensions") or {})
         formatted["extensions"] = extensions
-        if "code" in extensions:
-            return formatted
-        original = getattr(error, "original_error", None)
-        resolver_failed = isinstance(error, GraphQLError) and bool(error.path) and original is not None
-        if (resolver_failed and not isinstance(original, GraphQLError)) or not isinstance(
-            error, GraphQLError | HttpError
-        ):
-            # A bug or an outage: its text may quote the database or the code, so it stays in the log.
-            log.error("graphql request failed", exc_info=original or error)
-            formatted["message"] = INTERNAL_ERROR
-            extensions["code"] = "internal_error"
-        else:
+        language = requested_language(getattr(self, "request", None))
+        if "code" not in extensions:
+            original = getattr(error, "original_error", None)
+            resolver_failed = isinstance(error, GraphQLError) and bool(error.path) and original is not None
+            if (resolver_failed and not isinstance(original, GraphQLError)) or not isinstance(
+                error, GraphQLError | HttpError
+            ):
+                # A bug or an outage: its text may quote the database or the code, so it stays in the log.
+                log.error("graphql request failed", exc_info=original or error)
+                formatted["message"] = in_language(INTERNAL_ERROR, language)
+                extensions["code"] = "internal_error"
+                return formatted
             extensions["code"] = "invalid_request"  # syntax, validation, variables, the HTTP form
+            formatted["message"], field = without_echo(error, formatted["message"], self._variables())
+            if field:
+                extensions["field"] = field
+            return formatted
+        formatted["message"] = message_for(error, formatted["message"], language, extensions.get("code"))
         return formatted
+
+    def _variables(self) -> object:
+        return getattr(getattr(self, "request", None), "_graphql_variables", None)
 
 
 # Exempt from the middleware's blanket check: the view checks session requests itself (above), so

@@ -36,6 +36,8 @@ ALLOWED_HOSTS = env.list(
     default=[] if PRODUCTION else [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1"],
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# An API request refused by the CSRF check gets the API's error envelope, a browser Django's page.
+CSRF_FAILURE_VIEW = "ikomek.api_failures.csrf_failure"
 
 # ---------------------------------------------------------------- identity (Keycloak)
 KEYCLOAK_URL = env.str("KEYCLOAK_URL", default="")  # e.g. http://localhost:8180

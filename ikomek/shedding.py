@@ -18,6 +18,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from apierrors.envelope import error_response
+
 _listeners: list[socket.socket] = []
 # struct tcp_info: eight one-byte fields, then rto, ato, snd_mss, rcv_mss, unacked (for a listening
 # socket: the connections waiting to be accepted), sacked (its backlog).
@@ -60,11 +62,8 @@ def _is_emergency(request: HttpRequest) -> bool:
     return bool(category is not None and category.is_emergency)
 
 
-def overloaded() -> JsonResponse:
-    body = {"errors": [{"message": OVERLOADED, "extensions": {"code": "overloaded"}}]}
-    response = JsonResponse(body, status=429)
-    response["Retry-After"] = "1"
-    return response
+def overloaded(request: HttpRequest | None = None) -> JsonResponse:
+    return error_response(request, 429, "overloaded", OVERLOADED, headers={"Retry-After": "1"})
 
 
 class LoadSheddingMiddleware:
@@ -81,5 +80,5 @@ class LoadSheddingMiddleware:
             and waiting() > settings.WEB_SHED_QUEUE
             and not _is_emergency(request)
         ):
-            return overloaded()
+            return overloaded(request)
         return self.get_response(request)

@@ -19,3 +19,9 @@ urlpatterns = [
     path("", include("consoles.urls_region")),  # /region/, /112/, the language switch
     path("", include("federation.emergency_112.urls")),  # the 112 feed and the CAD callbacks
 ]
+
+# An API request gets the API's error envelope, a browser Django's page (ikomek.api_failures).
+handler400 = "ikomek.api_failures.bad_request"
+handler403 = "ikomek.api_failures.permission_denied"
+handler404 = "ikomek.api_failures.page_not_found"
+handler500 = "ikomek.api_failures.server_error"

@@ -18,3 +18,9 @@ urlpatterns = [
     path("", include("citymap.urls")),
     path("", include("consoles.urls")),
 ]
+
+# An API request gets the API's error envelope, a browser Django's page (ikomek.api_failures).
+handler400 = "ikomek.api_failures.bad_request"
+handler403 = "ikomek.api_failures.permission_denied"
+handler404 = "ikomek.api_failures.page_not_found"
+handler500 = "ikomek.api_failures.server_error"

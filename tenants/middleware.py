@@ -5,9 +5,25 @@ from __future__ import annotations
 from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from apierrors.envelope import error_response
+from apierrors.language import both_languages
+from apierrors.paths import is_api_request
 from tenants import host_map
+
+UNKNOWN_HOST = _("There is no 109 service at this address. Check the akimat's address.")
+INACTIVE = _("The 109 service of this akimat is switched off.")
+
+
+def _not_here(request: HttpRequest, code: str, message: Promise) -> HttpResponse:
+    """404: for an API request in the API's error envelope, for a browser a plain page of text in
+    Kazakh and Russian (the person's language is not known before the akimat is)."""
+    if is_api_request(request):
+        return error_response(request, 404, code, message)
+    return HttpResponseNotFound(both_languages(message), content_type="text/plain; charset=utf-8")
 
 
 class CachedTenantMiddleware(TenantMainMiddleware):
@@ -20,20 +36,14 @@ class CachedTenantMiddleware(TenantMainMiddleware):
         try:
             hostname = self.hostname_from_request(request)
         except DisallowedHost:
-            return HttpResponseNotFound("Unknown host.", content_type="text/plain; charset=utf-8")
+            return _not_here(request, "unknown_host", UNKNOWN_HOST)
 
         # The registry lives in public, which is on every search_path: no switch needed to read it.
         tenant = host_map.lookup(hostname)
         if tenant is None:
-            return HttpResponseNotFound(
-                f"Бұл мекенжай бойынша қызмет жоқ. / Сервис по адресу {hostname} не найден.",
-                content_type="text/plain; charset=utf-8",
-            )
+            return _not_here(request, "unknown_host", UNKNOWN_HOST)
         if not tenant.is_active:
-            return HttpResponseNotFound(
-                f"{tenant.name_kk}: 109 қызметі өшірілген. / {tenant.name_ru}: служба 109 отключена.",
-                content_type="text/plain; charset=utf-8",
-            )
+            return _not_here(request, "akimat_inactive", INACTIVE)
 
         tenant.domain_url = hostname
         request.tenant = tenant

@@ -15,11 +15,15 @@ from typing import Any
 from django.test import Client
 
 
-def gql(client: Client, query: str, variables: dict | None = None) -> dict:
-    """POST a GraphQL document to /graphql/ on the client's host; the answer as JSON (HTTP 200 is
-    asserted: GraphQL refusals are answers, not HTTP errors)."""
+def gql(client: Client, query: str, variables: dict | None = None, **headers: str) -> dict:
+    """POST a GraphQL document to /graphql/ on the client's host (with `headers`, as Django's test
+    client takes them: HTTP_ACCEPT_LANGUAGE="en"); the answer as JSON (HTTP 200 is asserted:
+    GraphQL refusals are answers, not HTTP errors)."""
     response = client.post(
-        "/graphql/", {"query": query, "variables": variables or {}}, content_type="application/json"
+        "/graphql/",
+        {"query": query, "variables": variables or {}},
+        content_type="application/json",
+        **headers,
     )
     assert response.status_code == 200, response.content
     return response.json()

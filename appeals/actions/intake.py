@@ -20,8 +20,9 @@ from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, La
 from appeals.repeats.candidates import repeat_candidates
 from appeals.rules import object_keys
 from appeals.rules.applicants import check_iin, normalise_phone
+from appeals.rules.idempotency import request_digest, require_same_request
 from appeals.rules.sla import deadline_for
-from appeals.rules.text import invalid_characters, storable
+from appeals.rules.text import invalid_characters, storable, too_long
 from appeals.states import Status
 from appeals.tracking.access_code import new_access_code
 from appeals.transfers.proposals import locate, propose_transfer
@@ -29,6 +30,14 @@ from appeals.transitions import authorise
 from tenants.models import Akimat
 
 MAX_DESCRIPTION = 5000
+# The longest text each field stores (the model's columns): longer input is refused, never cut.
+TEXT_LIMITS = {
+    "description": MAX_DESCRIPTION,
+    "applicant_name": 200,
+    "address": 300,
+    "object_key": 100,
+    "client_key": 100,
+}
 
 
 @dataclass(kw_only=True)
@@ -84,6 +93,12 @@ TEXT_FIELDS = {
 }
 
 
+def _stored_text(data: AppealInput, attr: str) -> str:
+    """A text input as it would be stored: trimmed, but the client's key exactly as sent."""
+    text = getattr(data, attr) or ""  # None: the API's explicit null, like an omitted field
+    return text if attr == "client_key" else text.strip()
+
+
 def _validated(
     data: AppealInput, *, check_object_key: bool
 ) -> tuple[dict[str, object], Category | None, Akimat | None, int | None]:
@@ -100,14 +115,6 @@ def _validated(
     description = (data.description or "").strip()
     if not description:
         problems.append(Problem("description", "required", "Өтініш мәтіні қажет / Опишите обращение"))
-    elif len(description) > MAX_DESCRIPTION:
-        problems.append(
-            Problem(
-                "description",
-                "too_long",
-                f"{MAX_DESCRIPTION} таңбадан аспауы керек / не длиннее {MAX_DESCRIPTION}",
-            )
-        )
     phone, problem = normalise_phone(data.applicant_phone)
     if problem:
         problems.append(problem)
@@ -140,11 +147,12 @@ def _validated(
         problems.append(
             Problem("priority", "invalid", f"{data.priority!r}: белгісіз / неизвестный приоритет")
         )
-    if len(data.client_key or "") > 100:  # None: the API's explicit null, like an omitted key
-        problems.append(
-            Problem("clientKey", "too_long", "100 таңбадан аспауы керек / не длиннее 100 символов")
-        )
-    object_key = (data.object_key or "").strip()[:100]
+    problems += [
+        too_long(TEXT_FIELDS[attr], limit)
+        for attr, limit in TEXT_LIMITS.items()
+        if len(_stored_text(data, attr)) > limit
+    ]
+    object_key = (data.object_key or "").strip()
     object_id = None
     if object_key and check_object_key and not problems:
         found = object_keys.look_up(object_key)
@@ -162,11 +170,11 @@ def _validated(
     values = {
         "channel": data.channel,
         "description": description,
-        "applicant_name": (data.applicant_name or "").strip()[:200],
+        "applicant_name": (data.applicant_name or "").strip(),
         "applicant_phone": phone,
         "applicant_iin": iin,
         "applicant_language": data.language or "",
-        "address": (data.address or "").strip()[:300],
+        "address": (data.address or "").strip(),
         "location": location,
         "object_key": object_key,
         "category": category,
@@ -174,6 +182,16 @@ def _validated(
         "client_key": data.client_key or None,
         "access_code": new_access_code(),
     }
+    values["client_key_digest"] = (
+        request_digest(
+            values,
+            category_code=data.category_code or "",
+            priority=data.priority or "",
+            register=data.register,
+        )
+        if values["client_key"]
+        else ""
+    )
     return values, category, proposal, object_id
 
 
@@ -183,10 +201,12 @@ def _validated(
 INSERT_WITH_EVENT = """
 WITH new AS (
     INSERT INTO appeals_appeal (
-        status, status_changed_at, channel, client_key, applicant_name, applicant_phone, applicant_iin,
-        applicant_language, address, location, object_key, description, category_id, priority,
+        status, status_changed_at, channel, client_key, client_key_digest, applicant_name, applicant_phone,
+        applicant_iin, applicant_language, address, location, object_key, description, category_id, priority,
         received_at, deadline, resolution, cancel_reason, repeat_count, reopen_count, access_code)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, '', '', 0, 0, %s)
+    VALUES (
+        %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, '', '', 0, 0, %s
+    )
     ON CONFLICT (client_key) DO NOTHING
     RETURNING id, number
 ), event AS (
@@ -216,6 +236,7 @@ def _insert(
                 now,
                 values["channel"],
                 values["client_key"],
+                values["client_key_digest"],
                 values["applicant_name"],
                 values["applicant_phone"],
                 values["applicant_iin"],
@@ -273,7 +294,8 @@ def create_appeal(actor: Principal, data: AppealInput) -> IntakeResult:
     """Record a new appeal (status received, or registered at once) with its first event.
 
     A retry with the same client key returns the first appeal: the key is unique in the database,
-    so two concurrent retries cannot both insert.
+    so two concurrent retries cannot both insert. The same key with a different request is refused
+    (`idempotency_conflict`, appeals.rules.idempotency).
     """
     authorise(actor, Operation.APPEAL_CREATE)
     return record_intake(actor, data, check_object_key=True)
@@ -289,6 +311,7 @@ def record_intake(actor: Principal, data: AppealInput, *, check_object_key: bool
         inserted = _insert(actor, values, category, now)
         if inserted is None:
             existing = Appeal.objects.select_related("category").get(client_key=values["client_key"])
+            require_same_request(existing.client_key_digest, values["client_key_digest"], existing.number)
             return IntakeResult(appeal=existing, created=False)
         appeal, event = inserted
         if object_id is not None:

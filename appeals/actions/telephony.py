@@ -11,6 +11,9 @@ from django.db import IntegrityError, transaction
 from appeals.models import ExchangeCredential, IncomingCall
 from appeals.rules.applicants import normalise_phone
 
+# The longest text each of the exchange's fields may be (the columns'): longer is refused, never cut.
+EXCHANGE_TEXT_LIMITS = {"caller": 32, "callId": 100, "line": 40}
+
 
 def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
@@ -46,17 +49,18 @@ def record_incoming_call(
     """(call, created). The exchange may retry: the same call id is recorded once.
 
     A number that cannot be read (withheld, malformed) is still recorded as sent: nothing is lost.
+    Texts longer than `EXCHANGE_TEXT_LIMITS` are the caller's to refuse (the HTTP view does).
     """
     e164, problem = normalise_phone(phone)
     values = {
-        "phone": e164 if problem is None else (phone or "")[:32],
+        "phone": e164 if problem is None else (phone or ""),
         "phone_valid": problem is None,
-        "line": (line or "")[:40],
+        "line": line or "",
     }
     if not exchange_call_id:
         return IncomingCall.objects.create(**values), True
     try:
         with transaction.atomic():
-            return IncomingCall.objects.create(exchange_call_id=exchange_call_id[:100], **values), True
+            return IncomingCall.objects.create(exchange_call_id=exchange_call_id, **values), True
     except IntegrityError:
-        return IncomingCall.objects.get(exchange_call_id=exchange_call_id[:100]), False
+        return IncomingCall.objects.get(exchange_call_id=exchange_call_id), False

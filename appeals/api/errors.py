@@ -4,10 +4,13 @@ the operation (`require_read`), then which appeals the caller reaches (`reach_of
 from __future__ import annotations
 
 import graphene
+from django.utils.functional import Promise
 from graphql import GraphQLError
 
 from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
+from apierrors.graphql import api_error
+from apierrors.language import in_language, requested_language
 from appeals.errors import AppealError
 from appeals.models import Appeal
 from appeals.rules.access import Reach, reach
@@ -15,15 +18,27 @@ from appeals.rules.access import Reach, reach
 
 class UserError(graphene.ObjectType):
     """Something the caller can fix: which input (`field`, camelCase; null for the whole request),
-    a stable machine-readable `code`, and a message in Kazakh and Russian."""
+    a stable machine-readable `code` (graphql/README.md lists them), and a message in the caller's
+    language (Accept-Language kk, ru or en; Kazakh and Russian both without one)."""
 
     field = graphene.String()
     code = graphene.String(required=True)
     message = graphene.String(required=True)
+    appeal_number = graphene.Int(
+        description="the other appeal the error is about: the first appeal of a reused clientKey "
+        "(idempotency_conflict); null otherwise"
+    )
+
+    @staticmethod
+    def resolve_message(parent: UserError, info: graphene.ResolveInfo) -> str:
+        return in_language(parent.message, requested_language(info.context), parent.code)
 
 
 def user_errors(error: AppealError) -> list[UserError]:
-    return [UserError(field=p.field, code=p.code, message=p.message) for p in error.problems]
+    return [
+        UserError(field=p.field, code=p.code, message=p.message, appeal_number=p.appeal_number)
+        for p in error.problems
+    ]
 
 
 def principal_of(info: graphene.ResolveInfo) -> Principal:
@@ -34,21 +49,19 @@ def require_read(info: graphene.ResolveInfo, operation: Operation) -> Principal:
     """Reads refuse with a GraphQL error carrying `extensions.code = forbidden`."""
     principal = principal_of(info)
     if not can(principal, operation):
-        raise GraphQLError(refusal(principal, operation), extensions={"code": "forbidden"})
+        raise api_error(refusal(principal, operation), code="forbidden")
     return principal
 
 
-def bad_input(field: str, code: str, message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code, "field": field})
+def bad_input(field: str, code: str, message: str | Promise) -> GraphQLError:
+    return api_error(message, code=code, field=field)
 
 
 def graphql_error(error: AppealError, **extensions: object) -> GraphQLError:
     """A domain refusal as a GraphQL error: its code and field (and any `extensions` given, such
     as `retryAfter`) in `extensions`, its message."""
     problem = error.problems[0]
-    return GraphQLError(
-        problem.message, extensions={"code": problem.code, "field": problem.field, **extensions}
-    )
+    return api_error(problem.message, code=problem.code, field=problem.field, **extensions)
 
 
 def reach_of(info: graphene.ResolveInfo, operation: Operation = Operation.APPEAL_VIEW) -> Reach:

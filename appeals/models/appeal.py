@@ -51,6 +51,9 @@ class Appeal(CrossTenantFields, models.Model):
     channel = models.CharField(max_length=12, choices=Channel.choices)
     # A retried create with the same key returns the first appeal (unique, so also under concurrency).
     client_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # The canonical digest of the request that used the key (appeals.rules.idempotency): the same key
+    # with another request is refused. Blank for appeals without a key or older than the digests.
+    client_key_digest = models.CharField(max_length=64, blank=True, db_default="")
     # Given to the citizen at intake: with the number it opens public tracking (appeals.tracking).
     # Blank for appeals older than the codes, which it then never opens.
     access_code = models.CharField(max_length=8, blank=True, db_default="")

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from appeals.errors import Problem
 
 INVALID_CHARACTERS = "invalid_characters"
+TOO_LONG = "too_long"
 _REFUSED = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -33,10 +37,13 @@ def text_problem(field: str | None, text: str, max_length: int | None = None) ->
     if not storable(text):
         return invalid_characters(field)
     if max_length is not None and len(text) > max_length:
-        return Problem(
-            field, "too_long", f"{max_length} таңбадан аспауы керек / не длиннее {max_length} символов"
-        )
+        return too_long(field, max_length)
     return None
+
+
+def too_long(field: str | None, limit: int) -> Problem:
+    """Text longer than its field takes is refused, never cut: what was sent is what is stored."""
+    return Problem(field, TOO_LONG, format_lazy(_("At most {limit} characters."), limit=limit))
 
 
 def ascii_digits(text: str) -> bool:

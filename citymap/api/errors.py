@@ -6,34 +6,30 @@ from __future__ import annotations
 import graphene
 from graphql import GraphQLError
 
-from accounts.permissions import Operation
+from accounts.permissions import Operation, refusal
+from apierrors.graphql import api_error
 from appeals.api.errors import UserError
 from appeals.errors import AppealError
-from citymap.access import FORBIDDEN, allowed
-from citymap.errors import CityMapError, in_both_languages, say
+from citymap.access import allowed
+from citymap.errors import CityMapError
 
 
 def user_errors(error: CityMapError | AppealError) -> list[UserError]:
     if isinstance(error, AppealError):
         return [UserError(field=p.field, code=p.code, message=p.message) for p in error.problems]
-    return [
-        UserError(field=p.field, code=p.code, message=in_both_languages(p.message)) for p in error.problems
-    ]
+    # The payload's UserError renders the message in the caller's language.
+    return [UserError(field=p.field, code=p.code, message=p.message) for p in error.problems]
 
 
 def graphql_error(error: CityMapError) -> GraphQLError:
     problem = error.problems[0]
-    return GraphQLError(
-        in_both_languages(problem.message), extensions={"code": problem.code, "field": problem.field}
-    )
+    return api_error(problem.message, code=problem.code, field=problem.field)
 
 
 def require_read(info: graphene.ResolveInfo, operation: Operation) -> None:
     principal = info.context.principal
     if not allowed(principal, operation):
-        who = principal.username or "anonymous"
-        message = in_both_languages(say(FORBIDDEN, who=who, operation=operation.value))
-        raise GraphQLError(message, extensions={"code": "forbidden"})
+        raise api_error(refusal(principal, operation), code="forbidden")
 
 
 def database_id(value: object, field: str) -> int:

@@ -4,6 +4,7 @@ need the catalogue or the boundary stay in the intake action; its problems land 
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from appeals.actions import AppealInput
@@ -25,6 +26,12 @@ PROBLEM_FIELDS = {
     "objectKey": "address",
     "channel": "channel",
 }
+
+
+ALREADY_SENT = _(
+    "This form was already sent with other data and made appeal {number}. Open that appeal, or start "
+    "a new intake."
+)
 
 
 def _choices(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -72,5 +79,8 @@ class IntakeForm(forms.Form):
 
     def add_problems(self, problems: list[Problem]) -> None:
         for problem in problems:
+            if problem.code == "idempotency_conflict":  # the form's hidden key: say it in the desk's words
+                self.add_error(None, format_lazy(ALREADY_SENT, number=problem.appeal_number))
+                continue
             field = PROBLEM_FIELDS.get(problem.field or "")
             self.add_error(field if field in self.fields else None, pick(problem.message))

@@ -9,10 +9,13 @@ import json
 from typing import Any
 
 import graphene
+from django.utils.functional import Promise
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
 
 from accounts.permissions import Operation, can, refusal
 from accounts.principal import Principal
+from apierrors.graphql import api_error
+from apierrors.language import in_language, requested_language
 from regional.errors import RegionalError
 from regional.models import CategoryLabel
 from tenants.schema import registry
@@ -23,25 +26,30 @@ MAX_PAGE = 100
 
 class UserError(graphene.ObjectType):
     """Something the caller can fix: which input (`field`, null for the whole request), a stable
-    `code`, and a message in Kazakh and Russian."""
+    `code`, and a message in the caller's language (Accept-Language; Kazakh and Russian both
+    without one)."""
 
     field = graphene.String()
     code = graphene.String(required=True)
     message = graphene.String(required=True)
+
+    @staticmethod
+    def resolve_message(parent: UserError, info: graphene.ResolveInfo) -> str:
+        return in_language(parent.message, requested_language(info.context), parent.code)
 
 
 def user_errors(error: RegionalError) -> list[UserError]:
     return [UserError(field=p.field, code=p.code, message=p.message) for p in error.problems]
 
 
-def bad_input(field: str, code: str, message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code, "field": field})
+def bad_input(field: str, code: str, message: str | Promise) -> GraphQLError:
+    return api_error(message, code=code, field=field)
 
 
 def require(info: graphene.ResolveInfo, operation: Operation = Operation.REGIONAL_VIEW) -> Principal:
     principal = info.context.principal
     if not can(principal, operation):
-        raise GraphQLError(refusal(principal, operation), extensions={"code": "forbidden"})
+        raise api_error(refusal(principal, operation), code="forbidden")
     return principal
 
 

@@ -89,8 +89,11 @@ def tokens(keycloak) -> Tokens:
 
 
 def api(slug: str | None, token: str, path: str = "/auth/me", method: str = "get", **kwargs: object):
-    """A request on an akimat's host (or the region's, for None) with a bearer token."""
-    client = Client(HTTP_HOST=tenant_host(slug), HTTP_AUTHORIZATION=f"Bearer {token}")
+    """A request on an akimat's host (or the region's, for None) with a bearer token, asking for
+    English messages (Accept-Language: en)."""
+    client = Client(
+        HTTP_HOST=tenant_host(slug), HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en"
+    )
     return getattr(client, method)(path, **kwargs)
 
 

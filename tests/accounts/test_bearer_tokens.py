@@ -77,13 +77,13 @@ def test_112_centre_works_on_the_regional_host_only(tokens, tenants):
         None,
     )
     assert on_akimat.status_code == 403
-    assert on_akimat.json()["error"] == "wrong_tenant"
+    assert on_akimat.json()["errors"][0]["code"] == "wrong_tenant"
 
 
 def test_person_of_an_akimat_is_refused_on_the_regional_host(tokens, tenants):
     response = api(None, tokens.password("supervisor.petropavlovsk"))
     assert response.status_code == 403
-    assert response.json()["error"] == "not_regional"
+    assert response.json()["errors"][0]["code"] == "not_regional"
     assert 'error="insufficient_scope"' in response["WWW-Authenticate"]
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pytest
+import requests
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from accounts.keycloak_admin import master_admin, provisioner
 from demo.dev_realm import DEMO_PASSWORD, apply_dev_realm
 from demo.identity import seed
+from tenants.models import Akimat
+from tests.accounts.conftest import claims_of
 
 
 def test_demo_seeder_is_idempotent(tenants, keycloak):
@@ -19,17 +23,31 @@ def test_demo_seeder_is_idempotent(tenants, keycloak):
     assert len(lines) == 1 and lines[0].startswith("dev realm: 0 added")
 
 
-def test_banner_prints_demo_logins_and_the_integrator_secret(tenants, keycloak, capsys):
+def test_banner_prints_demo_logins_and_every_integrators_secret(tenants, keycloak, capsys):
     kc = provisioner()
-    secret = kc.get_client_secrets(kc.get_client_id("integrator-petropavlovsk"))["value"]
+    active = (
+        Akimat.objects.exclude(schema_name="public").filter(is_active=True).values_list("slug", flat=True)
+    )
+    secrets = {
+        slug: kc.get_client_secrets(kc.get_client_id(f"integrator-{slug}"))["value"] for slug in active
+    }
+    assert {"petropavlovsk", "esil"} <= set(secrets)
 
     call_command("platform_banner", web_port="55005")
 
     out = capsys.readouterr().out
     assert f"password for all: {DEMO_PASSWORD}" in out
     assert "operator.petropavlovsk" in out and "regional-viewer" in out
-    assert f"integrator of petropavlovsk: integrator-petropavlovsk / {secret}" in out
+    for slug, secret in secrets.items():
+        assert f"integrator-{slug} / {secret}" in out
     assert "http://<akimat>.localhost:55005/auth/login/" in out
+    # The printed command gets a token, as the guide says: client credentials, 300 s.
+    (command,) = [line.strip() for line in out.splitlines() if "grant_type=client_credentials" in line]
+    words = command.removeprefix("a token: curl ").split()
+    form = dict(word.split("=", 1) for word in words[1:-1:2])
+    answer = requests.post(words[-1], data=form, timeout=10).json()
+    assert answer["token_type"].lower() == "bearer" and answer["expires_in"] == 300
+    assert claims_of(answer["access_token"])["azp"] == form["client_id"]
 
 
 def test_demo_identities_are_refused_in_production():
@@ -38,3 +56,23 @@ def test_demo_identities_are_refused_in_production():
             apply_dev_realm(["petropavlovsk"])
         with pytest.raises(ImproperlyConfigured):
             master_admin()
+
+
+def test_rotating_an_integrators_secret_retires_the_old_one(tenants, keycloak, capsys):
+    kc = provisioner()
+    client = kc.get_client_id("integrator-esil")
+    old = kc.get_client_secrets(client)["value"]
+    token_url = f"{settings.KEYCLOAK_URL}/realms/{settings.KEYCLOAK_REALM}/protocol/openid-connect/token"
+
+    def token_with(secret: str) -> requests.Response:
+        form = {"grant_type": "client_credentials", "client_id": "integrator-esil", "client_secret": secret}
+        return requests.post(token_url, data=form, timeout=10)
+
+    assert token_with(old).status_code == 200
+    call_command("rotate_integrator_secret", "esil")
+    new = capsys.readouterr().out.strip().removeprefix("integrator-esil: ")
+    assert new != old and new == kc.get_client_secrets(client)["value"]
+    assert token_with(old).status_code == 401
+    assert token_with(new).status_code == 200
+    with pytest.raises(CommandError, match="no client integrator-nowhere"):
+        call_command("rotate_integrator_secret", "nowhere")

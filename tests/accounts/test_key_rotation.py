@@ -73,4 +73,4 @@ def test_unknown_key_ids_refetch_at_most_once_per_cooldown(tenants, tokens, rota
 
     # Within the cooldown the cached set is trusted: the new key is not fetched yet.
     assert response.status_code == 401
-    assert response.json()["error"] == "unknown_key"
+    assert response.json()["errors"][0]["code"] == "unknown_key"

@@ -82,7 +82,7 @@ def test_bearer_tokens_are_refused_and_onboarding_skips_keycloak(tenants):
         )
         assert ensure_tenant_identity(tenants["petropavlovsk"]) is None
     assert response.status_code == 401
-    assert response.json()["error"] == "not_configured"
+    assert response.json()["errors"][0]["code"] == "not_configured"
 
 
 @pytest.mark.slow

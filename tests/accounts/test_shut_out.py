@@ -79,7 +79,7 @@ def test_a_disabled_persons_token_is_refused_before_it_expires(tenants, keycloak
     waited = until(lambda: api("petropavlovsk", token).status_code == 401)
 
     refused = api("petropavlovsk", token)
-    assert refused.json()["error"] == "account_disabled"
+    assert refused.json()["errors"][0]["code"] == "account_disabled"
     assert waited <= CHECK_SECONDS + 2
 
 
@@ -89,14 +89,14 @@ def test_a_removed_role_or_akimat_stops_the_token_at_once(tenants, keycloak, per
 
     keycloak.delete_realm_roles_of_user(person, [keycloak.get_realm_role("operator")])
     until(lambda: api("petropavlovsk", token).status_code == 403)
-    assert api("petropavlovsk", token).json()["error"] == "no_role"
+    assert api("petropavlovsk", token).json()["errors"][0]["code"] == "no_role"
 
     keycloak.assign_realm_roles(person, [keycloak.get_realm_role("operator")])
     until(lambda: api("petropavlovsk", token).status_code == 200)
     group = next(g for g in keycloak.get_user_groups(person) if g["path"] == "/akimats/petropavlovsk")
     keycloak.group_user_remove(person, group["id"])
     until(lambda: api("petropavlovsk", token).status_code == 403)
-    assert api("petropavlovsk", token).json()["error"] == "wrong_tenant"
+    assert api("petropavlovsk", token).json()["errors"][0]["code"] == "wrong_tenant"
 
 
 def create_appeal(client: object, key: str) -> dict:

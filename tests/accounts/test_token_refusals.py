@@ -21,15 +21,21 @@ NO_AUDIENCE_CLIENT = "test-no-audience"
 
 
 def refusal(response, status: int, code: str) -> str:
+    """The one error of the API's envelope (apierrors.envelope); its message, as asked in English."""
     assert response.status_code == status, response.content
     body = response.json()
-    assert body["error"] == code, body
-    assert body["errors"] == [{"message": body["message"], "extensions": {"code": code}}]
+    assert set(body) == {"errors"}, body
+    (error,) = body["errors"]
+    assert error == {
+        "code": code,
+        "message": error["message"],
+        "field": None,
+        "extensions": {"code": code, "field": None},
+    }
     # What is wrong, never how we work inside.
-    assert set(body) == {"error", "message", "errors"}
     for leak in ("Traceback", "jwt.", "Error(", settings.KEYCLOAK_URL, "/certs"):
-        assert leak not in body["message"]
-    return body["message"]
+        assert leak not in error["message"]
+    return error["message"]
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +72,7 @@ def test_expired_token(tenants, minting_key, integrator_claims):
     # Past the leeway: expired two minutes ago.
     token = minting_key.sign(integrator_claims | {"iat": now - 420, "exp": now - 120})
     message = refusal(api("petropavlovsk", token), 401, "expired")
-    assert message == "the token has expired"
+    assert message == "The token has expired."
 
 
 def test_token_within_the_leeway_is_still_accepted(tenants, minting_key, integrator_claims):
@@ -82,7 +88,7 @@ def test_a_token_checked_before_is_still_refused_once_it_expires(tenants, mintin
         assert api("petropavlovsk", token).status_code == 200  # its signature checked, remembered
         assert api("petropavlovsk", token).status_code == 200
         time.sleep(2.2)
-        assert refusal(api("petropavlovsk", token), 401, "expired") == "the token has expired"
+        assert refusal(api("petropavlovsk", token), 401, "expired") == "The token has expired."
 
 
 def test_wrong_audience_from_a_real_keycloak_client(tenants, tokens, no_audience_secret):
@@ -100,7 +106,7 @@ def test_token_of_another_akimat(tenants, tokens):
     response = api("petropavlovsk", token)
 
     message = refusal(response, 403, "wrong_tenant")
-    assert message == "this identity belongs to kyzylzhar, not to petropavlovsk"
+    assert message == "This identity belongs to kyzylzhar, not to petropavlovsk."
     assert 'error="insufficient_scope"' in response["WWW-Authenticate"]
     assert api("kyzylzhar", token).status_code == 200
 
@@ -113,7 +119,7 @@ def test_tampered_token(tenants, tokens):
 
     response = api("petropavlovsk", f"{header}.{forged}.{signature}")
 
-    assert refusal(response, 401, "bad_signature") == "the token signature is invalid"
+    assert refusal(response, 401, "bad_signature") == "The token signature is invalid."
     assert 'error="invalid_token"' in response["WWW-Authenticate"]
 
 
@@ -156,7 +162,9 @@ def test_only_rs256_is_accepted(tenants, integrator_claims, algorithm):
 def test_an_id_token_is_not_an_access_token(tenants, minting_key, integrator_claims):
     now = int(time.time())
     token = minting_key.sign(integrator_claims | {"iat": now, "exp": now + 60, "typ": "ID"})
-    assert refusal(api("petropavlovsk", token), 401, "wrong_token_type") == "the token is not an access token"
+    assert (
+        refusal(api("petropavlovsk", token), 401, "wrong_token_type") == "The token is not an access token."
+    )
 
 
 def test_token_without_an_ikomek_role(tenants, minting_key, integrator_claims):
@@ -188,5 +196,5 @@ def test_identity_provider_down_is_503_not_500(tenants, tokens):
     with override_settings(KEYCLOAK_URL=f"http://127.0.0.1:{free_port()}"):
         response = api("petropavlovsk", token)
     assert response.status_code == 503
-    assert response.json()["error"] == "provider_unavailable"
+    assert response.json()["errors"][0]["code"] == "provider_unavailable"
     assert response["Retry-After"] == "5"

@@ -106,3 +106,20 @@ def test_the_command_sets_a_secret_that_works(tenants, capsys):
         post({"caller": "+77051112233"}, secret="esil-secret-0123456789", host="esil.localhost").status_code
         == 201
     )
+
+
+@pytest.mark.parametrize(("field", "limit"), [("caller", 32), ("callId", 100), ("line", 40)])
+def test_a_text_longer_than_its_column_is_refused_never_cut(exchange, field, limit):
+    body = {"caller": "+77051112233", "callId": "pbx-long", "line": "109"}
+    response = post(body | {field: "7" * (limit + 1)})
+    assert response.status_code == 400
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [(field, "too_long")]
+    assert str(limit) in response.json()["errors"][0]["message"]
+    with tenant_context(exchange):
+        assert not IncomingCall.objects.exists()
+    assert post(body | {field: "7" * limit}).status_code == 201
+    with tenant_context(exchange):
+        stored = IncomingCall.objects.get()
+        assert {"caller": stored.phone, "callId": stored.exchange_call_id, "line": stored.line}[field] == (
+            "7" * limit
+        )

@@ -52,9 +52,35 @@ def test_create_returns_the_appeal(operator_client):
     assert appeal["deadline"].endswith("+05:00")  # Asia/Almaty
     assert appeal["location"] == {"longitude": CENTRE[0], "latitude": CENTRE[1]}
 
-    again = data_of(gql(operator_client, CREATE, {"input": create_input(clientKey="web-42")}))["createAppeal"]
+    retry = create_input(clientKey="web-42", applicantLanguage="KK", applicantPhone="+77051234567")
+    again = data_of(gql(operator_client, CREATE, {"input": retry}))["createAppeal"]
     assert again["created"] is False and again["appeal"]["number"] == appeal["number"]
     assert Appeal.objects.filter(client_key="web-42").count() == 1
+
+
+def test_a_reused_client_key_with_another_request_is_refused_with_the_first_number(operator_client):
+    first = data_of(gql(operator_client, CREATE, {"input": create_input(clientKey="web-43")}))["createAppeal"]
+    number = first["appeal"]["number"]
+    query = CREATE.replace("errors { field code message }", "errors { field code message appealNumber }")
+    changed = create_input(clientKey="web-43", description="Нет холодной воды")
+    answer = gql(operator_client, query, {"input": changed}, HTTP_ACCEPT_LANGUAGE="en")["data"][
+        "createAppeal"
+    ]
+    assert answer["appeal"] is None and answer["created"] is None
+    assert answer["errors"] == [
+        {
+            "field": "clientKey",
+            "code": "idempotency_conflict",
+            "message": f"This clientKey was already used for appeal {number} with different data. "
+            "Send a new key for a new appeal.",
+            "appealNumber": number,
+        }
+    ]
+    russian = gql(operator_client, query, {"input": changed}, HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9")
+    assert russian["data"]["createAppeal"]["errors"][0]["message"].startswith(
+        f"Этот clientKey уже использован для обращения {number}"
+    )
+    assert Appeal.objects.filter(client_key="web-43").count() == 1
 
 
 def test_bad_input_gets_typed_errors_not_exceptions(operator_client):
@@ -406,12 +432,21 @@ def test_node_interface_resolves_by_number(operator_client):
     assert data_of(found)["node"] == {"number": number}
 
 
-def test_executor_and_operator_errors_name_the_operation(executor_client):
+def test_refusals_name_the_action_in_words_not_the_permission(executor_client, operator_client):
     number = appeal_in("received").number
-    answer = gql(
-        executor_client,
+    register = (
         "mutation($n: Int!) { registerAppeal(input: {number: $n}) "
-        "{ appeal { number } errors { field code message } } }",
-        {"n": number},
+        "{ appeal { number } errors { field code message } } }"
     )
-    assert "appeal.route" in refusal(answer, "forbidden")["message"]
+    answer = gql(executor_client, register, {"n": number}, HTTP_ACCEPT_LANGUAGE="en")
+    message = refusal(answer, "forbidden")["message"]
+    assert message == "Your roles do not allow you to register, classify and assign appeals."
+    russian = refusal(gql(executor_client, register, {"n": number}, HTTP_ACCEPT_LANGUAGE="ru"), "forbidden")
+    assert (
+        russian["message"] == "Ваши роли не позволяют регистрировать, классифицировать и назначать обращения."
+    )
+    # A read refused as a GraphQL error speaks the same way; no permission code anywhere.
+    kpis = gql(executor_client, "{ akimatKpis { received } }", HTTP_ACCEPT_LANGUAGE="kk")
+    read = refusal(kpis, "forbidden")["message"]
+    assert read == "Рөлдеріңіз мынаған рұқсат бермейді: есептер мен көрсеткіштерді оқу."
+    assert "reports.view" not in read and "appeal.route" not in message

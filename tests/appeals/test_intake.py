@@ -119,6 +119,52 @@ def test_all_problems_are_reported_together(petropavlovsk):
     assert not Appeal.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("attr", "field", "limit"),
+    [
+        ("applicant_name", "applicantName", 200),
+        ("address", "address", 300),
+        ("object_key", "objectKey", 100),
+        ("description", "description", 5000),
+        ("client_key", "clientKey", 100),
+    ],
+)
+def test_text_longer_than_its_field_is_refused_never_cut(petropavlovsk, attr, field, limit):
+    assert problems_of(**{attr: "я" * (limit + 1)}) == {(field, "too_long")}
+    assert not Appeal.objects.exists()
+    # Exactly the limit is stored whole, and surrounding spaces do not count.
+    text = "я" * limit
+    padded = text if attr == "client_key" else f"  {text}  "
+    appeal = actions.create_appeal(
+        OPERATOR,
+        AppealInput(
+            **(
+                {"channel": "api", "description": "Нет воды", "applicant_phone": "+77051234567"}
+                | {attr: padded}
+            )
+        ),
+    ).appeal
+    appeal.refresh_from_db()
+    assert getattr(appeal, attr) == text
+
+
+def test_the_too_long_message_names_the_limit_in_each_language(petropavlovsk):
+    from apierrors.language import in_language
+
+    with pytest.raises(AppealError) as caught:
+        actions.create_appeal(
+            OPERATOR,
+            AppealInput(
+                channel="api", description="Нет воды", applicant_phone="+77051234567", address="д" * 301
+            ),
+        )
+    message = caught.value.problems[0].message
+    assert in_language(message, "en") == "At most 300 characters."
+    assert in_language(message, "ru") == "Не длиннее 300 символов."
+    assert in_language(message, "kk") == "300 таңбадан аспауы керек."
+    assert in_language(message, None) == "300 таңбадан аспауы керек. / Не длиннее 300 символов."
+
+
 def test_phone_is_required(petropavlovsk):
     assert ("applicantPhone", "required") in problems_of(applicant_phone="")
 
@@ -146,16 +192,67 @@ def test_a_retry_with_the_same_client_key_returns_the_first_appeal(petropavlovsk
         OPERATOR,
         AppealInput(channel="api", description="Нет света", applicant_phone="+77051234567", client_key="k-1"),
     )
+    # The same request, written differently: compared after normalising (E.164, trimmed text).
     again = actions.create_appeal(
         OPERATOR,
         AppealInput(
-            channel="api", description="Нет света!", applicant_phone="+77051234567", client_key="k-1"
+            channel="api", description=" Нет света ", applicant_phone="8 705 123 45 67", client_key="k-1"
         ),
     )
     assert first.created and not again.created
     assert again.appeal.pk == first.appeal.pk
     assert Appeal.objects.filter(client_key="k-1").count() == 1
     assert AppealEvent.objects.filter(appeal=first.appeal).count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"description": "Нет света!"},
+        {"applicant_phone": "+77051234568"},
+        {"applicant_name": "Другой человек"},
+        {"address": "ул. Другая, 1"},
+        {"longitude": CENTRE[0], "latitude": CENTRE[1]},
+        {"category_code": "heating"},
+        {"priority": "high"},
+        {"channel": "web"},
+    ],
+)
+def test_the_same_client_key_with_a_different_request_is_refused_naming_the_first_appeal(
+    petropavlovsk, change
+):
+    request = {
+        "channel": "api",
+        "description": "Нет света",
+        "applicant_phone": "+77051234567",
+        "client_key": "k-2",
+    }
+    first = actions.create_appeal(OPERATOR, AppealInput(**request)).appeal
+    with pytest.raises(AppealError) as caught:
+        actions.create_appeal(OPERATOR, AppealInput(**(request | change)))
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.code, problem.appeal_number) == (
+        "clientKey",
+        "idempotency_conflict",
+        first.number,
+    )
+    assert str(first.number) in str(problem.message)
+    assert Appeal.objects.count() == 1
+    # The first request, repeated, still answers with its appeal.
+    assert actions.create_appeal(OPERATOR, AppealInput(**request)).appeal.pk == first.pk
+
+
+def test_an_appeal_older_than_the_request_digests_answers_any_retry_of_its_key(petropavlovsk):
+    first = actions.create_appeal(
+        OPERATOR,
+        AppealInput(channel="api", description="Нет света", applicant_phone="+77051234567", client_key="k-3"),
+    ).appeal
+    Appeal.objects.filter(pk=first.pk).update(client_key_digest="")
+    again = actions.create_appeal(
+        OPERATOR,
+        AppealInput(channel="api", description="Другое", applicant_phone="+77051234567", client_key="k-3"),
+    )
+    assert not again.created and again.appeal.pk == first.pk
 
 
 def test_concurrent_retries_create_one_appeal(scratch_tenant, django_db_blocker):

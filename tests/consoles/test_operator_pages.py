@@ -81,6 +81,12 @@ def test_intake_creates_once_for_a_double_submit_and_reports_field_errors(inside
     assert first["Location"] == second["Location"]
     assert Appeal.objects.filter(client_key="k-1").count() == 1
 
+    first_number = Appeal.objects.get(client_key="k-1").number
+    changed = client.post("/console/intake/", data | {"description": "Нет воды и света"})
+    assert changed.status_code == 400
+    assert f"создала обращение {first_number}" in changed.content.decode()
+    assert Appeal.objects.filter(client_key="k-1").count() == 1
+
     bad = client.post("/console/intake/", data | {"phone": "12", "client_key": "k-2"})
     text = bad.content.decode()
     assert bad.status_code == 400

@@ -53,8 +53,25 @@ def test_region_host_lists_the_akimats(tenants):
 def test_unknown_host_is_404_never_the_region(tenants):
     response = get("nowhere.localhost")
     assert response.status_code == 404
-    assert "nowhere.localhost" in response.content.decode()
+    assert "По этому адресу нет службы 109" in response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")  # a browser's: a page, not JSON
     assert "Северо-Казахстанская" not in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/graphql/", "/appeals/1/attachments", "/auth/me"])
+def test_an_unknown_host_answers_an_api_request_in_the_error_envelope(tenants, path):
+    response = Client(HTTP_HOST="nowhere.localhost", HTTP_ACCEPT_LANGUAGE="en").post(path)
+    assert response.status_code == 404
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "unknown_host",
+                "message": "There is no 109 service at this address. Check the akimat's address.",
+                "field": None,
+                "extensions": {"code": "unknown_host", "field": None},
+            }
+        ]
+    }
 
 
 def test_deactivated_tenant_is_404_with_a_reason(tenants):

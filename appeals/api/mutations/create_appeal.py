@@ -49,7 +49,9 @@ class CreateAppeal(AppealMutation):
         graphene.NonNull(AppealType), required=True, description="open appeals this one may repeat"
     )
     transfer_proposal = graphene.Field(
-        AkimatRef, description="the location lies in this akimat: transfer the appeal there (transferAppeal)"
+        AkimatRef,
+        description="the location lies in this akimat: the akimat's operators may transfer the appeal "
+        "there (transferAppeal needs the operator's role; an integrator's call needs nothing more)",
     )
     access_code = graphene.String(
         description="for the citizen's receipt (read it out on the phone): with the number it opens "

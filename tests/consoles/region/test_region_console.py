@@ -151,7 +151,7 @@ def test_a_viewer_posting_a_decision_gets_the_refused_page_or_json(viewer):
     page = speaking(viewer, "ru").post(f"/region/escalations/{queued.pk}/accept/")
     assert page.status_code == 403 and "Нет доступа" in page.content.decode()
     json = viewer.post(f"/region/escalations/{queued.pk}/accept/", HTTP_ACCEPT="application/json")
-    assert json.status_code == 403 and "regional.escalation.decide" in json.json()["error"]["message"]
+    assert json.status_code == 403 and "эскалациям" in json.json()["error"]["message"]  # the action, in words
     queued.refresh_from_db()
     assert queued.state == "open"
 

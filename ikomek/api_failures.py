@@ -1,0 +1,58 @@
+"""What Django answers by itself (a CSRF failure, a body too large or unparsable, a 403/404/500 page)
+answered for API requests in the API's one envelope (apierrors.envelope), in the caller's
+language and naming nothing internal; browsers keep Django's pages. Wired as the URLconfs'
+handlers and settings.CSRF_FAILURE_VIEW."""
+
+from __future__ import annotations
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import csrf, defaults
+
+from apierrors.envelope import error_response
+from apierrors.paths import is_api_request
+
+CSRF_FAILED = _(
+    "A request with a session cookie must carry the CSRF token of our pages (header X-CSRFToken); "
+    "an API client authenticates with Authorization: Bearer <access token> instead."
+)
+TOO_LARGE = _("The request body is too large.")
+UNREADABLE = _("The request body cannot be read.")
+FORBIDDEN = _("You may not do this.")
+NOT_FOUND = _("There is nothing at this address.")
+INTERNAL_ERROR = _("Internal server error. It has been recorded; please try again later.")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if is_api_request(request):
+        return error_response(request, 403, "csrf_failed", CSRF_FAILED)
+    return csrf.csrf_failure(request, reason)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 for what it refuses to parse: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    if is_api_request(request):
+        if too_large:
+            return error_response(request, 413, "too_large", TOO_LARGE)
+        return error_response(request, 400, "invalid_request", UNREADABLE)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return error_response(request, 403, "forbidden", FORBIDDEN)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return error_response(request, 404, "not_found", NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return error_response(request, 500, "internal_error", INTERNAL_ERROR)
+    return defaults.server_error(request)

@@ -20,6 +20,7 @@ API: dict[str, str] = {
     "outside_boundary": "A point outside this akimat's territory (repeatCandidates' location).",
     "outside_region": "A point outside the North Kazakhstan region (createAppeal's location).",
     "not_found": "No such appeal, category, organisation, file or object (on this akimat's host).",
+    "unknown_object": "objectKey names no object of the akimat's map (once its map is loaded).",
     "invalid_transition": "The appeal's status does not allow this step now.",
     "forbidden": "Your roles (or your organisation's reach) do not allow this.",
     "idempotency_conflict": "clientKey reused for a different request; `appealNumber`: the first appeal.",

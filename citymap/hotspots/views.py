@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import Operation
+from apierrors.envelope import errors_response
 from appeals.rules.calendar import ALMATY
 from appeals.rules.text import storable
 from citymap.access import allowed
@@ -26,10 +27,8 @@ SIGN_IN = _("Sign in to see the hotspots.")
 NOT_YOURS = _("Your roles do not open the hotspots.")
 
 
-def _refused(problems: list[Problem], status: int) -> JsonResponse:
-    return JsonResponse(
-        {"errors": [{"field": p.field, "code": p.code, "message": p.text} for p in problems]}, status=status
-    )
+def _refused(request: HttpRequest, problems: list[Problem], status: int) -> JsonResponse:
+    return errors_response(request, status, [(p.field, p.code, p.text) for p in problems])
 
 
 def _moment(request: HttpRequest, name: str) -> datetime.datetime | None:
@@ -58,9 +57,9 @@ def hotspot_tile_view(request: HttpRequest, z: int, x: int, y: int) -> HttpRespo
         problem = Problem(
             None, "unauthenticated" if anonymous else "forbidden", SIGN_IN if anonymous else NOT_YOURS
         )
-        return _refused([problem], 401 if anonymous else 403)
+        return _refused(request, [problem], 401 if anonymous else 403)
     if not valid_tile(z, x, y):
-        return _refused([Problem(None, "not_found", NO_TILE)], 404)
+        return _refused(request, [Problem(None, "not_found", NO_TILE)], 404)
     category = request.GET.get("category", "").strip()
     try:
         if not storable(category) or len(category) > 60:
@@ -69,7 +68,7 @@ def hotspot_tile_view(request: HttpRequest, z: int, x: int, y: int) -> HttpRespo
             )
         asked = question(category, _moment(request, "since"), _moment(request, "until"))
     except CityMapError as error:
-        return _refused(error.problems, 400)
+        return _refused(request, error.problems, 400)
     tile = hotspot_tile(z, x, y, asked)
     response = HttpResponse(tile, content_type=MVT, status=200 if tile else 204)
     response["Cache-Control"] = "private, max-age=60"

@@ -68,6 +68,7 @@ API: dict[str, str] = {
     "fields, variables of the wrong type; `extensions.field` names the variable).",
     "internal_error": "A bug on our side; the message says nothing more (it is logged).",
     "overloaded": "HTTP 429: the platform is past its capacity; retry after `Retry-After` seconds.",
+    "rate_limited": "HTTP 429: this client is past its quota (RateLimit headers); retry after Retry-After.",
     "csrf_failed": "A request with a session cookie but without our pages' CSRF token (X-CSRFToken).",
     "unknown_host": "No akimat is served at this host name.",
     "akimat_inactive": "This akimat's 109 service is switched off.",

@@ -161,6 +161,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PrincipalMiddleware",
+    "ikomek.rate_limits.RateLimitMiddleware",  # per API client, 429 past its quota (issue 16)
     "accounts.oidc.SessionRefresh",  # console sessions re-checked with Keycloak (identity)
     "django_htmx.middleware.HtmxMiddleware",
     "consoles.language.PersonLanguageMiddleware",  # the language a signed-in person chose
@@ -172,6 +173,16 @@ MIDDLEWARE = [
 # Load shedding: more connections than this waiting to be accepted, and a new API request (not an
 # emergency) is answered 429 with Retry-After at once (about a fifth of a second of the workers' work).
 WEB_SHED_QUEUE = env.int("WEB_SHED_QUEUE", default=24)
+
+# Rate limits of the API (ikomek/rate_limits.py; graphql/README.md "Rate limits"): per client
+# (a Bearer token's subject) and per anonymous address, django-ratelimit's "<count>/<period>".
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
+API_RATE_LIMIT_ANONYMOUS = env.str("API_RATE_LIMIT_ANONYMOUS", default="120/m")
+# Per client, by its Keycloak username ({"service-account-integrator-esil": "1200/m"}).
+API_RATE_LIMITS: dict[str, str] = env.json("API_RATE_LIMITS", default={})
+RATELIMIT_USE_CACHE = "default"
+# Behind the reverse proxy, the caller's address is the header the proxy sets (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 TEMPLATES = [
     {

@@ -47,19 +47,25 @@ def waiting() -> int:
     return total
 
 
-def _is_emergency(request: HttpRequest) -> bool:
-    """A createAppeal of a category that goes on to 112 (the body is small: the API caps it)."""
-    from appeals.catalogue.cache import active_category  # a domain's cache, read only when shedding
+def is_emergency(request: HttpRequest) -> bool:
+    """A createAppeal of a category that goes on to 112 (the body is small: the API caps it),
+    whatever the caller named its input variable."""
+    from appeals.catalogue.cache import active_category  # a domain's cache, read only when refusing
 
     try:
         body = json.loads(request.body or b"{}")
-        code = ((body.get("variables") or {}).get("input") or {}).get("category")
+        variables = body.get("variables") or {}
+        codes = [v.get("category") for v in variables.values() if isinstance(v, dict)]
     except (ValueError, AttributeError):
         return False
-    if not isinstance(code, str) or "createAppeal" not in str(body.get("query", "")):
+    if "createAppeal" not in str(body.get("query", "")):
         return False
-    category = active_category(code)
-    return bool(category is not None and category.is_emergency)
+    for code in codes:
+        if isinstance(code, str) and len(code) <= 60:
+            category = active_category(code)
+            if category is not None and category.is_emergency:
+                return True
+    return False
 
 
 def overloaded(request: HttpRequest | None = None) -> JsonResponse:
@@ -78,7 +84,7 @@ class LoadSheddingMiddleware:
             and request.method == "POST"
             and request.path == "/graphql/"
             and waiting() > settings.WEB_SHED_QUEUE
-            and not _is_emergency(request)
+            and not is_emergency(request)
         ):
             return overloaded(request)
         return self.get_response(request)

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from accounts.views import admin_login
 from ikomek.graphql_view import regional_graphql_view
+from ikomek.schema_views import regional_sdl
 from ikomek.views import region_home
 from observability.health import healthz, readyz
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", region_home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("graphql/schema.graphql", regional_sdl, name="graphql-sdl"),
     path("graphql/", regional_graphql_view, name="graphql"),
     path("auth/", include("accounts.urls")),
     path("admin/login/", admin_login),  # the admin signs in through Keycloak like the console

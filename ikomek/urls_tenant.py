@@ -5,11 +5,13 @@ from django.urls import include, path
 
 from accounts.views import admin_login
 from ikomek.graphql_view import tenant_graphql_view
+from ikomek.schema_views import tenant_sdl
 from observability.health import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("graphql/schema.graphql", tenant_sdl, name="graphql-sdl"),
     path("graphql/", tenant_graphql_view, name="graphql"),
     path("auth/", include("accounts.urls")),
     path("admin/login/", admin_login),  # the admin signs in through Keycloak like the console

@@ -127,3 +127,51 @@ def test_every_example_operation_runs_in_a_real_scenario(petropavlovsk):
     assert ran == {path.stem for path in OPERATIONS.glob("*.graphql")}, (
         "an example operation is not exercised"
     )
+
+
+# ----------------------------------------------------------------- the SDL's URL and the policy
+
+
+@pytest.mark.parametrize(
+    ("host", "file"), [("petropavlovsk.localhost", "schema.graphql"), ("localhost", "regional.graphql")]
+)
+def test_each_host_serves_its_sdl_at_a_stable_url(tenants, host, file):
+    from django.test import Client
+
+    client = Client(HTTP_HOST=host)  # anyone: the SDL is published, introspection stays off
+    answer = client.get("/graphql/schema.graphql")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/plain")
+    assert answer.content.decode() == (GRAPHQL / file).read_text(encoding="utf-8")
+    again = client.get("/graphql/schema.graphql", HTTP_IF_NONE_MATCH=answer["ETag"])
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("served", "file"), [(schema, "schema.graphql"), (regional_schema, "regional.graphql")]
+)
+def test_nothing_breaks_for_clients_of_the_baseline(served, file):
+    """graphql/baseline/ is the contract integrators built on; a breaking change needs its
+    deprecation period first, then a deliberate new baseline (graphql/README.md)."""
+    from graphql import build_schema
+
+    from testkit.graphql_policy import breaking_changes
+
+    baseline = build_schema((GRAPHQL / "baseline" / file).read_text(encoding="utf-8"))
+    assert breaking_changes(baseline, served.graphql_schema) == []
+
+
+def test_the_policy_checks_catch_a_removed_field_and_an_undated_deprecation():
+    from graphql import build_schema
+
+    from testkit.graphql_policy import breaking_changes, deprecation_problems
+
+    before = build_schema("type Query { a: Int, b: String }")
+    after = build_schema('type Query { a: Int @deprecated(reason: "use c") c: Int }')
+    assert breaking_changes(before, after) == ["FIELD_REMOVED: Query.b was removed."]
+    assert deprecation_problems(after) == ["Query.a: the reason names no removal day ('use c')"]
+    dated = build_schema(
+        'type Query { a: Int @deprecated(reason: "Removed after 2027-06-30: use c") c: Int }'
+    )
+    assert deprecation_problems(dated) == []
+    for served in (schema, regional_schema):
+        assert deprecation_problems(served.graphql_schema) == []

@@ -139,7 +139,7 @@ STAFF: dict[str, str] = {
     "login_failed": "Web sign-in failed.",
     "not_a_person": "Web sign-in with a service account.",
     "wrong_nonce": "Web sign-in: the ID token is not of this login attempt.",
-    "unauthenticated": "The map's hotspot tiles need a signed-in person.",
+    "unauthenticated": "No credentials: sign in or send a token (hotspot tiles, exports).",
 }
 
 ALL: dict[str, str] = API | AUTH | STAFF

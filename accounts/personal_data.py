@@ -46,6 +46,17 @@ def mask_iin(iin: str) -> str:
     return MASK * 10 + iin[-2:] if len(iin) >= 4 else MASK * len(iin)
 
 
+# A phone number or an IIN written into free text: 10 to 15 digits with spaces, dashes or brackets
+# between them ("+7 (705) 123-45-67", "87051234567", "900101300123").
+_NUMBER_IN_TEXT = re.compile(r"(?<![\d\w])\+?(?:\d[\s\-()]{0,2}){9,14}\d(?![\d\w])")
+
+
+def mask_in_text(text: str) -> str:
+    """Free text (a description, a comment) with the phone numbers and IINs in it masked, the last
+    two digits kept; for every role that does not see personal data (integrators above all)."""
+    return _NUMBER_IN_TEXT.sub(lambda found: MASK * 3 + re.sub(r"\D", "", found.group())[-2:], text)
+
+
 def mask_email(email: str) -> str:
     local, _, domain = email.partition("@")
     return f"{local[:1]}{MASK * 3}@{domain}" if domain else MASK * 3

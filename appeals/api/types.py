@@ -3,12 +3,14 @@ may see it; times are given in Asia/Almaty."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import graphene
 from django.utils import timezone
 from graphene import relay
 
 from accounts.permissions import Operation, can, sees_personal_data
-from accounts.personal_data import mask_iin, mask_name, mask_phone
+from accounts.personal_data import mask_iin, mask_in_text, mask_name, mask_phone
 from appeals.api.cross_tenant import (
     AkimatRef,
     AppealTransferType,
@@ -45,6 +47,17 @@ def _sees_personal_data(info: graphene.ResolveInfo) -> bool:
         cached = sees_personal_data(context.principal)
         context._appeals_sees_personal_data = cached
     return cached
+
+
+def free_text(attr: str) -> Callable[[object, graphene.ResolveInfo], str]:
+    """A free-text field (citizens and staff write phones and IINs into them) with those masked for
+    roles that do not see personal data."""
+
+    def resolve(root: object, info: graphene.ResolveInfo) -> str:
+        text = getattr(root, attr)
+        return text if _sees_personal_data(info) else mask_in_text(text)
+
+    return resolve
 
 
 class GeoPoint(graphene.ObjectType):
@@ -134,7 +147,7 @@ class AppealEventType(graphene.ObjectType):
     actor_name = graphene.String(required=True)
     actor_role = graphene.String(required=True)
     at = time_field("at", required=True)
-    comment = graphene.String(required=True)
+    comment = graphene.String(required=True, resolver=free_text("comment"))
     data = graphene.JSONString(required=True)
 
 
@@ -159,7 +172,7 @@ class CallbackAttemptType(graphene.ObjectType):
     operator_name = graphene.String(required=True)
     reached = graphene.Boolean(required=True)
     satisfied = graphene.Boolean()
-    comment = graphene.String(required=True)
+    comment = graphene.String(required=True, resolver=free_text("comment"))
 
     @staticmethod
     def resolve_contact_number(root: object, info: graphene.ResolveInfo) -> int:
@@ -230,7 +243,7 @@ class AppealType(graphene.ObjectType):
     address = graphene.String(required=True)
     location = graphene.Field(GeoPoint)
     object_key = graphene.String(required=True, description="map object (building, yard) when known")
-    description = graphene.String(required=True)
+    description = graphene.String(required=True, resolver=free_text("description"))
     category = graphene.Field(CategoryType)
     priority = graphene.Field(AppealPriority, required=True, resolver=choice("priority"))
     organisation = graphene.Field(OrganisationType)
@@ -248,7 +261,7 @@ class AppealType(graphene.ObjectType):
     is_overdue = graphene.Boolean(
         required=True, description="answered after the deadline, or still open past it"
     )
-    resolution = graphene.String(required=True)
+    resolution = graphene.String(required=True, resolver=free_text("resolution"))
     cancel_reason = graphene.Field(AppealCancelReason, resolver=choice("cancel_reason"))
     repeat_of = graphene.Int(description="number of the original when this appeal was linked as a repeat")
     repeat_count = graphene.Int(required=True)

@@ -450,3 +450,20 @@ def test_refusals_name_the_action_in_words_not_the_permission(executor_client, o
     read = refusal(kpis, "forbidden")["message"]
     assert read == "Рөлдеріңіз мынаған рұқсат бермейді: есептер мен көрсеткіштерді оқу."
     assert "reports.view" not in read and "appeal.route" not in message
+
+
+FREE_TEXT = "query($n: Int!) { appeal(number: $n) { description resolution events { comment } } }"
+
+
+def test_phones_and_iins_in_free_text_are_masked_for_roles_without_personal_data(petropavlovsk):
+    from testkit.graphql import data_of, gql
+    from testkit.identities import logged_in, user_with_roles
+
+    said = "Звонить +7 (705) 123-45-67 или 87051112233, ИИН 900101300123; дом 12, кв 5"
+    appeal = intake(description=said)
+    integrator = data_of(gql(logged_in(user_with_roles("text-integrator", "integrator")), FREE_TEXT,
+                             {"n": appeal.number}))["appeal"]  # fmt: skip
+    assert integrator["description"] == "Звонить •••67 или •••33, ИИН •••23; дом 12, кв 5"
+    supervisor = data_of(gql(logged_in(user_with_roles("text-supervisor", "supervisor")), FREE_TEXT,
+                             {"n": appeal.number}))["appeal"]  # fmt: skip
+    assert supervisor["description"] == said

@@ -181,6 +181,9 @@ API_RATE_LIMIT_ANONYMOUS = env.str("API_RATE_LIMIT_ANONYMOUS", default="120/m")
 # Per client, by its Keycloak username ({"service-account-integrator-esil": "1200/m"}).
 API_RATE_LIMITS: dict[str, str] = env.json("API_RATE_LIMITS", default={})
 RATELIMIT_USE_CACHE = "default"
+# Integrators (Keycloak usernames, "integrator-esil") whose emergencies the region lets go straight
+# on to 112 at intake; every other integrator's waits for an operator (appeals.rules.emergency_intake).
+INTEGRATORS_DIRECT_112: list[str] = env.list("INTEGRATORS_DIRECT_112", default=[])
 # Behind the reverse proxy, the caller's address is the header the proxy sets (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 

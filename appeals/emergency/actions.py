@@ -34,6 +34,7 @@ from appeals.models import (
     EventKind,
     Service112,
 )
+from appeals.rules.emergency_intake import forwards_at_intake
 from appeals.rules.sla import deadline_for
 from appeals.states import FORWARDABLE_STATUSES, Status
 from appeals.transitions import apply_transition, authorise, locked_appeal
@@ -121,6 +122,8 @@ def forward_if_emergency(actor: Principal, appeal: Appeal, *, new: bool = False)
     category = appeal.category
     if category is None or not category.is_emergency or appeal.status not in FORWARDABLE_STATUSES:
         return False
+    if new and not forwards_at_intake(actor):
+        return False  # an integrator's: an operator confirms it first (appeals.rules.emergency_intake)
     if not new and EmergencyForward.objects.filter(appeal=appeal).exists():
         return False
     forward_locked(

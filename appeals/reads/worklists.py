@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from enum import StrEnum
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils import timezone
 
 from appeals.models import Appeal
@@ -34,7 +34,9 @@ def worklist(kind: Worklist, now: datetime.datetime | None = None) -> QuerySet[A
     now = now or timezone.now()
     rows = _rows()
     if kind is Worklist.NEW:
-        return rows.filter(status=Status.RECEIVED).order_by("received_at", "id")
+        # An emergency still here waits for a person to send it on to 112 (an integrator's): first.
+        waiting_emergency = Case(When(category__is_emergency=True, then=0), default=1)
+        return rows.filter(status=Status.RECEIVED).order_by(waiting_emergency, "received_at", "id")
     if kind is Worklist.REGISTERED:
         return rows.filter(status=Status.REGISTERED).order_by("received_at", "id")
     if kind is Worklist.OVERDUE:

@@ -4,6 +4,7 @@ in the same transaction as a requestForService valid on both ends."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from accounts.roles import Role
 from appeals import actions
 from appeals.errors import AppealError
 from appeals.models import Appeal, EmergencyForward, EmergencyStatus
+from appeals.reads.worklists import Worklist, worklist
 from federation.emergency_112.documents import Priority, read_request_for_service
 from federation.emergency_112.forwarding import INCIDENT_KIND, NOTES_LIMIT, fit_notes
 from federation.emergency_112.services import Service
@@ -25,7 +27,10 @@ from tests.appeals.conftest import CENTRE, EXECUTOR, OPERATOR, VALID_PHONE, appe
 from tests.federation.emergency_112.conftest import outbox
 
 FORWARD = (OPERATIONS / "ForwardTo112.graphql").read_text(encoding="utf-8")
-INTEGRATOR = principal(Role.INTEGRATOR, name="integrator")
+# An integrator's system as its client-credentials token makes it (a service account).
+INTEGRATOR_SYSTEM = dataclasses.replace(
+    principal(Role.INTEGRATOR, name="integrator-petropavlovsk"), kind="service"
+)
 
 
 def forwards_of(appeal: Appeal) -> list:
@@ -102,14 +107,42 @@ def test_the_language_the_operator_recorded_wins_over_the_guess(petropavlovsk):
     assert summary.caller_language == "kk"
 
 
-def test_an_integrators_emergency_is_forwarded_though_it_may_not_forward_by_hand(petropavlovsk):
+def test_an_integrators_emergency_waits_for_an_operator_at_the_head_of_the_new_list(petropavlovsk):
+    """A system's emergency is no person's judgement (and a test one must never reach 112): it waits
+    for an operator's confirmation, first in the new list, unless the region allowed the client."""
     data = actions.AppealInput(
         channel="api",
         description="Человеку плохо на остановке",
         applicant_phone=VALID_PHONE,
         category_code="medical",
     )
-    appeal = actions.create_appeal(INTEGRATOR, data).appeal
+    earlier = intake()  # an ordinary appeal received before it
+    appeal = actions.create_appeal(INTEGRATOR_SYSTEM, data).appeal
+    appeal.refresh_from_db()
+    assert appeal.status == "received" and forwards_of(appeal) == []
+    assert not EmergencyForward.objects.filter(appeal=appeal).exists()
+    new = [a.number for a in worklist(Worklist.NEW)]
+    assert new.index(appeal.number) < new.index(earlier.number)
+    page = (
+        logged_in(user_with_roles("confirming-operator", "operator")).get("/console/queues/").content.decode()
+    )
+    row = page[page.index(f">{appeal.number}</a>") :].split("</tr>")[0]
+    assert 'class="badge emergency"' in row  # "confirm the forward to 112", in the screen's language
+
+    actions.forward_to_112(OPERATOR, appeal.number, services=["103"], note="")  # the operator confirms
+    appeal.refresh_from_db()
+    assert appeal.status == "forwarded_112" and len(forwards_of(appeal)) == 1
+
+
+def test_an_integrator_the_region_allowed_forwards_at_intake(petropavlovsk, settings):
+    settings.INTEGRATORS_DIRECT_112 = [INTEGRATOR_SYSTEM.username]
+    data = actions.AppealInput(
+        channel="api",
+        description="ДТП, есть пострадавшие",
+        applicant_phone=VALID_PHONE,
+        category_code="medical",
+    )
+    appeal = actions.create_appeal(INTEGRATOR_SYSTEM, data).appeal
     appeal.refresh_from_db()
     assert appeal.status == "forwarded_112" and len(forwards_of(appeal)) == 1
 

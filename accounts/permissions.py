@@ -32,6 +32,7 @@ class Operation(StrEnum):
     EMERGENCY_ALARMS_VIEW = "emergency.alarms_view"  # the 112 watchdog's alarms about the akimat's appeals
     TENANT_ADMIN = "tenant.admin"  # onboarding, deactivation
     FEDERATION_ADMIN = "federation.admin"  # dead letters, replay
+    WEBHOOK_MANAGE = "webhook.manage"  # an integrator's own webhooks; a supervisor sees and deletes any
 
 
 _O = Operation
@@ -54,7 +55,7 @@ MATRIX: dict[Role, frozenset[Operation]] = {
     Role.OPERATOR: _DESK,
     Role.EXECUTOR: frozenset({_O.APPEAL_VIEW, _O.APPEAL_EXECUTE}),
     Role.SUPERVISOR: _DESK
-    | {_O.CATALOGUE_MANAGE, _O.REPORTS_VIEW, _O.VIOLATION_VIEW, _O.EMERGENCY_ALARMS_VIEW},
+    | {_O.CATALOGUE_MANAGE, _O.REPORTS_VIEW, _O.VIOLATION_VIEW, _O.EMERGENCY_ALARMS_VIEW, _O.WEBHOOK_MANAGE},
     Role.ANALYST: frozenset({_O.APPEAL_VIEW, _O.REPORTS_VIEW}),
     Role.LAWYER: frozenset(
         {
@@ -69,7 +70,7 @@ MATRIX: dict[Role, frozenset[Operation]] = {
     Role.REGIONAL_VIEWER: frozenset({_O.REGIONAL_VIEW}),
     Role.REGIONAL_ADMIN: frozenset({_O.REGIONAL_VIEW, _O.REGIONAL_ESCALATION_DECIDE, _O.TENANT_ADMIN}),
     Role.DISPATCHER_112: frozenset({_O.EMERGENCY_HANDLE}),
-    Role.INTEGRATOR: frozenset({_O.APPEAL_CREATE, _O.APPEAL_VIEW}),
+    Role.INTEGRATOR: frozenset({_O.APPEAL_CREATE, _O.APPEAL_VIEW, _O.WEBHOOK_MANAGE}),
     Role.PLATFORM_ADMIN: frozenset({_O.TENANT_ADMIN, _O.FEDERATION_ADMIN, _O.REGIONAL_VIEW}),
 }
 

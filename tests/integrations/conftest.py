@@ -45,6 +45,6 @@ def receiver() -> Iterator[WebhookReceiver]:
 
 @pytest.fixture(scope="module")
 def hooks_akimat(onboarded, django_db_blocker) -> Iterator[object]:
-    spec = square_district("hooks-scratch", "599710000", "Hooks District", west=69.2, south=54.2)
+    spec = square_district("hooks-scratch", "599300000", "Hooks District", west=69.2, south=54.2)
     with scratch_akimat(spec, django_db_blocker) as tenant:
         yield tenant

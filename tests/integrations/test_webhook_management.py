@@ -48,7 +48,10 @@ def test_the_secret_is_not_a_field_of_a_listed_webhook(integrator_client):
     response = integrator_client.post(
         "/graphql/", {"query": "{ webhooks { secret } }"}, content_type="application/json"
     )
-    assert response.status_code == 400 and "Cannot query field 'secret'" in response.json()["errors"][0]["message"]
+    assert (
+        response.status_code == 400
+        and "Cannot query field 'secret'" in response.json()["errors"][0]["message"]
+    )
 
 
 @pytest.mark.parametrize(

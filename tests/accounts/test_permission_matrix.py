@@ -73,6 +73,7 @@ emergency.handle            .  .  .  .  .  .  .  .  x   .  .
 emergency.alarms_view       .  .  x  .  .  .  .  .  .   .  .
 tenant.admin                .  .  .  .  .  .  .  x  .   .  x
 federation.admin            .  .  .  .  .  .  .  .  .   .  x
+webhook.manage              .  .  x  .  .  .  .  .  .   x  .
 """
 
 

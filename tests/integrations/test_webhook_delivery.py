@@ -23,14 +23,18 @@ from appeals import actions
 from appeals.models import Appeal, AppealEvent
 from appeals.reads.changes import changed_since, position_of
 from federation.messaging.delivery import deliver
+from federation.messaging.kicks import forget_all_marks
 from federation.messaging.models import OPEN_STATES, Message, MessageState
+from ikomek.celery import app
 from integrations import subscriptions
 from integrations.delivery import body_of, signed_headers
 from integrations.feed import WEBHOOK_KIND, event_type_of
 from integrations.models import Webhook
+from testkit.processes import QUICK_RELAY_ENV, celery_worker, wait_until
 from testkit.webhook_receiver import WebhookReceiver
 from tests.appeals.conftest import EXECUTOR, OPERATOR, intake
 from tests.federation.emergency_112.test_cad_delivery import envelope_of
+from tests.federation.emergency_112.test_cad_queue import broker_queue
 from tests.integrations.conftest import HOOKS_POINT, INTEGRATOR
 
 ALL_TYPES = ["appeal.created", "appeal.status_changed", "appeal.updated"]
@@ -246,3 +250,29 @@ def test_body_and_headers_are_the_same_bytes_on_every_attempt(committed, receive
         intake(location=HOOKS_POINT)
     (message,) = open_messages(committed)
     assert body_of(envelope_of(message, 1)) == body_of(envelope_of(message, 7))
+
+
+# ------------------------------------------------------------------ a real worker
+@pytest.mark.slow
+def test_a_worker_on_the_webhooks_queue_delivers_once_the_integrator_is_back(committed, receiver, tmp_path):
+    app.control.purge()  # no task, and no mark saying one is queued, left by earlier tests
+    forget_all_marks()
+    subscribe(committed, receiver)
+    receiver.stop()
+    with tenant_context(committed):
+        appeal = intake(location=HOOKS_POINT)
+        actions.register_appeal(OPERATOR, appeal.number)
+    # Kicked on commit onto the queue of its own, and nowhere else.
+    assert {m["headers"]["task"] for m in broker_queue("webhooks")} == {"integrations.deliver_webhook"}
+    others = broker_queue("celery") + broker_queue("cad") + broker_queue("urgent")
+    assert all(m["headers"]["task"] != "integrations.deliver_webhook" for m in others)
+    log = tmp_path / "worker.log"
+    with celery_worker(log, "-Q", "webhooks", "-n", "hooks@%h", env=QUICK_RELAY_ENV):
+        assert wait_until(lambda: any(m.attempts >= 2 for m in open_messages(committed)), timeout=30), (
+            log.read_text()[-3000:]
+        )
+        receiver.start()
+        assert wait_until(lambda: not open_messages(committed), timeout=40), log.read_text()[-3000:]
+    versions = [n["appeal"]["version"] for n in receiver.notices]
+    assert [n["type"] for n in receiver.notices] == ["appeal.created", "appeal.status_changed"]
+    assert versions == sorted(versions) and receiver.repeats == 0

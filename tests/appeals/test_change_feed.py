@@ -137,7 +137,7 @@ def test_the_feed_takes_neither_after_nor_an_order(petropavlovsk, operator_clien
     refusal(gql(operator_client, query), "not_with_changed_since", "orderBy")
 
 
-def test_a_page_costs_one_query_and_walks_the_feed_index(petropavlovsk, operator_client):
+def test_a_page_costs_a_fixed_number_of_queries_and_walks_the_feed_index(petropavlovsk, operator_client):
     for _ in range(3):
         intake()
     gql(operator_client, "{ akimat { slug } }")  # warms the host map

@@ -35,6 +35,7 @@ class Operation(StrEnum):
     EMERGENCY_ALARMS_VIEW = "emergency.alarms_view"  # the 112 watchdog's alarms about the akimat's appeals
     TENANT_ADMIN = "tenant.admin"  # onboarding, deactivation
     FEDERATION_ADMIN = "federation.admin"  # dead letters, replay
+    WEBHOOK_MANAGE = "webhook.manage"  # an integrator's own webhooks; a supervisor sees and deletes any
 
 
 _O = Operation
@@ -57,7 +58,7 @@ MATRIX: dict[Role, frozenset[Operation]] = {
     Role.OPERATOR: _DESK,
     Role.EXECUTOR: frozenset({_O.APPEAL_VIEW, _O.APPEAL_EXECUTE}),
     Role.SUPERVISOR: _DESK
-    | {_O.CATALOGUE_MANAGE, _O.REPORTS_VIEW, _O.VIOLATION_VIEW, _O.EMERGENCY_ALARMS_VIEW},
+    | {_O.CATALOGUE_MANAGE, _O.REPORTS_VIEW, _O.VIOLATION_VIEW, _O.EMERGENCY_ALARMS_VIEW, _O.WEBHOOK_MANAGE},
     Role.ANALYST: frozenset({_O.APPEAL_VIEW, _O.REPORTS_VIEW}),
     Role.LAWYER: frozenset(
         {
@@ -72,7 +73,7 @@ MATRIX: dict[Role, frozenset[Operation]] = {
     Role.REGIONAL_VIEWER: frozenset({_O.REGIONAL_VIEW}),
     Role.REGIONAL_ADMIN: frozenset({_O.REGIONAL_VIEW, _O.REGIONAL_ESCALATION_DECIDE, _O.TENANT_ADMIN}),
     Role.DISPATCHER_112: frozenset({_O.EMERGENCY_HANDLE}),
-    Role.INTEGRATOR: frozenset({_O.APPEAL_CREATE, _O.APPEAL_VIEW}),
+    Role.INTEGRATOR: frozenset({_O.APPEAL_CREATE, _O.APPEAL_VIEW, _O.WEBHOOK_MANAGE}),
     Role.PLATFORM_ADMIN: frozenset({_O.TENANT_ADMIN, _O.FEDERATION_ADMIN, _O.REGIONAL_VIEW}),
 }
 
@@ -100,6 +101,7 @@ ACTIONS: dict[Operation, Promise] = {
     _O.APPEAL_REOPEN: _("reopen appeals"),
     _O.APPEAL_TRANSFER: _("transfer appeals to another akimat or escalate them to the region"),
     _O.APPEAL_FORWARD_112: _("forward appeals to 112"),
+    _O.WEBHOOK_MANAGE: _("manage webhooks that follow appeal changes"),
     _O.CATALOGUE_MANAGE: _("manage the catalogue"),
     _O.REPORTS_VIEW: _("read reports and KPIs"),
     _O.VIOLATION_VIEW: _("read violations"),

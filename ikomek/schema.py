@@ -4,15 +4,16 @@ import graphene
 
 from appeals.api.schema import AppealsMutation, AppealsQueryRoot
 from citymap.api.schema import CityMapMutation, CityMapQuery
+from integrations.api.schema import WebhooksMutation, WebhooksQuery
 from regional.api.schema import RegionalEscalationMutation, RegionalReadModelQuery
 from tenants.schema import RegionQuery, TenantQuery
 
 
-class Query(AppealsQueryRoot, CityMapQuery, TenantQuery, graphene.ObjectType):
+class Query(AppealsQueryRoot, CityMapQuery, WebhooksQuery, TenantQuery, graphene.ObjectType):
     pass
 
 
-class Mutation(AppealsMutation, CityMapMutation, graphene.ObjectType):
+class Mutation(AppealsMutation, CityMapMutation, WebhooksMutation, graphene.ObjectType):
     pass
 
 

@@ -133,6 +133,7 @@ TENANT_APPS = [
     "federation.messaging.inbox",
     "appeals",
     "citymap",  # the city map: objects, address search, outages, hotspots (after appeals: it builds on it)
+    "integrations",  # integrators' webhooks on appeal changes (through the federation outbox)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -293,11 +294,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 URGENT_QUEUE = "urgent"
 CAD_QUEUE = "cad"
+# Integrators' webhooks (integrations/): like the CAD's, calls outside that may be slow.
+WEBHOOK_QUEUE = "webhooks"
 CELERY_TASK_QUEUES = tuple(
-    Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, URGENT_QUEUE, CAD_QUEUE)
+    Queue(name, routing_key=name)
+    for name in (CELERY_TASK_DEFAULT_QUEUE, URGENT_QUEUE, CAD_QUEUE, WEBHOOK_QUEUE)
 )
 CELERY_TASK_ROUTES = {
     "emergency_112.deliver_cad": {"queue": CAD_QUEUE},
+    "integrations.deliver_webhook": {"queue": WEBHOOK_QUEUE},
     "federation.drain_urgent": {"queue": URGENT_QUEUE},
 }
 # Every task ends: the soft limit raises in the task (SoftTimeLimitExceeded), the hard one replaces
@@ -395,6 +400,26 @@ CELERY_BEAT_SCHEDULE["emergency-112-forward-watchdog"] = {
     "schedule": EMERGENCY_FORWARD_WATCHDOG_SECONDS,
     "args": ("appeals.tasks.watch_112_forwards",),
 }
+
+# ---------------------------------------------------------------- integrators' webhooks (integrations/)
+# Calls to integrators: the CAD's bounded call (connect, answer, whole-call deadline, answer size).
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env.float("WEBHOOK_CONNECT_TIMEOUT_SECONDS", default=3.0)
+WEBHOOK_READ_TIMEOUT_SECONDS = env.float("WEBHOOK_READ_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_DEADLINE_SECONDS = env.float("WEBHOOK_DEADLINE_SECONDS", default=15.0)
+WEBHOOK_MAX_RESPONSE_BYTES = env.int("WEBHOOK_MAX_RESPONSE_BYTES", default=16 * 1024)
+# With the federation's backoff, 30 attempts keep trying for 2 to 4 hours before the dead letter;
+# an integrator down longer catches up with appeals(changedSince:) or a replay.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=30)
+WEBHOOK_TASK_SOFT_TIME_LIMIT = env.int("WEBHOOK_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_ANNOTATIONS["integrations.deliver_webhook"] = {
+    "soft_time_limit": WEBHOOK_TASK_SOFT_TIME_LIMIT,
+    "time_limit": WEBHOOK_TASK_SOFT_TIME_LIMIT + 30,
+}
+# Both secrets sign while a rotation overlaps (rotateWebhookSecret may ask for another overlap).
+WEBHOOK_ROTATION_OVERLAP_HOURS = env.int("WEBHOOK_ROTATION_OVERLAP_HOURS", default=24)
+WEBHOOK_MAX_PER_CLIENT = env.int("WEBHOOK_MAX_PER_CLIENT", default=10)
+# https only in production; loopback test receivers speak plain HTTP.
+WEBHOOK_ALLOW_PLAIN_HTTP = env.bool("WEBHOOK_ALLOW_PLAIN_HTTP", default=not PRODUCTION)
 
 # ---------------------------------------------------------------- federation (outbox, relay, inbox)
 # See federation/messaging/conf.py for what each one means.

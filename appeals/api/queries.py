@@ -8,6 +8,7 @@ from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 
 from accounts.permissions import Operation, sees_personal_data
+from appeals.api.changes import CHANGED_SINCE, page_of_changes
 from appeals.api.enums import ViolationState, value_of
 from appeals.api.errors import bad_input, graphql_error, reach_of, require_reached, require_read
 from appeals.api.filters import AppealFilter, AppealOrder, filtered, ordered
@@ -73,6 +74,7 @@ class AppealsQuery(graphene.ObjectType):
         after=graphene.String(),
         filter=AppealFilter(),
         order_by=AppealOrder(),
+        changed_since=CHANGED_SINCE,
     )
     callback_queue = graphene.Field(
         AppealConnection,
@@ -139,10 +141,15 @@ class AppealsQuery(graphene.ObjectType):
         after: str | None = None,
         filter: AppealFilter | None = None,
         order_by: object = None,
+        changed_since: str | None = None,
     ) -> AppealConnection:
         principal = require_read(info, Operation.APPEAL_VIEW)
         appeals = reach_of(info).narrow(Appeal.objects.all())  # an executor: its organisation's
         queryset = filtered(appeals, filter, sees_personal_data(principal))
+        if changed_since is not None:
+            feed = appeal_queryset(selected(info, "edges", "node"), queryset)
+            page = page_of_changes(feed, changed_since, first, after=after, order_by=order_by)
+            return connection_from_page(AppealConnection, page, has_previous=bool(changed_since))
         queryset, ordering = ordered(queryset, order_by)
         return _page_of_appeals(info, queryset, ordering, first, after)
 

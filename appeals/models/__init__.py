@@ -12,6 +12,7 @@ from appeals.models.catalogue import (
     Service112,
     SlaCalendar,
 )
+from appeals.models.change_marks import AppealChangeMark
 from appeals.models.changes import CatalogueChange, ChangeAction, ChangeSubject
 from appeals.models.cross_tenant import RegionalEscalationState
 from appeals.models.emergency import (
@@ -29,6 +30,7 @@ from appeals.models.violations import Violation, ViolationEvent, ViolationStatus
 __all__ = [
     "OPEN_EMERGENCY_STATUSES",
     "Appeal",
+    "AppealChangeMark",
     "AppealEvent",
     "Attachment",
     "CalendarException",

@@ -52,6 +52,19 @@ class AppealEvent(models.Model):
         indexes = [models.Index(fields=["appeal", "at", "id"], name="appeal_event_history_idx")]
         triggers = [
             pgtrigger.Protect(name="appeal_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # The appeal's place in the change feed (AppealChangeMark) in the statement that writes
+            # the event: no round trip of its own, and no writer of events can forget it.
+            pgtrigger.Trigger(
+                name="appeal_event_marks_change",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                func=(
+                    "INSERT INTO appeals_appealchangemark (appeal_id, last_event_id, changed_at, change_xid)"
+                    " VALUES (NEW.appeal_id, NEW.id, NEW.at, pg_current_xact_id()::text::bigint)"
+                    " ON CONFLICT (appeal_id) DO UPDATE SET last_event_id = EXCLUDED.last_event_id,"
+                    " changed_at = EXCLUDED.changed_at, change_xid = EXCLUDED.change_xid; RETURN NULL;"
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

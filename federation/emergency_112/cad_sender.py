@@ -1,10 +1,11 @@
 """Sending one signed document to a 112 centre's CAD and classifying the outcome.
 
 `send_document` is the one function that talks HTTP to a CAD; the CAD delivery (cad_outbox) calls
-it and acts on its verdict. A call ends at a wall-clock deadline (`EMERGENCY_CAD_DEADLINE_SECONDS`,
-connect and answer together), not only at per-read timeouts, and reads at most
-`EMERGENCY_CAD_MAX_RESPONSE_BYTES` of the answer: a CAD that trickles bytes or streams without end
-costs its worker a bounded time, and is retried like one that is down.
+it and acts on its verdict; `post_signed` is the bounded call itself, which integrators' webhooks
+(integrations/delivery.py) make with limits of their own. A call ends at a wall-clock deadline
+(`EMERGENCY_CAD_DEADLINE_SECONDS`, connect and answer together), not only at per-read timeouts,
+and reads at most `EMERGENCY_CAD_MAX_RESPONSE_BYTES` of the answer: a CAD that trickles bytes or
+streams without end costs its worker a bounded time, and is retried like one that is down.
 """
 
 from __future__ import annotations
@@ -42,16 +43,40 @@ def classify(status_code: int) -> Verdict:
     return Verdict.RETRY  # 5xx, 408, 429 and anything unexpected (1xx/3xx)
 
 
+@dataclass(frozen=True)
+class CallLimits:
+    connect_seconds: float
+    read_seconds: float
+    deadline_seconds: float  # the whole call, whatever the far end does
+    max_response_bytes: int
+
+
+def cad_limits() -> CallLimits:
+    return CallLimits(
+        connect_seconds=float(settings.EMERGENCY_CAD_CONNECT_TIMEOUT_SECONDS),
+        read_seconds=float(settings.EMERGENCY_CAD_READ_TIMEOUT_SECONDS),
+        deadline_seconds=float(settings.EMERGENCY_CAD_DEADLINE_SECONDS),
+        max_response_bytes=int(settings.EMERGENCY_CAD_MAX_RESPONSE_BYTES),
+    )
+
+
 def send_document(*, endpoint_url: str, secret: str, body: bytes, message_id: str) -> SendOutcome:
+    return post_signed(endpoint_url, body, sign(secret, body, message_id).as_http(), cad_limits())
+
+
+def post_signed(
+    endpoint_url: str, body: bytes, signed_headers: dict[str, str], limits: CallLimits
+) -> SendOutcome:
+    """POST a signed JSON body within `limits`; the verdict on the answer (never raises for HTTP)."""
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         # The answer's size is counted as it travels: no compression to expand behind our back.
         "Accept-Encoding": "identity",
-        **sign(secret, body, message_id).as_http(),
+        **signed_headers,
     }
-    timeout = (settings.EMERGENCY_CAD_CONNECT_TIMEOUT_SECONDS, settings.EMERGENCY_CAD_READ_TIMEOUT_SECONDS)
-    seconds = float(settings.EMERGENCY_CAD_DEADLINE_SECONDS)
-    limit = int(settings.EMERGENCY_CAD_MAX_RESPONSE_BYTES)
+    timeout = (limits.connect_seconds, limits.read_seconds)
+    seconds = limits.deadline_seconds
+    limit = limits.max_response_bytes
     # A session per call: every connection is opened, and so watched, inside this deadline.
     with deadline(seconds) as watch, DeadlineSession() as session:
         try:
@@ -75,7 +100,7 @@ def send_document(*, endpoint_url: str, secret: str, body: bytes, message_id: st
         )
     verdict = classify(response.status_code)
     if oversized:
-        # Not a CAD's answer (ours are a few hundred bytes): never taken as an acknowledgement.
+        # Not a receiver's answer (a CAD's is a few hundred bytes): never taken as an acknowledgement.
         detail = f"answer larger than {limit} bytes, not read"
         return SendOutcome(
             Verdict.RETRY if verdict == Verdict.DELIVERED else verdict, response.status_code, detail

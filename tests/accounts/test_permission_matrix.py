@@ -74,6 +74,7 @@ emergency.handle            .  .  .  .  .  .  .  .  x   .  .
 emergency.alarms_view       .  .  x  .  .  .  .  .  .   .  .
 tenant.admin                .  .  .  .  .  .  .  x  .   .  x
 federation.admin            .  .  .  .  .  .  .  .  .   .  x
+webhook.manage              .  .  x  .  .  .  .  .  .   x  .
 """
 
 

@@ -6,9 +6,9 @@ locals {
 }
 
 module "network" {
-  source     = "../../modules/network"
-  name       = var.name
-  zone_count = 3
+  source = "../../modules/network"
+  name   = var.name
+  zones  = ["${var.region}a", "${var.region}b", "${var.region}c"]
 }
 
 module "database" {
@@ -59,6 +59,9 @@ resource "aws_kms_key" "platform_secrets" {
 }
 
 data "aws_iam_policy_document" "platform_secrets_key" {
+  #checkov:skip=CKV_AWS_109:A key policy's Resource "*" is this key alone; the account administers its own key (AWS's default key policy), IAM decides who in it may.
+  #checkov:skip=CKV_AWS_111:A key policy's Resource "*" is this key alone; the account administers its own key (AWS's default key policy), IAM decides who in it may.
+  #checkov:skip=CKV_AWS_356:A key policy's Resource "*" is this key alone: a key policy cannot name anything else.
   statement {
     sid       = "AccountAdministers"
     actions   = ["kms:*"]

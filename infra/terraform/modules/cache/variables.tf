@@ -56,7 +56,7 @@ variable "credentials_version" {
 variable "log_retention_days" {
   description = "How long the slow log is kept."
   type        = number
-  default     = 90
+  default     = 365
 }
 
 variable "tags" {

@@ -82,3 +82,18 @@ output "execution_role_ref" {
   description = "Role that starts the tasks (reads their secrets)."
   value       = aws_iam_role.execution.arn
 }
+
+output "plain_settings" {
+  description = "Settings the services get as plain values."
+  value       = var.environment
+}
+
+output "secret_settings" {
+  description = "Settings the services read from the secret store at start: name => reference (never the value)."
+  value       = { for s in local.secrets : s.name => s.valueFrom }
+}
+
+output "certificate_hosts" {
+  description = "Names the certificate covers."
+  value       = concat([aws_acm_certificate.wildcard.domain_name], tolist(aws_acm_certificate.wildcard.subject_alternative_names))
+}

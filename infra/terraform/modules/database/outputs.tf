@@ -37,3 +37,18 @@ output "replica_ids" {
   description = "Identifiers of the read replicas, for replication-lag alarms."
   value       = aws_db_instance.replica[*].identifier
 }
+
+output "high_availability" {
+  description = "Whether the primary has a standby in another zone."
+  value       = aws_db_instance.primary.multi_az
+}
+
+output "backup_retention_days" {
+  description = "How far back point-in-time recovery reaches."
+  value       = aws_db_instance.primary.backup_retention_period
+}
+
+output "encrypted_at_rest_with" {
+  description = "Key that encrypts the storage, snapshots and backups."
+  value       = aws_db_instance.primary.kms_key_id
+}

@@ -19,7 +19,7 @@ variable "subnet_ids" {
 }
 
 variable "postgres_version" {
-  description = "PostgreSQL major version; the platform needs 15 with PostGIS 3 (created by its migrations)."
+  description = "PostgreSQL major version; the platform needs 15 with PostGIS 3 (Django creates the extension at the first migrate)."
   type        = string
   default     = "15"
 

@@ -16,6 +16,9 @@ resource "aws_kms_key" "this" {
 }
 
 data "aws_iam_policy_document" "key" {
+  #checkov:skip=CKV_AWS_109:A key policy's Resource "*" is this key alone; the account administers its own key (AWS's default key policy), IAM decides who in it may.
+  #checkov:skip=CKV_AWS_111:A key policy's Resource "*" is this key alone; the account administers its own key (AWS's default key policy), IAM decides who in it may.
+  #checkov:skip=CKV_AWS_356:A key policy's Resource "*" is this key alone: a key policy cannot name anything else.
   statement {
     sid       = "AccountAdministers"
     actions   = ["kms:*"]

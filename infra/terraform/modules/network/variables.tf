@@ -9,14 +9,13 @@ variable "cidr_block" {
   default     = "10.40.0.0/16"
 }
 
-variable "zone_count" {
-  description = "Availability zones (failure domains) to spread over; the database's standby needs at least two."
-  type        = number
-  default     = 3
+variable "zones" {
+  description = "Availability zones (failure domains) to spread over, named explicitly so the set never changes by itself; the database's standby needs two at least."
+  type        = list(string)
 
   validation {
-    condition     = var.zone_count >= 2 && var.zone_count <= 4
-    error_message = "zone_count must be between 2 and 4: high availability needs two zones at least."
+    condition     = length(var.zones) >= 2 && length(var.zones) <= 4 && length(distinct(var.zones)) == length(var.zones)
+    error_message = "Give two to four distinct zones: high availability needs two at least."
   }
 }
 

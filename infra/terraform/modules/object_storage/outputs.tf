@@ -1,6 +1,6 @@
 output "bucket_name" {
   description = "The attachments bucket (the platform's ATTACHMENTS_BUCKET)."
-  value       = aws_s3_bucket.attachments.id
+  value       = aws_s3_bucket.attachments.bucket
 }
 
 output "bucket_region" {

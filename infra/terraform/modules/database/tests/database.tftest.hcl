@@ -16,7 +16,7 @@ run "postgres_15_multi_az_with_point_in_time_recovery" {
 
   assert {
     condition     = aws_db_instance.primary.engine == "postgres" && aws_db_instance.primary.engine_version == "15"
-    error_message = "The platform runs on PostgreSQL 15 (PostGIS is created by its migrations)."
+    error_message = "The platform runs on PostgreSQL 15 (Django creates the PostGIS extension at the first migrate)."
   }
   assert {
     condition     = aws_db_instance.primary.multi_az

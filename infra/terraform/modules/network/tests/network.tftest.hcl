@@ -5,7 +5,8 @@ mock_provider "aws" {
 }
 
 variables {
-  name = "ikomek-test"
+  name  = "ikomek-test"
+  zones = ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
 }
 
 run "three_zones_three_tiers" {
@@ -52,7 +53,19 @@ run "three_zones_three_tiers" {
 run "one_zone_is_refused" {
   command = plan
   variables {
-    zone_count = 1
+    zones = ["eu-central-1a"]
   }
-  expect_failures = [var.zone_count]
+  expect_failures = [var.zones]
+}
+
+run "a_zone_the_region_lacks_is_refused" {
+  command = plan
+  variables {
+    zones = ["eu-central-1a", "eu-central-1x"]
+  }
+  override_data {
+    target = data.aws_availability_zones.chosen
+    values = { names = ["eu-central-1a"] }
+  }
+  expect_failures = [data.aws_availability_zones.chosen]
 }

@@ -396,6 +396,9 @@ FEDERATION_KICK_TIMEOUT_SECONDS = env.float("FEDERATION_KICK_TIMEOUT_SECONDS", d
 FEDERATION_KICK_PAUSE_SECONDS = env.float("FEDERATION_KICK_PAUSE_SECONDS", default=5.0)
 # The relay works on the public outbox for every tenant at once: no per-tenant fan-out here.
 CELERY_BEAT_SCHEDULE["federation-sweep"] = {"task": "federation.sweep", "schedule": FEDERATION_SWEEP_SECONDS}
+# Queue depths, relay lag and dead letters as JSON log lines, which the deployment's alarms read
+# (ikomek/ops_metrics.py, infra/README.md); once for the platform, in the public schema.
+CELERY_BEAT_SCHEDULE["ops-metrics"] = {"task": "ikomek.tasks.log_ops_metrics", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["federation-prune"] = {"task": "federation.prune", "schedule": 3600.0}
 # Receipts live with each receiver: the region's, and every akimat's through the fan-out.
 CELERY_BEAT_SCHEDULE["federation-prune-receipts-region"] = {

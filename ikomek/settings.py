@@ -445,6 +445,28 @@ STATICFILES_DIRS = [
 # a test server); production serves the collected, compressed files only.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / ".local" / "media"))
+# Attachments: files under MEDIA_ROOT (development, tests), or, with ATTACHMENTS_BUCKET, objects in an
+# S3-compatible bucket (production, infra/README.md). The platform reads them back itself
+# (default_storage.open) and answers with them, so no bucket URL ever reaches a browser.
+ATTACHMENTS_BUCKET = env.str("ATTACHMENTS_BUCKET", default="")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if ATTACHMENTS_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_BUCKET,
+            "region_name": env.str("ATTACHMENTS_REGION", default="") or None,
+            # An in-country S3-compatible service names its endpoint; empty means AWS's own.
+            "endpoint_url": env.str("ATTACHMENTS_ENDPOINT_URL", default="") or None,
+            "signature_version": "s3v4",
+            # The bucket's policy decides access (ACLs off); encryption is the bucket's default key.
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
 
 # ---------------------------------------------------------------- observability
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

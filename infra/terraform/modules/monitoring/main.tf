@@ -104,7 +104,7 @@ resource "aws_cloudwatch_metric_alarm" "http_5xx" {
 
   metric_query {
     id          = "errors_percent"
-    expression  = "100 * (FILL(target5xx, 0) + FILL(lb5xx, 0)) / MAX([requests, 1])"
+    expression  = "IF(FILL(requests, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(lb5xx, 0)) / FILL(requests, 0), 0)"
     label       = "5xx share (%)"
     return_data = true
   }

@@ -21,8 +21,8 @@ run "every_alarm_with_its_threshold" {
     error_message = "5xx alarm above 2% of requests."
   }
   assert {
-    condition     = length([for q in aws_cloudwatch_metric_alarm.http_5xx.metric_query : q if q.return_data == true]) == 1
-    error_message = "The 5xx alarm watches one computed share."
+    condition     = [for q in aws_cloudwatch_metric_alarm.http_5xx.metric_query : q.expression if q.return_data == true] == ["IF(FILL(requests, 0) > 0, 100 * (FILL(target5xx, 0) + FILL(lb5xx, 0)) / FILL(requests, 0), 0)"]
+    error_message = "The 5xx alarm watches one computed share: 5xx of the platform and the load balancer over all requests, 0 without traffic."
   }
   assert {
     condition     = aws_cloudwatch_metric_alarm.latency.extended_statistic == "p99" && aws_cloudwatch_metric_alarm.latency.threshold == 2 && aws_cloudwatch_metric_alarm.latency.dimensions.TargetGroup == "targetgroup/ikomek-test-web/0123456789abcdef"

@@ -437,6 +437,9 @@ FEDERATION_KICK_TIMEOUT_SECONDS = env.float("FEDERATION_KICK_TIMEOUT_SECONDS", d
 FEDERATION_KICK_PAUSE_SECONDS = env.float("FEDERATION_KICK_PAUSE_SECONDS", default=5.0)
 # The relay works on the public outbox for every tenant at once: no per-tenant fan-out here.
 CELERY_BEAT_SCHEDULE["federation-sweep"] = {"task": "federation.sweep", "schedule": FEDERATION_SWEEP_SECONDS}
+# Queue depths, relay lag and dead letters as JSON log lines, which the deployment's alarms read
+# (ikomek/ops_metrics.py, infra/README.md); once for the platform, in the public schema.
+CELERY_BEAT_SCHEDULE["ops-metrics"] = {"task": "ikomek.tasks.log_ops_metrics", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["federation-prune"] = {"task": "federation.prune", "schedule": 3600.0}
 # Receipts live with each receiver: the region's, and every akimat's through the fan-out.
 CELERY_BEAT_SCHEDULE["federation-prune-receipts-region"] = {
@@ -483,6 +486,28 @@ STATICFILES_DIRS = [
 # a test server); production serves the collected, compressed files only.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / ".local" / "media"))
+# Attachments: files under MEDIA_ROOT (development, tests), or, with ATTACHMENTS_BUCKET, objects in an
+# S3-compatible bucket (production, infra/README.md). The platform reads them back itself
+# (default_storage.open) and answers with them, so no bucket URL ever reaches a browser.
+ATTACHMENTS_BUCKET = env.str("ATTACHMENTS_BUCKET", default="")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if ATTACHMENTS_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_BUCKET,
+            "region_name": env.str("ATTACHMENTS_REGION", default="") or None,
+            # An in-country S3-compatible service names its endpoint; empty means AWS's own.
+            "endpoint_url": env.str("ATTACHMENTS_ENDPOINT_URL", default="") or None,
+            "signature_version": "s3v4",
+            # The bucket's policy decides access (ACLs off); encryption is the bucket's default key.
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
 
 # ---------------------------------------------------------------- observability
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

@@ -1,4 +1,4 @@
-"""Platform-wide tasks: the per-tenant fan-out of periodic jobs and the worker heartbeat."""
+"""Platform-wide tasks: the per-tenant fan-out of periodic jobs, the worker heartbeat, the ops figures."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, tenant_context
 
 from ikomek.celery import app
+from ikomek.ops_metrics import log_figures
 from tenants.models import Akimat
 
 HEARTBEAT_KEY = "worker-heartbeat"
@@ -42,3 +43,9 @@ def record_heartbeat(token: str = "") -> dict[str, str]:
     }
     cache.set(HEARTBEAT_KEY, beat, timeout=3600)
     return beat
+
+
+@app.task(name="ikomek.tasks.log_ops_metrics", ignore_result=True)
+def log_ops_metrics() -> list[dict[str, object]]:
+    """Queue depths, relay lag and dead letters as log lines for the alarms (ikomek/ops_metrics.py)."""
+    return log_figures()

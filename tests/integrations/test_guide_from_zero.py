@@ -72,18 +72,15 @@ def test_an_integrator_follows_the_guide_from_zero(onboarded, django_db_blocker,
     }
     try:
         with (
-            django_db_blocker.unblock(), web_server(tmp_path / "web.log"),
-            celery_worker(
-                tmp_path / "worker.log", "-Q", "webhooks", "-n", "guide@%h", env=QUICK_RELAY_ENV
-            ),
+            django_db_blocker.unblock(),
+            web_server(tmp_path / "web.log"),
+            celery_worker(tmp_path / "worker.log", "-Q", "webhooks", "-n", "guide@%h", env=QUICK_RELAY_ENV),
         ):
             run = subprocess.run(
                 [sys.executable, str(tmp_path / "quickstart.py")],
                 env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path,
             )  # fmt: skip
-            assert run.returncode == 0, (
-                run.stdout + run.stderr + (tmp_path / "web.log").read_text()[-3000:]
-            )
+            assert run.returncode == 0, run.stdout + run.stderr + (tmp_path / "web.log").read_text()[-3000:]
             said = {line.split()[0]: line.split()[1:] for line in run.stdout.splitlines()}
             number = int(said["created"][0])
             assert said["created"][1] == "RECEIVED"
@@ -93,9 +90,7 @@ def test_an_integrator_follows_the_guide_from_zero(onboarded, django_db_blocker,
             receiver.secret = said["webhook"][2]
             receiver.start()
             created = lambda: [n for n in receiver.notices if n["appeal"]["number"] == number]  # noqa: E731
-            assert wait_until(lambda: created(), timeout=40), (tmp_path / "worker.log").read_text()[
-                -3000:
-            ]
+            assert wait_until(lambda: created(), timeout=40), (tmp_path / "worker.log").read_text()[-3000:]
         (notice,) = created()
         assert notice["type"] == "appeal.created" and notice["akimat"] == "petropavlovsk"
         assert 401 not in receiver.answered  # every delivery verified with the secret the guide kept

@@ -110,6 +110,7 @@ class CityMapQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_map_object(root: None, info: graphene.ResolveInfo, id: str) -> object:
+        require_read(info, Operation.APPEAL_VIEW)  # before the id is read: no existence oracle
         object_id = database_id(id, "id")
         try:
             return object_card(info.context.principal, object_id)

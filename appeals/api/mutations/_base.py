@@ -3,15 +3,17 @@ errors into typed user errors. No rule lives here."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals.api.errors import UserError, user_errors
 from appeals.api.types import AppealType
 from appeals.errors import AppealError
 from appeals.models import Appeal
+from appeals.transitions import authorise
 
 
 class AppealMutation(graphene.Mutation):
@@ -21,6 +23,10 @@ class AppealMutation(graphene.Mutation):
     appeal = graphene.Field(AppealType, description="the appeal after the change; null when refused")
     errors = graphene.List(graphene.NonNull(UserError), required=True)
 
+    # What the caller's roles must allow. It is checked before the input is read, so a caller who
+    # may not run the mutation learns nothing, not even whether the appeal exists.
+    operation: ClassVar[Operation]
+
     @classmethod
     def perform(cls, principal: Principal, data: Any) -> Appeal | dict[str, Any]:
         raise NotImplementedError
@@ -28,6 +34,7 @@ class AppealMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root: None, info: graphene.ResolveInfo, input: Any) -> AppealMutation:
         try:
+            authorise(info.context.principal, cls.operation)
             outcome = cls.perform(info.context.principal, input)
         except AppealError as error:
             return cls(errors=user_errors(error))

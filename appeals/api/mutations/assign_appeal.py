@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.mutations._base import AppealMutation, NumberInput
@@ -16,6 +17,8 @@ class AssignAppealInput(NumberInput):
 
 
 class AssignAppeal(AppealMutation):
+    operation = Operation.APPEAL_ROUTE
+
     class Arguments:
         input = AssignAppealInput(required=True)
 

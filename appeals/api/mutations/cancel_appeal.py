@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.enums import AppealCancelReason, value_of
@@ -18,6 +19,8 @@ class CancelAppealInput(graphene.InputObjectType):
 
 
 class CancelAppeal(AppealMutation):
+    operation = Operation.APPEAL_CANCEL
+
     class Arguments:
         input = CancelAppealInput(required=True)
 

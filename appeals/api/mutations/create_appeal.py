@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.actions import AppealInput
@@ -41,6 +42,8 @@ class CreateAppealInput(graphene.InputObjectType):
 
 
 class CreateAppeal(AppealMutation):
+    operation = Operation.APPEAL_CREATE
+
     class Arguments:
         input = CreateAppealInput(required=True)
 

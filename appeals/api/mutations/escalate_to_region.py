@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.mutations._base import AppealMutation
@@ -10,6 +11,8 @@ from appeals.models import Appeal
 
 
 class EscalateToRegion(AppealMutation):
+    operation = Operation.APPEAL_TRANSFER
+
     class Arguments:
         input = ReasonInput(required=True)
 

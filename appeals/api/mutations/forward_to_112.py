@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.mutations._base import AppealMutation
@@ -22,6 +23,8 @@ class ForwardTo112Input(graphene.InputObjectType):
 
 class ForwardTo112(AppealMutation):
     """Leaves every 109 queue at once; while 112 has the appeal, forwarding again adds services."""
+
+    operation = Operation.APPEAL_FORWARD_112
 
     class Arguments:
         input = ForwardTo112Input(required=True)

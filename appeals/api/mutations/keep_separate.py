@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.mutations._base import AppealMutation
@@ -17,6 +18,8 @@ class KeepSeparateInput(graphene.InputObjectType):
 
 
 class KeepSeparate(AppealMutation):
+    operation = Operation.APPEAL_ROUTE
+
     class Arguments:
         input = KeepSeparateInput(required=True)
 

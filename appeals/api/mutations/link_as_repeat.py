@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.mutations._base import AppealMutation
@@ -18,6 +19,8 @@ class LinkAsRepeatInput(graphene.InputObjectType):
 
 
 class LinkAsRepeat(AppealMutation):
+    operation = Operation.APPEAL_ROUTE
+
     class Arguments:
         input = LinkAsRepeatInput(required=True)
 

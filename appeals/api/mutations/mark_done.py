@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.mutations._base import AppealMutation
@@ -16,6 +17,8 @@ class MarkDoneInput(graphene.InputObjectType):
 
 
 class MarkDone(AppealMutation):
+    operation = Operation.APPEAL_EXECUTE
+
     class Arguments:
         input = MarkDoneInput(required=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.mutations._base import AppealMutation
@@ -18,6 +19,8 @@ class RecordCallbackInput(graphene.InputObjectType):
 
 
 class RecordCallback(AppealMutation):
+    operation = Operation.APPEAL_CALLBACK
+
     class Arguments:
         input = RecordCallbackInput(required=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.enums import AppealPriority, value_of
@@ -18,6 +19,8 @@ class RegisterAppealInput(NumberInput):
 
 
 class RegisterAppeal(AppealMutation):
+    operation = Operation.APPEAL_ROUTE
+
     class Arguments:
         input = RegisterAppealInput(required=True)
 

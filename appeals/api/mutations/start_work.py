@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.mutations._base import AppealMutation, NumberInput
@@ -9,6 +10,8 @@ from appeals.models import Appeal
 
 
 class StartWork(AppealMutation):
+    operation = Operation.APPEAL_EXECUTE
+
     class Arguments:
         input = NumberInput(required=True)
 

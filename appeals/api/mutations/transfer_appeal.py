@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphene
 
+from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals import actions
 from appeals.api.mutations._base import AppealMutation
@@ -17,6 +18,8 @@ class TransferAppealInput(graphene.InputObjectType):
 
 
 class TransferAppeal(AppealMutation):
+    operation = Operation.APPEAL_TRANSFER
+
     class Arguments:
         input = TransferAppealInput(required=True)
 

@@ -6,11 +6,13 @@ from typing import Any
 
 import graphene
 
+from accounts.permissions import Operation
 from appeals import actions
 from appeals.api.errors import UserError, user_errors
 from appeals.api.types import ViolationType
 from appeals.errors import AppealError
 from appeals.reads.queues import with_person_history
+from appeals.transitions import authorise
 
 
 class ViolationTextInput(graphene.InputObjectType):
@@ -27,10 +29,13 @@ class ViolationMutation(graphene.Mutation):
 
     action: Any = None
     keyword = "text"
+    # Checked before the input is read (see AppealMutation.operation).
+    operation = Operation.VIOLATION_MANAGE
 
     @classmethod
     def mutate(cls, root: None, info: graphene.ResolveInfo, input: ViolationTextInput) -> ViolationMutation:
         try:
+            authorise(info.context.principal, cls.operation)
             violation = cls.action(info.context.principal, input.id, **{cls.keyword: input.text})
         except AppealError as error:
             return cls(errors=user_errors(error))

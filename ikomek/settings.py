@@ -7,6 +7,7 @@ The local defaults match the project-local services that `platform/bin/services`
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import environ
@@ -136,6 +137,9 @@ TENANT_APPS = [
     "integrations",  # integrators' webhooks on appeal changes (through the federation outbox)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+if not PRODUCTION and importlib.util.find_spec("django_migration_linter"):
+    # `manage.py lintmigrations` in `make test` (a dev dependency, absent from the image).
+    INSTALLED_APPS.append("django_migration_linter")
 
 TENANT_MODEL = "tenants.Akimat"
 TENANT_DOMAIN_MODEL = "tenants.Domain"

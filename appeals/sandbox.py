@@ -39,6 +39,8 @@ def wipe_sandbox_appeals() -> Wiped:
         appeals, events = Appeal.objects.count(), AppealEvent.objects.count()
         files = list(Attachment.objects.values_list("file", flat=True))
         with connection.cursor() as cursor:
+            # Checks deferred to the commit run now: TRUNCATE refuses a table with pending ones.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             # CASCADE: every table of this schema that references an appeal (and what hangs on those).
             cursor.execute(f"TRUNCATE {Appeal._meta.db_table} CASCADE")
         storage = Attachment._meta.get_field("file").storage

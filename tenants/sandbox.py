@@ -16,8 +16,8 @@ from tenants.region_data import region_spec
 from tenants.specs import TenantSpec
 
 SANDBOX_SLUG = "sandbox"
-# 59 (North Kazakhstan) + 99: a district-level code no real unit of the region has.
-SANDBOX_KATO = "599900000"
+# 59 (North Kazakhstan) + 90: a district-level code no real unit of the region has.
+SANDBOX_KATO = "599000000"
 
 # schema -> is it the sandbox (never changes after onboarding, so it is kept for the process)
 _known: dict[str, bool] = {}

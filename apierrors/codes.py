@@ -36,6 +36,7 @@ API: dict[str, str] = {
     "alarm_of_other_appeal": "The 112 alarm is not about this appeal.",
     "already_escalated": "The appeal is already in the region's queue.",
     "unknown_akimat": "No akimat has this slug.",
+    "sandbox_transfer": "Appeals never move between the sandbox akimat and a real one (either way).",
     "not_transferred_there": "The appeal was not transferred to that akimat.",
     "akimat_unavailable": "The akimat concerned cannot be reached now; try again later.",
     "unknown_category": "No category has this code (KPIs).",

@@ -216,24 +216,32 @@ def integrator_lines(token_url: str) -> list[str]:
     get a token with it."""
     from tenants.models import Akimat
 
-    slugs = list(
+    akimats = list(
         Akimat.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
         .filter(is_active=True)
-        .order_by("slug")
-        .values_list("slug", flat=True)
+        .order_by("-is_sandbox", "slug")
+        .values_list("slug", "is_sandbox")
     )
+    sandboxes = {slug for slug, is_sandbox in akimats if is_sandbox}
     try:
         kc = provisioner()
         secrets = {}
-        for slug in slugs:
+        for slug, _ in akimats:
             client = kc.get_client_id(realm.integrator_client_id(slug))
             if client:
                 secrets[slug] = kc.get_client_secrets(client)["value"]
     except Exception:
         return ["    integrator secrets: Keycloak admin console, Clients > integrator-<akimat> > Credentials"]
     lines = ["    integrators (client credentials; a token lives 300 s, graphql/README.md):"]
-    lines += [f"      {realm.integrator_client_id(slug)} / {secret}" for slug, secret in secrets.items()]
+    base = settings.BASE_DOMAIN
+    sandbox_note = "   SANDBOX at {}.{}: test here, nothing reaches 112 or the region"
+    lines += [
+        f"      {realm.integrator_client_id(slug)} / {secret}"
+        + (sandbox_note.format(slug, base) if slug in sandboxes else "")
+        for slug, secret in secrets.items()
+    ]
     if secrets:
+        # The example token is the sandbox's when there is one: integrators start there.
         slug, secret = next(iter(secrets.items()))
         client_id = realm.integrator_client_id(slug)
         lines.append(

@@ -22,6 +22,7 @@ from django.db.models import Max
 
 from appeals.models import Appeal, AppealEvent, Category, EventKind
 from federation.messaging.outbox import region, send
+from tenants.sandbox import current_is_sandbox
 
 STATUS_KIND = "appeals.status"
 BATCH_KIND = "appeals.status_batch"
@@ -167,8 +168,8 @@ def state_of(appeal: Appeal, version: int, *, parent_code: str | None = None) ->
 
 def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
     """appeals.events listener: runs inside the change's transaction, so the message commits with it."""
-    if event.kind in SILENT_KINDS:
-        return
+    if event.kind in SILENT_KINDS or current_is_sandbox():
+        return  # the sandbox's test appeals are no part of the region's figures (decision 79)
     send(STATUS_KIND, state_of(appeal, event.pk), target=region(), ordering_key=f"appeal:{appeal.number}")
 
 
@@ -196,6 +197,8 @@ def send_backfill(batch_size: int = BATCH_SIZE) -> list[Any]:
     """
     if connection.schema_name == region():
         raise RuntimeError("send_backfill runs in an akimat's schema, not in the region's")
+    if current_is_sandbox():
+        return []
     ids = []
     with transaction.atomic():
         batch: list[dict[str, Any]] = []

@@ -16,7 +16,8 @@ def region_home(request: HttpRequest) -> HttpResponse:
     target = home_url(request.principal, regional=True) if request.principal.is_authenticated else None
     if target:
         return redirect(target)
-    akimats = Akimat.objects.exclude(schema_name=get_public_schema_name()).filter(is_active=True)
+    # The sandbox is the integrators' (graphql/README.md), not a 109 line of the region.
+    akimats = Akimat.objects.in_region().exclude(schema_name=get_public_schema_name()).filter(is_active=True)
     port = request.get_port()
     suffix = "" if port in ("80", "443") else f":{port}"
     links = [

@@ -78,7 +78,10 @@ def console(days: int) -> Console:
     today = timezone.now().astimezone(kpis.ALMATY).date()
     period = kpis.Period.of(today - datetime.timedelta(days=days - 1), today)
     registry = list(
-        Akimat.objects.exclude(schema_name=get_public_schema_name()).filter(is_active=True).defer("boundary")
+        Akimat.objects.in_region()
+        .exclude(schema_name=get_public_schema_name())
+        .filter(is_active=True)
+        .defer("boundary")
     )
     registry.sort(key=lambda akimat: akimat.kato)
     by_scope = kpis.kpis_by_scope([a.schema_name for a in registry], None, period)

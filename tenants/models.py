@@ -12,6 +12,12 @@ class AkimatKind(models.TextChoices):
     DISTRICT = "district", "Аудан / Район"
 
 
+class AkimatQuerySet(models.QuerySet):
+    def in_region(self) -> AkimatQuerySet:
+        """The region's real akimats: the sandbox is no part of the region's lists and figures."""
+        return self.filter(is_sandbox=False)
+
+
 class Akimat(TenantMixin):
     """One 109 line: a city or district akimat. The region itself is the public-schema row."""
 
@@ -23,7 +29,12 @@ class Akimat(TenantMixin):
     name_en = models.CharField(max_length=120, blank=True)
     boundary = models.MultiPolygonField(srid=4326)
     is_active = models.BooleanField(default=True)
+    # The integrators' test akimat (decision 79): its appeals live the full 109 life, but nothing
+    # of it reaches 112, the region's read model or another akimat. Set at onboarding, never later.
+    is_sandbox = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AkimatQuerySet.as_manager()
 
     # Onboarding creates the schema itself, inside its own transaction.
     auto_create_schema = False

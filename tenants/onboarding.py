@@ -76,6 +76,18 @@ def _lock(key: str) -> None:
 
 
 def _check_duplicates(spec: TenantSpec, existing: Akimat | None) -> None:
+    if existing is not None and existing.is_sandbox != spec.is_sandbox:
+        # A real akimat's appeals never become test data, nor the reverse.
+        raise TenantValidationError(
+            [
+                ValidationProblem(
+                    "slug",
+                    "duplicate",
+                    f"slug {spec.slug!r} already belongs to "
+                    + ("the sandbox" if existing.is_sandbox else "a real akimat"),
+                )
+            ]
+        )
     if existing is not None and existing.kato != spec.kato:
         raise TenantValidationError(
             [
@@ -207,6 +219,7 @@ def _unsaved(spec: TenantSpec, boundary: object) -> Akimat:
         name_ru=spec.name_ru,
         name_en=spec.name_en,
         boundary=boundary,
+        is_sandbox=spec.is_sandbox,
     )
 
 

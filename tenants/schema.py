@@ -77,4 +77,5 @@ class RegionQuery(graphene.ObjectType):
         return info.context.tenant
 
     def resolve_akimats(self, info: graphene.ResolveInfo) -> list[Akimat]:
-        return list(registry(info).by_schema.values())
+        # The integrators' sandbox is no akimat of the region's (decision 79).
+        return [a for a in registry(info).by_schema.values() if not a.is_sandbox]

@@ -16,3 +16,4 @@ class TenantSpec:
     name_ru: str
     name_en: str = ""
     boundary: GEOSGeometry | None = None
+    is_sandbox: bool = False  # the integrators' test akimat (tenants.sandbox)

@@ -14,6 +14,7 @@ from appeals.models import Appeal
 from appeals.rules.calendar import ALMATY
 from appeals.states import Status
 from tenants.models import Akimat, AkimatKind
+from tenants.sandbox import current_is_sandbox
 from tenants.schema import AkimatRef, akimat_ref
 
 
@@ -96,7 +97,7 @@ class CrossTenantQuery(graphene.ObjectType):
     def resolve_transfer_targets(root: None, info: graphene.ResolveInfo) -> list[Akimat]:
         require_read(info, Operation.APPEAL_TRANSFER)
         akimats = (
-            Akimat.objects.filter(is_active=True)
+            Akimat.objects.filter(is_active=True, is_sandbox=current_is_sandbox())
             .exclude(kind=AkimatKind.REGION)
             .exclude(schema_name__in=[connection.schema_name, get_public_schema_name()])
             .only("slug", "name_kk", "name_ru")

@@ -10,6 +10,7 @@ from appeals.api.enums import EmergencyStatusEnum
 from appeals.api.errors import bad_input, require_read
 from appeals.api.fields import choice, time_field
 from appeals.models import EmergencyAlarm, EmergencyForward, EmergencyStatus
+from tenants.sandbox import current_is_sandbox
 
 ALARMS_MAX = 100
 
@@ -42,6 +43,14 @@ class AppealEmergencyType(TrackedEmergencyType):
     unit = graphene.String(required=True, description="unit or crew 112 dispatched")
     forwards = graphene.Int(required=True, description="how many times the 109 line forwarded it")
     status_at = time_field("status_at", required=True)
+    sandbox = graphene.Boolean(
+        required=True,
+        resolver=lambda f, info: current_is_sandbox(),
+        description=(
+            "true in the sandbox akimat: the forward was recorded and its 112 document built and "
+            "checked, but nothing was sent to 112 (it would have been in production)"
+        ),
+    )
 
 
 class EmergencyAlarmType(graphene.ObjectType):

@@ -38,6 +38,7 @@ from appeals.rules.emergency_intake import forwards_at_intake
 from appeals.rules.sla import deadline_for
 from appeals.states import FORWARDABLE_STATUSES, Status
 from appeals.transitions import apply_transition, authorise, locked_appeal
+from tenants.sandbox import current_is_sandbox
 
 MAX_NOTE = 2000
 
@@ -170,17 +171,15 @@ def forward_locked(
     forward.forwards += 1
     forward.save()
     person = on_behalf_of or actor
-    apply_transition(
-        actor,
-        appeal,
-        "forward_112",
-        comment=note,
-        data={
-            "services": services,
-            "trigger": trigger,
-            "operator": {"subject": person.subject, "name": person.display_name or person.username},
-        },
-    )
+    data = {
+        "services": services,
+        "trigger": trigger,
+        "operator": {"subject": person.subject, "name": person.display_name or person.username},
+    }
+    if current_is_sandbox():
+        # What the API shows of a dry run: the document is built and checked, never sent (decision 79).
+        data["sandbox"] = True
+    apply_transition(actor, appeal, "forward_112", comment=note, data=data)
     return forward
 
 

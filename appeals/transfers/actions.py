@@ -26,6 +26,7 @@ from appeals.states import Status
 from appeals.transfers.proposals import transfer_target
 from appeals.transitions import apply_transition, authorise, locked_appeal, require_text
 from tenants.models import Akimat
+from tenants.sandbox import current_is_sandbox
 
 
 def akimat_actor(akimat: Akimat) -> Principal:
@@ -48,6 +49,14 @@ def transfer_appeal(actor: Principal, number: int, *, akimat: str, reason: str) 
             "akimat",
             "unknown_akimat",
             f"{akimat!r}: басқа белсенді әкімдік емес / не другой действующий акимат области",
+        )
+    if target.is_sandbox != current_is_sandbox():
+        # Test appeals stay in the sandbox and real ones out of it (decision 79).
+        raise AppealError.of(
+            "akimat",
+            "sandbox_transfer",
+            "Құмсалғыш пен нақты әкімдіктер арасында өтініш берілмейді / "
+            "Между песочницей и настоящими акиматами обращения не передаются",
         )
     with transaction.atomic():
         appeal = locked_appeal(number)

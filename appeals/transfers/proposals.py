@@ -18,12 +18,17 @@ from appeals.events import SYSTEM, record_event
 from appeals.models import Appeal, EventKind
 from appeals.rules.geography import point_in_tenant
 from tenants.models import Akimat, AkimatKind
+from tenants.sandbox import current_is_sandbox
 
 
 def akimat_covering(point: Point) -> Akimat | None:
-    """The active akimat (not the region) whose boundary covers the point, other than this one."""
+    """The active akimat (not the region) whose boundary covers the point, other than this one; the
+    sandbox (its territory is the whole region) is never proposed, nor proposes a real one."""
+    if current_is_sandbox():
+        return None
     return (
-        Akimat.objects.filter(is_active=True, boundary__covers=point)
+        Akimat.objects.in_region()
+        .filter(is_active=True, boundary__covers=point)
         .exclude(kind=AkimatKind.REGION)
         .exclude(schema_name__in=[connection.schema_name, get_public_schema_name()])
         .only("slug", "schema_name", "name_kk", "name_ru", "kind", "is_active")

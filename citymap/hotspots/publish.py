@@ -16,6 +16,7 @@ from citymap.hotspots.ranking import ranked_objects
 from citymap.models import MapObject
 from federation.hotspots.kinds import MAX_PLACES, RANKING_KIND
 from federation.messaging.outbox import region, send
+from tenants.sandbox import current_is_sandbox
 
 PLACES = 20
 
@@ -62,7 +63,10 @@ def ranking_payload(days: int = DEFAULT_DAYS, places: int = PLACES) -> dict[str,
     }
 
 
-def publish_ranking() -> uuid.UUID:
-    """Counts and queues the report in one transaction (it leaves when the relay runs)."""
+def publish_ranking() -> uuid.UUID | None:
+    """Counts and queues the report in one transaction (it leaves when the relay runs); the
+    sandbox's places are in no region ranking (decision 79)."""
+    if current_is_sandbox():
+        return None
     with transaction.atomic():
         return send(RANKING_KIND, ranking_payload(), target=region(), ordering_key="map:ranking")

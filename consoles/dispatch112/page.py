@@ -203,7 +203,7 @@ def _row(incident: Incident) -> Row:
 
 
 def akimats() -> list[Akimat]:
-    return list(Akimat.objects.exclude(kind=AkimatKind.REGION).order_by("kato"))
+    return list(Akimat.objects.in_region().exclude(kind=AkimatKind.REGION).order_by("kato"))
 
 
 def parse(query: dict[str, str], known: list[Akimat]) -> tuple[Shown, register.Filters]:

@@ -3,7 +3,9 @@
 `on_appeal_event` is registered with `appeals.events.register_listener`; it runs inside the
 transaction that wrote the event (in the akimat's schema), so the outbox message to the region
 commits with the forward or not at all. The document is built and validated here, before it
-leaves: a document that cannot be built refuses the forward with a typed error instead.
+leaves: a document that cannot be built refuses the forward with a typed error instead. In the
+sandbox akimat it is built and validated the same way, then dropped: nothing of the sandbox
+reaches 112 (decision 79).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from federation.emergency_112.validation import DocumentInvalid
 from federation.messaging.errors import FederationError
 from federation.messaging.outbox import region, send
 from tenants.models import Domain
+from tenants.sandbox import current_is_sandbox
 
 INCIDENT_KIND = "emergency_112.incident"
 
@@ -84,6 +87,8 @@ def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
         return
     try:
         document = build_request_for_service(incident_input(appeal, event))
+        if current_is_sandbox():
+            return  # built and validated as a real one, then dropped: 112 never gets it (decision 79)
         send(INCIDENT_KIND, document, target=region(), ordering_key=incident_ordering_key(appeal.number))
     except DocumentInvalid as error:
         raise AppealError.of(

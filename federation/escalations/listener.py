@@ -14,9 +14,12 @@ from federation.escalations.kinds import ESCALATION_KIND
 from federation.messaging.outbox import region, send
 from federation.read_model_feed import category_parent
 from observability.sentry import redact_text
+from tenants.sandbox import current_is_sandbox
 
 
 def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
+    if current_is_sandbox():
+        return  # the region's queue is for real appeals only (decision 79)
     if event.kind == EventKind.REGIONAL_ESCALATION:
         send(ESCALATION_KIND, escalation_payload(appeal, event), target=region(), ordering_key=_key(appeal))
         return

@@ -230,4 +230,10 @@ def _target_schema(target: Akimat | str, source: str, *, to_self: bool = False) 
         raise FederationError("target", "unknown_target", f"no akimat or region has schema {name!r}")
     if not registry[name].is_active:
         raise FederationError("target", "inactive", f"akimat {name!r} is deactivated")
+    if registry[source].is_sandbox != registry[name].is_sandbox:
+        # The last line of the sandbox's isolation (decision 79): its senders skip the region and
+        # refuse transfers themselves; whatever slips past them stops here, with the change.
+        raise FederationError(
+            "target", "sandbox_isolated", f"no message between the sandbox and {name!r}, either way"
+        )
     return name

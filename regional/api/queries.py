@@ -147,7 +147,10 @@ class RegionalReadModelQuery(graphene.ObjectType):
         root: None, info: graphene.ResolveInfo, period: PeriodInput | None = None, category: str | None = None
     ) -> list[DistrictKpisType]:
         require(info)
-        akimats = sorted((a for a in registry(info).by_schema.values() if a.is_active), key=lambda a: a.kato)
+        akimats = sorted(
+            (a for a in registry(info).by_schema.values() if a.is_active and not a.is_sandbox),
+            key=lambda a: a.kato,
+        )
         by_scope = kpis.kpis_by_scope([a.schema_name for a in akimats], category, _period(period))
         return [DistrictKpisType(akimat=a, kpis=by_scope[a.schema_name]) for a in akimats]
 

@@ -22,7 +22,8 @@ class Command(BaseCommand):
             f"  Region (public schema):  http://{base}:{port}/   GraphQL: http://{base}:{port}/graphql/"
         )
         for akimat in Akimat.objects.exclude(schema_name=get_public_schema_name()).order_by("kato"):
-            lines.append(f"  {akimat.name_en:<28} http://{akimat.slug}.{base}:{port}/")
+            label = "  (sandbox: nothing reaches 112 or the region)" if akimat.is_sandbox else ""
+            lines.append(f"  {akimat.name_en:<28} http://{akimat.slug}.{base}:{port}/{label}")
         lines.append(f"  Health: http://{base}:{port}/healthz   Readiness: http://{base}:{port}/readyz")
         if settings.KEYCLOAK_URL:
             admin = f"admin / {settings.KEYCLOAK_ADMIN_PASSWORD}"

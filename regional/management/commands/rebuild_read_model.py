@@ -53,7 +53,8 @@ class Command(BaseCommand):
             status_rows, daily_rows = rebuild.rebuild_tallies()
             self.stdout.write(f"tallies recomputed: {status_rows} status rows, {daily_rows} daily rows")
             return
-        akimats = Akimat.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())
+        public = get_public_schema_name()
+        akimats = Akimat.objects.in_region().filter(is_active=True).exclude(schema_name=public)
         if slugs:
             akimats = akimats.filter(slug__in=slugs)
             missing = set(slugs) - set(akimats.values_list("slug", flat=True))

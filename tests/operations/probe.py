@@ -37,9 +37,14 @@ def holdings(schema: str) -> dict:
     connection.set_schema_to_public()
     period = kpis.Period.of(None, None)
     figures = Figures.of(kpis.kpis_by_scope([schema], None, period)[schema])
+    # Not `version`: a rebuild stamps a fact with the appeal's latest event, a live message with the
+    # latest event that changed what the region keeps (decision 15); both order later messages right.
+    fields = ("number", "status", "category", "received_at", "resolved_at", "closed_at", "deadline")
     facts = [
-        [f.number, f.version, f.status, f.category, f.received_at.isoformat()]
-        for f in AppealFact.objects.filter(schema=schema).order_by("number")
+        [str(value) for value in row]
+        for row in AppealFact.objects.filter(schema=schema)
+        .order_by("number")
+        .values_list(*fields, "overdue_at", "is_repeat")
     ]
     return {
         "appeals": appeals,

@@ -85,8 +85,12 @@ def fresh(akimat, tmp_path_factory, django_db_blocker) -> Iterator[dict[str, str
     env["REDIS_URL"], env["CACHE_REDIS_URL"] = f"{redis}/5", f"{redis}/6"
     for step in (
         ("migrate_platform",),
-        ("shell", "-c", "from tenants.onboarding import ensure_region; from tenants.region_data import "
-         "region_spec; ensure_region(region_spec())"),
+        (
+            "shell",
+            "-c",
+            "from tenants.onboarding import ensure_region; from tenants.region_data import "
+            "region_spec; ensure_region(region_spec())",
+        ),
     ):
         done = manage(env, *step)
         assert done.returncode == 0, done.stderr[-3000:]
@@ -139,7 +143,7 @@ def test_a_restore_over_the_akimat_brings_back_what_was_deleted_and_the_region_f
     with tenant_context(committed[SLUG]):
         extra = new_appeal(SLUG, random.Random(3))
     deliver_pending()
-    assert [f[0] for f in holdings(SCHEMA)["facts"]].count(extra.number) == 1
+    assert [f[0] for f in holdings(SCHEMA)["facts"]].count(str(extra.number)) == 1
     # ...then every appeal deleted, with its files.
     with connection.cursor() as cursor:
         cursor.execute(f'TRUNCATE "{SCHEMA}".appeals_appeal CASCADE')
@@ -151,12 +155,12 @@ def test_a_restore_over_the_akimat_brings_back_what_was_deleted_and_the_region_f
 
     after = holdings(SCHEMA)
     assert after == before
-    assert extra.number not in [fact[0] for fact in after["facts"]]
+    assert str(extra.number) not in [fact[0] for fact in after["facts"]]
     # New work after the restore reaches the region as before.
     with tenant_context(committed[SLUG]):
         newer = new_appeal(SLUG, random.Random(4))
     deliver_pending()
-    assert newer.number in [fact[0] for fact in holdings(SCHEMA)["facts"]]
+    assert str(newer.number) in [fact[0] for fact in holdings(SCHEMA)["facts"]]
 
 
 def test_an_archive_of_a_newer_platform_is_refused(committed, tmp_path):

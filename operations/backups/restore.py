@@ -117,7 +117,8 @@ def _check_target(slug: str, schema: str, original_schema: str, *, replace: bool
         raise BackupError("; ".join(problem.message for problem in problems))
     if not Akimat.objects.filter(schema_name=get_public_schema_name()).exists():
         raise BackupError(
-            "this deployment has no region registered yet: run `manage.py seed_region --only` first"
+            "this deployment has no region registered yet: run `manage.py seed_region --only <slug>` "
+            "(the region and that akimat, empty), then restore with --replace"
         )
     existing = Akimat.objects.filter(slug=slug).first()
     if existing is not None and not replace:

@@ -1,6 +1,6 @@
 """What a deployment holds of one akimat, as JSON-able data: its appeals, events and attachment files (the
 bytes' SHA-256, read back through storage), and the region's facts and figures for it. Run in the test's
-own process, or in another deployment's: `manage.py shell -c "from tests.operations.probe import main; ..."`."""
+own process, or in another deployment's: `manage.py shell -c "from tests.operations.probe import ..."`."""
 
 from __future__ import annotations
 
@@ -56,4 +56,4 @@ def holdings(schema: str) -> dict:
 
 
 def main(schema: str) -> None:
-    print(json.dumps(holdings(schema), ensure_ascii=False))  # noqa: T201 (read by the test)
+    print(json.dumps(holdings(schema), ensure_ascii=False))

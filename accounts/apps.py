@@ -20,3 +20,4 @@ class AccountsConfig(AppConfig):
         lifecycle.register_initializer("keycloak", ensure_tenant_identity, undo=remove_tenant_identity)
         lifecycle.register_deactivator("keycloak", disable_tenant_identity)
         lifecycle.register_activator("keycloak", ensure_tenant_identity)
+        lifecycle.register_restorer("keycloak", ensure_tenant_identity)

@@ -123,6 +123,7 @@ SHARED_APPS = [
     "django_htmx",
     "leaflet",  # Leaflet's static files (maps are served by us: no CDN, pages work offline)
     "consoles",  # the akimat staff's pages, above the domains
+    "operations",  # operators' commands across every layer: per-akimat backup and restore
     "ikomek",
 ]
 TENANT_APPS = [
@@ -489,6 +490,8 @@ STATICFILES_DIRS = [
 # Outside production WhiteNoise serves the apps' static files directly (no collectstatic needed for
 # a test server); production serves the collected, compressed files only.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# PostgreSQL's client tools (pg_dump, pg_restore) of the server's major version; empty: from PATH.
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / ".local" / "media"))
 # Attachments: files under MEDIA_ROOT (development, tests), or, with ATTACHMENTS_BUCKET, objects in an
 # S3-compatible bucket (production, infra/README.md). The platform reads them back itself

@@ -22,6 +22,7 @@ _initializers: dict[str, TenantStep] = {}
 _deactivators: dict[str, TenantStep] = {}
 _activators: dict[str, TenantStep] = {}
 _undoers: dict[str, TenantStep] = {}
+_restorers: dict[str, TenantStep] = {}
 
 
 def register_initializer(name: str, step: TenantStep, *, undo: TenantStep | None = None) -> None:
@@ -41,11 +42,19 @@ def register_activator(name: str, step: TenantStep) -> None:
     _activators[name] = step
 
 
+def register_restorer(name: str, step: TenantStep) -> None:
+    """Redo, after an akimat's schema was restored from a backup, the work its onboarding did outside
+    the database (Keycloak): the restore may land in a deployment that never onboarded it. Runs in
+    public; must be idempotent. Database initializers are not re-run: they would alter restored data."""
+    _restorers[name] = step
+
+
 def unregister(name: str) -> None:
     _initializers.pop(name, None)
     _deactivators.pop(name, None)
     _activators.pop(name, None)
     _undoers.pop(name, None)
+    _restorers.pop(name, None)
 
 
 def initializers() -> list[tuple[str, TenantStep]]:
@@ -58,6 +67,10 @@ def deactivators() -> list[tuple[str, TenantStep]]:
 
 def activators() -> list[tuple[str, TenantStep]]:
     return list(_activators.items())
+
+
+def restorers() -> list[tuple[str, TenantStep]]:
+    return list(_restorers.items())
 
 
 def undoer(name: str) -> TenantStep | None:

@@ -1,0 +1,1 @@
+"""Operators' tools that span every layer (backups of one akimat); nothing of the product imports them."""

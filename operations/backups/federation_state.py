@@ -22,7 +22,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_tenants.utils import schema_context
-from psycopg import sql
 
 from federation.messaging.delivery import Result, deliver_in_order
 from federation.messaging.models import (
@@ -36,6 +35,7 @@ from federation.messaging.models import (
     Outcome,
 )
 from federation.read_model_feed import send_backfill
+from operations.backups.database import quoted
 from regional.models import AppealFact
 from regional.rebuild import rebuild_tallies
 
@@ -116,12 +116,12 @@ def _reset_cursors(schema: str, *, keep_consistent: bool) -> int:
     }
     removed = 0
     for owner, only_source in ((schema, None), ("public", schema)):
-        table = sql.SQL("{}.federation_inbox_orderingcursor").format(sql.Identifier(owner))
+        table = f"{quoted(owner)}.federation_inbox_orderingcursor"
         with connection.cursor() as cursor:
-            query = sql.SQL("SELECT id, source_schema, ordering_key, last_sequence FROM {}").format(table)
+            query = f"SELECT id, source_schema, ordering_key, last_sequence FROM {table}"  # noqa: S608 (quoted)
             params: list[object] = []
             if only_source is not None:
-                query += sql.SQL(" WHERE source_schema = %s")
+                query += " WHERE source_schema = %s"
                 params.append(only_source)
             cursor.execute(query, params)
             stale = [
@@ -130,7 +130,7 @@ def _reset_cursors(schema: str, *, keep_consistent: bool) -> int:
                 if not keep_consistent or counters.get((row[1], row[2]), -1) < row[3]
             ]
             if stale:
-                cursor.execute(sql.SQL("DELETE FROM {} WHERE id = ANY(%s)").format(table), [stale])
+                cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [stale])  # noqa: S608 (quoted)
                 removed += len(stale)
     return removed
 
@@ -139,9 +139,8 @@ def _to_replay(schema: str, snapshot_at: datetime.datetime) -> list[uuid.UUID]:
     """Messages applied in the akimat after the snapshot: their effect is not in the restored schema."""
     with connection.cursor() as cursor:
         cursor.execute(
-            sql.SQL("SELECT message_id FROM {}.federation_inbox_receipt WHERE received_at >= %s").format(
-                sql.Identifier(schema)
-            ),
+            f"SELECT message_id FROM {quoted(schema)}.federation_inbox_receipt "  # noqa: S608 (quoted)
+            "WHERE received_at >= %s",
             [snapshot_at - COMMIT_MARGIN],
         )
         received = {row[0] for row in cursor.fetchall()}

@@ -252,6 +252,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
 # Every akimat is a subdomain of the base domain: they keep to HTTPS too.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# Citizens' first visit is HTTPS too once the base domain is on the browsers' preload list. The
+# directive only lets the domain's owner submit it (hstspreload.org, a manual step); it is kept off
+# (DJANGO_SECURE_HSTS_PRELOAD=false) where the base domain has hosts that are not ours over HTTP.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=PRODUCTION)
 
 # ---------------------------------------------------------------- Celery
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

@@ -78,8 +78,8 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def akimats(onboarded: dict[str, Akimat], django_db_blocker: pytest.FixtureRequest) -> Iterator[tuple]:
-    sender = square_district("scale-a", "599810000", "Scale-out A District", west=69.6, south=54.6)
-    receiver = square_district("scale-b", "599820000", "Scale-out B District", west=69.8, south=54.6)
+    sender = square_district("scale-a", "598800000", "Scale-out A District", west=69.6, south=54.6)
+    receiver = square_district("scale-b", "598900000", "Scale-out B District", west=69.8, south=54.6)
     with scratch_akimat(sender, django_db_blocker) as a, scratch_akimat(receiver, django_db_blocker) as b:
         yield a, b
 
@@ -135,7 +135,8 @@ class Browser(LocalhostBrowser):
     def call(self, method: str, port: int, slug: str, path: str, **kwargs: object) -> requests.Response:
         headers = {
             "Host": f"{slug}.{settings.BASE_DOMAIN}:{port}",
-            "X-CSRFToken": CSRF,
+            # Django renews the CSRF token at sign-in: the header repeats the cookie as it is now.
+            "X-CSRFToken": [c.value for c in self.cookies if c.name == "csrftoken"][-1],
             "Accept-Language": "ru",
             **kwargs.pop("headers", {}),
         }
@@ -264,6 +265,8 @@ def check_the_scale_out(stack: Stack) -> None:
     with schema_context(get_public_schema_name()):
         make_centre(stack.cad)
     operator_a, operator_b = staff(stack.a.schema_name, "operator"), staff(stack.b.schema_name, "operator")
+    me = operator_a.call("GET", stack.web_a, a, "/auth/me")
+    assert me.status_code == 200, (me.text, operator_a.cookies, (stack.folder / "web-a.log").read_text()[-3000:])
     # Created on one process, its file uploaded through the other.
     files = {}
     for n in range(4):

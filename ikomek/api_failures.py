@@ -22,6 +22,13 @@ UNREADABLE = _("The request body cannot be read.")
 FORBIDDEN = _("You may not do this.")
 NOT_FOUND = _("There is nothing at this address.")
 INTERNAL_ERROR = _("Internal server error. It has been recorded; please try again later.")
+# What the GraphQL endpoint says of a request it cannot run, before any GraphQL is read.
+NO_QUERY = _("The request carries no GraphQL query (send it as the field query).")
+QUERY_NOT_TEXT = _("The GraphQL query must be text.")
+QUERY_TOO_LONG = _("The GraphQL query is too long: at most {limit} characters.")
+ONLY_POST = _("A mutation is sent with POST, not GET.")
+NOT_UTF8 = _("The request body is not UTF-8.")
+FORM_UNREADABLE = _("The form body cannot be read.")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

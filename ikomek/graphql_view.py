@@ -26,6 +26,8 @@ from django.http import (
 )
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import DisableIntrospection, depth_limit_validator
 from graphene_django.constants import MUTATION_ERRORS_FLAG
@@ -50,7 +52,16 @@ from graphql import (
 from apierrors.envelope import error_response
 from apierrors.graphql import message_for
 from apierrors.language import in_language, requested_language
-from ikomek.api_failures import CSRF_FAILED, INTERNAL_ERROR
+from ikomek.api_failures import (
+    CSRF_FAILED,
+    FORM_UNREADABLE,
+    INTERNAL_ERROR,
+    NO_QUERY,
+    NOT_UTF8,
+    ONLY_POST,
+    QUERY_NOT_TEXT,
+    QUERY_TOO_LONG,
+)
 from ikomek.graphql_echo import without_echo
 from ikomek.graphql_inputs import StorableTextRule, variables_refusal
 from ikomek.schema import regional_schema, schema
@@ -160,11 +171,11 @@ class LimitedGraphQLView(GraphQLView):
         if not query:
             if show_graphiql:
                 return None
-            raise HttpError(HttpResponseBadRequest("Must provide query string."))
+            raise HttpError(HttpResponseBadRequest(), NO_QUERY)
         if not isinstance(query, str):
-            raise HttpError(HttpResponseBadRequest("query must be a string."))
+            raise HttpError(HttpResponseBadRequest(), QUERY_NOT_TEXT)
         if len(query) > MAX_QUERY_LENGTH:
-            raise HttpError(HttpResponseBadRequest(f"Query too long: at most {MAX_QUERY_LENGTH} characters."))
+            raise HttpError(HttpResponseBadRequest(), format_lazy(QUERY_TOO_LONG, limit=MAX_QUERY_LENGTH))
 
         graphql_schema = self.schema.graphql_schema
         document, errors = parsed_and_validated(graphql_schema, self.rules, query)
@@ -180,12 +191,7 @@ class LimitedGraphQLView(GraphQLView):
         ):
             if show_graphiql:
                 return None
-            raise HttpError(
-                HttpResponseNotAllowed(
-                    ["POST"],
-                    f"Can only perform a {operation_ast.operation.value} operation from a POST request.",
-                )
-            )
+            raise HttpError(HttpResponseNotAllowed(["POST"]), ONLY_POST)
         if errors:
             return ExecutionResult(data=None, errors=list(errors))
         request._graphql_variables = variables  # what format_error keeps out of its messages
@@ -223,11 +229,11 @@ class LimitedGraphQLView(GraphQLView):
             try:
                 request.body.decode("utf-8")
             except UnicodeDecodeError:
-                raise HttpError(HttpResponseBadRequest("The body is not UTF-8.")) from None
+                raise HttpError(HttpResponseBadRequest(), NOT_UTF8) from None
         try:
             return super().parse_body(request)
         except (MultiPartParserError, SuspiciousOperation):  # a form body Django cannot parse
-            raise HttpError(HttpResponseBadRequest("The form body cannot be parsed.")) from None
+            raise HttpError(HttpResponseBadRequest(), FORM_UNREADABLE) from None
 
     def format_error(self, error: Exception) -> dict:
         formatted = dict(GraphQLView.format_error(error))
@@ -246,6 +252,9 @@ class LimitedGraphQLView(GraphQLView):
                 extensions["code"] = "internal_error"
                 return formatted
             extensions["code"] = "invalid_request"  # syntax, validation, variables, the HTTP form
+            if isinstance(error, HttpError) and isinstance(error.message, Promise):  # ours, translated
+                formatted["message"] = in_language(error.message, language)
+                return formatted
             formatted["message"], field = without_echo(error, formatted["message"], self._variables())
             if field:
                 extensions["field"] = field

@@ -262,6 +262,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
 # Every akimat is a subdomain of the base domain: they keep to HTTPS too.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# Citizens' first visit is HTTPS too once the base domain is on the browsers' preload list. The
+# directive only lets the domain's owner submit it (hstspreload.org, a manual step); it is kept off
+# (DJANGO_SECURE_HSTS_PRELOAD=false) where the base domain has hosts that are not ours over HTTP.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=PRODUCTION)
 
 # ---------------------------------------------------------------- Celery
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -296,6 +300,20 @@ CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".local" / "celerybeat-schedule")
 )
+# One beat at a time (decision 83): in production the schedule and a lock live in Redis
+# (celery-redbeat), so a second beat (a rolling deploy, a second replica) waits for the lock instead
+# of sending every job twice, and takes over within the lock's timeout when the holder dies; no
+# schedule file is written (the image's root is read-only). Development and tests keep Celery's file.
+CELERY_BEAT_SCHEDULER = env.str(
+    "CELERY_BEAT_SCHEDULER",
+    default="redbeat.RedBeatScheduler" if PRODUCTION else "celery.beat:PersistentScheduler",
+)
+CELERY_REDBEAT_REDIS_URL = env.str("CELERY_REDBEAT_REDIS_URL", default=REDIS_URL)
+CELERY_REDBEAT_KEY_PREFIX = env.str("CELERY_REDBEAT_KEY_PREFIX", default="ikomek:beat")
+# The holder renews the lock at every tick (at most CELERY_BEAT_MAX_LOOP_INTERVAL apart), a waiting
+# beat tries every CELERY_BEAT_MAX_LOOP_INTERVAL: a dead holder is replaced within about the sum.
+CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_REDBEAT_LOCK_TIMEOUT", default=30)
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("CELERY_BEAT_MAX_LOOP_INTERVAL", default=5)
 # Three queues: `celery` for everything, `urgent` for the federation's urgent lane (112 forwards,
 # statuses and alarms: never behind a backlog of other messages), `cad` for calls to 112 centres' own
 # CADs (routed by task name below), so a slow CAD holds only its own workers. A worker started
@@ -487,11 +505,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / ".local" / "static"
+# The image collects them at build time into its read-only /app/static (infra/image).
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / ".local" / "static")))
 # Browser libraries from npm (platform/assets/package-lock.json), installed by `ensure_assets`.
-STATICFILES_DIRS = [
-    ("leaflet.vectorgrid", BASE_DIR / ".local" / "assets" / "node_modules" / "leaflet.vectorgrid" / "dist"),
-]
+ASSETS_DIR = Path(env.str("IKOMEK_ASSETS_DIR", default=str(BASE_DIR / ".local" / "assets" / "node_modules")))
+STATICFILES_DIRS = [("leaflet.vectorgrid", ASSETS_DIR / "leaflet.vectorgrid" / "dist")]
 # Outside production WhiteNoise serves the apps' static files directly (no collectstatic needed for
 # a test server); production serves the collected, compressed files only.
 WHITENOISE_USE_FINDERS = not PRODUCTION
@@ -506,6 +524,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The image's collected files carry their hash in the name (a manifest maps them), compressed, so
+# browsers keep them for ever; elsewhere pages render without a collectstatic first.
+if env.bool("DJANGO_STATIC_MANIFEST", default=False):
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 if ATTACHMENTS_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

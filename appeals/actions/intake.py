@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Operation
 from accounts.principal import Principal
@@ -111,10 +113,14 @@ def _validated(
         raise AppealError(*refused)
     problems: list[Problem] = []
     if data.channel not in Channel.values:
-        problems.append(Problem("channel", "invalid", f"{data.channel!r}: белгісіз арна / неизвестный канал"))
+        problems.append(
+            Problem(
+                "channel", "invalid", format_lazy(_("{value}: unknown channel"), value=repr(data.channel))
+            )
+        )
     description = (data.description or "").strip()
     if not description:
-        problems.append(Problem("description", "required", "Өтініш мәтіні қажет / Опишите обращение"))
+        problems.append(Problem("description", "required", _("Describe the appeal")))
     phone, problem = normalise_phone(data.applicant_phone)
     if problem:
         problems.append(problem)
@@ -126,7 +132,7 @@ def _validated(
     location = proposal = None
     if (data.longitude is None) != (data.latitude is None):
         problems.append(
-            Problem("location", "invalid_location", "Ендік пен бойлық қажет / Нужны широта и долгота")
+            Problem("location", "invalid_location", _("Both latitude and longitude are required"))
         )
     elif data.longitude is not None:
         location, proposal, problem = locate(data.longitude, data.latitude)
@@ -137,15 +143,19 @@ def _validated(
         category = active_category(data.category_code)
         if category is None:
             problems.append(
-                Problem("category", "not_found", f"{data.category_code!r}: санат жоқ / нет такой категории")
+                Problem(
+                    "category",
+                    "not_found",
+                    format_lazy(_("{value}: no such category"), value=repr(data.category_code)),
+                )
             )
     elif data.register:
-        problems.append(
-            Problem("category", "required", "Тіркеу үшін санат қажет / Для регистрации нужна категория")
-        )
+        problems.append(Problem("category", "required", _("Registering needs a category")))
     if data.priority and data.priority not in Priority.values:
         problems.append(
-            Problem("priority", "invalid", f"{data.priority!r}: белгісіз / неизвестный приоритет")
+            Problem(
+                "priority", "invalid", format_lazy(_("{value}: unknown priority"), value=repr(data.priority))
+            )
         )
     problems += [
         too_long(TEXT_FIELDS[attr], limit)
@@ -162,7 +172,7 @@ def _validated(
                 Problem(
                     "objectKey",
                     "unknown_object",
-                    f"{object_key!r}: картада мұндай нысан жоқ / {object_key!r}: на карте нет такого объекта",
+                    format_lazy(_("{value}: no such object on the map"), value=repr(object_key)),
                 )
             )
     if problems:

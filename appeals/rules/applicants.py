@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import phonenumbers
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from appeals.errors import Problem
 from appeals.rules.text import ascii_digits
@@ -17,14 +19,16 @@ def normalise_phone(raw: str, field: str = "applicantPhone") -> tuple[str | None
     """(E.164, None) for a valid number, (None, problem) otherwise."""
     text = (raw or "").strip()
     if not text:
-        return None, Problem(field, "required", "Телефон нөмірі қажет / Укажите номер телефона")
+        return None, Problem(field, "required", _("A phone number is required"))
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
-        return None, Problem(field, "invalid_phone", f"{text!r}: телефон нөмірі емес / не номер телефона")
+        return None, Problem(
+            field, "invalid_phone", format_lazy(_("{text}: not a phone number"), text=repr(text))
+        )
     if not phonenumbers.is_valid_number(number):
         return None, Problem(
-            field, "invalid_phone", f"{text!r}: мұндай нөмір жоқ / такого номера не существует"
+            field, "invalid_phone", format_lazy(_("{text}: no such number exists"), text=repr(text))
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
@@ -45,14 +49,12 @@ def check_iin(raw: str, field: str = "applicantIin") -> tuple[str, Problem | Non
     if not text:
         return "", None
     if len(text) != 12 or not ascii_digits(text):
-        return "", Problem(field, "invalid_iin", "ЖСН 12 цифрдан тұрады / ИИН состоит из 12 цифр")
+        return "", Problem(field, "invalid_iin", _("An IIN has 12 digits"))
     month, day = int(text[2:4]), int(text[4:6])
     try:
         datetime.date(2000, month, day)  # a leap year accepts 29 February
     except ValueError:
-        return "", Problem(field, "invalid_iin", "ЖСН-да туған күн қате / в ИИН неверная дата рождения")
+        return "", Problem(field, "invalid_iin", _("The IIN holds an impossible date of birth"))
     if iin_control_digit(text[:11]) != int(text[11]):
-        return "", Problem(
-            field, "invalid_iin", "ЖСН бақылау цифры сәйкес емес / неверная контрольная цифра ИИН"
-        )
+        return "", Problem(field, "invalid_iin", _("The IIN's check digit does not match"))
     return text, None

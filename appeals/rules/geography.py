@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.gis.geos import Point
 from django.contrib.gis.geos.prepared import PreparedGeometry
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from appeals.errors import Problem
 
@@ -27,13 +28,13 @@ def point_in_tenant(
     longitude: float, latitude: float, field: str = "location"
 ) -> tuple[Point | None, Problem | None]:
     if not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
-        return None, Problem(field, "invalid_location", "Координаттар қате / Неверные координаты")
+        return None, Problem(field, "invalid_location", _("The coordinates are not valid"))
     point = Point(longitude, latitude, srid=4326)
     boundary = _tenant_boundary()
     if boundary is not None and not boundary.covers(point):
         return None, Problem(
             field,
             "outside_boundary",
-            "Нүкте әкімдік аумағынан тыс / Точка вне территории акимата (передайте обращение другому району)",
+            _("The point lies outside the akimat's territory (pass the appeal to another district)"),
         )
     return point, None

@@ -28,7 +28,7 @@ def invalid_characters(field: str | None) -> Problem:
     return Problem(
         field,
         INVALID_CHARACTERS,
-        "Мәтінде рұқсат етілмеген таңба бар / Текст содержит недопустимый символ",
+        _("The text holds a character that is not allowed"),
     )
 
 

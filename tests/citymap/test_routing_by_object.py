@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.gis.geos import Point
 
+from apierrors.language import both_languages
 from appeals import actions
 from appeals.actions.intake import AppealInput
 from appeals.errors import AppealError
@@ -90,7 +91,8 @@ def test_a_key_naming_nothing_on_the_map_is_refused(city):
         intake(object_key="building:abaya-999")
     [problem] = refused.value.problems
     assert (problem.field, problem.code) == ("objectKey", "unknown_object")
-    assert "картада мұндай нысан жоқ" in problem.message and "на карте нет такого объекта" in problem.message
+    message = both_languages(problem.message)
+    assert "картада мұндай нысан жоқ" in message and "на карте нет такого объекта" in message
     assert not Appeal.objects.exists()
 
 

@@ -215,7 +215,7 @@ def test_the_load_balancers_probes_are_answered_over_plain_http(production_web):
 def test_https_behind_the_proxy_gets_hsts_and_secure_cookies(production_web):
     page, login = production_web["https_page"], production_web["https_login"]
     assert page["status"] == 200
-    assert page["hsts"] == "max-age=31536000; includeSubDomains"
+    assert page["hsts"] == "max-age=31536000; includeSubDomains; preload"
     assert page["secure_cookies"]["csrftoken"] is True
     assert login["status"] == 302 and login["location"].startswith("http://127.0.0.1:")  # to Keycloak
     assert login["secure_cookies"]["sessionid"] is True

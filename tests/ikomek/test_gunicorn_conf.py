@@ -1,0 +1,34 @@
+"""gunicorn's worker count (ikomek/gunicorn_conf.py): WEB_CONCURRENCY, else 2 x usable CPUs + 1,
+where a cgroup v2 CPU quota (a container's --cpus) lowers what the process's affinity allows."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ikomek.gunicorn_conf import usable_cpus, worker_count
+
+
+def test_web_concurrency_wins_and_must_be_positive():
+    assert worker_count({"WEB_CONCURRENCY": "3"}, cpus=16) == 3
+    with pytest.raises(ValueError, match="at least 1"):
+        worker_count({"WEB_CONCURRENCY": "0"}, cpus=2)
+
+
+def test_two_workers_per_cpu_and_one():
+    assert worker_count({}, cpus=1) == 3
+    assert worker_count({}, cpus=4) == 9
+    assert worker_count({"WEB_CONCURRENCY": ""}, cpus=2) == 5
+
+
+def test_a_cgroup_quota_lowers_the_cpus(tmp_path):
+    affinity = len(os.sched_getaffinity(0))
+    cpu_max = tmp_path / "cpu.max"
+    cpu_max.write_text("max 100000\n")
+    assert usable_cpus(cpu_max) == affinity
+    cpu_max.write_text("50000 100000\n")  # half a CPU: one, never zero
+    assert usable_cpus(cpu_max) == 1
+    cpu_max.write_text(f"{150000 * affinity} 100000\n")  # more than the affinity allows
+    assert usable_cpus(cpu_max) == affinity
+    assert usable_cpus(tmp_path / "absent") == affinity  # cgroup v1 or no cgroup file

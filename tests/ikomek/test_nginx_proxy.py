@@ -1,0 +1,149 @@
+"""nginx in front of the web (infra/nginx/ikomek.conf): `nginx -t` accepts the rendered file, and a
+real nginx on loopback before a real gunicorn answers the load balancer's probe that names an
+address, refuses other unknown hosts itself, passes the akimats' hosts on, and refuses an oversized
+body with a Kazakh and Russian text."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+
+from testkit.browser import web_server
+from testkit.paths import ROOT
+from testkit.processes import free_port, wait_until
+
+pytestmark = pytest.mark.slow  # starts gunicorn and nginx
+
+NGINX = "/usr/sbin/nginx"
+RENDER = ROOT / "infra" / "nginx" / "render"
+
+
+def render(**values: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IKOMEK_")} | values
+    return subprocess.run([RENDER], env=env, capture_output=True, text=True, check=False)
+
+
+def nginx_conf(directory: Path, site: str) -> Path:
+    """A main configuration around the site file: everything of nginx's own under `directory`."""
+    (directory / "site.conf").write_text(site)
+    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (directory / name).mkdir(exist_ok=True)
+    conf = directory / "nginx.conf"
+    conf.write_text(
+        f"""
+user root;
+worker_processes 1;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log {directory}/access.log;
+    client_body_temp_path {directory}/body;
+    proxy_temp_path {directory}/proxy;
+    fastcgi_temp_path {directory}/fastcgi;
+    uwsgi_temp_path {directory}/uwsgi;
+    scgi_temp_path {directory}/scgi;
+    include {directory}/site.conf;
+}}
+"""
+    )
+    return conf
+
+
+def test_nginx_accepts_the_rendered_configuration(tmp_path):
+    site = render(IKOMEK_BASE_DOMAIN="ikomek.example.kz", IKOMEK_UPSTREAM="127.0.0.1:8000")
+    assert site.returncode == 0, site.stderr
+    assert "server_name .ikomek.example.kz;" in site.stdout
+    assert "client_max_body_size 101m;" in site.stdout
+    assert "$proxy_add_x_forwarded_for" in site.stdout  # nginx's own variables are left alone
+    checked = subprocess.run(
+        [NGINX, "-t", "-c", str(nginx_conf(tmp_path, site.stdout))], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "syntax is ok" in checked.stderr
+
+
+def test_rendering_refuses_what_is_not_a_host_name():
+    refused = render(IKOMEK_BASE_DOMAIN="ikomek.kz; include /etc/passwd", IKOMEK_UPSTREAM="127.0.0.1:8000")
+    assert refused.returncode == 2
+    assert "a host name" in refused.stderr
+    assert "IKOMEK_UPSTREAM" in render(IKOMEK_BASE_DOMAIN="ikomek.example.kz").stderr
+
+
+@pytest.fixture(scope="module")
+def proxy(onboarded, tmp_path_factory) -> Iterator[int]:
+    """nginx on a free loopback port before the tests' gunicorn; its port."""
+    directory = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    site = render(
+        IKOMEK_BASE_DOMAIN=settings.BASE_DOMAIN,
+        IKOMEK_UPSTREAM=f"127.0.0.1:{settings.IKOMEK_PUBLIC_PORT}",
+        IKOMEK_LISTEN=f"127.0.0.1:{port}",
+        IKOMEK_LB_CIDR="127.0.0.1/32",
+        IKOMEK_MAX_BODY="1m",
+    )
+    assert site.returncode == 0, site.stderr
+    conf = nginx_conf(directory, site.stdout)
+    with web_server(directory / "web.log"):
+        process = subprocess.Popen(
+            [NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE, start_new_session=True
+        )
+        try:
+
+            def up() -> bool:
+                try:
+                    return requests.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 421
+                except requests.RequestException:
+                    return False
+
+            assert wait_until(up, timeout=15), (directory / "error.log").read_text()
+            yield port
+        finally:
+            os.killpg(process.pid, signal.SIGQUIT)
+            process.wait(timeout=10)
+
+
+def test_the_load_balancers_probe_by_address_reaches_the_app(proxy):
+    # What a load balancer sends: its target's address as Host. The app alone refuses that host.
+    direct = requests.get(f"http://127.0.0.1:{settings.IKOMEK_PUBLIC_PORT}/healthz", timeout=5)
+    assert direct.status_code == 404
+    probe = requests.get(f"http://127.0.0.1:{proxy}/healthz", headers={"Host": "10.20.30.40"}, timeout=5)
+    assert (probe.status_code, probe.text) == (200, "ok")
+
+
+def test_an_unknown_host_gets_nothing_else_from_the_app(proxy):
+    for path in ("/", "/track/", "/graphql/", "/readyz"):
+        answer = requests.get(f"http://127.0.0.1:{proxy}{path}", headers={"Host": "10.20.30.40"}, timeout=5)
+        assert answer.status_code == 421, path
+
+
+def test_the_akimats_hosts_are_passed_on(proxy):
+    base = settings.BASE_DOMAIN
+    page = requests.get(
+        f"http://127.0.0.1:{proxy}/track/?lang=ru", headers={"Host": f"petropavlovsk.{base}"}, timeout=10
+    )
+    assert page.status_code == 200
+    assert "<html" in page.text.lower()
+    # A slug the platform does not know: the app's own refusal, in Kazakh and Russian.
+    unknown = requests.get(f"http://127.0.0.1:{proxy}/track/", headers={"Host": f"nowhere.{base}"}, timeout=5)
+    assert unknown.status_code == 404
+    assert "109" in unknown.text
+
+
+def test_an_oversized_body_is_refused_in_kazakh_and_russian(proxy):
+    answer = requests.post(
+        f"http://127.0.0.1:{proxy}/graphql/",
+        headers={"Host": f"petropavlovsk.{settings.BASE_DOMAIN}", "Content-Type": "application/json"},
+        data=b"x" * (2 * 1024 * 1024),
+        timeout=10,
+    )
+    assert answer.status_code == 413
+    assert "тым үлкен" in answer.text
+    assert "слишком велики" in answer.text

@@ -2,13 +2,12 @@
 
 import os
 
-from celery.signals import before_task_publish, task_prerun, worker_init
+from celery.signals import task_prerun, worker_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ikomek.settings")
 
-# Every task is tenant-aware; beat's are run once per tick whatever beats sent them (ikomek.beat_ticks).
-app = CeleryApp("ikomek", task_cls="ikomek.beat_ticks:TickTask")
+app = CeleryApp("ikomek")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Appeals keeps its periodic jobs in appeals/jobs/ (autodiscovery looks for <app>.tasks only).
@@ -42,12 +41,3 @@ def _refuse_unsafe_start(**_kwargs: object) -> None:
     except ImproperlyConfigured as error:
         # Celery logs and ignores a signal handler's ordinary exception; this one must stop the worker.
         raise SystemExit(str(error)) from None
-
-
-@before_task_publish.connect(weak=False, dispatch_uid="ikomek_stamp_beat_ticks")
-def _stamp_beat_ticks(headers: dict | None = None, body: object = None, **_kwargs: object) -> None:
-    """Beat's messages carry their entry and sending time, for the worker's one run per tick."""
-    if headers is not None:
-        from ikomek.beat_ticks import stamp
-
-        stamp(headers, body)

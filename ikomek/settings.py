@@ -241,12 +241,7 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS, "socket_timeout": 0.5},
     }
 }
-# Sessions in Redis with each akimat's session table behind them (ikomek/sessions.py, decision 82):
-# any web process reads any session, and with Redis down staff stay signed in on the database.
-SESSION_ENGINE = "ikomek.sessions"
-# A cached copy is read again from the database after this long (it bounds a copy's life after a
-# logout made while Redis was unreachable).
-SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=300)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Cookies stay on the tenant's own host: no parent-domain cookie shared between akimats.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None

@@ -349,7 +349,7 @@ CELERY_BEAT_SCHEDULE = {
     # Appeals: SLA warnings, overdue marking, escalation and violations in every akimat.
     "appeals-sla-monitor": {
         "task": "ikomek.tasks.fan_out_to_tenants",
-        "schedule": 300.0,
+        "schedule": env.float("APPEALS_SLA_MONITOR_SECONDS", default=300.0),
         "args": ("appeals.tasks.monitor_deadlines",),
     },
     # The city map: each akimat's places with the most appeals, to the region's console.

@@ -30,11 +30,13 @@ def host_url(slug: str | None, path: str = "/") -> str:
 
 
 @contextmanager
-def web_server(log_path: Path, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[str]:
-    """gunicorn on the port Keycloak's redirect URIs name (IKOMEK_WEB_PORT), on the test database;
-    `env` adds to its environment."""
+def web_server(
+    log_path: Path, workers: int = 2, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
+    """gunicorn on the port Keycloak's redirect URIs name (IKOMEK_WEB_PORT), or on `port` (a second
+    web process: no Keycloak login starts there), on the test database; `env` adds to its environment."""
     connection.close()
-    port = settings.IKOMEK_PUBLIC_PORT
+    port = port or settings.IKOMEK_PUBLIC_PORT
     env = env_for_test_database() | {"PYTHONUNBUFFERED": "1"} | (env or {})
     with log_path.open("a") as log:
         process = subprocess.Popen(
@@ -73,7 +75,7 @@ def web_server(log_path: Path, workers: int = 2, env: dict[str, str] | None = No
 
     try:
         assert wait_until(up, timeout=30), f"web server did not start, see {log_path}"
-        yield host_url(None)
+        yield f"http://{settings.BASE_DOMAIN}:{port}/"
     finally:
         os.killpg(process.pid, signal.SIGQUIT)  # gunicorn's quick shutdown, workers included
         try:

@@ -31,7 +31,8 @@ class Akimat(TenantMixin):
     is_active = models.BooleanField(default=True)
     # The integrators' test akimat (decision 79): its appeals live the full 109 life, but nothing
     # of it reaches 112, the region's read model or another akimat. Set at onboarding, never later.
-    is_sandbox = models.BooleanField(default=False, editable=False)
+    # db_default: the previous release's inserts, which do not name the column, stay valid (decision 81).
+    is_sandbox = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AkimatQuerySet.as_manager()

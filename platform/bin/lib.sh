@@ -37,6 +37,19 @@ load_profile() {
   export DJANGO_SETTINGS_MODULE=ikomek.settings
 }
 
+# What the production image holds of the repository: every package of ours (import-linter's
+# root_packages, the one list of them) but the tests' and benches', with the translations and the
+# production realm. infra/image/build copies these; platform/bin/image-check hashes them.
+image_app_paths() {
+  python3 - "$ROOT/pyproject.toml" <<'PYTHON'
+import sys, tomllib
+with open(sys.argv[1], "rb") as pyproject:
+    packages = tomllib.load(pyproject)["tool"]["importlinter"]["root_packages"]
+ours = [name for name in packages if name not in {"tests", "testkit", "bench"}]
+print("\n".join(["manage.py", "pyproject.toml", *ours, "locale", "platform/keycloak/ikomek-realm.json"]))
+PYTHON
+}
+
 # ------------------------------------------------------------------ installation
 SYSTEM_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server unzip gettext chromium)
 

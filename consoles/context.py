@@ -13,7 +13,12 @@ from consoles.text import language, local
 def console(request: HttpRequest) -> dict[str, object]:
     principal = getattr(request, "principal", None)
     tenant = getattr(request, "tenant", None)
-    common = {"console_language": language(), "console_languages": settings.CONSOLE_LANGUAGES}
+    common = {
+        "console_language": language(),
+        "console_languages": settings.CONSOLE_LANGUAGES,
+        # The integrators' sandbox says so on every page: its forwards never reach 112 (decision 79).
+        "console_sandbox": bool(getattr(tenant, "is_sandbox", False)),
+    }
     if principal is None or not principal.is_authenticated:
         # The public pages name their akimat too.
         return common | {"console_akimat": local(tenant) if tenant is not None else ""}

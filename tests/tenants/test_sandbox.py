@@ -17,6 +17,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
@@ -313,3 +314,22 @@ def test_reset_sandbox_refuses_a_real_akimat_and_wipes_the_sandbox(tenants, sand
         assert again.number > max(a.number for a in made)
     with tenant_context(tenants["petropavlovsk"]):
         assert Appeal.objects.filter(pk=real.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "strip"),
+    [
+        ("ru", "Песочница для проверок интеграторов: обращения здесь не настоящие"),
+        ("kk", "Интеграторларға арналған құмсалғыш: мұндағы өтініштер шынайы емес"),
+    ],
+)
+def test_every_page_of_the_sandbox_says_it_is_one_in_its_language(tenants, sandbox, language, strip):
+    def page(host: str) -> str:
+        client = Client(HTTP_HOST=host)
+        client.cookies["django_language"] = language
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert strip in page("sandbox.localhost")
+    assert 'class="sandbox"' not in page("petropavlovsk.localhost")

@@ -54,9 +54,12 @@ def apply_transition(
     changed: Iterable[str] = (),
     comment: str = "",
     data: dict[str, Any] | None = None,
+    stored: bool = False,
 ) -> AppealEvent:
     """Move a locked appeal along one transition and write its event; refuse what the machine
-    forbids, and an appeal outside the actor's reach (an executor's: its organisation's only)."""
+    forbids, and an appeal outside the actor's reach (an executor's: its organisation's only).
+    `stored`: the row already holds the transition's result (written by the insert of this
+    transaction), so only the instance moves."""
     transition = TRANSITIONS[name]
     authorise(actor, transition.operation)
     reach(actor, transition.operation).require(appeal)
@@ -70,8 +73,9 @@ def apply_transition(
         )
     from_status = appeal.status
     appeal.status = transition.target
-    appeal.status_changed_at = timezone.now()
-    appeal.save(update_fields=["status", "status_changed_at", *changed])
+    if not stored:
+        appeal.status_changed_at = timezone.now()
+        appeal.save(update_fields=["status", "status_changed_at", *changed])
     return record_event(
         appeal,
         EventKind.TRANSITION,

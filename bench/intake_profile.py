@@ -22,6 +22,7 @@ from _common import CSRF_TOKEN, setup_django
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
 
+from _operators import OperatorTokens  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -34,7 +35,7 @@ from tenants.models import Akimat  # noqa: E402
 REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "300"))
 CREATE = (
     "mutation($input: CreateAppealInput!) { createAppeal(input: $input) "
-    "{ created appeal { number } errors { code field } } }"
+    "{ created appeal { number status } repeatCandidates { number } errors { code field } } }"
 )
 # Where a function's own time is counted: the first matching path fragment names the layer.
 LAYERS = [
@@ -93,12 +94,21 @@ def print_layers(profile: cProfile.Profile, total_seconds: float, count: int, un
 
 
 def intake_profile(akimat: Akimat) -> None:
-    with tenant_context(akimat):
-        user, _ = User.objects.get_or_create(username="bench-operator", defaults={"first_name": "Bench"})
-        user.groups.add(Group.objects.get_or_create(name="operator")[0])
-        client = Client(HTTP_HOST=f"{akimat.slug}.localhost", enforce_csrf_checks=True)
-        client.force_login(user)
-    client.cookies["csrftoken"] = CSRF_TOKEN
+    """As the operator of the other intake benches: a Keycloak token, or a session without Keycloak."""
+    operators = OperatorTokens([akimat])
+    extra: dict[str, str] = {}
+    client = Client(HTTP_HOST=f"{akimat.slug}.localhost", enforce_csrf_checks=True)
+    if operators.bearer:
+        extra["HTTP_AUTHORIZATION"] = operators.headers[akimat.slug].split(": ", 1)[1].strip()
+        print("intake as the demo operator with a Keycloak token")
+    else:
+        with tenant_context(akimat):
+            user, _ = User.objects.get_or_create(username="bench-operator", defaults={"first_name": "Bench"})
+            user.groups.add(Group.objects.get_or_create(name="operator")[0])
+            client.force_login(user)
+        client.cookies["csrftoken"] = CSRF_TOKEN
+        extra["HTTP_X_CSRFTOKEN"] = CSRF_TOKEN
+        print("intake as a local operator with a session (no Keycloak)")
     run = uuid.uuid4().hex[:8]
     west, south, east, north = akimat.boundary.extent
     centre = ((west + east) / 2, (south + north) / 2)
@@ -128,9 +138,7 @@ def intake_profile(akimat: Akimat) -> None:
         )
 
     def post(index: int) -> None:
-        response = client.post(
-            "/graphql/", body(index), content_type="application/json", HTTP_X_CSRFTOKEN=CSRF_TOKEN
-        )
+        response = client.post("/graphql/", body(index), content_type="application/json", **extra)
         data = response.json()["data"]["createAppeal"]
         if not data["created"] or data["errors"]:
             raise SystemExit(f"createAppeal failed: {data}")

@@ -25,11 +25,12 @@ from appeals.rules.applicants import check_iin, normalise_phone
 from appeals.rules.idempotency import request_digest, require_same_request
 from appeals.rules.sla import deadline_for
 from appeals.rules.text import invalid_characters, storable, too_long
-from appeals.states import Status
+from appeals.states import TRANSITIONS, Status
 from appeals.tracking.access_code import new_access_code
 from appeals.transfers.proposals import locate, propose_transfer
 from appeals.transitions import authorise
 from tenants.models import Akimat
+from tenants.prepared_statements import prepared_statements
 
 MAX_DESCRIPTION = 5000
 # The longest text each field stores (the model's columns): longer input is refused, never cut.
@@ -213,9 +214,11 @@ WITH new AS (
     INSERT INTO appeals_appeal (
         status, status_changed_at, channel, client_key, client_key_digest, applicant_name, applicant_phone,
         applicant_iin, applicant_language, address, location, object_key, description, category_id, priority,
-        received_at, deadline, resolution, cancel_reason, repeat_count, reopen_count, access_code)
+        received_at, registered_at, deadline, resolution, cancel_reason, repeat_count, reopen_count,
+        access_code)
     VALUES (
-        %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, '', '', 0, 0, %s
+        %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s, %s, %s, %s, %s, '', '', 0, 0,
+        %s
     )
     ON CONFLICT (client_key) DO NOTHING
     RETURNING id, number
@@ -231,9 +234,14 @@ SELECT new.id, new.number, event.id FROM new, event
 
 
 def _insert(
-    actor: Principal, values: dict, category: Category | None, now: datetime.datetime
+    actor: Principal, values: dict, category: Category | None, now: datetime.datetime, *, registered: bool
 ) -> tuple | None:
-    """(appeal, event) as model instances, or None when the client key already has an appeal."""
+    """(appeal, event) as model instances, or None when the client key already has an appeal.
+
+    `registered`: the row is written registered at once (registration then writes only its event:
+    an update of the new row would touch each of its 17 indexes again, decision 85); the instance
+    says received until the registration's event is written, as its listeners would have seen it."""
+    status = Status.REGISTERED if registered else Status.RECEIVED
     deadline = deadline_for(category, now) if category else None
     location = values["location"]
     data = {"channel": values["channel"]}
@@ -242,7 +250,7 @@ def _insert(
         cursor.execute(
             INSERT_WITH_EVENT,
             [
-                Status.RECEIVED.value,
+                status.value,
                 now,
                 values["channel"],
                 values["client_key"],
@@ -258,6 +266,7 @@ def _insert(
                 category.pk if category else None,
                 values["priority"],
                 now,
+                now if registered else None,
                 deadline,
                 values["access_code"],
                 EventKind.CREATED.value,
@@ -279,6 +288,7 @@ def _insert(
         status=Status.RECEIVED.value,
         status_changed_at=now,
         received_at=now,
+        registered_at=now if registered else None,
         deadline=deadline,
         **values,
     )
@@ -317,8 +327,12 @@ def record_intake(actor: Principal, data: AppealInput, *, check_object_key: bool
     transferred appeal's objectKey names the sender's map, so it is kept as text, not checked."""
     values, category, proposal, object_id = _validated(data, check_object_key=check_object_key)
     now = timezone.now()
-    with transaction.atomic():
-        inserted = _insert(actor, values, category, now)
+    # Registered in the insert when nothing can stand between: an emergency goes to 112 instead.
+    registers_at_once = data.register and category is not None and not category.is_emergency
+    if registers_at_once:
+        authorise(actor, TRANSITIONS["register"].operation)
+    with prepared_statements(), transaction.atomic():
+        inserted = _insert(actor, values, category, now, registered=registers_at_once)
         if inserted is None:
             existing = Appeal.objects.select_related("category").get(client_key=values["client_key"])
             require_same_request(existing.client_key_digest, values["client_key_digest"], existing.number)
@@ -332,7 +346,7 @@ def record_intake(actor: Principal, data: AppealInput, *, check_object_key: bool
         if proposal is not None:
             propose_transfer(appeal, proposal)
         if data.register and not forwarded:
-            register_locked(actor, appeal)
+            register_locked(actor, appeal, stored=registers_at_once)
         candidates = repeat_candidates(
             category, appeal.location, appeal.object_key, exclude_id=appeal.pk, now=now
         )

@@ -20,8 +20,15 @@ from appeals.violations.register import settle_on_resolution
 
 
 def register_locked(
-    actor: Principal, appeal: Appeal, *, category_code: str = "", priority: str = "", comment: str = ""
+    actor: Principal,
+    appeal: Appeal,
+    *,
+    category_code: str = "",
+    priority: str = "",
+    comment: str = "",
+    stored: bool = False,
 ) -> None:
+    """`stored`: intake wrote the row registered already (`registered_at` set); only the event is left."""
     changed = ["registered_at"]
     if category_code and (appeal.category is None or appeal.category.code != category_code):
         category = Category.objects.filter(code=category_code, is_active=True).first()
@@ -39,8 +46,9 @@ def register_locked(
             raise AppealError.of("priority", "invalid", f"{priority!r}: белгісіз / неизвестный приоритет")
         appeal.priority = priority
         changed.append("priority")
-    appeal.registered_at = timezone.now()
-    apply_transition(actor, appeal, "register", changed=changed, comment=comment)
+    if not stored:
+        appeal.registered_at = timezone.now()
+    apply_transition(actor, appeal, "register", changed=changed, comment=comment, stored=stored)
     # Classified as an emergency: on to 112 at once (automatically only once per appeal).
     forward_if_emergency(actor, appeal)
 

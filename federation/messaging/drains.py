@@ -30,6 +30,7 @@ from federation.messaging import batches, conf, endpoints
 from federation.messaging.delivery import deliver_in_order, deliverer_lock, record_failure
 from federation.messaging.kicks import kick_drain
 from federation.messaging.models import DeliveredVia, EventKind, Message, MessageState
+from tenants.prepared_statements import prepared_statements
 
 logger = logging.getLogger(__name__)
 
@@ -102,20 +103,22 @@ def drain(
             _take_over(orphans, key, report)
             _deliver_solo(solo, via, report)
             akimat = endpoints.lookup([target]).get(target)
-            while time.monotonic() - started < budget:
-                if akimat is not None and connection.schema_name != target:
-                    # Stays there between batches: the relay's own SQL names the public schema.
-                    connection.set_tenant(akimat)
-                claimed = batches.claim(target, lane, key, limit=size, grace_seconds=grace_seconds)
-                if not claimed:
-                    break
-                result = batches.apply(claimed, target_schema=target, claimer=key, via=via)
-                report.batches += 1
-                report.careful_batches += result.careful
-                report.counts.update(result.counts)
-                _log_batch(report, result, len(claimed))
-                if result.closed_keys:
-                    _kick_elsewhere(result.closed_keys, target, lane)
+            # The batch's statements are the same every time: prepared, they are planned once (decision 85).
+            with prepared_statements():
+                while time.monotonic() - started < budget:
+                    if akimat is not None and connection.schema_name != target:
+                        # Stays there between batches: the relay's own SQL names the public schema.
+                        connection.set_tenant(akimat)
+                    claimed = batches.claim(target, lane, key, limit=size, grace_seconds=grace_seconds)
+                    if not claimed:
+                        break
+                    result = batches.apply(claimed, target_schema=target, claimer=key, via=via)
+                    report.batches += 1
+                    report.careful_batches += result.careful
+                    report.counts.update(result.counts)
+                    _log_batch(report, result, len(claimed))
+                    if result.closed_keys:
+                        _kick_elsewhere(result.closed_keys, target, lane)
     finally:
         _to_public()
         report.seconds = time.monotonic() - started

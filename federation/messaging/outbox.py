@@ -119,7 +119,7 @@ def send(
 INSERT_SQL = """
 WITH sequence AS (
     INSERT INTO public.federation_orderingsequence AS s (source_schema, ordering_key, last_sequence)
-    SELECT %(source)s, %(key)s, 1 WHERE %(key)s::text IS NOT NULL
+    SELECT %(source)s::text, %(key)s::text, 1 WHERE %(key)s::text IS NOT NULL
     ON CONFLICT (source_schema, ordering_key) DO UPDATE SET last_sequence = s.last_sequence + 1
     RETURNING last_sequence
 )
@@ -128,8 +128,9 @@ INSERT INTO public.federation_message (
     outcome, delivered_via, attempts, max_attempts, replays, last_error, created_at, next_attempt_at,
     lane, claimed_by, solo)
 VALUES (
-    %(id)s, %(kind)s, %(version)s, %(source)s, %(target)s, %(key)s, (SELECT last_sequence FROM sequence),
-    %(payload)s::jsonb, 'pending', '', '', 0, %(max_attempts)s, 0, '', %(now)s, %(now)s, %(lane)s, '', false)
+    %(id)s, %(kind)s, %(version)s, %(source)s::text, %(target)s, %(key)s::text,
+    (SELECT last_sequence FROM sequence), %(payload)s::jsonb, 'pending', '', '', 0, %(max_attempts)s, 0, '',
+    %(now)s, %(now)s, %(lane)s, '', false)
 """
 
 

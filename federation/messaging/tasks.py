@@ -8,10 +8,12 @@ is delivered one message per task through `deliver_and_schedule`.
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
 from celery.signals import worker_ready
 
+from federation.messaging import conf
 from federation.messaging.delivery import deliver_in_order
 from federation.messaging.drains import drain
 from federation.messaging.handlers import DEFAULT_DELIVERY_TASK
@@ -40,11 +42,27 @@ __all__ = [
 ]
 
 
+# When this process's last drain of (target, lane) ended (time.monotonic()).
+_ended: dict[tuple[str, str], float] = {}
+
+
 def drain_and_report(target: str, lane: str, via: str, mark: str) -> dict[str, object]:
-    """The body of both drain tasks: forget the kick's mark first (what commits from now on queues
-    the next drain), then drain."""
+    """The body of both drain tasks: linger when the last drain of the target has just ended (the
+    default lane), forget the kick's mark (what commits from now on queues the next drain), then
+    drain."""
+    linger_until = _ended.get((target, lane), 0.0) + lingers(lane)
+    if (wait := linger_until - time.monotonic()) > 0:
+        time.sleep(wait)  # the mark is still set: what commits meanwhile queues no task, it waits here
     forget_mark(mark)
-    return drain(target, lane, via=DeliveredVia(via)).summary()
+    try:
+        return drain(target, lane, via=DeliveredVia(via)).summary()
+    finally:
+        _ended[(target, lane)] = time.monotonic()
+
+
+def lingers(lane: str) -> float:
+    """How long a drain of `lane` waits after the previous one of its target: 112 never does."""
+    return 0.0 if lane == Lane.URGENT else float(conf.get("FEDERATION_DRAIN_LINGER_SECONDS"))
 
 
 @shared_task(name=DRAIN_TASKS[Lane.DEFAULT], ignore_result=True)

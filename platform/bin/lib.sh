@@ -110,7 +110,10 @@ ensure_keycloak_dist() {
   say "unpacking Keycloak into $home"
   rm -rf "$STATE/keycloak.tmp" && mkdir -p "$STATE/keycloak.tmp"
   unzip -q "$zip" -d "$STATE/keycloak.tmp"
-  mv "$STATE/keycloak.tmp/keycloak-$KEYCLOAK_VERSION" "$home"
+  # Into the folder, not beside it: a start before the install (or one cut short) leaves $home
+  # with only data/ in it, and a plain mv would nest the distribution one level down.
+  mkdir -p "$home"
+  cp -a "$STATE/keycloak.tmp/keycloak-$KEYCLOAK_VERSION/." "$home/"
   rm -rf "$STATE/keycloak.tmp"
 }
 

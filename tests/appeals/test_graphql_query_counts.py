@@ -233,8 +233,9 @@ REGISTER = (OPERATIONS / "RegisterAppeal.graphql").read_text(encoding="utf-8")
 START_WORK = (OPERATIONS / "StartWork.graphql").read_text(encoding="utf-8")
 
 # session, user, roles; savepoint, the intake statement (appeal and event), the outbox's message with
-# its ordering sequence, the repeat candidates (the nearest in degrees, then in metres), release
-CREATE_QUERIES = 9
+# its ordering sequence, the repeat candidates (the nearest in degrees measured in metres, one
+# statement), release
+CREATE_QUERIES = 8
 # session, user, roles; savepoint, the intake statement (nothing inserted), the first appeal, release
 CREATE_AGAIN_QUERIES = 7
 # savepoint, the appeal locked, session, user, roles; register: the appeal, its event, the outbox's

@@ -7,14 +7,17 @@ import uuid
 
 import pytest
 from django.db import connection, transaction
-from django_tenants.utils import tenant_context
+from django_tenants.utils import schema_context, tenant_context
 
+from accounts.roles import Role
 from appeals import actions
 from appeals.actions import AppealInput
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent
 from appeals.rules.applicants import check_iin, iin_control_digit, normalise_phone
+from federation.messaging.models import Message
 from testkit.concurrency import run_at_once
+from testkit.identities import principal
 from tests.appeals.conftest import ANALYST, CENTRE, OPERATOR, intake
 
 
@@ -94,7 +97,53 @@ def test_intake_normalises_and_records_everything(petropavlovsk):
 def test_operator_intake_can_register_at_once(petropavlovsk):
     appeal = intake(register=True)
     assert appeal.status == "registered"
-    assert list(appeal.events.values_list("kind", flat=True)) == ["created", "transition"]
+    stored = Appeal.objects.get(pk=appeal.pk)  # written registered by the insert (decision 85)
+    assert stored.status == "registered" and stored.registered_at == appeal.registered_at is not None
+    assert stored.status_changed_at == stored.received_at
+    events = list(appeal.events.values_list("kind", "from_status", "to_status", "transition", "actor_role"))
+    assert events == [
+        ("created", "", "received", "", "operator"),
+        ("transition", "received", "registered", "register", "operator"),
+    ]
+    # The region hears of it once, in its last state (received, then registered: one message).
+    key = {"source_schema": connection.schema_name, "ordering_key": f"appeal:{appeal.number}"}
+    with schema_context("public"):
+        states = list(Message.objects.filter(kind="appeals.status", **key).values_list("payload", flat=True))
+    assert [(state["status"], state["version"]) for state in states] == [
+        ("registered", appeal.events.order_by("id").last().pk)
+    ]
+
+
+def test_register_at_once_needs_the_right_to_register_and_stores_nothing_without_it(petropavlovsk):
+    integrator = principal(Role.INTEGRATOR, name="integrator")  # creates, but does not route
+    before = Appeal.objects.count()
+    with pytest.raises(AppealError) as caught:
+        actions.create_appeal(
+            integrator,
+            AppealInput(
+                channel="web",
+                description="Нет отопления",
+                applicant_phone="+77051234567",
+                category_code="heating",
+                client_key=f"no-route-{uuid.uuid4().hex}",
+                register=True,
+            ),
+        )
+    assert [problem.code for problem in caught.value.problems] == ["forbidden"]
+    assert Appeal.objects.count() == before
+    # Without registering, the same caller's appeal is taken in (received).
+    result = actions.create_appeal(
+        integrator,
+        AppealInput(channel="web", description="Нет отопления", applicant_phone="+77051234567",
+                    category_code="heating"),
+    )  # fmt: skip
+    assert Appeal.objects.get(pk=result.appeal.pk).status == "received"
+
+
+def test_an_emergency_asked_to_register_goes_to_112_instead(petropavlovsk):
+    appeal = intake(category="gas-leak", register=True)
+    stored = Appeal.objects.get(pk=appeal.pk)
+    assert stored.status == appeal.status == "forwarded_112" and stored.registered_at is None
 
 
 def test_all_problems_are_reported_together(petropavlovsk):

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 import redis
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from federation.messaging.kicks import drain_mark, forget_all_marks, forget_mark, resume_kicks
@@ -19,7 +22,7 @@ from federation.messaging.models import Message
 from federation.messaging.probe import KIND as PROBE
 from federation.messaging.sweep import sweep
 from ikomek.celery import app
-from tests.federation.conftest import send_committed, token
+from tests.federation.conftest import probes, send_committed, token
 from tests.federation.kinds import OWN, OWN_TASK, URGENT
 
 
@@ -84,3 +87,62 @@ def test_the_sweep_kicks_nothing_that_has_a_kick_waiting(empty_broker, settings)
     forget_all_marks()
     sweep()
     assert queued("celery") == {(OWN_TASK, (str(own), "kick")): 1, (OWN_TASK, (str(own), "sweep")): 1}
+
+
+def test_a_drain_right_after_another_lingers_with_its_mark_set_so_commits_meanwhile_queue_nothing(
+    empty_broker, settings
+):
+    """Under a steady stream each drain would take the message or two committed while the last one
+    ran; lingering, the next drain gathers what commits in that time into one task and one batch
+    (decision 85). 112's lane never lingers."""
+    from federation.messaging.tasks import drain_and_report
+
+    settings.FEDERATION_DRAIN_LINGER_SECONDS = 0.5
+    drain_and_report("public", "default", "kick", "")  # the previous drain, just ended
+    mark = drain_mark("default", "public")
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).set(mark, "1")  # this drain's kick
+    markers = [token()]
+    send_committed("esil", PROBE, {"token": markers[0]}, target="public")
+    assert queued("celery") == {}  # the mark says a drain is queued: none added
+
+    started = timezone.now()
+    done = {}
+
+    def drain_elsewhere() -> None:
+        try:
+            done.update(drain_and_report("public", "default", "kick", mark))
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=drain_elsewhere)
+    worker.start()
+    time.sleep(0.2)  # lingering: commits now still find the mark and queue nothing
+    for _ in range(3):
+        markers.append(token())
+        send_committed("petropavlovsk", PROBE, {"token": markers[-1]}, target="public")
+    assert queued("celery") == {}
+    worker.join(10)
+    lingered = (timezone.now() - started).total_seconds()
+    assert lingered >= 0.5
+    # One drain, one batch, every message of the stream.
+    assert (done["batches"], done["delivered"]) == (1, 4)
+    assert all(len(probes("public", marker)) == 1 for marker in markers)
+    # Its mark was forgotten when it started draining: what commits now queues the next drain.
+    send_committed("esil", PROBE, {"token": token()}, target="public")
+    assert queued("celery") == {("federation.drain", drain_args("public")): 1}
+
+
+def test_the_urgent_lane_and_a_drain_long_after_the_last_do_not_linger(empty_broker, settings):
+    from federation.messaging.tasks import drain_and_report
+
+    settings.FEDERATION_DRAIN_LINGER_SECONDS = 0.5
+    for lane in ("urgent", "default"):
+        drain_and_report("public", lane, "kick", "")
+    started = time.monotonic()
+    drain_and_report("public", "urgent", "kick", "")
+    assert time.monotonic() - started < 0.4
+    # One that comes after the linger has passed does not wait at all.
+    time.sleep(0.6)
+    started = time.monotonic()
+    drain_and_report("public", "default", "kick", "")
+    assert time.monotonic() - started < 0.4

@@ -1,0 +1,50 @@
+"""Prepared statements for a hot path (decision 85).
+
+Django runs psycopg with client-side binding and no prepared statements, so PostgreSQL parses and
+plans every statement anew: on intake that was more of the database's time than running them. Inside
+`prepared_statements()` the connection binds on the server and psycopg prepares a statement the
+second time the connection runs it; PostgreSQL then keeps its plan. A plan depends on the
+search_path, i.e. the akimat: PostgreSQL plans again by itself when the schema changes, so a worker
+that serves several akimats is correct, only less helped.
+
+Off with DB_PREPARED_STATEMENTS=false: a connection pooler in transaction mode that does not carry
+prepared statements across its server connections would otherwise refuse them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection
+from django.db.backends.postgresql.base import ServerBindingCursor
+
+# Prepared the second time a connection runs the statement: a one-off statement is not kept.
+PREPARE_THRESHOLD = 1
+
+
+class PreparingCursor(ServerBindingCursor):
+    """Django's server-binding cursor, keeping the statement it ran also when that ran prepared
+    (psycopg keeps it only for unprepared ones), so logs and query counts still show it."""
+
+    def _send_query_prepared(self, name: bytes, pgq: object, **kwargs: object) -> None:
+        self._query = pgq
+        super()._send_query_prepared(name, pgq, **kwargs)
+
+
+@contextmanager
+def prepared_statements() -> Iterator[None]:
+    """Statements run through Django's connection inside the block are bound on the server and
+    prepared once repeated. Statements must not interpolate values into their text."""
+    if not getattr(settings, "DB_PREPARED_STATEMENTS", True):
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    previous = raw.cursor_factory, raw.prepare_threshold
+    raw.cursor_factory, raw.prepare_threshold = PreparingCursor, PREPARE_THRESHOLD
+    try:
+        yield
+    finally:
+        raw.cursor_factory, raw.prepare_threshold = previous

@@ -51,7 +51,7 @@ PYTHON
 }
 
 # ------------------------------------------------------------------ installation
-SYSTEM_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server unzip gettext chromium)
+SYSTEM_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server unzip gettext chromium nginx)
 
 missing_system_packages() {
   local missing=()
@@ -62,6 +62,7 @@ missing_system_packages() {
   command -v unzip >/dev/null || missing+=(unzip)
   command -v msgfmt >/dev/null || missing+=(gettext)  # compiles the kk/ru catalogues
   command -v chromium >/dev/null || missing+=(chromium)  # browser tests (Playwright drives Debian's build)
+  [ -x /usr/sbin/nginx ] || missing+=(nginx)  # the proxy's tests run the shipped configuration (infra/nginx)
   echo "${missing[@]:-}"
 }
 

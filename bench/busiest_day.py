@@ -13,12 +13,14 @@ emergencies took to reach the 112 inbox. Prints measurements; asserts nothing.
 
 BENCH_BUSIEST_MINUTES: the per-minute rates (default the storm, averaging 460/s, peaking at 1,100/s);
 BENCH_BUSIEST_MINUTE_SECONDS: seconds per "minute" (60; shorter for a quick look);
-BENCH_BUSIEST_SCALE: multiplies every rate.
+BENCH_BUSIEST_SCALE: multiplies every rate;
+BENCH_BUSIEST_PROXY=nginx: through nginx from infra/nginx in front of gunicorn, as in production.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -28,6 +30,7 @@ import threading
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from _common import ROOT, CeleryWorker, WebServer, cpu_seconds, load, percentile, setup_django
@@ -44,6 +47,7 @@ from shapely.geometry import Point  # noqa: E402
 
 from tenants.models import Akimat  # noqa: E402
 from tenants.region_data import tenant_specs  # noqa: E402
+from testkit.nginx import nginx_before  # noqa: E402
 
 STORM = [240, 300, 380, 460, 560, 700, 1100, 460, 240, 160]  # appeals/s per minute: 4,600/10 = 460 average
 MINUTES = [float(r) for r in os.environ.get("BENCH_BUSIEST_MINUTES", ",".join(map(str, STORM))).split(",")]
@@ -53,6 +57,7 @@ TIMEOUT = 30.0
 MALFORMED_SHARE = 0.01
 RESEND_SHARE = 0.005
 LOG_DIR = ROOT / ".local" / "bench" / "log"
+PROXY = os.environ.get("BENCH_BUSIEST_PROXY", "")  # "nginx": the stream goes through nginx
 
 # Rounded population (2023 estimates): a city of 220,000 calls far more often than a district of 12,000.
 POPULATION = {
@@ -360,6 +365,22 @@ def emergency_latencies(accepted: list[Outcome], schemas: dict[str, str]) -> lis
         ]
 
 
+@contextlib.contextmanager
+def proxy_before(port: int) -> Iterator[int]:
+    """The port the stream is sent to: gunicorn's own, or nginx's from infra/nginx in front of it
+    (BENCH_BUSIEST_PROXY=nginx), as production runs it: nginx holds the callers' connections and
+    reads their bodies, gunicorn gets whole requests."""
+    if PROXY != "nginx":
+        yield port
+        return
+    directory = LOG_DIR / "nginx"
+    directory.mkdir(parents=True, exist_ok=True)
+    with nginx_before(
+        f"127.0.0.1:{port}", directory, base_domain=settings.BASE_DOMAIN, connections=8192
+    ) as front:
+        yield front
+
+
 def main() -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -376,8 +397,10 @@ def main() -> None:
     port = int(os.environ.get("IKOMEK_WEB_PORT", "8002"))
     print(f"== busiest day: {total:,} records over {len(minutes)} x {MINUTE_SECONDS:.0f} s, "
           f"{len(akimats)} akimats, open-loop, operators with "
-          f"{'Keycloak tokens' if operators.bearer else 'sessions (no Keycloak)'} ==")  # fmt: skip
+          f"{'Keycloak tokens' if operators.bearer else 'sessions (no Keycloak)'}"
+          f"{', through nginx' if PROXY == 'nginx' else ''} ==")  # fmt: skip
     with (
+        contextlib.ExitStack() as stack,
         WebServer(port) as server,
         CeleryWorker(
             LOG_DIR / "busiest-worker.log", "busiest", concurrency=2, loglevel="WARNING", queues="celery"
@@ -395,12 +418,13 @@ def main() -> None:
     ):
         load(port, "petropavlovsk.localhost", "/healthz", seconds=2)  # warm-up: every worker learns the host
         healthz = load(port, "petropavlovsk.localhost", "/healthz", seconds=5)
+        front = stack.enter_context(proxy_before(port))
         sampler = LagSampler()
         sampler.start()
         operators.start()
         cpu_before = cpu_seconds()
         started = time.monotonic()
-        results = asyncio.run(drive(port, minutes, operators.headers))
+        results = asyncio.run(drive(front, minutes, operators.headers))
         ended = time.monotonic()
         cpu_after = cpu_seconds()
         operators.stopping.set()

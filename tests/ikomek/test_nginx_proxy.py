@@ -5,56 +5,17 @@ body with a Kazakh and Russian text."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 from django.conf import settings
 
 from testkit.browser import web_server
-from testkit.paths import ROOT
-from testkit.processes import free_port, wait_until
+from testkit.nginx import NGINX, nginx_before, nginx_conf, render
 
 pytestmark = pytest.mark.slow  # starts gunicorn and nginx
-
-NGINX = "/usr/sbin/nginx"
-RENDER = ROOT / "infra" / "nginx" / "render"
-
-
-def render(**values: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IKOMEK_")} | values
-    return subprocess.run([RENDER], env=env, capture_output=True, text=True, check=False)
-
-
-def nginx_conf(directory: Path, site: str) -> Path:
-    """A main configuration around the site file: everything of nginx's own under `directory`."""
-    (directory / "site.conf").write_text(site)
-    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (directory / name).mkdir(exist_ok=True)
-    conf = directory / "nginx.conf"
-    conf.write_text(
-        f"""
-user root;
-worker_processes 1;
-pid {directory}/nginx.pid;
-error_log {directory}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log {directory}/access.log;
-    client_body_temp_path {directory}/body;
-    proxy_temp_path {directory}/proxy;
-    fastcgi_temp_path {directory}/fastcgi;
-    uwsgi_temp_path {directory}/uwsgi;
-    scgi_temp_path {directory}/scgi;
-    include {directory}/site.conf;
-}}
-"""
-    )
-    return conf
 
 
 def test_nginx_accepts_the_rendered_configuration(tmp_path):
@@ -81,33 +42,13 @@ def test_rendering_refuses_what_is_not_a_host_name():
 def proxy(onboarded, tmp_path_factory) -> Iterator[int]:
     """nginx on a free loopback port before the tests' gunicorn; its port."""
     directory = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    site = render(
-        IKOMEK_BASE_DOMAIN=settings.BASE_DOMAIN,
-        IKOMEK_UPSTREAM=f"127.0.0.1:{settings.IKOMEK_PUBLIC_PORT}",
-        IKOMEK_LISTEN=f"127.0.0.1:{port}",
-        IKOMEK_LB_CIDR="127.0.0.1/32",
-        IKOMEK_MAX_BODY="1m",
-    )
-    assert site.returncode == 0, site.stderr
-    conf = nginx_conf(directory, site.stdout)
-    with web_server(directory / "web.log"):
-        process = subprocess.Popen(
-            [NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE, start_new_session=True
-        )
-        try:
-
-            def up() -> bool:
-                try:
-                    return requests.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 421
-                except requests.RequestException:
-                    return False
-
-            assert wait_until(up, timeout=15), (directory / "error.log").read_text()
-            yield port
-        finally:
-            os.killpg(process.pid, signal.SIGQUIT)
-            process.wait(timeout=10)
+    with (
+        web_server(directory / "web.log"),
+        nginx_before(
+            f"127.0.0.1:{settings.IKOMEK_PUBLIC_PORT}", directory, base_domain=settings.BASE_DOMAIN
+        ) as port,
+    ):
+        yield port
 
 
 def test_the_load_balancers_probe_by_address_reaches_the_app(proxy):

@@ -4,6 +4,7 @@ category's radius (geography, metres) and time window. The operator decides what
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 
 from django.contrib.gis.geos import Point
@@ -50,8 +51,7 @@ def repeat_candidates(
         near |= Q(object_key=object_key)
     if location is not None:
         # A cheap bounding-box test (index-friendly) first, then metres on the sphere for the few left.
-        dlat = category.repeat_radius_m / 111_320 * 1.01
-        dlon = dlat / max(math.cos(math.radians(location.y)), 0.01)
+        dlon, dlat = _radius_in_degrees(category, location)
         point = (location.x, location.y)
         # The column is qualified: the caller's queryset may join other appeals (e.g. the original).
         in_box = RawSQL(IN_BOX, (*point, dlon, dlat))  # noqa: S611 - constant SQL, values bound
@@ -107,26 +107,39 @@ LIMIT {shown}
 """
 
 
+def _radius_in_degrees(category: Category, location: Point) -> tuple[float, float]:
+    """The category's radius as (longitude, latitude) degrees around the point, a little over."""
+    dlat = category.repeat_radius_m / 111_320 * 1.01
+    return dlat / max(math.cos(math.radians(location.y)), 0.01), dlat
+
+
+@functools.cache
+def _nearest_by_point_sql() -> str:
+    # Columns named, not `*`: a prepared plan whose row changed shape (a release adding a column
+    # while this one serves) would be refused by PostgreSQL. Written once per process.
+    columns = ", ".join(f'appeals_appeal."{field.column}"' for field in Appeal._meta.concrete_fields)
+    return NEAREST_BY_POINT.format(columns=columns, scan=NEAREST_SCAN, shown=MAX_CANDIDATES)
+
+
+_TERMINAL = sorted(str(status) for status in TERMINAL_STATUSES)
+
+
 def _nearest_by_point(
     category: Category, location: Point, since: datetime.datetime, exclude_id: int | None
 ) -> list[Appeal]:
-    dlat = category.repeat_radius_m / 111_320 * 1.01
-    # Columns named, not `*`: a prepared plan whose row changed shape (a release adding a column
-    # while this one serves) would be refused by PostgreSQL.
-    columns = ", ".join(f'appeals_appeal."{field.column}"' for field in Appeal._meta.concrete_fields)
-    sql = NEAREST_BY_POINT.format(columns=columns, scan=NEAREST_SCAN, shown=MAX_CANDIDATES)
+    dlon, dlat = _radius_in_degrees(category, location)
     params = {
         "x": location.x,
         "y": location.y,
         "category": category.pk,
         "since": since,
-        "terminal": sorted(str(status) for status in TERMINAL_STATUSES),
+        "terminal": _TERMINAL,
         "exclude": exclude_id if exclude_id is not None else 0,  # ids start at 1
-        "dlon": dlat / max(math.cos(math.radians(location.y)), 0.01),
+        "dlon": dlon,
         "dlat": dlat,
         "radius": category.repeat_radius_m,
     }
-    return list(Appeal.objects.raw(sql, params))
+    return list(Appeal.objects.raw(_nearest_by_point_sql(), params))
 
 
 def _with_category(appeals: list[Appeal], category: Category) -> list[Appeal]:

@@ -49,8 +49,9 @@ class Appeal(CrossTenantFields, models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     status_changed_at = models.DateTimeField(db_default=Now())
     channel = models.CharField(max_length=12, choices=Channel.choices)
-    # A retried create with the same key returns the first appeal (unique, so also under concurrency).
-    client_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # A retried create with the same key returns the first appeal (unique, so also under concurrency):
+    # a constraint in Meta, not unique=True, which would add a pattern index no lookup uses.
+    client_key = models.CharField(max_length=100, null=True, blank=True)
     # The canonical digest of the request that used the key (appeals.rules.idempotency): the same key
     # with another request is refused. Blank for appeals without a key or older than the digests.
     client_key_digest = models.CharField(max_length=64, blank=True, db_default="")
@@ -69,10 +70,14 @@ class Appeal(CrossTenantFields, models.Model):
     object_key = models.CharField(max_length=100, blank=True, help_text="map object (building, yard...)")
     description = models.TextField()
 
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: appeal_category_idx and appeal_organisation_idx lead with them (every index
+    # is written on each intake, decision 86).
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals", db_index=False
     )
     assignee = models.ForeignKey(
         ResponsiblePerson, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
@@ -119,6 +124,7 @@ class Appeal(CrossTenantFields, models.Model):
             # The location's GiST index comes with the PointField (spatial_index).
         ]
         constraints = [
+            models.UniqueConstraint(fields=["client_key"], name="appeal_client_key_unique"),
             models.CheckConstraint(
                 condition=models.Q(applicant_iin="") | models.Q(applicant_iin__regex=r"^\d{12}$"),
                 name="appeal_iin_twelve_digits",

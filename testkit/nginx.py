@@ -66,7 +66,13 @@ def _answers(port: int) -> bool:
 
 @contextmanager
 def nginx_before(
-    upstream: str, directory: Path, *, base_domain: str, max_body: str = "1m", connections: int = 64
+    upstream: str,
+    directory: Path,
+    *,
+    base_domain: str,
+    max_body: str = "1m",
+    connections: int = 64,
+    api_inflight: int = 64,
 ) -> Iterator[int]:
     """nginx on a free loopback port in front of `upstream` (host:port); yields its port."""
     port = free_port()
@@ -76,6 +82,7 @@ def nginx_before(
         IKOMEK_LISTEN=f"127.0.0.1:{port}",
         IKOMEK_LB_CIDR="127.0.0.1/32",
         IKOMEK_MAX_BODY=max_body,
+        IKOMEK_API_INFLIGHT=str(api_inflight),
     )
     if site.returncode != 0:
         raise RuntimeError(f"infra/nginx/render: {site.stderr}")

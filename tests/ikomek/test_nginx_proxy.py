@@ -1,10 +1,13 @@
 """nginx in front of the web (infra/nginx/ikomek.conf): `nginx -t` accepts the rendered file, and a
 real nginx on loopback before a real gunicorn answers the load balancer's probe that names an
 address, refuses other unknown hosts itself, passes the akimats' hosts on, and refuses an oversized
-body with a Kazakh and Russian text."""
+body with a Kazakh and Russian text, and past its bound of API calls in the app's hands answers
+429 itself, as the app would, except for a call marked as an emergency."""
 
 from __future__ import annotations
 
+import json
+import socket
 import subprocess
 from collections.abc import Iterator
 
@@ -12,8 +15,10 @@ import pytest
 import requests
 from django.conf import settings
 
+from ikomek.shedding import overloaded
 from testkit.browser import web_server
 from testkit.nginx import NGINX, nginx_before, nginx_conf, render
+from testkit.processes import wait_until
 
 pytestmark = pytest.mark.slow  # starts gunicorn and nginx
 
@@ -24,6 +29,7 @@ def test_nginx_accepts_the_rendered_configuration(tmp_path):
     assert "server_name .ikomek.example.kz;" in site.stdout
     assert "client_max_body_size 101m;" in site.stdout
     assert "$proxy_add_x_forwarded_for" in site.stdout  # nginx's own variables are left alone
+    assert "limit_conn ikomek_api 64;" in site.stdout
     checked = subprocess.run(
         [NGINX, "-t", "-c", str(nginx_conf(tmp_path, site.stdout))], capture_output=True, text=True
     )
@@ -36,18 +42,23 @@ def test_rendering_refuses_what_is_not_a_host_name():
     assert refused.returncode == 2
     assert "a host name" in refused.stderr
     assert "IKOMEK_UPSTREAM" in render(IKOMEK_BASE_DOMAIN="ikomek.example.kz").stderr
+    many = render(IKOMEK_BASE_DOMAIN="ikomek.kz", IKOMEK_UPSTREAM="127.0.0.1:80", IKOMEK_API_INFLIGHT="0; x")
+    assert many.returncode == 2
+    assert "a whole number of calls" in many.stderr
 
 
 @pytest.fixture(scope="module")
-def proxy(onboarded, tmp_path_factory) -> Iterator[int]:
+def web(onboarded, tmp_path_factory) -> Iterator[str]:
+    """The tests' gunicorn; its address for nginx."""
+    with web_server(tmp_path_factory.mktemp("web") / "web.log"):
+        yield f"127.0.0.1:{settings.IKOMEK_PUBLIC_PORT}"
+
+
+@pytest.fixture(scope="module")
+def proxy(web, tmp_path_factory) -> Iterator[int]:
     """nginx on a free loopback port before the tests' gunicorn; its port."""
     directory = tmp_path_factory.mktemp("nginx")
-    with (
-        web_server(directory / "web.log"),
-        nginx_before(
-            f"127.0.0.1:{settings.IKOMEK_PUBLIC_PORT}", directory, base_domain=settings.BASE_DOMAIN
-        ) as port,
-    ):
+    with nginx_before(web, directory, base_domain=settings.BASE_DOMAIN) as port:
         yield port
 
 
@@ -88,3 +99,40 @@ def test_an_oversized_body_is_refused_in_kazakh_and_russian(proxy):
     assert answer.status_code == 413
     assert "тым үлкен" in answer.text
     assert "слишком велики" in answer.text
+
+
+def test_past_its_bound_of_api_calls_nginx_answers_429_as_the_app_does(web, tmp_path):
+    host = f"petropavlovsk.{settings.BASE_DOMAIN}"
+    call = {"query": "{ __typename }"}
+    with nginx_before(web, tmp_path, base_domain=settings.BASE_DOMAIN, api_inflight=1) as port:
+        url = f"http://127.0.0.1:{port}/graphql/"
+
+        def post(**headers: str) -> requests.Response:
+            return requests.post(url, json=call, headers={"Host": host, **headers}, timeout=10)
+
+        passed = post()  # alone, a call reaches the app and gets its answer
+        assert passed.status_code != 429
+        assert "Retry-After" not in passed.headers
+        # One call in nginx's hands: its head read, its body still coming (as a slow caller's).
+        held = socket.create_connection(("127.0.0.1", port))
+        try:
+            held.sendall(
+                f"POST /graphql/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                "Content-Length: 100\r\n\r\n{".encode()
+            )
+            assert wait_until(lambda: post().status_code == 429, timeout=5)
+            shed = post()
+            assert shed.status_code == 429
+            assert shed.headers["Retry-After"] == "1"
+            assert shed.headers["Content-Type"].startswith("application/json")
+            assert shed.json() == json.loads(overloaded().content)  # the app's own refusal, word for word
+            # A call marked as an emergency is never counted: the app gets it (and checks its category).
+            marked = post(**{"X-Ikomek-Emergency": "1"})
+            assert (marked.status_code, marked.json()) == (passed.status_code, passed.json())
+            # Neither are pages nor the API's reads by GET.
+            page = requests.get(f"http://127.0.0.1:{port}/track/?lang=ru", headers={"Host": host}, timeout=10)
+            assert page.status_code == 200
+            assert requests.get(url, params=call, headers={"Host": host}, timeout=10).status_code != 429
+        finally:
+            held.close()
+        assert wait_until(lambda: post().status_code != 429, timeout=5)  # the held call gone, calls pass

@@ -51,13 +51,21 @@ class CeleryWorker:
     ready (at INFO it says so; at WARNING it does not, so it is given a few seconds)."""
 
     def __init__(
-        self, log_path: Path, name: str, *, concurrency: int = 2, loglevel: str = "INFO", queues: str = ""
+        self,
+        log_path: Path,
+        name: str,
+        *,
+        concurrency: int = 2,
+        loglevel: str = "INFO",
+        queues: str = "",
+        nice: int = 0,
     ) -> None:
         self.log_path = log_path
         self.name = name
         self.concurrency = concurrency
         self.loglevel = loglevel
         self.queues = queues  # blank: the default queue, and `cad` too when its setting is eager
+        self.nice = nice  # below 0 (root only): its CPU before the others' when the cores are full
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> CeleryWorker:
@@ -65,7 +73,8 @@ class CeleryWorker:
 
         connection.close()  # not shared with the forked processes
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "ikomek", "worker", "--concurrency", str(self.concurrency),
+            [*(["nice", "-n", str(self.nice)] if self.nice else []),
+             sys.executable, "-m", "celery", "-A", "ikomek", "worker", "--concurrency", str(self.concurrency),
              "--loglevel", self.loglevel, "-n", f"{self.name}@%h", "--without-gossip", "--without-mingle",
              "--without-heartbeat", *(["-Q", self.queues] if self.queues else [])],
             cwd=ROOT, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT,
@@ -229,7 +238,7 @@ def load(port: int, host: str, path: str, seconds: float = 10.0, connections: in
 # Which processes are which part of the platform, by a fragment of their command line (first match).
 CPU_PARTS = [
     ("gunicorn", "web"), ("postgres", "PostgreSQL"), ("celery", "relay workers"), ("wrk", "load (wrk)"),
-    ("busiest_day", "load (driver)"), ("redis-server", "Redis"), ("java", "Keycloak"),
+    ("busiest_day", "load (driver)"), ("redis-server", "Redis"), ("java", "Keycloak"), ("nginx", "nginx"),
 ]  # fmt: skip
 
 

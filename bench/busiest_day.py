@@ -14,7 +14,8 @@ emergencies took to reach the 112 inbox. Prints measurements; asserts nothing.
 BENCH_BUSIEST_MINUTES: the per-minute rates (default the storm, averaging 460/s, peaking at 1,100/s);
 BENCH_BUSIEST_MINUTE_SECONDS: seconds per "minute" (60; shorter for a quick look);
 BENCH_BUSIEST_SCALE: multiplies every rate;
-BENCH_BUSIEST_PROXY=nginx: through nginx from infra/nginx in front of gunicorn, as in production.
+BENCH_BUSIEST_PROXY=nginx: through nginx from infra/nginx in front of gunicorn, as in production;
+BENCH_BUSIEST_URGENT_NICE: the 112 lane's worker's nice (-10 as root, as `make run` starts it).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ MALFORMED_SHARE = 0.01
 RESEND_SHARE = 0.005
 LOG_DIR = ROOT / ".local" / "bench" / "log"
 PROXY = os.environ.get("BENCH_BUSIEST_PROXY", "")  # "nginx": the stream goes through nginx
+URGENT_NICE = int(os.environ.get("BENCH_BUSIEST_URGENT_NICE", "-10" if os.geteuid() == 0 else "0"))
 
 # Rounded population (2023 estimates): a city of 220,000 calls far more often than a district of 12,000.
 POPULATION = {
@@ -342,11 +344,17 @@ def read_model_caught_up(numbers: dict[str, set[int]]) -> bool:
         )
 
 
-def emergency_latencies(accepted: list[Outcome], schemas: dict[str, str]) -> list[float]:
-    """ms from the appeal's commit (its received_at) to the incident in the 112 inbox."""
+def emergency_latencies(accepted: list[Outcome], schemas: dict[str, str]) -> list[tuple[int, float]]:
+    """(minute of the stream, ms from the appeal's commit (its received_at) to the incident in the
+    112 inbox)."""
     from federation.emergency_112.models import Incident
 
     wanted = [(schemas[o.planned.slug], str(o.number)) for o in accepted if o.planned.kind == "emergency"]
+    minute_of = {
+        (schemas[o.planned.slug], str(o.number)): int(o.planned.at // MINUTE_SECONDS)
+        for o in accepted
+        if o.planned.kind == "emergency"
+    }
     received: dict[tuple[str, str], float] = {}
     for schema in {s for s, _ in wanted}:
         numbers = [n for s, n in wanted if s == schema]
@@ -361,7 +369,7 @@ def emergency_latencies(accepted: list[Outcome], schemas: dict[str, str]) -> lis
             "source_schema", "appeal_number", "received_at"
         )
         return [
-            (at.timestamp() - received[(schema, number)]) * 1000
+            (minute_of[(schema, number)], (at.timestamp() - received[(schema, number)]) * 1000)
             for schema, number, at in rows
             if (schema, number) in received
         ]
@@ -378,7 +386,7 @@ def proxy_before(port: int) -> Iterator[int]:
     directory = LOG_DIR / "nginx"
     directory.mkdir(parents=True, exist_ok=True)
     with nginx_before(
-        f"127.0.0.1:{port}", directory, base_domain=settings.BASE_DOMAIN, connections=8192
+        f"127.0.0.1:{port}", directory, base_domain=settings.BASE_DOMAIN, connections=8192, workers="auto"
     ) as front:
         yield front
 
@@ -416,6 +424,7 @@ def main() -> None:
             concurrency=1,
             loglevel="WARNING",
             queues="urgent",
+            nice=URGENT_NICE,
         ),
     ):
         load(port, "petropavlovsk.localhost", "/healthz", seconds=2)  # warm-up: every worker learns the host
@@ -450,8 +459,15 @@ def main() -> None:
             print(f"regional read model caught up {caught_up:.1f} s after the stream ended")
         emergencies = emergency_latencies(accepted, schemas)
         if emergencies:
-            p50, p99 = statistics.median(emergencies), percentile(emergencies, 0.99)
-            print(f"emergencies to the 112 inbox: n={len(emergencies)} p50 {p50:.0f} ms p99 {p99:.0f} ms")
+            every = [ms for _, ms in emergencies]
+            p50, p99 = statistics.median(every), percentile(every, 0.99)
+            print(f"emergencies to the 112 inbox: n={len(every)} p50 {p50:.0f} ms p99 {p99:.0f} ms")
+            per_minute = []
+            for index in range(len(minutes)):
+                these = [ms for minute, ms in emergencies if minute == index]
+                if these:
+                    per_minute.append(f"{index + 1}: n={len(these)} p99 {percentile(these, 0.99):.0f}")
+            print("  by minute of the stream: " + ", ".join(per_minute))
         capacity = (ended - started) * (os.cpu_count() or 1)
         shares = {
             part: (cpu_after.get(part, 0.0) - cpu_before.get(part, 0.0)) / capacity for part in cpu_after

@@ -25,7 +25,7 @@ def render(**values: str) -> subprocess.CompletedProcess:
     return subprocess.run([RENDER], env=env, capture_output=True, text=True, check=False)
 
 
-def nginx_conf(directory: Path, site: str, *, connections: int = 64) -> Path:
+def nginx_conf(directory: Path, site: str, *, connections: int = 64, workers: str = "1") -> Path:
     """A main configuration around the site file: everything of nginx's own under `directory`."""
     (directory / "site.conf").write_text(site)
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -34,7 +34,7 @@ def nginx_conf(directory: Path, site: str, *, connections: int = 64) -> Path:
     conf.write_text(
         f"""
 user root;
-worker_processes 1;
+worker_processes {workers};
 worker_rlimit_nofile {2 * connections + 64};
 pid {directory}/nginx.pid;
 error_log {directory}/error.log warn;
@@ -73,6 +73,7 @@ def nginx_before(
     max_body: str = "1m",
     connections: int = 64,
     api_inflight: int = 64,
+    workers: str = "1",
 ) -> Iterator[int]:
     """nginx on a free loopback port in front of `upstream` (host:port); yields its port."""
     port = free_port()
@@ -86,7 +87,7 @@ def nginx_before(
     )
     if site.returncode != 0:
         raise RuntimeError(f"infra/nginx/render: {site.stderr}")
-    conf = nginx_conf(directory, site.stdout, connections=connections)
+    conf = nginx_conf(directory, site.stdout, connections=connections, workers=workers)
     process = subprocess.Popen(
         [NGINX, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE, start_new_session=True
     )

@@ -30,7 +30,7 @@ DEFAULTS = {
     # within this long waits out the rest first, its kick's mark still set: under a steady stream
     # the messages of that time share one task and one batch instead of a drain each (decision 85).
     # The urgent lane never waits.
-    "FEDERATION_DRAIN_LINGER_SECONDS": 0.05,
+    "FEDERATION_DRAIN_LINGER_SECONDS": 0.2,
     # A drain queued for a target (and lane) makes further kicks no-ops for at most this long
     # (the drain clears the mark when it starts; the expiry covers a task the broker lost).
     "FEDERATION_KICK_MARK_SECONDS": 30.0,

@@ -257,7 +257,9 @@ async def send_one(port: int, planned: Planned, payload: bytes, due: float) -> O
             raw = await reader.read()
             writer.close()
     except (TimeoutError, OSError) as error:
-        return Outcome(planned, (time.monotonic() - due) * 1000, "error", detail=type(error).__name__)
+        # The errno tells the driver's own limits (ports, descriptors) from the server's refusals.
+        code = f" errno {error.errno}" if getattr(error, "errno", None) else ""
+        return Outcome(planned, (time.monotonic() - due) * 1000, "error", detail=type(error).__name__ + code)
     latency = (time.monotonic() - due) * 1000
     head, _, body = raw.partition(b"\r\n\r\n")
     try:

@@ -351,12 +351,12 @@ def emergency_latencies(accepted: list[Outcome], schemas: dict[str, str]) -> lis
     112 inbox)."""
     from federation.emergency_112.models import Incident
 
-    wanted = [(schemas[o.planned.slug], str(o.number)) for o in accepted if o.planned.kind == "emergency"]
     minute_of = {
         (schemas[o.planned.slug], str(o.number)): int(o.planned.at // MINUTE_SECONDS)
         for o in accepted
         if o.planned.kind == "emergency"
     }
+    wanted = list(minute_of)
     received: dict[tuple[str, str], float] = {}
     for schema in {s for s, _ in wanted}:
         numbers = [n for s, n in wanted if s == schema]

@@ -12,6 +12,11 @@ at most KEYCLOAK_ACCOUNT_STALE_SECONDS), and an account never read in this proce
 token alone. After a failed read the process leaves Keycloak alone for
 KEYCLOAK_OUTAGE_COOLDOWN_SECONDS, so a hung Keycloak costs one timeout per cooldown, not one per
 request.
+
+An account in use is read again in the background once three quarters of the interval have passed
+(decision 87): its requests never wait for Keycloak, and the status they are judged by is never
+older than the interval. Under a storm every operator's status fell due in the same second, and the
+web workers stood in Keycloak's queue while the accept queue overflowed.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from accounts.keycloak_admin import status_reader
 logger = logging.getLogger(__name__)
 
 MAX_ACCOUNTS = 20_000  # entries kept per process; the least recently used go first
+REFRESH_AHEAD = 0.75  # of the interval: from then on a use of the status has it read again, aside
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,7 @@ class AccountStatusCache:
         stale_seconds: float,
         outage_cooldown_seconds: float,
         clock: Callable[[], float] = time.monotonic,
+        refresh_ahead: bool = True,
     ) -> None:
         self.read = read
         self.fresh = fresh_seconds
@@ -93,6 +100,10 @@ class AccountStatusCache:
         self._entries: OrderedDict[str, tuple[float, AccountStatus]] = OrderedDict()
         self._lock = threading.Lock()
         self._quiet_until = 0.0
+        self.refresh_ahead = refresh_ahead
+        self._refreshing: set[str] = set()
+        # One read at a time per process: the reader's HTTP session is shared with the background reads.
+        self._reading = threading.Lock()
 
     @property
     def keycloak_unavailable(self) -> bool:
@@ -107,26 +118,51 @@ class AccountStatusCache:
             if entry is not None:
                 self._entries.move_to_end(key)
         if entry is not None and now - entry[0] < self.fresh:
+            if self.refresh_ahead and now - entry[0] >= self.fresh * REFRESH_AHEAD:
+                self._read_aside(key, subject, client_id)
             return entry[1]
         if now >= self._quiet_until:
-            try:
-                found = self.read(subject, client_id)
-            except Exception:
-                self._quiet_until = self.clock() + self.cooldown
-                logger.warning(
-                    "keycloak: account status unavailable; last known statuses stay in force",
-                    exc_info=True,
-                )
-            else:
-                self._remember(key, found)
+            found = self._read(key, subject, client_id)
+            if found is not None:
                 return found
         if entry is not None and now - entry[0] < self.stale:
             return entry[1]
         return None
 
-    def _remember(self, key: str, status: AccountStatus) -> None:
+    def _read(self, key: str, subject: str, client_id: str | None) -> AccountStatus | None:
+        """Keycloak's answer, remembered; None when it could not answer (the cooldown starts)."""
+        try:
+            with self._reading:
+                started = self.clock()  # what Keycloak says is as of the question, not the answer
+                found = self.read(subject, client_id)
+        except Exception:
+            self._quiet_until = self.clock() + self.cooldown
+            logger.warning(
+                "keycloak: account status unavailable; last known statuses stay in force", exc_info=True
+            )
+            return None
+        self._remember(key, found, started)
+        return found
+
+    def _read_aside(self, key: str, subject: str, client_id: str | None) -> None:
+        """Read the account again in a thread of its own, once at a time per account."""
         with self._lock:
-            self._entries[key] = (self.clock(), status)
+            if key in self._refreshing or self.keycloak_unavailable:
+                return
+            self._refreshing.add(key)
+
+        def refresh() -> None:
+            try:
+                self._read(key, subject, client_id)
+            finally:
+                with self._lock:
+                    self._refreshing.discard(key)
+
+        threading.Thread(target=refresh, name="account-status", daemon=True).start()
+
+    def _remember(self, key: str, status: AccountStatus, at: float) -> None:
+        with self._lock:
+            self._entries[key] = (at, status)
             self._entries.move_to_end(key)
             while len(self._entries) > MAX_ACCOUNTS:
                 self._entries.popitem(last=False)

@@ -125,7 +125,7 @@ class WebServer:
                 "--threads",
                 os.environ.get("BENCH_WEB_THREADS", "1"),
                 "--backlog",
-                os.environ.get("BENCH_WEB_BACKLOG", "128"),  # as `make run` (decision 67)
+                os.environ.get("BENCH_WEB_BACKLOG", "1024"),  # as `make run` (decisions 67, 87)
                 "--log-level",
                 "warning",
                 *logging,

@@ -40,7 +40,9 @@ workers = worker_count()
 
 
 def post_worker_init(worker: Any) -> None:
-    """The worker's listening sockets, for load shedding to read the accept queue's length."""
-    from ikomek import shedding
+    """The worker's listening sockets, for load shedding to read the accept queue's length; and what
+    its first request would load, loaded before it accepts one (ikomek/warmup.py)."""
+    from ikomek import shedding, warmup
 
     shedding.listening([listener.sock for listener in worker.sockets])
+    warmup.warm()

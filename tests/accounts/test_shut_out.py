@@ -4,8 +4,10 @@ Real Keycloak; the interval is shortened for the test (the production default is
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -171,11 +173,20 @@ class FlakyKeycloak:
         return AccountStatus(enabled=True, roles=frozenset({"operator"}), groups=frozenset())
 
 
-def test_during_an_outage_the_last_status_stands_and_keycloak_is_asked_once_per_cooldown():
-    clock, keycloak = Clock(), FlakyKeycloak()
-    cache = AccountStatusCache(
-        keycloak, fresh_seconds=30, stale_seconds=3600, outage_cooldown_seconds=15, clock=clock
+def cache_over(keycloak: Any) -> tuple[Clock, Any, AccountStatusCache]:  # either reader below
+    """A cache of a 30-s interval, an hour's staleness and a 15-s cooldown on a clock the test moves."""
+    clock = Clock()
+    return (
+        clock,
+        keycloak,
+        AccountStatusCache(
+            keycloak, fresh_seconds=30, stale_seconds=3600, outage_cooldown_seconds=15, clock=clock
+        ),
     )
+
+
+def test_during_an_outage_the_last_status_stands_and_keycloak_is_asked_once_per_cooldown():
+    clock, keycloak, cache = cache_over(FlakyKeycloak())
     known = cache.status("known")
     keycloak.up = False
     clock.now += 31
@@ -193,3 +204,63 @@ def test_during_an_outage_the_last_status_stands_and_keycloak_is_asked_once_per_
     keycloak.up = False
     clock.now += 1
     assert cache.status("known") is None  # too old to stand in for Keycloak any longer
+
+
+# ------------------------------------------------------------------ read again aside (decision 87)
+class GatedKeycloak:
+    """The first read answers at once (enabled); later ones wait for `gate`, then say disabled."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.reads = 0
+
+    def __call__(self, subject: str, client_id: str | None) -> AccountStatus:
+        self.reads += 1
+        if self.reads == 1:
+            return AccountStatus(enabled=True, roles=frozenset({"operator"}), groups=frozenset())
+        assert self.gate.wait(10)
+        return AccountStatus(enabled=False, roles=frozenset(), groups=frozenset())
+
+
+def test_an_account_in_use_is_read_again_aside_and_its_requests_never_wait_for_keycloak():
+    clock, keycloak, cache = cache_over(GatedKeycloak())
+    first = cache.status("operator")
+    clock.now += 20  # under three quarters of the interval: what was read stands, nothing is asked
+    assert cache.status("operator") is first and keycloak.reads == 1
+
+    clock.now += 3  # past three quarters: Keycloak is asked aside, and it does not answer yet
+    started = time.monotonic()
+    assert cache.status("operator") is first
+    assert cache.status("operator") is first
+    assert time.monotonic() - started < 0.5  # the requests did not wait for Keycloak
+    until(lambda: keycloak.reads == 2)
+
+    keycloak.gate.set()
+    until(lambda: not cache.status("operator").enabled)  # the answer read aside is in force
+    assert keycloak.reads == 2  # one read aside however many uses
+
+
+def test_a_status_is_never_used_past_its_interval_while_the_read_aside_hangs():
+    clock, keycloak, cache = cache_over(GatedKeycloak())
+    cache.status("operator")
+    clock.now += 25
+    assert cache.status("operator").enabled  # the read aside starts and hangs
+    until(lambda: keycloak.reads == 2)
+
+    clock.now += 6  # 31 s after the read: the request reads for itself (after the hung read ends)
+    threading.Timer(0.3, keycloak.gate.set).start()
+    assert cache.status("operator").enabled is False
+    assert keycloak.reads == 3
+
+
+def test_a_read_aside_that_fails_starts_the_cooldown_and_the_last_status_stands():
+    clock, keycloak, cache = cache_over(FlakyKeycloak())
+    known = cache.status("known")
+    keycloak.up = False
+    clock.now += 25
+    assert cache.status("known") == known
+    until(lambda: cache.keycloak_unavailable)
+
+    clock.now += 6  # past the interval, within the cooldown: the last status, Keycloak left alone
+    assert cache.status("known") == known
+    assert keycloak.calls == 2

@@ -1,13 +1,18 @@
 """gunicorn's worker count (ikomek/gunicorn_conf.py): WEB_CONCURRENCY, else 2 x usable CPUs + 1,
-where a cgroup v2 CPU quota (a container's --cpus) lowers what the process's affinity allows."""
+where a cgroup v2 CPU quota (a container's --cpus) lowers what the process's affinity allows; and
+what a new worker does before it accepts a request."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 
 import pytest
 
 from ikomek.gunicorn_conf import usable_cpus, worker_count
+from testkit.processes import ROOT
 
 
 def test_web_concurrency_wins_and_must_be_positive():
@@ -32,3 +37,36 @@ def test_a_cgroup_quota_lowers_the_cpus(tmp_path):
     cpu_max.write_text(f"{150000 * affinity} 100000\n")  # more than the affinity allows
     assert usable_cpus(cpu_max) == affinity
     assert usable_cpus(tmp_path / "absent") == affinity  # cgroup v1 or no cgroup file
+
+
+@pytest.mark.slow  # a fresh interpreter
+def test_a_new_worker_loads_what_its_first_request_would_before_accepting_one():
+    # A fresh interpreter, as a new gunicorn worker is: Django set up, nothing requested yet.
+    probe = (
+        "import json, sys, django; django.setup()\n"
+        "from ikomek import gunicorn_conf, shedding\n"
+        "wanted = ['ikomek.urls_tenant', 'ikomek.urls_public', 'consoles.operator.views',\n"
+        "          'holidays.countries.kazakhstan', 'celery.events']\n"
+        "before = [m for m in wanted if m in sys.modules]\n"
+        "class Listener:\n"
+        "    sock = 'the listening socket'\n"
+        "class Worker:\n"
+        "    sockets = [Listener()]\n"
+        "gunicorn_conf.post_worker_init(Worker())\n"
+        "print(json.dumps({'before': before, 'after': [m for m in wanted if m in sys.modules],\n"
+        "                  'listeners': shedding._listeners}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=os.environ, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaded["before"] == []
+    assert loaded["after"] == [
+        "ikomek.urls_tenant",
+        "ikomek.urls_public",
+        "consoles.operator.views",
+        "holidays.countries.kazakhstan",
+        "celery.events",
+    ]
+    assert loaded["listeners"] == ["the listening socket"]

@@ -2,7 +2,7 @@
 
 import os
 
-from celery.signals import task_prerun, worker_init
+from celery.signals import beat_init, task_prerun, worker_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ikomek.settings")
@@ -12,6 +12,25 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Appeals keeps its periodic jobs in appeals/jobs/ (autodiscovery looks for <app>.tasks only).
 app.autodiscover_tasks(["appeals.jobs"])
+
+
+def _redbeats_lock_with_redbeat_only() -> None:
+    """sentry-sdk's Celery integration imports celery-redbeat when it is installed, and redbeat's
+    module then connects a lock to every beat's start, which fails on Celery's own file scheduler
+    (development and tests: a traceback, `'PersistentScheduler' object has no attribute 'lock_key'`,
+    at each `make run`). The lock is RedBeat's (decision 83): it runs with RedBeat only."""
+    from django.conf import settings
+
+    if "redbeat" in settings.CELERY_BEAT_SCHEDULER.lower():
+        return
+    try:
+        from redbeat.schedulers import acquire_distributed_beat_lock
+    except ImportError:
+        return
+    beat_init.disconnect(acquire_distributed_beat_lock)
+
+
+_redbeats_lock_with_redbeat_only()
 
 
 @task_prerun.connect(weak=False, dispatch_uid="ikomek_close_old_connections")

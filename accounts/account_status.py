@@ -90,7 +90,6 @@ class AccountStatusCache:
         stale_seconds: float,
         outage_cooldown_seconds: float,
         clock: Callable[[], float] = time.monotonic,
-        refresh_ahead: bool = True,
     ) -> None:
         self.read = read
         self.fresh = fresh_seconds
@@ -100,7 +99,6 @@ class AccountStatusCache:
         self._entries: OrderedDict[str, tuple[float, AccountStatus]] = OrderedDict()
         self._lock = threading.Lock()
         self._quiet_until = 0.0
-        self.refresh_ahead = refresh_ahead
         self._refreshing: set[str] = set()
         # One read at a time per process: the reader's HTTP session is shared with the background reads.
         self._reading = threading.Lock()
@@ -118,7 +116,7 @@ class AccountStatusCache:
             if entry is not None:
                 self._entries.move_to_end(key)
         if entry is not None and now - entry[0] < self.fresh:
-            if self.refresh_ahead and now - entry[0] >= self.fresh * REFRESH_AHEAD:
+            if now - entry[0] >= self.fresh * REFRESH_AHEAD:
                 self._read_aside(key, subject, client_id)
             return entry[1]
         if now >= self._quiet_until:

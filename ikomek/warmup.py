@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from importlib import import_module
 
-import holidays
 from django.conf import settings
 from django.urls import get_resolver
 from django.utils import timezone
+
+from appeals.rules.calendar import WorkingCalendar
 
 
 def warm() -> None:
     for urlconf in (settings.ROOT_URLCONF, settings.PUBLIC_SCHEMA_URLCONF):
         get_resolver(urlconf).url_patterns  # noqa: B018 - loading them is the point
     import_module("celery.events")  # loaded by the first task a request sends
-    holidays.country_holidays("KZ").is_working_day(timezone.localdate())
+    WorkingCalendar().is_working_day(timezone.localdate())  # its holidays, without the akimat's days

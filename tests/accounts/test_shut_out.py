@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
@@ -173,20 +172,17 @@ class FlakyKeycloak:
         return AccountStatus(enabled=True, roles=frozenset({"operator"}), groups=frozenset())
 
 
-def cache_over(keycloak: Any) -> tuple[Clock, Any, AccountStatusCache]:  # either reader below
+def cache_over(keycloak: Callable[[str, str | None], AccountStatus]) -> tuple[Clock, AccountStatusCache]:
     """A cache of a 30-s interval, an hour's staleness and a 15-s cooldown on a clock the test moves."""
     clock = Clock()
-    return (
-        clock,
-        keycloak,
-        AccountStatusCache(
-            keycloak, fresh_seconds=30, stale_seconds=3600, outage_cooldown_seconds=15, clock=clock
-        ),
+    return clock, AccountStatusCache(
+        keycloak, fresh_seconds=30, stale_seconds=3600, outage_cooldown_seconds=15, clock=clock
     )
 
 
 def test_during_an_outage_the_last_status_stands_and_keycloak_is_asked_once_per_cooldown():
-    clock, keycloak, cache = cache_over(FlakyKeycloak())
+    keycloak = FlakyKeycloak()
+    clock, cache = cache_over(keycloak)
     known = cache.status("known")
     keycloak.up = False
     clock.now += 31
@@ -223,7 +219,8 @@ class GatedKeycloak:
 
 
 def test_an_account_in_use_is_read_again_aside_and_its_requests_never_wait_for_keycloak():
-    clock, keycloak, cache = cache_over(GatedKeycloak())
+    keycloak = GatedKeycloak()
+    clock, cache = cache_over(keycloak)
     first = cache.status("operator")
     clock.now += 20  # under three quarters of the interval: what was read stands, nothing is asked
     assert cache.status("operator") is first and keycloak.reads == 1
@@ -241,7 +238,8 @@ def test_an_account_in_use_is_read_again_aside_and_its_requests_never_wait_for_k
 
 
 def test_a_status_is_never_used_past_its_interval_while_the_read_aside_hangs():
-    clock, keycloak, cache = cache_over(GatedKeycloak())
+    keycloak = GatedKeycloak()
+    clock, cache = cache_over(keycloak)
     cache.status("operator")
     clock.now += 25
     assert cache.status("operator").enabled  # the read aside starts and hangs
@@ -254,7 +252,8 @@ def test_a_status_is_never_used_past_its_interval_while_the_read_aside_hangs():
 
 
 def test_a_read_aside_that_fails_starts_the_cooldown_and_the_last_status_stands():
-    clock, keycloak, cache = cache_over(FlakyKeycloak())
+    keycloak = FlakyKeycloak()
+    clock, cache = cache_over(keycloak)
     known = cache.status("known")
     keycloak.up = False
     clock.now += 25

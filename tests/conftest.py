@@ -18,10 +18,19 @@ from tenants.models import Akimat
 from tenants.onboarding import ensure_region, onboard_tenant
 from tenants.region_data import region_spec, tenant_spec
 from testkit.emergency_factories import truncate_emergency_tables
+from testkit.parallel import worker_environment
 
 # A test marked `slow` must start a process, and one that starts a process must be marked (a test
 # whose marker disagrees fails).
 pytest_plugins = ["testkit.slow_marker"]
+
+
+def pytest_xdist_setupnodes(config: pytest.Config, specs: list) -> None:
+    """Each pytest-xdist process starts with services of its own (testkit/parallel.py): execnet sets
+    a spec's `env` in the new process before pytest, and so Django, starts there."""
+    for spec in specs:
+        spec.env.update(worker_environment(spec.id))
+
 
 # Real akimats of the region, onboarded once for the whole run (committed).
 SESSION_TENANTS = ("petropavlovsk", "kyzylzhar", "esil")
@@ -29,9 +38,11 @@ SESSION_TENANTS = ("petropavlovsk", "kyzylzhar", "esil")
 
 @pytest.fixture(scope="session")
 def django_db_setup(
-    django_test_environment: None, django_db_blocker: pytest.FixtureRequest
+    django_test_environment: None,
+    django_db_blocker: pytest.FixtureRequest,
+    django_db_modify_db_settings: None,
 ) -> Iterator[None]:
-    """The test database, always.
+    """The test database, always (named `test_<name>_gwN` in pytest-xdist's process N).
 
     pytest-django creates it only when a selected test asks for `db`; tests that use only the
     session's committed tenants (worker tests) would otherwise run against the real database.

@@ -154,7 +154,8 @@ as_pg_owner() {
 }
 
 pg_start() {
-  local data="$STATE/pgdata" sock="$STATE/run"
+  # $1: a suffix naming a further cluster (its folder pgdata$1, its log postgres$1.log), $2: its port.
+  local data="$STATE/pgdata${1:-}" log="$STATE/log/postgres${1:-}.log" sock="$STATE/run" port="${2:-$PG_PORT}"
   if [ ! -f "$data/PG_VERSION" ]; then
     say "creating PostgreSQL cluster in $data"
     mkdir -p "$data"
@@ -172,13 +173,13 @@ pg_start() {
     } >>"$data/postgresql.conf"
   fi
   if [ "$(id -u)" = 0 ]; then
-    touch "$STATE/log/postgres.log" && chown postgres:postgres "$sock" "$STATE/log/postgres.log"
+    touch "$log" && chown postgres:postgres "$sock" "$log"
   fi
   if ! as_pg_owner "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_pg_owner "$PG_BIN/pg_ctl" -D "$data" -o "-p $PG_PORT" -l "$STATE/log/postgres.log" -w -t 60 start >/dev/null \
-      || die "PostgreSQL did not start, see $STATE/log/postgres.log"
+    as_pg_owner "$PG_BIN/pg_ctl" -D "$data" -o "-p $port" -l "$log" -w -t 60 start >/dev/null \
+      || die "PostgreSQL did not start, see $log"
   fi
-  local psql=("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
+  local psql=("$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -qtA)
   if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'")" != 1 ]; then
     # Superuser so that the test runner can create its database with the PostGIS extension.
     "${psql[@]}" -d postgres -c "CREATE ROLE $DB_USER LOGIN SUPERUSER PASSWORD '$DB_PASSWORD'"
@@ -187,11 +188,11 @@ pg_start() {
     "${psql[@]}" -d postgres -c "CREATE DATABASE $DB_NAME OWNER $DB_USER"
   fi
   "${psql[@]}" -d "$DB_NAME" -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
-  say "PostgreSQL+PostGIS on 127.0.0.1:$PG_PORT"
+  say "PostgreSQL+PostGIS on 127.0.0.1:$port"
 }
 
 pg_stop() {
-  local data="$STATE/pgdata"
+  local data="$STATE/pgdata${1:-}"
   [ -f "$data/PG_VERSION" ] || return 0
   as_pg_owner "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
 }
@@ -223,28 +224,36 @@ kc_ready() { curl -fs "http://127.0.0.1:$KC_MGMT_PORT/health/ready" >/dev/null 2
 
 # The realm these profiles import: the production definition (no client secrets) plus the
 # development secrets, so scripts and tests know them. Production imports ikomek-realm.json alone.
+# With TEST_WORKERS > 1 (the test profile) a copy for each further pytest-xdist process, named as
+# testkit/parallel.py names it (ikomek-gw1, ...): their people, groups and sign-in ports never meet.
 kc_dev_realm() {
-  "$PY" - "$ROOT/platform/keycloak/ikomek-realm.json" "$ROOT/platform/keycloak/dev-client-secrets.json" "$1" <<'PYTHON'
+  "$PY" - "$ROOT/platform/keycloak/ikomek-realm.json" "$ROOT/platform/keycloak/dev-client-secrets.json" "$1" \
+    "${TEST_WORKERS:-1}" <<'PYTHON'
 import json, sys
-realm_path, secrets_path, out_path = sys.argv[1:4]
+realm_path, secrets_path, folder, workers = sys.argv[1:5]
 with open(realm_path, encoding="utf-8") as realm_file, open(secrets_path, encoding="utf-8") as secrets_file:
-    realm, secrets = json.load(realm_file), json.load(secrets_file)["secrets"]
-clients = {client["clientId"]: client for client in realm["clients"]}
-missing = sorted(set(secrets) - set(clients))
-if missing:
-    sys.exit(f"dev-client-secrets.json names clients the realm lacks: {missing}")
-for client_id, secret in secrets.items():
-    clients[client_id]["secret"] = secret
-with open(out_path, "w", encoding="utf-8") as out:
-    json.dump(realm, out, ensure_ascii=False, indent=2)
+    text, secrets = realm_file.read(), json.load(secrets_file)["secrets"]
+for worker in range(int(workers)):
+    name = "ikomek" if worker == 0 else f"ikomek-gw{worker}"
+    # The realm's name is also in its default roles' name (default-roles-<realm>).
+    realm = json.loads(text.replace('"default-roles-ikomek"', f'"default-roles-{name}"'))
+    realm["realm"] = name
+    clients = {client["clientId"]: client for client in realm["clients"]}
+    missing = sorted(set(secrets) - set(clients))
+    if missing:
+        sys.exit(f"dev-client-secrets.json names clients the realm lacks: {missing}")
+    for client_id, secret in secrets.items():
+        clients[client_id]["secret"] = secret
+    with open(f"{folder}/{name}-realm.json", "w", encoding="utf-8") as out:
+        json.dump(realm, out, ensure_ascii=False, indent=2)
 PYTHON
 }
 
 kc_start() {
   [ -n "$KEYCLOAK_URL" ] || { say "KEYCLOAK_URL is empty: local development identity"; return 0; }
   local pidfile="$STATE/run/keycloak.pid" home="$STATE/keycloak" realm_sum
-  realm_sum="$(cat "$ROOT/platform/keycloak/ikomek-realm.json" "$ROOT/platform/keycloak/dev-client-secrets.json" \
-    | sha256sum | cut -c1-16)"
+  realm_sum="$( (cat "$ROOT/platform/keycloak/ikomek-realm.json" "$ROOT/platform/keycloak/dev-client-secrets.json"
+    echo "workers ${TEST_WORKERS:-1}") | sha256sum | cut -c1-16)"
   if alive "$pidfile"; then
     # Running (or starting) from an older realm file: the import never updates an existing realm.
     [ "$(cat "$STATE/run/keycloak.realm" 2>/dev/null)" = "$realm_sum" ] && return 0
@@ -259,7 +268,8 @@ kc_start() {
   if [ "${KC_FRESH:-0}" = 1 ] || [ "$(cat "$STATE/run/keycloak.realm" 2>/dev/null)" != "$realm_sum" ]; then
     rm -rf "$home/data/h2"
   fi
-  kc_dev_realm "$home/data/import/ikomek-realm.json"
+  rm -f "$home"/data/import/*-realm.json
+  kc_dev_realm "$home/data/import"
   echo "$realm_sum" >"$STATE/run/keycloak.realm"
   say "starting Keycloak $KEYCLOAK_VERSION on http://localhost:$KC_PORT (log: $STATE/log/keycloak.log)"
   (
@@ -291,6 +301,13 @@ kc_stop() {
 services_start() {
   kc_start          # slowest first: it boots while the others start
   pg_start
+  # The test profile's further pytest-xdist processes each have a PostgreSQL of their own
+  # (testkit/parallel.py): a transaction open in one would hold back the other's change feed,
+  # whose horizon (pg_snapshot_xmin) spans the server.
+  local worker
+  for ((worker = 1; worker < ${TEST_WORKERS:-1}; worker++)); do
+    pg_start "-gw$worker" "$((PG_PORT + 10 * worker))"
+  done
   redis_start
   kc_wait
 }
@@ -299,4 +316,9 @@ services_stop() {
   kc_stop
   redis_stop
   pg_stop
+  local data
+  for data in "$STATE"/pgdata-gw*; do
+    [ -d "$data" ] && pg_stop "${data##*/pgdata}"
+  done
+  return 0
 }

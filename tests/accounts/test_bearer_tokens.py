@@ -35,7 +35,7 @@ def test_demo_user_password_login_gives_a_person_of_that_akimat(
     assert response.status_code == 200, response.content
     me = response.json()
     assert (me["kind"], me["tenant"], me["username"], me["roles"]) == ("user", tenant, username, [role.value])
-    assert me["issuer"] == f"{settings.KEYCLOAK_URL}/realms/ikomek"
+    assert me["issuer"] == f"{settings.KEYCLOAK_URL}/realms/{settings.KEYCLOAK_REALM}"
     assert me["subject"] == claims_of(token)["sub"]
     assert me["sees_personal_data"] is sees_personal_data
 

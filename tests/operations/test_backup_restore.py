@@ -29,8 +29,8 @@ from tests.operations.probe import holdings
 from tests.regional.helpers import deliver_pending
 from tests.regional.test_read_model import OPERATOR, live, new_appeal
 
-SLUG = "regional-west"
-SCHEMA = "regional_west"
+SLUG = "backup-west"
+SCHEMA = "backup_west"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + bytes(range(256)) * 3
 PDF = b"%PDF-1.7\n" + b"restore me" * 50
 

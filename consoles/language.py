@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from accounts.language import COOKIE
+from apierrors.paths import is_api_request
 
 
 def chosen_language(request: HttpRequest) -> str | None:
@@ -24,7 +25,9 @@ def chosen_language(request: HttpRequest) -> str | None:
 
 
 class PersonLanguageMiddleware:
-    """After authentication: the person's own choice beats the browser's Accept-Language."""
+    """After authentication: the person's own choice beats the browser's Accept-Language, and a page
+    is in Kazakh or Russian whatever the browser asks (English is the API's, for integrators: Django
+    would otherwise give an English browser English screens)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -33,7 +36,10 @@ class PersonLanguageMiddleware:
         language = chosen_language(request)
         if language is None:
             browser = (getattr(request, "LANGUAGE_CODE", "") or "").split("-")[0]
-            language = browser if browser in settings.CONSOLE_LANGUAGES else None
+            if browser in settings.CONSOLE_LANGUAGES:
+                language = browser
+            elif not is_api_request(request):
+                language = settings.LANGUAGE_CODE
         if language is not None:
             translation.activate(language)
             request.LANGUAGE_CODE = language

@@ -12,12 +12,14 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from string import Template
 
 from testkit.paths import ROOT
 from testkit.processes import free_port, wait_until
 
 NGINX = "/usr/sbin/nginx"
 RENDER = ROOT / "infra" / "nginx" / "render"
+MAIN = ROOT / "platform" / "nginx" / "main.conf"
 
 
 def render(**values: str) -> subprocess.CompletedProcess:
@@ -26,29 +28,19 @@ def render(**values: str) -> subprocess.CompletedProcess:
 
 
 def nginx_conf(directory: Path, site: str, *, connections: int = 64, workers: str = "1") -> Path:
-    """A main configuration around the site file: everything of nginx's own under `directory`."""
+    """The main file `make run` uses too (platform/nginx/main.conf) around the site file: everything
+    of nginx's own under `directory`."""
     (directory / "site.conf").write_text(site)
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (directory / name).mkdir(exist_ok=True)
     conf = directory / "nginx.conf"
     conf.write_text(
-        f"""
-user root;
-worker_processes {workers};
-worker_rlimit_nofile {2 * connections + 64};
-pid {directory}/nginx.pid;
-error_log {directory}/error.log warn;
-events {{ worker_connections {connections}; }}
-http {{
-    access_log {directory}/access.log;
-    client_body_temp_path {directory}/body;
-    proxy_temp_path {directory}/proxy;
-    fastcgi_temp_path {directory}/fastcgi;
-    uwsgi_temp_path {directory}/uwsgi;
-    scgi_temp_path {directory}/scgi;
-    include {directory}/site.conf;
-}}
-"""
+        Template(MAIN.read_text()).substitute(
+            NGINX_HOME=directory,
+            NGINX_WORKERS=workers,
+            NGINX_CONNECTIONS=connections,
+            NGINX_NOFILE=2 * connections + 64,
+        )
     )
     return conf
 

@@ -10,6 +10,7 @@ import json
 import socket
 import subprocess
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -87,6 +88,18 @@ def test_the_akimats_hosts_are_passed_on(proxy):
     unknown = requests.get(f"http://127.0.0.1:{proxy}/track/", headers={"Host": f"nowhere.{base}"}, timeout=5)
     assert unknown.status_code == 404
     assert "109" in unknown.text
+
+
+def test_the_port_the_caller_named_reaches_the_app_and_its_sign_in_address(proxy):
+    # On one machine (`make run`) the callers' port is part of every address the app builds: sign-in
+    # sends the browser to Keycloak with the address to come back to, which Keycloak checks.
+    host = f"petropavlovsk.{settings.BASE_DOMAIN}:{proxy}"
+    start = requests.get(
+        f"http://127.0.0.1:{proxy}/auth/login/", headers={"Host": host}, allow_redirects=False, timeout=10
+    )
+    assert start.status_code == 302, start.text[:500]
+    back = parse_qs(urlsplit(start.headers["Location"]).query)["redirect_uri"]
+    assert back == [f"http://{host}/auth/callback/"]
 
 
 def test_an_oversized_body_is_refused_in_kazakh_and_russian(proxy):

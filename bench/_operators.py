@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+import requests
 from _common import CSRF_TOKEN, with_csrf
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -44,8 +45,17 @@ class OperatorTokens(threading.Thread):
             )
 
     def run(self) -> None:
-        while self.bearer and not self.stopping.wait(60):
-            self.renew()
+        # A renewal that fails (the machine out of descriptors or ports under a storm) is tried again
+        # in 5 s: the tokens in use still live minutes, and a dead thread would let them expire.
+        wait = 60.0
+        while self.bearer and not self.stopping.wait(wait):
+            try:
+                self.renew()
+                wait = 60.0
+            except (OSError, requests.RequestException) as failed:
+                name = failed.__class__.__name__
+                print(f"operators' tokens: renewal failed ({name}), again in 5 s", flush=True)
+                wait = 5.0
 
 
 def operator_sessions(akimats: list[Akimat]) -> dict[str, str]:
@@ -79,8 +89,6 @@ def signed_in(schema: str, role: str, *, username: str = "", organisation: str =
 
 def keycloak_token(role: Role, slug: str | None) -> str:
     """An access token of the development realm's demo person with this role (`<role>.<slug>`)."""
-    import requests
-
     from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID, demo_username
 
     answer = requests.post(

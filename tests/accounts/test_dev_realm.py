@@ -46,7 +46,8 @@ def test_banner_prints_demo_logins_and_every_integrators_secret(tenants, keycloa
     words = command.removeprefix("a token: curl ").split()
     form = dict(word.split("=", 1) for word in words[1:-1:2])
     answer = requests.post(words[-1], data=form, timeout=10).json()
-    assert answer["token_type"].lower() == "bearer" and answer["expires_in"] == 300
+    # Five minutes, as Keycloak counts them: a second may tick over between issuing and answering.
+    assert answer["token_type"].lower() == "bearer" and 298 <= answer["expires_in"] <= 300
     assert claims_of(answer["access_token"])["azp"] == form["client_id"]
 
 

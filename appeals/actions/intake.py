@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 
 from django.db import connection, transaction
@@ -310,7 +311,9 @@ def _insert(
     return appeal, event
 
 
-def create_appeal(actor: Principal, data: AppealInput) -> IntakeResult:
+def create_appeal(
+    actor: Principal, data: AppealInput, *, candidate_fields: Collection[str] | None = None
+) -> IntakeResult:
     """Record a new appeal (status received, or registered at once) with its first event.
 
     A retry with the same client key returns the first appeal: the key is unique in the database,
@@ -318,13 +321,20 @@ def create_appeal(actor: Principal, data: AppealInput) -> IntakeResult:
     (`idempotency_conflict`, appeals.rules.idempotency).
     """
     authorise(actor, Operation.APPEAL_CREATE)
-    return record_intake(actor, data, check_object_key=True)
+    return record_intake(actor, data, check_object_key=True, candidate_fields=candidate_fields)
 
 
-def record_intake(actor: Principal, data: AppealInput, *, check_object_key: bool = False) -> IntakeResult:
+def record_intake(
+    actor: Principal,
+    data: AppealInput,
+    *,
+    check_object_key: bool = False,
+    candidate_fields: Collection[str] | None = None,
+) -> IntakeResult:
     """`create_appeal` without the permission check, for an appeal another akimat transferred here
     (the sender's right was checked where it acted); everything else is the same intake. A
-    transferred appeal's objectKey names the sender's map, so it is kept as text, not checked."""
+    transferred appeal's objectKey names the sender's map, so it is kept as text, not checked.
+    `candidate_fields`: the only fields the caller reads of the repeat candidates (all by default)."""
     values, category, proposal, object_id = _validated(data, check_object_key=check_object_key)
     now = timezone.now()
     # Registered in the insert when nothing can stand between: an emergency goes to 112 instead.
@@ -348,6 +358,11 @@ def record_intake(actor: Principal, data: AppealInput, *, check_object_key: bool
         if data.register and not forwarded:
             register_locked(actor, appeal, stored=registers_at_once)
         candidates = repeat_candidates(
-            category, appeal.location, appeal.object_key, exclude_id=appeal.pk, now=now
+            category,
+            appeal.location,
+            appeal.object_key,
+            exclude_id=appeal.pk,
+            now=now,
+            fields=candidate_fields,
         )
     return IntakeResult(appeal=appeal, created=True, repeat_candidates=candidates, transfer_proposal=proposal)

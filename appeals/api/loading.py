@@ -49,6 +49,9 @@ class Selection:
     def __contains__(self, name: str) -> bool:
         return name in self._children
 
+    def names(self) -> list[str]:
+        return list(self._children)
+
     def __bool__(self) -> bool:
         """Whether anything is selected here (a field that is not selected has no fields)."""
         return bool(self._children)
@@ -63,6 +66,43 @@ class Selection:
 def selected(info: graphene.ResolveInfo, *path: str) -> Selection:
     """The fields selected at `path` below the current field (e.g. "edges", "node")."""
     return Selection(info.field_nodes, info.fragments).below(*path)
+
+
+# The model fields each field of an appeal reads, for the fields that read only their own row's
+# columns; a field not named here (personal data, history, the organisation...) loads the whole row.
+COLUMNS_READ: dict[str, tuple[str, ...]] = {
+    "__typename": (),
+    "id": (),
+    "category": (),  # the candidates' category is the caller's, set, not loaded
+    "personalDataMasked": (),
+    "number": ("number",),
+    "status": ("status",),
+    "statusLabel": ("status",),
+    "allowedTransitions": ("status",),
+    "statusChangedAt": ("status_changed_at",),
+    "channel": ("channel",),
+    "address": ("address",),
+    "location": ("location",),
+    "objectKey": ("object_key",),
+    "description": ("description",),
+    "priority": ("priority",),
+    "receivedAt": ("received_at",),
+    "registeredAt": ("registered_at",),
+    "deadline": ("deadline",),
+    "isOverdue": ("deadline", "status", "resolved_at"),
+    "repeatCount": ("repeat_count",),
+}
+
+
+def columns_read(fields: Selection) -> set[str] | None:
+    """The model fields what `fields` selects reads, or None when something selected needs more
+    than its row's own columns (then everything is loaded, never a query per deferred field)."""
+    needed: set[str] = set()
+    for name in fields.names():
+        if name not in COLUMNS_READ:
+            return None
+        needed.update(COLUMNS_READ[name])
+    return needed
 
 
 def appeal_queryset(fields: Selection, base: QuerySet[Appeal] | None = None) -> QuerySet[Appeal]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+from collections.abc import Collection
 
 from django.contrib.gis.geos import Point
 from django.db.models import Q, QuerySet
@@ -31,19 +32,25 @@ def repeat_candidates(
     exclude_id: int | None = None,
     now: datetime.datetime | None = None,
     appeals: QuerySet[Appeal] | None = None,
+    fields: Collection[str] | None = None,
 ) -> list[Appeal]:
     """Nearest first; only originals (an appeal linked as a repeat points to its original).
-    `appeals` narrows where to look, or says what to load with them (all appeals by default)."""
+    `appeals` narrows where to look, or says what to load with them (all appeals by default).
+    `fields` names the only fields the caller reads (the rest are deferred, and would cost a query
+    each if read): an API caller asking for numbers alone need not pay for ten whole appeals."""
     if category is None or (location is None and not object_key):
         return []
     since = (now or timezone.now()) - datetime.timedelta(hours=category.repeat_window_hours)
+    loaded = _loaded_fields(fields)
     if appeals is None and not object_key and location is not None:
-        return _with_category(_nearest_by_point(category, location, since, exclude_id), category)
+        return _with_category(_nearest_by_point(category, location, since, exclude_id, loaded), category)
     base = (
         (appeals if appeals is not None else Appeal.objects.all())
         .filter(category=category, parent__isnull=True, received_at__gte=since)
         .exclude(status__in=TERMINAL_STATUSES)
     )
+    if loaded is not None and appeals is None:
+        base = base.only(*loaded)
     if exclude_id is not None:
         base = base.exclude(pk=exclude_id)
     near = Q()
@@ -113,11 +120,24 @@ def _radius_in_degrees(category: Category, location: Point) -> tuple[float, floa
     return dlat / max(math.cos(math.radians(location.y)), 0.01), dlat
 
 
+def _loaded_fields(fields: Collection[str] | None) -> tuple[str, ...] | None:
+    """The fields to load, the primary key and the category (set from the caller's) always among
+    them, in the model's order (one statement text per set); None for all of them."""
+    if fields is None:
+        return None
+    wanted = {"id", "category", *fields}
+    return tuple(field.name for field in Appeal._meta.concrete_fields if field.name in wanted)
+
+
 @functools.cache
-def _nearest_by_point_sql() -> str:
+def _nearest_by_point_sql(loaded: tuple[str, ...] | None = None) -> str:
     # Columns named, not `*`: a prepared plan whose row changed shape (a release adding a column
-    # while this one serves) would be refused by PostgreSQL. Written once per process.
-    columns = ", ".join(f'appeals_appeal."{field.column}"' for field in Appeal._meta.concrete_fields)
+    # while this one serves) would be refused by PostgreSQL. Written once per process and field set.
+    columns = ", ".join(
+        f'appeals_appeal."{field.column}"'
+        for field in Appeal._meta.concrete_fields
+        if loaded is None or field.name in loaded
+    )
     return NEAREST_BY_POINT.format(columns=columns, scan=NEAREST_SCAN, shown=MAX_CANDIDATES)
 
 
@@ -125,7 +145,11 @@ _TERMINAL = sorted(str(status) for status in TERMINAL_STATUSES)
 
 
 def _nearest_by_point(
-    category: Category, location: Point, since: datetime.datetime, exclude_id: int | None
+    category: Category,
+    location: Point,
+    since: datetime.datetime,
+    exclude_id: int | None,
+    loaded: tuple[str, ...] | None,
 ) -> list[Appeal]:
     dlon, dlat = _radius_in_degrees(category, location)
     params = {
@@ -139,7 +163,7 @@ def _nearest_by_point(
         "dlat": dlat,
         "radius": category.repeat_radius_m,
     }
-    return list(Appeal.objects.raw(_nearest_by_point_sql(), params))
+    return list(Appeal.objects.raw(_nearest_by_point_sql(loaded), params))
 
 
 def _with_category(appeals: list[Appeal], category: Category) -> list[Appeal]:

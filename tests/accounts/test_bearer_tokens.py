@@ -114,3 +114,23 @@ def test_a_bearer_request_costs_no_query_for_identity(tokens, tenants):
         response = api("petropavlovsk", token)
 
     assert response.status_code == 200
+
+
+def test_a_bearer_call_to_graphql_gets_no_csrf_cookie_and_a_session_call_still_does(tenants, tokens):
+    # graphene-django sets a CSRF cookie on every answer; an API client has no use for one, and
+    # making it was a measurable share of intake's time (decision 90).
+    bearer = Client(HTTP_HOST=tenant_host("petropavlovsk"))
+    answer = bearer.post(
+        "/graphql/",
+        GRAPHQL_AKIMAT,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {tokens.service('integrator-petropavlovsk')}",
+    )
+    anonymous = Client(HTTP_HOST=tenant_host("petropavlovsk")).post(
+        "/graphql/", GRAPHQL_AKIMAT, content_type="application/json"
+    )
+
+    assert answer.status_code == 200 and answer.json()["data"]["akimat"]
+    assert settings.CSRF_COOKIE_NAME not in answer.cookies
+    assert not answer.has_header("Set-Cookie")
+    assert settings.CSRF_COOKIE_NAME in anonymous.cookies  # a page's script can still get one

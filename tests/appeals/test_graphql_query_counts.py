@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from appeals import actions
 from appeals.actions.telephony import record_incoming_call
+from appeals.api.loading import COLUMNS_READ
 from appeals.jobs.monitor import sweep
 from appeals.models import Appeal, Attachment
+from ikomek.schema import schema
 from testkit.graphql import data_of, gql
 from testkit.identities import logged_in, user_with_roles
 from testkit.paths import OPERATIONS
@@ -273,6 +275,76 @@ def test_intake_and_a_retry_of_it_cost_a_fixed_number_of_queries(operator_client
     with exact_queries(CREATE_AGAIN_QUERIES):
         again = created(operator_client, "qc-1")
     assert again["created"] is False and again["appeal"]["number"] == first["appeal"]["number"]
+
+
+# Every field of an appeal that is answered from its own row's columns (appeals/api/loading.py).
+ROW_FIELDS = (
+    "__typename id number status statusLabel allowedTransitions statusChangedAt channel address "
+    "location { longitude latitude } objectKey description priority receivedAt registeredAt deadline "
+    "isOverdue repeatCount personalDataMasked category { code }"
+)
+
+
+def created_asking(client, key: str, candidate_fields: str) -> dict:
+    query = CREATE.replace(
+        "repeatCandidates { number address receivedAt status }", f"repeatCandidates {{ {candidate_fields} }}"
+    )
+    assert query != CREATE
+    variables = {
+        "input": {
+            "channel": "LANDLINE",
+            "description": "Нет горячей воды",
+            "applicantPhone": "+77051234567",
+            "category": "hot-water",
+            "location": {"longitude": CENTRE[0], "latitude": CENTRE[1]},
+            "clientKey": key,
+        }
+    }
+    return data_of(gql(client, query, variables))["createAppeal"]
+
+
+def candidates_statement(captured) -> str:
+    (sql,) = [query["sql"] for query in captured.captured_queries if "nearest AS" in query["sql"]]
+    return sql
+
+
+def test_intake_loads_only_the_candidates_columns_the_caller_reads(operator_client):
+    nearby = intake(category="hot-water")
+    created(operator_client, "cols-warm-up")
+    with exact_queries(CREATE_QUERIES) as narrow:
+        created(operator_client, "cols-1")  # the published operation: number address receivedAt status
+    with exact_queries(CREATE_QUERIES) as whole:  # personal data: the whole row, still no query per candidate
+        answer = created_asking(operator_client, "cols-2", "number applicantPhone")
+
+    narrow_sql, whole_sql = candidates_statement(narrow), candidates_statement(whole)
+    assert '"address"' in narrow_sql and '"received_at"' in narrow_sql
+    assert '"applicant_phone"' not in narrow_sql and '"description"' not in narrow_sql
+    assert '"applicant_phone"' in whole_sql and '"description"' in whole_sql
+    phones = {candidate["number"]: candidate["applicantPhone"] for candidate in answer["repeatCandidates"]}
+    assert phones[nearby.number] == Appeal.objects.get(pk=nearby.pk).applicant_phone
+
+
+def test_candidates_read_from_their_columns_alone_answer_as_whole_ones_do(operator_client):
+    intake(category="hot-water")
+    created(operator_client, "same-warm-up")
+    with exact_queries(CREATE_QUERIES):  # nothing deferred is read: no query per candidate
+        narrow = created_asking(operator_client, "same-1", ROW_FIELDS)
+    whole = created_asking(operator_client, "same-2", ROW_FIELDS + " applicantName")
+
+    by_number = {candidate["number"]: candidate for candidate in whole["repeatCandidates"]}
+    assert len(narrow["repeatCandidates"]) == 2
+    for candidate in narrow["repeatCandidates"]:
+        other = dict(by_number[candidate["number"]])
+        other.pop("applicantName")
+        assert candidate == other
+
+
+def test_the_columns_each_field_reads_name_real_fields():
+    appeal_type = schema.graphql_schema.get_type("Appeal")
+    model_fields = {field.name for field in Appeal._meta.concrete_fields}
+    for name, columns in COLUMNS_READ.items():
+        assert name == "__typename" or name in appeal_type.fields, name
+        assert set(columns) <= model_fields, name
 
 
 def test_a_transition_costs_a_fixed_number_of_queries(operator_client, executor_client):

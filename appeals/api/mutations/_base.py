@@ -32,10 +32,15 @@ class AppealMutation(graphene.Mutation):
         raise NotImplementedError
 
     @classmethod
+    def loading(cls, info: graphene.ResolveInfo) -> dict[str, Any]:
+        """What the selection says the action need not load, as keyword arguments of `perform`."""
+        return {}
+
+    @classmethod
     def mutate(cls, root: None, info: graphene.ResolveInfo, input: Any) -> AppealMutation:
         try:
             authorise(info.context.principal, cls.operation)
-            outcome = cls.perform(info.context.principal, input)
+            outcome = cls.perform(info.context.principal, input, **cls.loading(info))
         except AppealError as error:
             return cls(errors=user_errors(error))
         values = outcome if isinstance(outcome, dict) else {"appeal": outcome}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
 
 from accounts.permissions import Operation
@@ -10,6 +12,7 @@ from appeals import actions
 from appeals.actions import AppealInput
 from appeals.api.cross_tenant import AkimatRef, akimat_ref
 from appeals.api.enums import AppealChannel, AppealPriority, ApplicantLanguage, value_of
+from appeals.api.loading import columns_read, selected
 from appeals.api.mutations._base import AppealMutation
 from appeals.api.types import AppealType, GeoPointInput
 from appeals.tracking.access_code import readable
@@ -62,7 +65,14 @@ class CreateAppeal(AppealMutation):
     )
 
     @classmethod
-    def perform(cls, principal: Principal, data: CreateAppealInput) -> dict:
+    def loading(cls, info: graphene.ResolveInfo) -> dict[str, Any]:
+        # Ten whole candidates cost intake's web worker about a fifth of its time (decision 90).
+        return {"candidate_fields": columns_read(selected(info, "repeatCandidates"))}
+
+    @classmethod
+    def perform(
+        cls, principal: Principal, data: CreateAppealInput, candidate_fields: set[str] | None = None
+    ) -> dict:
         location = data.location
         result = actions.create_appeal(
             principal,
@@ -82,6 +92,7 @@ class CreateAppeal(AppealMutation):
                 client_key=data.client_key,
                 register=data.register,
             ),
+            candidate_fields=candidate_fields,
         )
         return {
             "appeal": result.appeal,

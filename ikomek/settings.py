@@ -231,7 +231,7 @@ CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0]
 REDIS_CONNECT_TIMEOUT_SECONDS = env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.25)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "ikomek.redis_cache.RedisCache",  # Django's, with incr in one round trip
         "LOCATION": CACHE_REDIS_URL,
         # Every key carries the tenant's schema: one akimat never reads another's cache.
         "KEY_FUNCTION": "django_tenants.cache.make_key",

@@ -100,7 +100,7 @@ def test_anonymous_callers_are_limited_by_address_and_console_sessions_are_not(p
 def test_a_redis_that_cannot_count_lets_the_request_through(tenants):
     nowhere = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ikomek.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: a real refused connection
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},

@@ -126,16 +126,17 @@ def _apply_summary(incident: Incident, summary: IncidentSummary, document: dict[
     incident.document_sent_at = summary.sent_at
 
 
-def receive_incident(document: dict, *, source_schema: str) -> Incident:
+def receive_incident(document: dict, *, source_schema: str, schema_checked: bool = False) -> Incident:
     """Register (or update) the incident a tenant forwarded; idempotent by EIDO $id.
 
     `source_schema` is the sending tenant as the federation layer knows it; the document must say
     the same. A repeated delivery of the same message changes nothing; a new message for the same
     $id updates the incident (and reopens it if 112 had rejected it). When the centre runs its
     own CAD, the document is queued for it in the same transaction. The federation handler of
-    `emergency_112.incident` calls it in the region's schema, in the delivery's transaction.
+    `emergency_112.incident` calls it in the region's schema, in the delivery's transaction, with
+    `schema_checked` (the relay validated the document as reading it would).
     """
-    summary = read_request_for_service(document)
+    summary = read_request_for_service(document, schema_checked=schema_checked)
     if summary.tenant_schema != source_schema:
         raise DocumentInvalid(
             [

@@ -424,9 +424,11 @@ def parse_pidf_lo(xml_text: str, path: str) -> dict[str, object]:
     return result
 
 
-def read_request_for_service(document: object) -> IncidentSummary:
-    """Validate a received message and read what the 112 register keeps; DocumentInvalid otherwise."""
-    validate_request_for_service(document)
+def read_request_for_service(document: object, *, schema_checked: bool = False) -> IncidentSummary:
+    """Validate a received message and read what the 112 register keeps; DocumentInvalid otherwise.
+    `schema_checked`: the caller has validated it against the schema already (the relay has)."""
+    if not schema_checked:
+        validate_request_for_service(document)
     envelope = document["requestForService"]
     eido = envelope["eido"]
     origin = envelope["origin"]

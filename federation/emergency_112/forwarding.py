@@ -28,7 +28,7 @@ from federation.emergency_112.documents import (
     SourceAgencyInput,
     build_request_for_service,
 )
-from federation.emergency_112.validation import DocumentInvalid
+from federation.emergency_112.validation import REQUEST_FOR_SERVICE_SCHEMA, DocumentInvalid, schema_document
 from federation.messaging.errors import FederationError
 from federation.messaging.outbox import region, send
 from tenants.models import Domain
@@ -89,7 +89,13 @@ def on_appeal_event(appeal: Appeal, event: AppealEvent) -> None:
         document = build_request_for_service(incident_input(appeal, event))
         if current_is_sandbox():
             return  # built and validated as a real one, then dropped: 112 never gets it (decision 79)
-        send(INCIDENT_KIND, document, target=region(), ordering_key=incident_ordering_key(appeal.number))
+        send(
+            INCIDENT_KIND,
+            document,
+            target=region(),
+            ordering_key=incident_ordering_key(appeal.number),
+            checked_against=schema_document(REQUEST_FOR_SERVICE_SCHEMA),  # the builder validated it
+        )
     except DocumentInvalid as error:
         raise AppealError.of(
             None, "emergency_document_invalid", f"112 құжаты құрылмады / документ для 112 не собран: {error}"

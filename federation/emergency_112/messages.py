@@ -33,6 +33,7 @@ from federation.emergency_112.validation import (
     REQUEST_FOR_SERVICE_SCHEMA,
     DocumentInvalid,
     schema_document,
+    validator_for,
 )
 from federation.emergency_112.watchdog import ALARM_KIND
 from federation.messaging.errors import PermanentError
@@ -114,7 +115,9 @@ def _from_region(envelope: Envelope) -> None:
 def apply_incident(envelope: Envelope) -> None:
     """In the region: register (or update) the forwarded incident; the document names its sender."""
     try:
-        receive_incident(envelope.payload, source_schema=envelope.source_schema)
+        # The relay has validated the payload with the kind's own validator (register_kinds), as
+        # reading it would again: once is enough (about 10 ms a document, decision 90).
+        receive_incident(envelope.payload, source_schema=envelope.source_schema, schema_checked=True)
     except DocumentInvalid as error:
         raise PermanentError(f"requestForService refused: {error}") from None
 
@@ -166,6 +169,7 @@ def register_kinds() -> None:
         INCIDENT_KIND,
         apply_incident,
         payload_schema=schema_document(REQUEST_FOR_SERVICE_SCHEMA),
+        payload_validator=validator_for(REQUEST_FOR_SERVICE_SCHEMA),
         targets=TargetScope.REGION,
         urgent=True,
     )

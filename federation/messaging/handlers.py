@@ -169,15 +169,24 @@ def register(
     urgent: bool = False,
     newest_only: bool = False,
     batch_handler: BatchHandler | None = None,
+    payload_validator: Draft202012Validator | None = None,
 ) -> Registration:
-    """Register the receiving handler of `kind`. Registering the same handler again is a no-op."""
+    """Register the receiving handler of `kind`. Registering the same handler again is a no-op.
+
+    `payload_validator`: the kind's own validator of `payload_schema` (formats checked, say), used
+    instead of a plain one, so that the relay's check is the kind's and its handler need not
+    validate again."""
     if not KIND_PATTERN.match(kind):
         raise ValueError(f"kind {kind!r} must look like '<app>.<name>' (lowercase, digits, underscores)")
     accepted = frozenset(accepts) if accepts is not None else frozenset({version})
     if version not in accepted:
         raise ValueError(f"{kind}: the version sent ({version}) must be among the accepted ones")
     validator = compiled = None
-    if payload_schema is not None:
+    if payload_validator is not None:
+        if payload_validator.schema is not payload_schema:
+            raise ValueError(f"{kind}: the payload validator must validate the payload schema given")
+        validator = payload_validator  # the kind's own, stricter than a compiled draft 7 check
+    elif payload_schema is not None:
         Draft202012Validator.check_schema(payload_schema)
         validator = Draft202012Validator(payload_schema)
         compiled = _compile(payload_schema)

@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import transaction
 from jsonschema import Draft202012Validator
 
 from federation.emergency_112.documents import (
@@ -19,15 +20,22 @@ from federation.emergency_112.documents import (
     read_request_for_service,
     with_new_message_id,
 )
+from federation.emergency_112.forwarding import INCIDENT_KIND
 from federation.emergency_112.services import LOCAL_GAS_LABEL
 from federation.emergency_112.validation import (
     CAD_STATUS_SCHEMA,
     REQUEST_FOR_SERVICE_SCHEMA,
     SCHEMA_DIR,
     DocumentInvalid,
+    schema_document,
     validate_cad_status,
     validate_request_for_service,
+    validator_for,
 )
+from federation.messaging.errors import FederationError, InvalidPayload
+from federation.messaging.handlers import register, registration_for
+from federation.messaging.models import Message
+from federation.messaging.outbox import region, send
 from testkit.emergency_factories import make_input
 
 
@@ -309,3 +317,48 @@ def test_status_schema_requires_unit_for_dispatch_and_note_for_cancel():
             }
         )
     assert caught.value.first.path == "/statusUpdate/notesActionComments"
+
+
+# The relay's check of an incident is the document's own validation (formats included), so the
+# region reads a delivered document without validating it again (decision 90).
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d["requestForService"].update(sentAt="26.11.2026 18:00"),
+        lambda d: d["requestForService"].update(sentAt="2026-11-26T18:00:00"),  # no offset
+        lambda d: d["requestForService"].update(messageId="not-a-uuid"),
+    ],
+)
+def test_the_relay_refuses_an_incident_whose_formats_reading_would_refuse(document_for, mutate):
+    document = _broken(document_for(), mutate)
+    with pytest.raises(DocumentInvalid):
+        validate_request_for_service(document)
+    with pytest.raises(InvalidPayload, match="requestForService"):
+        registration_for(INCIDENT_KIND).check_payload(document, 1)
+    registration_for(INCIDENT_KIND).check_payload(document_for(), 1)  # a whole one passes
+
+
+def test_send_skips_validation_only_for_the_kinds_own_schema(petropavlovsk, document_for):
+    broken = _broken(document_for(), lambda d: d["requestForService"].pop("eido"))
+    lookalike = copy.deepcopy(schema_document(REQUEST_FOR_SERVICE_SCHEMA))  # equal, not the same
+    with transaction.atomic():
+        for claimed in (None, lookalike):
+            with pytest.raises(FederationError, match="eido"):
+                send(INCIDENT_KIND, broken, target=region(), checked_against=claimed)
+        sent = send(
+            INCIDENT_KIND,
+            document_for(),
+            target=region(),
+            checked_against=schema_document(REQUEST_FOR_SERVICE_SCHEMA),
+        )
+    assert Message.objects.filter(pk=sent, kind=INCIDENT_KIND).exists()
+
+
+def test_a_kind_refuses_a_validator_of_another_schema():
+    with pytest.raises(ValueError, match="payload validator"):
+        register(
+            "emergency_112.lookalike",
+            lambda envelope: None,
+            payload_schema=copy.deepcopy(schema_document(REQUEST_FOR_SERVICE_SCHEMA)),
+            payload_validator=validator_for(REQUEST_FOR_SERVICE_SCHEMA),
+        )

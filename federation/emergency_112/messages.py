@@ -32,6 +32,7 @@ from federation.emergency_112.status_feedback import STATUS_KIND
 from federation.emergency_112.validation import (
     REQUEST_FOR_SERVICE_SCHEMA,
     DocumentInvalid,
+    accepts_for,
     schema_document,
     validator_for,
 )
@@ -170,6 +171,7 @@ def register_kinds() -> None:
         apply_incident,
         payload_schema=schema_document(REQUEST_FOR_SERVICE_SCHEMA),
         payload_validator=validator_for(REQUEST_FOR_SERVICE_SCHEMA),
+        payload_accepts=accepts_for(REQUEST_FOR_SERVICE_SCHEMA),
         targets=TargetScope.REGION,
         urgent=True,
     )

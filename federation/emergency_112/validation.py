@@ -7,12 +7,13 @@ a JSON Pointer to the offending member and jsonschema's message, most relevant f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -81,7 +82,31 @@ def validator_for(schema_name: str) -> Draft202012Validator:
     return Draft202012Validator(schema_document(schema_name), format_checker=_formats)
 
 
+def _format(name: str) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        return _formats.conforms(value, name)
+
+    return check
+
+
+@cache
+def accepts_for(schema_name: str) -> Callable[[object], bool]:
+    """Whether a document is valid, several hundred times faster than `validator_for` (jsonschema-rs,
+    compiled from Rust: about 0.01 ms for a requestForService against 5-10 ms, decision 90). It
+    answers for valid documents only; what it refuses is judged by `validator_for`, the authority
+    and the source of the messages. The formats `validator_for` checks are checked by the same
+    functions here; any other format it checks too, which can only send a document to the authority."""
+    fast = jsonschema_rs.Draft202012Validator(
+        schema_document(schema_name),
+        validate_formats=True,
+        formats={name: _format(name) for name in _formats.checkers},
+    )
+    return fast.is_valid
+
+
 def _validate(document: object, schema_name: str) -> None:
+    if accepts_for(schema_name)(document):
+        return
     errors: list[ValidationError] = list(validator_for(schema_name).iter_errors(document))
     if errors:
         best = best_match(errors)

@@ -80,6 +80,8 @@ class Registration:
     # The same schema compiled to Python (several times faster): it answers for valid payloads;
     # whatever it refuses is judged again by jsonschema, the authority and the source of the message.
     _compiled: Callable[[Any], Any] | None = field(default=None, compare=False, repr=False)
+    # A kind's own fast check (True: valid), as the compiled one answers for valid payloads only.
+    _accepts: Callable[[Any], bool] | None = field(default=None, compare=False, repr=False)
 
     @property
     def lane(self) -> Lane:
@@ -95,6 +97,8 @@ class Registration:
                 f"{self.kind}: schema version {version} is not accepted (accepted: {sorted(self.accepts)})"
             )
         if self._validator is None or version != self.version:
+            return
+        if self._accepts is not None and self._accepts(payload):
             return
         if self._compiled is not None:
             try:
@@ -170,12 +174,14 @@ def register(
     newest_only: bool = False,
     batch_handler: BatchHandler | None = None,
     payload_validator: Draft202012Validator | None = None,
+    payload_accepts: Callable[[Any], bool] | None = None,
 ) -> Registration:
     """Register the receiving handler of `kind`. Registering the same handler again is a no-op.
 
     `payload_validator`: the kind's own validator of `payload_schema` (formats checked, say), used
     instead of a plain one, so that the relay's check is the kind's and its handler need not
-    validate again."""
+    validate again; `payload_accepts`: its fast check (True for a valid payload; what it refuses
+    the validator judges)."""
     if not KIND_PATTERN.match(kind):
         raise ValueError(f"kind {kind!r} must look like '<app>.<name>' (lowercase, digits, underscores)")
     accepted = frozenset(accepts) if accepts is not None else frozenset({version})
@@ -203,6 +209,7 @@ def register(
         batch_handler=batch_handler,
         _validator=validator,
         _compiled=compiled,
+        _accepts=payload_accepts if payload_validator is not None else None,
     )
     with _lock:
         existing = _registry.get(kind)

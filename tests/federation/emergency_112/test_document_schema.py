@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -27,6 +28,7 @@ from federation.emergency_112.validation import (
     REQUEST_FOR_SERVICE_SCHEMA,
     SCHEMA_DIR,
     DocumentInvalid,
+    accepts_for,
     schema_document,
     validate_cad_status,
     validate_request_for_service,
@@ -224,6 +226,7 @@ def _broken(document: dict, mutate: object) -> dict:
 )
 def test_schema_refuses_bad_documents_with_the_error_path(document_for, mutate, path, fragment):
     document = _broken(document_for(), mutate)
+    assert not accepts_for(REQUEST_FOR_SERVICE_SCHEMA)(document)  # the fast check refuses it too
     with pytest.raises(DocumentInvalid) as caught:
         validate_request_for_service(document)
     paths = [error.path for error in caught.value.errors]
@@ -362,3 +365,63 @@ def test_a_kind_refuses_a_validator_of_another_schema():
             payload_schema=copy.deepcopy(schema_document(REQUEST_FOR_SERVICE_SCHEMA)),
             payload_validator=validator_for(REQUEST_FOR_SERVICE_SCHEMA),
         )
+
+
+def _places(value: object, path: tuple = ()) -> list[tuple]:
+    """Every member's path in a document (keys and indexes)."""
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _places(item, (*path, index))
+    return found
+
+
+WRONG_VALUES = [
+    None,
+    "",
+    "x",
+    12345,
+    -1,
+    1.5,
+    True,
+    [],
+    {},
+    "2026-02-30T25:61:00Z",
+    "2026-11-26T18:00:00",
+    "not-a-uuid",
+    "urn:x",
+    "+7",
+    "101",
+    ["101"],
+    {"$ref": "urn:nowhere"},
+]
+
+
+def test_the_fast_check_never_accepts_what_jsonschema_refuses(document_for):
+    # The fast check only answers "valid" (decision 90): over a thousand damaged documents, whatever
+    # it accepts the authority (jsonschema, formats included) accepts too.
+    accepts, authority = accepts_for(REQUEST_FOR_SERVICE_SCHEMA), validator_for(REQUEST_FOR_SERVICE_SCHEMA)
+    whole = document_for()
+    places = _places(whole)
+    chance = random.Random(109)
+    refused = 0
+    for _ in range(1000):
+        document = copy.deepcopy(whole)
+        *parent_path, last = chance.choice(places)
+        parent = document
+        for part in parent_path:
+            parent = parent[part]
+        if chance.random() < 0.2 and isinstance(parent, dict):
+            del parent[last]
+        elif chance.random() < 0.1 and isinstance(parent, dict):
+            parent[f"extra{chance.randint(0, 9)}"] = chance.choice(WRONG_VALUES)
+        else:
+            parent[last] = copy.deepcopy(chance.choice(WRONG_VALUES))
+        fast = accepts(document)
+        errors = list(authority.iter_errors(document))
+        assert not (fast and errors), (parent_path, last, errors[:1])
+        refused += bool(errors)
+    assert refused > 500  # the damage was mostly real

@@ -14,7 +14,8 @@ emergencies took to reach the 112 inbox. Prints measurements; asserts nothing.
 BENCH_BUSIEST_MINUTES: the per-minute rates (default the storm, averaging 460/s, peaking at 1,100/s);
 BENCH_BUSIEST_MINUTE_SECONDS: seconds per "minute" (60; shorter for a quick look);
 BENCH_BUSIEST_SCALE: multiplies every rate;
-BENCH_BUSIEST_PROXY=nginx: through nginx from infra/nginx in front of gunicorn, as in production;
+BENCH_BUSIEST_PROXY=nginx: through nginx from infra/nginx in front of gunicorn, as in production
+  (IKOMEK_API_INFLIGHT: its bound of API calls in the app's hands, 16 as infra/nginx/render);
 BENCH_BUSIEST_URGENT_NICE: the 112 lane's worker's nice (-10 as root, as `make run` starts it).
 """
 
@@ -388,7 +389,12 @@ def proxy_before(port: int) -> Iterator[int]:
     directory = LOG_DIR / "nginx"
     directory.mkdir(parents=True, exist_ok=True)
     with nginx_before(
-        f"127.0.0.1:{port}", directory, base_domain=settings.BASE_DOMAIN, connections=8192, workers="auto"
+        f"127.0.0.1:{port}",
+        directory,
+        base_domain=settings.BASE_DOMAIN,
+        connections=8192,
+        workers="auto",
+        api_inflight=int(os.environ.get("IKOMEK_API_INFLIGHT", "16")),  # infra/nginx/render's default
     ) as front:
         yield front
 

@@ -250,7 +250,7 @@ REGISTER_AND_ASSIGN_QUERIES = 19
 START_WORK_QUERIES = 10
 
 
-def created(client, key: str) -> dict:
+def created(client, key: str, query: str = CREATE) -> dict:
     variables = {
         "input": {
             "channel": "LANDLINE",
@@ -261,7 +261,7 @@ def created(client, key: str) -> dict:
             "clientKey": key,
         }
     }
-    return data_of(gql(client, CREATE, variables))["createAppeal"]
+    return data_of(gql(client, query, variables))["createAppeal"]
 
 
 def test_intake_and_a_retry_of_it_cost_a_fixed_number_of_queries(operator_client):
@@ -290,17 +290,7 @@ def created_asking(client, key: str, candidate_fields: str) -> dict:
         "repeatCandidates { number address receivedAt status }", f"repeatCandidates {{ {candidate_fields} }}"
     )
     assert query != CREATE
-    variables = {
-        "input": {
-            "channel": "LANDLINE",
-            "description": "Нет горячей воды",
-            "applicantPhone": "+77051234567",
-            "category": "hot-water",
-            "location": {"longitude": CENTRE[0], "latitude": CENTRE[1]},
-            "clientKey": key,
-        }
-    }
-    return data_of(gql(client, query, variables))["createAppeal"]
+    return created(client, key, query)
 
 
 def candidates_statement(captured) -> str:

@@ -275,7 +275,9 @@ def test_two_web_processes_two_workers_and_a_second_beat_apply_each_message_and_
         tenants = Akimat.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name()).count()
     sent = sla_sends(holder)
     runs = [sla_runs(log) for log in stack.workers]
-    assert sum(runs) == sent * tenants, (sent, tenants, runs)
+    # Beat logs "Sending due task" before it publishes: the stop may fall between the two for the
+    # last tick (seen once, 11 logged and 10 run). Never more: no tick runs twice.
+    assert sum(runs) in (sent * tenants, (sent - 1) * tenants), (sent, tenants, runs)
     assert all(runs), runs
 
 

@@ -187,6 +187,9 @@ def register(
     accepted = frozenset(accepts) if accepts is not None else frozenset({version})
     if version not in accepted:
         raise ValueError(f"{kind}: the version sent ({version}) must be among the accepted ones")
+    if payload_accepts is not None and payload_validator is None:
+        # A fast check answers for the validator it was made beside; it cannot vouch for another.
+        raise ValueError(f"{kind}: a payload fast check needs the payload validator it matches")
     validator = compiled = None
     if payload_validator is not None:
         if payload_validator.schema is not payload_schema:
@@ -209,7 +212,7 @@ def register(
         batch_handler=batch_handler,
         _validator=validator,
         _compiled=compiled,
-        _accepts=payload_accepts if payload_validator is not None else None,
+        _accepts=payload_accepts,
     )
     with _lock:
         existing = _registry.get(kind)

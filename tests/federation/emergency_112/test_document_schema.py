@@ -425,3 +425,13 @@ def test_the_fast_check_never_accepts_what_jsonschema_refuses(document_for):
         assert not (fast and errors), (parent_path, last, errors[:1])
         refused += bool(errors)
     assert refused > 500  # the damage was mostly real
+
+
+def test_a_kind_refuses_a_fast_check_without_its_validator():
+    with pytest.raises(ValueError, match="fast check"):
+        register(
+            "emergency_112.lookalike",
+            lambda envelope: None,
+            payload_schema=schema_document(REQUEST_FOR_SERVICE_SCHEMA),
+            payload_accepts=accepts_for(REQUEST_FOR_SERVICE_SCHEMA),
+        )

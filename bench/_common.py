@@ -237,7 +237,10 @@ def load(port: int, host: str, path: str, seconds: float = 10.0, connections: in
 
 # Which processes are which part of the platform, by a fragment of their command line (first match).
 CPU_PARTS = [
-    ("gunicorn", "web"), ("postgres", "PostgreSQL"), ("celery", "relay workers"), ("wrk", "load (wrk)"),
+    ("gunicorn", "web"), ("postgres", "PostgreSQL"),
+    # The busiest day's workers by queue (their -n names); any other worker is the relay's.
+    ("busiest-cad@", "relay: 112 CAD"), ("busiest-urgent@", "relay: urgent lane"),
+    ("celery", "relay workers"), ("wrk", "load (wrk)"),
     ("busiest_day", "load (driver)"), ("redis-server", "Redis"), ("java", "Keycloak"), ("nginx", "nginx"),
 ]  # fmt: skip
 

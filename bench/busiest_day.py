@@ -315,8 +315,12 @@ class LagSampler(threading.Thread):
         ) as conn:  # fmt: skip
             while not self.stopping.wait(1.0):
                 row = conn.execute(
-                    "SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0), count(*) "
-                    "FROM public.federation_message WHERE state NOT IN ('delivered', 'dead')"
+                    # By the partial indexes of what is due and what is out (a scan of every
+                    # message each second cost PostgreSQL 48 ms a time on a grown bench database).
+                    "SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0), count(*) FROM ("
+                    "SELECT created_at FROM public.federation_message "
+                    "WHERE state IN ('pending', 'retrying') UNION ALL SELECT created_at "
+                    "FROM public.federation_message WHERE state = 'delivering') AS m"
                 ).fetchone()
                 self.samples.append((time.monotonic(), float(row[0]), int(row[1])))
 

@@ -215,7 +215,8 @@ WSGI_APPLICATION = "ikomek.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgis://ikomek:ikomek@127.0.0.1:15432/ikomek"),
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, its health check asking the kernel instead of the server (decision 91).
+DATABASES["default"]["ENGINE"] = "tenants.postgresql_backend"
 # Persistent connections with health checks; never a transaction-mode pooler (search_path).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -70,6 +70,16 @@ def principal_for_user(user: object, tenant_slug: str | None) -> Principal:
     )
 
 
+# Set on a request whose bearer token this middleware verified; read through `acts_by_token`.
+_BEARER_FLAG = "_ikomek_bearer_verified"
+
+
+def acts_by_token(request: HttpRequest) -> bool:
+    """Whether the caller is the bearer of a verified token (an integrator, the exchange, a bench),
+    not a console session or an anonymous caller: the one place later layers ask."""
+    return getattr(request, _BEARER_FLAG, False)
+
+
 def principal_from_bearer(token: str, tenant_slug: str | None) -> Principal:
     if settings.LOCAL_IDENTITY:
         raise TokenRefused(
@@ -183,6 +193,7 @@ class PrincipalMiddleware:
             # token is no ambient credential, so CSRF protection does not apply to it.
             request.user = AnonymousUser()
             request._dont_enforce_csrf_checks = True
+            setattr(request, _BEARER_FLAG, True)
             return self.get_response(request)
         recheck_session(request, slug)
         request.principal = SimpleLazyObject(lambda: principal_for_user(request.user, slug))

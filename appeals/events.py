@@ -17,6 +17,7 @@ from django.db import connection
 from accounts.permissions import MATRIX, Operation
 from accounts.principal import Principal, service_principal
 from appeals.models import Appeal, AppealEvent
+from appeals.stored_rows import as_stored
 
 Listener = Callable[[Appeal, AppealEvent], None]
 
@@ -112,8 +113,7 @@ def _insert(event: AppealEvent) -> None:
             ],
         )
         event.id, event.at = cursor.fetchone()
-    event._state.adding = False
-    event._state.db = connection.alias
+    as_stored(event)
 
 
 def announce(appeal: Appeal, event: AppealEvent) -> None:

@@ -49,6 +49,7 @@ from graphql import (
     validate,
 )
 
+from accounts.middleware import acts_by_token
 from apierrors.envelope import error_response
 from apierrors.graphql import message_for
 from apierrors.language import in_language, requested_language
@@ -158,8 +159,7 @@ class LimitedGraphQLView(GraphQLView):
         refused = csrf_refusal(request)
         if refused is not None:
             return refused
-        # Only a bearer token gets this far with an Authorization header (the principal middleware).
-        if request.META.get("HTTP_AUTHORIZATION"):
+        if acts_by_token(request):
             return _DISPATCH_WITHOUT_CSRF_COOKIE(self, request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 

@@ -21,6 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
+from accounts.middleware import acts_by_token
 from apierrors.envelope import error_response
 from ikomek.shedding import is_emergency
 
@@ -51,7 +52,7 @@ def _window(rate: str) -> int:
 
 def _who(request: HttpRequest) -> tuple[Callable[[str, HttpRequest], str] | str, str] | None:
     """(the key, the rate) of a caller the limits apply to; None for console sessions."""
-    if request.META.get("HTTP_AUTHORIZATION"):  # a verified Bearer token (PrincipalMiddleware)
+    if acts_by_token(request):
         principal = request.principal
         rate = settings.API_RATE_LIMITS.get(principal.username, settings.API_RATE_LIMIT)
         return (lambda _group, _request: f"client:{principal.subject}"), rate

@@ -27,6 +27,7 @@ from appeals.rules.idempotency import request_digest, require_same_request
 from appeals.rules.sla import deadline_for
 from appeals.rules.text import invalid_characters, storable, too_long
 from appeals.states import TRANSITIONS, Status
+from appeals.stored_rows import as_stored
 from appeals.tracking.access_code import new_access_code
 from appeals.transfers.proposals import locate, propose_transfer
 from appeals.transitions import authorise
@@ -293,8 +294,7 @@ def _insert(
         deadline=deadline,
         **values,
     )
-    appeal._state.adding = False
-    appeal._state.db = connection.alias
+    as_stored(appeal)
     event = AppealEvent(
         id=event_id,
         appeal=appeal,
@@ -306,9 +306,7 @@ def _insert(
         at=now,
         data=data,
     )
-    event._state.adding = False
-    event._state.db = connection.alias
-    return appeal, event
+    return appeal, as_stored(event)
 
 
 def create_appeal(

@@ -9,6 +9,7 @@ Run alone: `platform/bin/bench bench/intake_profile.py`. BENCH_PROFILE_REQUESTS 
 from __future__ import annotations
 
 import cProfile
+import gc
 import json
 import os
 import pstats
@@ -97,6 +98,38 @@ def print_layers(profile: cProfile.Profile, total_seconds: float, count: int, un
             break
 
 
+class GarbagePauses:
+    """Python's garbage collections while the block runs: how many, how long, the longest (a full
+    collection walks every object the worker holds, and the request waits for it)."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[int, float]] = []  # (generation, seconds)
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.runs.append((info["generation"], time.perf_counter() - self._started))
+
+    def __enter__(self) -> GarbagePauses:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def summary(self, elapsed: float) -> str:
+        total = sum(seconds for _, seconds in self.runs)
+        longest = max((seconds for _, seconds in self.runs), default=0.0)
+        oldest = sum(1 for generation, _ in self.runs if generation == 2)
+        return (
+            f"garbage collection: {len(self.runs)} runs ({oldest} of the oldest generation), "
+            f"{total * 1000:.1f} ms in all ({total / elapsed * 100:.1f}% of the time), "
+            f"the longest {longest * 1000:.1f} ms; {len(gc.get_objects()):,} objects tracked"
+        )
+
+
 def intake_profile(akimat: Akimat) -> None:
     """As the operator of the other intake benches: a Keycloak token, or a session without Keycloak."""
     operators = OperatorTokens([akimat])
@@ -154,15 +187,18 @@ def intake_profile(akimat: Akimat) -> None:
     print(f"intake: one createAppeal with registration, {len(queries.captured_queries)} SQL statements:")
     for query in queries.captured_queries:
         print(f"    {' '.join(query['sql'].split())[:110]}")
+    pauses = GarbagePauses()
     started, cpu_started = time.perf_counter(), time.process_time()
-    for index in range(31, 31 + REQUESTS):
-        post(index)
+    with pauses:
+        for index in range(31, 31 + REQUESTS):
+            post(index)
     plain, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     # The rest of the wall time is waiting: for PostgreSQL (its work and the commit's flush), Redis.
     print(
         f"  {plain / REQUESTS * 1000:.2f} ms per request without the profiler, "
         f"{cpu / REQUESTS * 1000:.2f} ms of it this process's CPU"
     )
+    print(f"  {pauses.summary(plain)}")
     profile = cProfile.Profile(time.process_time) if CPU_PROFILE else cProfile.Profile()
     started = time.perf_counter()
     profile.enable()

@@ -16,7 +16,8 @@ BENCH_BUSIEST_MINUTE_SECONDS: seconds per "minute" (60; shorter for a quick look
 BENCH_BUSIEST_SCALE: multiplies every rate;
 BENCH_BUSIEST_PROXY=nginx: through nginx from infra/nginx in front of gunicorn, as in production
   (IKOMEK_API_INFLIGHT: its bound of API calls in the app's hands, 16 as infra/nginx/render);
-BENCH_BUSIEST_URGENT_NICE: the 112 lane's worker's nice (-10 as root, as `make run` starts it).
+BENCH_BUSIEST_URGENT_NICE: the 112 lane's worker's nice (-10 as root, as `make run` starts it);
+BENCH_BUSIEST_RELAY_NICE: the default lane's worker's nice (RELAY_WORKER_NICE of `make run`).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ RESEND_SHARE = 0.005
 LOG_DIR = ROOT / ".local" / "bench" / "log"
 PROXY = os.environ.get("BENCH_BUSIEST_PROXY", "")  # "nginx": the stream goes through nginx
 URGENT_NICE = int(os.environ.get("BENCH_BUSIEST_URGENT_NICE", "-10" if os.geteuid() == 0 else "0"))
+RELAY_NICE = int(os.environ.get("BENCH_BUSIEST_RELAY_NICE", "0"))
 
 # Rounded population (2023 estimates): a city of 220,000 calls far more often than a district of 12,000.
 POPULATION = {
@@ -425,7 +427,12 @@ def main() -> None:
         contextlib.ExitStack() as stack,
         WebServer(port) as server,
         CeleryWorker(
-            LOG_DIR / "busiest-worker.log", "busiest", concurrency=2, loglevel="WARNING", queues="celery"
+            LOG_DIR / "busiest-worker.log",
+            "busiest",
+            concurrency=2,
+            loglevel="WARNING",
+            queues="celery",
+            nice=RELAY_NICE,
         ),
         CeleryWorker(
             LOG_DIR / "busiest-cad.log", "busiest-cad", concurrency=1, loglevel="WARNING", queues="cad"

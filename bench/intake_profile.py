@@ -130,8 +130,9 @@ class GarbagePauses:
         )
 
 
-def intake_profile(akimat: Akimat) -> None:
-    """As the operator of the other intake benches: a Keycloak token, or a session without Keycloak."""
+def operator_client(akimat: Akimat) -> tuple[Client, dict[str, str]]:
+    """As the operator of the other intake benches: a Keycloak token, or a session without Keycloak.
+    The test client and the headers to post with."""
     operators = OperatorTokens([akimat])
     extra: dict[str, str] = {}
     client = Client(HTTP_HOST=f"{akimat.slug}.localhost", enforce_csrf_checks=True)
@@ -146,6 +147,10 @@ def intake_profile(akimat: Akimat) -> None:
         client.cookies["csrftoken"] = CSRF_TOKEN
         extra["HTTP_X_CSRFTOKEN"] = CSRF_TOKEN
         print("intake as a local operator with a session (no Keycloak)")
+    return client, extra
+
+
+def intake_profile(akimat: Akimat, client: Client, extra: dict[str, str]) -> None:
     run = uuid.uuid4().hex[:8]
     west, south, east, north = akimat.boundary.extent
     centre = ((west + east) / 2, (south + north) / 2)
@@ -235,7 +240,89 @@ def relay_profile() -> None:
     print_layers(profile, elapsed, delivered, "message")
 
 
+def emergency_profile(akimat: Akimat, client: Client, extra: dict[str, str]) -> None:
+    """Emergencies one at a time, as a storm brings them (a few a second, the 112 lane never
+    lingers): each forwarded at intake, then the urgent lane's drains it causes, each until nothing
+    is left: the incident to 112, 112's status back. The drains' CPU per emergency, and by layer."""
+    from federation.messaging import drains
+    from federation.messaging.models import Lane
+
+    run = uuid.uuid4().hex[:8]
+    west, south, east, north = akimat.boundary.extent
+    point = {"longitude": (west + east) / 2, "latitude": (south + north) / 2}
+
+    def forward(index: int) -> None:
+        variables = {
+            "input": {
+                "channel": "LANDLINE",
+                "description": "Сильный запах газа в подъезде",
+                "applicantPhone": f"+7701{index:07d}",
+                "category": "gas-leak",
+                "location": point,
+                "address": "ул. Абая, 12",
+                "clientKey": f"profile-112-{run}-{index}",
+                "register": True,
+            }
+        }
+        body = json.dumps({"query": CREATE, "variables": variables})
+        response = client.post("/graphql/", body, content_type="application/json", **extra)
+        if not response.json()["data"]["createAppeal"]["created"]:
+            raise SystemExit(f"emergency intake failed: {response.json()}")
+
+    def urgent_targets() -> list[str]:
+        # Written out: the bench's own look costs little of the CPU measured around the drains.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT target_schema FROM public.federation_message "
+                "WHERE lane = 'urgent' AND state IN ('pending', 'retrying') ORDER BY 1"
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def drain_urgent() -> int:
+        drained = 0
+        while targets := urgent_targets():
+            for target in targets:
+                drains.drain(target, Lane.URGENT)
+                drained += 1
+        return drained
+
+    forward(0)
+    drain_urgent()  # warm
+    forward(1)
+    with CaptureQueriesContext(connection) as queries:
+        drain_urgent()
+    print(f"112: one emergency's urgent drains, {len(queries.captured_queries)} SQL statements:")
+    for query in queries.captured_queries:
+        print(f"    {' '.join(query['sql'].split())[:110]}")
+    rounds = max(10, REQUESTS // 10)
+    plain_cpu = 0.0
+    for index in range(2, 2 + rounds):
+        forward(index)
+        cpu_started = time.process_time()
+        drain_urgent()
+        plain_cpu += time.process_time() - cpu_started
+    print(f"  {plain_cpu / rounds * 1000:.2f} ms of this process's CPU per emergency in its drains")
+    profile = cProfile.Profile(time.process_time) if CPU_PROFILE else cProfile.Profile()
+    drained, cpu = 0, 0.0
+    started = time.perf_counter()
+    for index in range(2 + rounds, 2 + 2 * rounds):
+        forward(index)
+        cpu_started = time.process_time()
+        profile.enable()
+        drained += drain_urgent()
+        profile.disable()
+        cpu += time.process_time() - cpu_started
+    elapsed = time.perf_counter() - started
+    print(
+        f"112: {rounds} emergencies one at a time, {drained / rounds:.1f} urgent drains each, "
+        f"{cpu / rounds * 1000:.2f} ms of this process's CPU per emergency in them (profiled)"
+    )
+    print_layers(profile, elapsed, rounds, "emergency")
+
+
 if __name__ == "__main__":
     akimat = Akimat.objects.get(slug="petropavlovsk")
-    intake_profile(akimat)
+    client, extra = operator_client(akimat)
+    intake_profile(akimat, client, extra)
     relay_profile()
+    emergency_profile(akimat, client, extra)

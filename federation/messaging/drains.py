@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
@@ -64,12 +63,13 @@ SELECT min(m.next_attempt_at) FROM public.federation_message AS m
            AND p.sequence < m.sequence AND p.state IN ('pending', 'delivering', 'retrying')))
 """
 
-# Keys just closed here whose next message waits in another target or lane: that drain is kicked.
-ELSEWHERE_SQL = """
+# Where the next messages of keys just closed here wait: another target's or lane's drain is
+# kicked; this drain claims again only when some wait here.
+SUCCESSORS_SQL = """
 SELECT DISTINCT s.target_schema, s.lane FROM public.federation_message AS s
   JOIN unnest(%s::text[], %s::text[]) AS u(source, key)
     ON s.source_schema = u.source AND s.ordering_key = u.key
- WHERE s.state IN ('pending', 'retrying') AND NOT (s.target_schema = %s AND s.lane = %s)
+ WHERE s.state IN ('pending', 'retrying')
 """
 
 
@@ -117,8 +117,14 @@ def drain(
                     report.careful_batches += result.careful
                     report.counts.update(result.counts)
                     _log_batch(report, result, len(claimed))
-                    if result.closed_keys:
-                        _kick_elsewhere(result.closed_keys, target, lane)
+                    successors_here = bool(result.closed_keys) and _kick_successors(
+                        result.closed_keys, target, lane
+                    )
+                    if len(claimed) < size and not successors_here:
+                        # All that was claimable is done. Claiming again to find nothing cost a small
+                        # drain (an emergency's) a third of its statements; what committed since is
+                        # found after the lock is released (_queue_what_is_left).
+                        break
     finally:
         _to_public()
         report.seconds = time.monotonic() - started
@@ -132,24 +138,25 @@ def _to_public() -> None:
         connection.set_schema_to_public()
 
 
+# The states are literals: a prepared statement's generic plan can then use the partial indexes of
+# what is delivering and what is due alone (federation_message_delivering, federation_message_solo).
+LEFT_BEHIND_SQL = """
+SELECT id, state FROM public.federation_message
+ WHERE (state = 'delivering' AND claimed_by = %s)
+    OR (solo AND state IN ('pending', 'retrying') AND target_schema = %s AND lane = %s
+        AND next_attempt_at <= %s)
+ ORDER BY next_attempt_at
+"""
+
+
 def _left_behind(key: str, target: str, lane: str, grace_seconds: float) -> tuple[list, list]:
     """In one query: the rows a dead drain of this key left `delivering` (we hold its lock now, so
-    it is gone), and the due messages of (target, lane) to deliver alone."""
+    it is gone), and the due messages of (target, lane) to deliver alone. Written out, not the ORM's:
+    it runs at the start of every drain, and compiling its two-sided filter cost more than running it."""
     due = timezone.now() - timedelta(seconds=grace_seconds)
-    rows = (
-        Message.objects.filter(
-            Q(state=MessageState.DELIVERING, claimed_by=key)
-            | Q(
-                solo=True,
-                target_schema=target,
-                lane=lane,
-                next_attempt_at__lte=due,
-                state__in=(MessageState.PENDING, MessageState.RETRYING),
-            )
-        )
-        .order_by("next_attempt_at")
-        .values_list("id", "state")
-    )
+    with prepared_statements(), connection.cursor() as cursor:
+        cursor.execute(LEFT_BEHIND_SQL, [key, target, lane, due])
+        rows = cursor.fetchall()
     orphans, solo = [], []
     for message_id, state in rows:
         (orphans if state == MessageState.DELIVERING else solo).append(message_id)
@@ -184,12 +191,19 @@ def _deliver_solo(solo: list, via: DeliveredVia, report: DrainReport) -> None:
         report.counts.update(str(r.result) for r in reports)
 
 
-def _kick_elsewhere(closed: set[tuple[str, str]], target: str, lane: str) -> None:
+def _kick_successors(closed: set[tuple[str, str]], target: str, lane: str) -> bool:
+    """Kick the drains where the next messages of the keys just closed wait; True when some wait
+    in this drain's own target and lane (it claims them next)."""
     keys = sorted(closed)
+    here = False
     with connection.cursor() as cursor:
-        cursor.execute(ELSEWHERE_SQL, [[k[0] for k in keys], [k[1] for k in keys], target, lane])
+        cursor.execute(SUCCESSORS_SQL, [[k[0] for k in keys], [k[1] for k in keys]])
         for other_target, other_lane in cursor.fetchall():
-            kick_drain(other_target, other_lane, via=DeliveredVia.SUCCESSOR)
+            if (other_target, other_lane) == (target, lane):
+                here = True
+            else:
+                kick_drain(other_target, other_lane, via=DeliveredVia.SUCCESSOR)
+    return here
 
 
 def _queue_what_is_left(target: str, lane: str) -> None:

@@ -146,3 +146,41 @@ def test_the_urgent_lane_and_a_drain_long_after_the_last_do_not_linger(empty_bro
     started = time.monotonic()
     drain_and_report("public", "default", "kick", "")
     assert time.monotonic() - started < 0.4
+
+
+def test_a_batch_under_the_limit_ends_the_drain_and_what_commits_meanwhile_has_its_own(
+    empty_broker, tmp_path
+):
+    """A drain whose batch took everything claimable does not claim again to find nothing (a third
+    of an emergency's drain): what commits while it works is kicked by its own commit, as the drain
+    forgot its mark when it started, and is left for that drain."""
+    from federation.messaging.drains import drain
+    from tests.federation.kinds import SLOW
+
+    marker = tmp_path / "stalled"
+    send_committed("esil", SLOW, {"token": token(), "seconds": 1.0, "marker": str(marker)}, target="public")
+    app.control.purge()
+    forget_mark(drain_mark("default", "public"))  # as the queued drain's task does when it starts
+    report = {}
+
+    def drain_here() -> None:
+        try:
+            report["drain"] = drain("public", "default")
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=drain_here)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert marker.exists()  # the batch is claimed and being applied
+    later = token()
+    send_committed("kyzylzhar", PROBE, {"token": later}, target="public")
+    worker.join(10)
+
+    assert (report["drain"].batches, report["drain"].counts["delivered"]) == (1, 1)
+    assert probes("public", later) == []  # not claimed by the drain that was running
+    assert queued("celery") == {("federation.drain", drain_args("public")): 1}  # but its drain waits
+    assert drain("public", "default").counts["delivered"] == 1
+    assert len(probes("public", later)) == 1

@@ -1,5 +1,6 @@
 """Where intake's time goes: one process, `createAppeal` with registration through the whole Django
-stack (middleware, GraphQL, intake, outbox), then one relay batch of appeal states.
+stack (middleware, GraphQL, intake, outbox), then one relay batch of appeal states, then emergencies
+one at a time through the urgent lane's drains (the incident to 112, 112's status back).
 
 Prints, for each: the time per request (or per message), the SQL statements of one request, and the
 share of the profiled time by layer (our code, GraphQL, Django, the database driver, JSON Schema...).

@@ -193,3 +193,5 @@ def test_deactivation_runs_deactivators_and_region_cannot_be_deactivated(tenants
             set_tenant_active("region", False)
     finally:
         lifecycle.unregister("test-deactivator")
+        # The database rolls back, Keycloak does not: esil's client is enabled again for later tests.
+        set_tenant_active("esil", True)

@@ -60,6 +60,20 @@ def test_the_schema_decides_what_a_prepared_statement_reads(petropavlovsk, tenan
     assert here == own and elsewhere != own
 
 
+def test_each_schema_has_its_own_prepared_statement(petropavlovsk, tenants):
+    """PostgreSQL plans a prepared statement again whenever the search_path differs from the one it
+    was planned under; one statement per schema keeps each plan (decision 91)."""
+    with prepared_statements():
+        for _ in range(3):
+            run_mark(2)
+            connection.set_tenant(tenants["esil"])
+            run_mark(2)
+            connection.set_tenant(petropavlovsk)
+    statements = sorted(prepared_here())
+    assert len(statements) == 2
+    assert [text.split(" */", 1)[0] for text in statements] == ["/* esil", "/* petropavlovsk"]
+
+
 def test_the_setting_turns_them_off(petropavlovsk, settings):
     settings.DB_PREPARED_STATEMENTS = False
     with prepared_statements():

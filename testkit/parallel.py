@@ -15,7 +15,8 @@ import os
 import re
 from urllib.parse import urlsplit
 
-# Redis databases from here: 0 and 1 are the first process's, 5 and 6 a backup test's second deployment.
+# Redis databases from here: 0 and 1 are the first process's, 5 and 6 a backup test's second deployment,
+# 7 the beat lock test's broker (tests/ikomek/test_beat_lock.py), which it flushes.
 FIRST_REDIS_DB = 8
 # Web and PostgreSQL ports of further processes: the profile's plus 10 for each process's number.
 PORT_STEP = 10

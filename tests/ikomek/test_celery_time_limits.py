@@ -55,13 +55,17 @@ def test_a_prefork_worker_interrupts_and_then_ends_a_task_past_its_limits(tmp_pa
         "TIME_LIMIT_MARKS_URL": settings.CACHE_REDIS_URL,
     }
     seen = lambda key: [m.decode() for m in marks.lrange(key, 0, -1)]  # noqa: E731
+    # A queue of its own: on the shared one this worker would also run drains and the sweep it kicks
+    # when it starts, for what other tests left in the outbox, and their limits would bite first.
+    queue = f"limits-{uuid.uuid4().hex[:8]}"
     try:
         # Time limits are enforced by the prefork pool (the tests' usual solo pool has none).
         with celery_worker(
-            log, "-I", "tests.ikomek.sleepy_tasks", "--pool", "prefork", "--concurrency", "1", env=env
-        ):
-            app.send_task("tests.ikomek.sleep_past_the_soft_limit", (polite, 30))
-            app.send_task("tests.ikomek.ignore_the_soft_limit", (stubborn, 30))
+            log, "-I", "tests.ikomek.sleepy_tasks", "--pool", "prefork", "--concurrency", "1", "-Q", queue,
+            env=env,
+        ):  # fmt: skip
+            app.send_task("tests.ikomek.sleep_past_the_soft_limit", (polite, 30), queue=queue)
+            app.send_task("tests.ikomek.ignore_the_soft_limit", (stubborn, 30), queue=queue)
             assert wait_until(lambda: seen(polite) == ["started", "soft limit"], timeout=30), log.read_text()
             assert wait_until(lambda: "Hard time limit (3" in log.read_text(), timeout=30), log.read_text()
         assert seen(stubborn)[:2] == ["started", "soft limit ignored"]

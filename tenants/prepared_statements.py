@@ -3,16 +3,15 @@
 Django runs psycopg with client-side binding and no prepared statements, so PostgreSQL parses and
 plans every statement anew: on intake that was more of the database's time than running them. Inside
 `prepared_statements()` the connection binds on the server and psycopg prepares a statement the
-second time the connection runs it; PostgreSQL then keeps its plan. A plan depends on the
-search_path, i.e. the akimat: PostgreSQL plans again by itself when the schema changes, so a worker
-that serves several akimats is correct, only less helped.
+second time the connection runs it; PostgreSQL then keeps its plan.
 
-A plan depends on the search_path, and PostgreSQL plans a prepared statement again whenever the
-path differs from the one it was planned under: a web worker serving fourteen akimats in turn, or a
-drain moving between targets, planned almost every run (pg_stat_statements under a storm: 4,526
-plans in 6,010 runs of intake's outbox insert; decision 91). So each schema gets its own prepared
-statement: inside the block a statement's text begins with a comment naming the schema the
-connection is in (psycopg prepares by text), and each keeps the plan of its own path.
+A plan depends on the search_path, i.e. the akimat, and PostgreSQL plans a prepared statement again
+whenever the path differs from the one it was planned under (always correct, never a wrong schema's
+rows): a web worker serving fourteen akimats in turn, or a drain moving between targets, planned
+almost every run (pg_stat_statements under a storm: 4,526 plans in 6,010 runs of intake's outbox
+insert; decision 91). So each schema gets its own prepared statement: inside the block a
+statement's text begins with a comment naming the schema the connection is in (psycopg prepares by
+text), and each keeps the plan of its own path.
 
 Off with DB_PREPARED_STATEMENTS=false: a connection pooler in transaction mode that does not carry
 prepared statements across its server connections would otherwise refuse them.

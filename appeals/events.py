@@ -4,12 +4,17 @@
 right after each event row is written, inside the same database transaction. Whatever it writes
 (e.g. a federation outbox row) commits or rolls back together with the change; an exception it
 raises rolls the change back. Listeners must be quick and must not commit.
+
+`register_change_scope(scope)`: an action that writes several events in one transaction (intake
+that registers at once) runs them inside `one_change()`, which enters every registered scope: the
+federation outbox's writes an appeal's newest state once instead of each state in turn.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connection
@@ -22,6 +27,7 @@ from appeals.stored_rows import as_stored
 Listener = Callable[[Appeal, AppealEvent], None]
 
 _listeners: list[Listener] = []
+_scopes: list[Callable[[], contextlib.AbstractContextManager[Any]]] = []
 
 # The actor of automatic changes (the SLA monitor).
 SYSTEM = service_principal("system:appeals", "Жүйе / Система", issuer="local", username="system")
@@ -35,6 +41,20 @@ def register_listener(listener: Listener) -> None:
 def unregister_listener(listener: Listener) -> None:
     if listener in _listeners:
         _listeners.remove(listener)
+
+
+def register_change_scope(scope: Callable[[], contextlib.AbstractContextManager[Any]]) -> None:
+    if scope not in _scopes:
+        _scopes.append(scope)
+
+
+@contextlib.contextmanager
+def one_change() -> Iterator[None]:
+    """Inside the change's transaction, around the events of one change (see the module's text)."""
+    with contextlib.ExitStack() as stack:
+        for scope in list(_scopes):
+            stack.enter_context(scope())
+        yield
 
 
 def is_system(principal: Principal) -> bool:

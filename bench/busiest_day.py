@@ -299,12 +299,16 @@ async def drive(port: int, minutes: list[list[Planned]], credentials: dict[str, 
     return results
 
 
+Sample = tuple[float, float, int, dict[str, float]]  # when, relay lag, pending, CPU seconds by part
+
+
 class LagSampler(threading.Thread):
-    """Once a second: the age of the oldest message the relay has not delivered (seconds)."""
+    """Once a second: the age of the oldest message the relay has not delivered (seconds), and the
+    CPU time each part of the platform has used so far (a minute's share is read from them)."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self.samples: list[tuple[float, float, int]] = []
+        self.samples: list[Sample] = []
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -324,7 +328,7 @@ class LagSampler(threading.Thread):
                     "WHERE state IN ('pending', 'retrying') UNION ALL SELECT created_at "
                     "FROM public.federation_message WHERE state = 'delivering') AS m"
                 ).fetchone()
-                self.samples.append((time.monotonic(), float(row[0]), int(row[1])))
+                self.samples.append((time.monotonic(), float(row[0]), int(row[1]), cpu_seconds()))
 
 
 def stored_numbers(akimats: list[Akimat], run: str) -> dict[str, dict[str, int]]:
@@ -499,12 +503,14 @@ def main() -> None:
 
 def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
     print(f"{'min':>3} {'rate':>5} {'sent':>6} {'accepted':>8} {'refused':>7} {'shed':>6} {'errors':>6} "
-          f"{'p50 ms':>7} {'p99 ms':>7} {'acc. p99':>8} {'relay lag s':>11} {'pending':>7}")  # fmt: skip
+          f"{'p50 ms':>7} {'p99 ms':>7} {'acc. p99':>8} {'relay lag s':>11} {'pending':>7} "
+          f"{'busy %':>6} {'web ms':>6}")  # fmt: skip
     for index, minute in enumerate(results):
         window = (started + index * MINUTE_SECONDS, started + (index + 1) * MINUTE_SECONDS)
-        samples = [(lag, count) for at, lag, count in sampler.samples if window[0] <= at < window[1]]
-        lag = max((s[0] for s in samples), default=0.0)
-        pending = max((s[1] for s in samples), default=0)
+        inside = [s for s in sampler.samples if window[0] <= s[0] < window[1]]
+        lag = max((s[1] for s in inside), default=0.0)
+        pending = max((s[2] for s in inside), default=0)
+        busy, web_ms = _minute_cpu(inside, sum(1 for o in minute.outcomes if o.result == "accepted"))
         counts = Counter(o.result for o in minute.outcomes)
         latencies = [o.latency_ms for o in minute.outcomes] or [0.0]
         accepted = [o.latency_ms for o in minute.outcomes if o.result == "accepted"] or [0.0]
@@ -517,8 +523,21 @@ def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
         print(
             f"{index + 1:>3} {rate:>5.0f} {sent:>6} {counts['accepted']:>8} {counts['refused']:>7} "
             f"{counts['shed']:>6} {counts['error']:>6} {p50:>7.0f} {p99:>7.0f} {accepted_p99:>8.0f} "
-            f"{lag:>11.1f} {pending:>7}"
+            f"{lag:>11.1f} {pending:>7} {busy:>6.0f} {web_ms:>6.1f}"
         )
+
+
+def _minute_cpu(samples: list[Sample], accepted: int) -> tuple[float, float]:
+    """(the machine's CPU busy in the minute, % of all cores by the platform's processes; the web
+    workers' CPU per accepted appeal, ms): how the cost of an appeal moves as the stream goes on."""
+    if len(samples) < 2:
+        return 0.0, 0.0
+    (first, *_, before), (last, *_, after) = samples[0], samples[-1]
+    used = {part: after.get(part, 0.0) - before.get(part, 0.0) for part in after}
+    busy = sum(used.values()) / ((last - first) * (os.cpu_count() or 1)) * 100
+    # The accepted of the whole minute against the web's CPU of the sampled part of it.
+    web_ms = used.get("web", 0.0) * 1000 / max(1, accepted) * (MINUTE_SECONDS / max(1e-9, last - first))
+    return busy, web_ms
 
 
 def check(outcomes: list[Outcome], stored: dict[str, dict[str, int]]) -> None:

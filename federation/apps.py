@@ -10,8 +10,9 @@ class FederationConfig(AppConfig):
     verbose_name = "Federation of appeals"
 
     def ready(self) -> None:
-        from appeals.events import register_listener
+        from appeals.events import register_change_scope, register_listener
         from federation import read_model_feed
+        from federation.messaging.outbox import states_at_end
         from federation.transfers import kinds as transfer_kinds
         from federation.transfers import listener as transfers
 
@@ -19,3 +20,5 @@ class FederationConfig(AppConfig):
         transfer_kinds.register_kinds()
         register_listener(read_model_feed.on_appeal_event)
         register_listener(transfers.on_appeal_event)
+        # A change of several events (intake that registers at once) sends its newest state once.
+        register_change_scope(states_at_end)

@@ -18,7 +18,7 @@ from appeals.actions.lifecycle import register_locked
 from appeals.catalogue.cache import active_category
 from appeals.emergency.actions import forward_if_emergency
 from appeals.errors import AppealError, Problem
-from appeals.events import acting_role, announce
+from appeals.events import acting_role, announce, one_change
 from appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, Language, Priority
 from appeals.repeats.candidates import repeat_candidates
 from appeals.rules import object_keys
@@ -339,7 +339,7 @@ def record_intake(
     registers_at_once = data.register and category is not None and not category.is_emergency
     if registers_at_once:
         authorise(actor, TRANSITIONS["register"].operation)
-    with prepared_statements(), transaction.atomic():
+    with prepared_statements(), transaction.atomic(), one_change():
         inserted = _insert(actor, values, category, now, registered=registers_at_once)
         if inserted is None:
             existing = Appeal.objects.select_related("category").get(client_key=values["client_key"])

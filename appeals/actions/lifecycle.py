@@ -10,6 +10,7 @@ from accounts.permissions import Operation
 from accounts.principal import Principal
 from appeals.emergency.actions import forward_if_emergency
 from appeals.errors import AppealError, not_found
+from appeals.events import one_change
 from appeals.jobs.notify import notify_assigned
 from appeals.models import Appeal, CancelReason, Category, Organisation, Priority, ResponsiblePerson
 from appeals.rules.routing import route, route_by_object
@@ -63,7 +64,7 @@ def register_appeal(
     assign: bool = False,
 ) -> Appeal:
     """Operator checked the appeal and classified it; `assign` sends it on to the routed organisation."""
-    with transaction.atomic():
+    with transaction.atomic(), one_change():
         appeal = locked_appeal(number)
         register_locked(actor, appeal, category_code=category_code, priority=priority, comment=comment)
         if assign and appeal.status == Status.REGISTERED:  # not when it went on to 112

@@ -11,15 +11,18 @@ the message; if the transaction rolls back, there is no message.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
+from psycopg import pq
 
 from federation.messaging import conf, endpoints, handlers
 from federation.messaging.errors import FederationError, InvalidPayload, OutsideTransaction, PermanentError
@@ -92,13 +95,30 @@ def send(
 
     lane = registration.lane
     newest_key = (kind, source, target_schema, ordering_key, version)
+    deferred = _deferring()
     if registration.newest_only and ordering_key is not None:
         # A newer state of the same key in the same transaction replaces the one not yet committed:
         # the receiver would keep only the newest anyway (intake's created + registered: one message).
         replaced = _replace_pending(newest_key, body)
         if replaced is not None:
             return replaced
-    message_id = uuid.uuid4()
+        if deferred is not None and lane != Lane.OWN:
+            return deferred.keep(newest_key, body, max_attempts, lane)  # written at the block's end
+    if deferred is not None:
+        deferred.write()  # first what was sent before this one: every key's order stays as sent
+    return _write(uuid.uuid4(), newest_key, body, max_attempts, lane, newest_only=registration.newest_only)
+
+
+def _write(
+    message_id: uuid.UUID,
+    newest_key: tuple,
+    body: dict[str, Any],
+    max_attempts: int | None,
+    lane: str,
+    *,
+    newest_only: bool,
+) -> uuid.UUID:
+    kind, source, target_schema, ordering_key, version = newest_key
     _insert(
         message_id,
         kind=kind,
@@ -110,7 +130,7 @@ def send(
         max_attempts=max_attempts or conf.get("FEDERATION_MAX_ATTEMPTS"),
         lane=lane,
     )
-    if registration.newest_only and ordering_key is not None:
+    if newest_only and ordering_key is not None:
         _remember_pending(newest_key, message_id)
     # After the commit, and never failing the request (the sweep delivers what a kick could not):
     # one drain per target for the whole transaction, or the kind's own task per message.
@@ -200,6 +220,80 @@ def _replace_pending(key: tuple, payload: dict[str, Any]) -> uuid.UUID | None:
         if cursor.rowcount == 1:
             return message_id
     return None
+
+
+# States written when a block ends (`states_at_end`): what the open block keeps, by key.
+_DEFERRED_ATTR = "_federation_deferred_states"
+
+
+@dataclass
+class _Deferred:
+    level: list[str]  # the savepoints open where the block began
+    kept: dict[tuple, tuple[uuid.UUID, dict[str, Any], int | None, str]]
+
+    def keep(self, newest_key: tuple, body: dict[str, Any], max_attempts: int | None, lane: str) -> uuid.UUID:
+        message_id = self.kept[newest_key][0] if newest_key in self.kept else uuid.uuid4()
+        self.kept[newest_key] = (message_id, body, max_attempts, lane)
+        return message_id
+
+    def write(self) -> None:
+        kept, self.kept = self.kept, {}
+        for newest_key, (message_id, body, max_attempts, lane) in kept.items():
+            _write(message_id, newest_key, body, max_attempts, lane, newest_only=True)
+
+    def before_savepoints(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        # What the block kept is the transaction's, not the savepoint's: written before one opens,
+        # a savepoint that rolls back cannot take it along.
+        if self.kept and sql.lstrip()[:9].upper() == "SAVEPOINT":
+            self.write()
+        return execute(sql, params, many, context)
+
+
+def _deferring() -> _Deferred | None:
+    """The open block, where its states are kept: not under a savepoint opened inside it, whose
+    rollback must take what was sent under it (such a message is written at once)."""
+    deferred = getattr(connection, _DEFERRED_ATTR, None)
+    if deferred is None or deferred.level == connection.savepoint_ids:
+        return deferred
+    deferred.write()  # nothing is left to write here: a savepoint's statement wrote it already
+    return None
+
+
+@contextlib.contextmanager
+def states_at_end() -> Iterator[None]:
+    """Inside a transaction: the states sent in the block (kinds registered newest_only, with an
+    ordering key) are written when it ends, so a newer state of a key replaces the older in memory:
+    intake's "received" then "registered" cost one INSERT, not an INSERT and an UPDATE (decision
+    92). Any other message, and any savepoint, first writes what was kept, so every key's messages
+    keep the order they were sent in and a savepoint rolled back takes only its own. Raising out of
+    the block writes them too, unless the transaction has already failed."""
+    if not connection.in_atomic_block:
+        raise OutsideTransaction("states_at_end() runs inside transaction.atomic()")
+    if getattr(connection, _DEFERRED_ATTR, None) is not None:
+        yield  # an outer block keeps them already
+        return
+    deferred = _Deferred(level=list(connection.savepoint_ids), kept={})
+    setattr(connection, _DEFERRED_ATTR, deferred)
+    try:
+        with connection.execute_wrapper(deferred.before_savepoints):
+            try:
+                yield
+            except BaseException:
+                # Usually the transaction rolls back with it; a caller that catches it and commits
+                # must not lose a state of what the block changed. An aborted transaction keeps
+                # nothing anyway (and would refuse the insert).
+                if not connection.needs_rollback and not _aborted():
+                    setattr(connection, _DEFERRED_ATTR, None)
+                    deferred.write()
+                raise
+            setattr(connection, _DEFERRED_ATTR, None)
+            deferred.write()
+    finally:
+        setattr(connection, _DEFERRED_ATTR, None)
+
+
+def _aborted() -> bool:
+    return connection.connection.info.transaction_status == pq.TransactionStatus.INERROR
 
 
 class _Marker:

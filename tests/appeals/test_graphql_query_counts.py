@@ -9,12 +9,14 @@ import uuid
 
 import pytest
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from appeals import actions
 from appeals.actions.telephony import record_incoming_call
 from appeals.api.loading import COLUMNS_READ
 from appeals.jobs.monitor import sweep
 from appeals.models import Appeal, Attachment
+from federation.messaging.models import Message
 from ikomek.schema import schema
 from testkit.graphql import data_of, gql
 from testkit.identities import logged_in, user_with_roles
@@ -240,17 +242,21 @@ START_WORK = (OPERATIONS / "StartWork.graphql").read_text(encoding="utf-8")
 CREATE_QUERIES = 8
 # session, user, roles; savepoint, the intake statement (nothing inserted), the first appeal, release
 CREATE_AGAIN_QUERIES = 7
+# session, user, roles; savepoint, the intake statement (the appeal registered, its first event), the
+# registration's event, the repeat candidates, the outbox's message (the registered state, written
+# once: no "received" message updated in place), release
+CREATE_REGISTERED_QUERIES = 9
 # savepoint, the appeal locked, session, user, roles; register: the appeal, its event, the outbox's
 # message with its sequence; routing: the appeal's map object (the city map's router, asked first:
 # none here), the category's rules (area, default), its parent, the parent's rules; assign: the
-# appeal, its event, the newer state in place of the waiting message, the notification; release
-REGISTER_AND_ASSIGN_QUERIES = 19
+# appeal, its event, the notification; the newest state written once; release
+REGISTER_AND_ASSIGN_QUERIES = 18
 # savepoint, the appeal locked, session, user, roles, the executor's organisation; the appeal, its
 # event, the outbox's message with its sequence; release
 START_WORK_QUERIES = 10
 
 
-def created(client, key: str, query: str = CREATE) -> dict:
+def created(client, key: str, query: str = CREATE, **extra) -> dict:
     variables = {
         "input": {
             "channel": "LANDLINE",
@@ -259,6 +265,7 @@ def created(client, key: str, query: str = CREATE) -> dict:
             "category": "hot-water",
             "location": {"longitude": CENTRE[0], "latitude": CENTRE[1]},
             "clientKey": key,
+            **extra,
         }
     }
     return data_of(gql(client, query, variables))["createAppeal"]
@@ -275,6 +282,18 @@ def test_intake_and_a_retry_of_it_cost_a_fixed_number_of_queries(operator_client
     with exact_queries(CREATE_AGAIN_QUERIES):
         again = created(operator_client, "qc-1")
     assert again["created"] is False and again["appeal"]["number"] == first["appeal"]["number"]
+
+
+def test_intake_that_registers_sends_the_region_one_message_written_once(operator_client):
+    created(operator_client, "warm-up-registered", register=True)
+    with exact_queries(CREATE_REGISTERED_QUERIES) as captured:
+        answer = created(operator_client, "qc-registered", register=True)
+    assert answer["appeal"]["status"] == "REGISTERED"
+    outbox = [q["sql"] for q in captured.captured_queries if "federation_message" in q["sql"]]
+    assert len(outbox) == 1 and "INSERT INTO public.federation_message" in outbox[0]
+    with schema_context("public"):
+        (message,) = Message.objects.filter(ordering_key=f"appeal:{answer['appeal']['number']}")
+    assert (message.payload["status"], message.sequence) == ("registered", 1)
 
 
 # Every field of an appeal that is answered from its own row's columns (appeals/api/loading.py).

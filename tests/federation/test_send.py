@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from federation.messaging.errors import FederationError, OutsideTransaction
 from federation.messaging.models import Message, MessageState
-from federation.messaging.outbox import region, send
+from federation.messaging.outbox import region, send, states_at_end
 from federation.messaging.probe import KIND as PROBE
 from tenants.models import Akimat
 from testkit.queries import exact_queries
@@ -197,3 +197,50 @@ def test_a_rolled_back_savepoint_never_takes_the_committed_state_with_it(committ
         send(STATE, {"token": token(), "version": 4}, target=region(), ordering_key=other)
     assert [row.payload["version"] for row in _states(key)] == [1]
     assert [row.payload["version"] for row in _states(other)] == [4]
+
+
+def test_states_kept_in_a_block_are_written_once_when_it_ends(committed):
+    key = f"appeal:{token()}"
+    with tenant_context(committed["kyzylzhar"]), transaction.atomic():
+        send(PROBE, {"token": token()}, target=region())  # the registry read, the search_path set
+        # One INSERT as the block ends (with its key's sequence), no UPDATE.
+        with exact_queries(1), states_at_end():
+            first = send(STATE, {"token": token(), "version": 1}, target=region(), ordering_key=key)
+            again = send(STATE, {"token": token(), "version": 2}, target=region(), ordering_key=key)
+    assert first == again
+    assert [(row.id, row.payload["version"], row.sequence) for row in _states(key)] == [(first, 2, 1)]
+
+
+def test_another_message_or_a_savepoint_writes_what_was_kept_first(committed):
+    key, other = f"appeal:{token()}", f"appeal:{token()}"
+    with tenant_context(committed["kyzylzhar"]), transaction.atomic(), states_at_end():
+        send(STATE, {"token": token(), "version": 1}, target=region(), ordering_key=key)
+        send(PROBE, {"token": token()}, target=region(), ordering_key=key)  # the state goes first
+        send(STATE, {"token": token(), "version": 2}, target=region(), ordering_key=key)  # in its place
+        send(STATE, {"token": token(), "version": 1}, target=region(), ordering_key=other)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            # The savepoint wrote the other key's kept state before it opened: its rollback takes
+            # only what was sent under it.
+            send(STATE, {"token": token(), "version": 2}, target=region(), ordering_key=other)
+            send(STATE, {"token": token(), "version": 1}, target=region(), ordering_key=f"{other}z")
+            raise RuntimeError("this change is undone")
+    with schema_context("public"):
+        rows = list(Message.objects.filter(ordering_key=key).order_by("sequence"))
+    assert [(row.kind, row.sequence) for row in rows] == [(STATE, 1), (PROBE, 2)]
+    assert rows[0].payload["version"] == 2
+    assert [(row.payload["version"], row.sequence) for row in _states(other)] == [(1, 1)]
+    assert not _states(f"{other}z")
+
+
+def test_a_block_raised_out_of_still_writes_its_states_for_a_caller_that_commits(committed):
+    key = f"appeal:{token()}"
+    # pytest.raises catches it inside the transaction, which commits.
+    with (
+        tenant_context(committed["kyzylzhar"]),
+        transaction.atomic(),
+        pytest.raises(ValueError),
+        states_at_end(),
+    ):
+        send(STATE, {"token": token(), "version": 1}, target=region(), ordering_key=key)
+        raise ValueError("raised out of the block")
+    assert [row.payload["version"] for row in _states(key)] == [1]

@@ -1,6 +1,7 @@
 """The cache's `incr` in one round trip (ikomek/redis_cache.py) keeps Django's promises: a key
 that is not there is an error and stays absent; an existing one is incremented and keeps its
-timeout. Against the test Redis."""
+timeout. The rate limits' counter in one round trip counts django-ratelimit's own keys: the same
+window, the same key, one count. Against the test Redis."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 from django_ratelimit.core import get_usage
+
+from ikomek import rate_limits
 
 
 @pytest.fixture
@@ -42,3 +45,26 @@ def test_django_ratelimit_counts_through_it():
     ]
     assert [usage["count"] for usage in counts] == [1, 2, 3, 4]
     assert [usage["should_limit"] for usage in counts] == [False, False, False, True]
+
+
+def test_count_starts_a_window_with_its_timeout_and_adds_one_a_call(key):
+    assert [cache.count(key, 90) for _ in range(3)] == [1, 2, 3]
+    client = cache._cache.get_client(cache.make_and_validate_key(key))
+    assert 85 <= client.ttl(cache.make_and_validate_key(key)) <= 90
+    assert cache.get(key) == 3  # Django reads the counter as the int it is
+
+
+def test_the_rate_limits_count_the_same_keys_as_django_ratelimit_in_one_round_trip():
+    request = RequestFactory().post("/graphql/", REMOTE_ADDR="10.9.8.7")
+    who = f"client:{uuid.uuid4().hex}"
+
+    def key(_group, _request):
+        return who
+
+    ours, theirs = [], []
+    for _ in range(3):  # alternately: each sees the other's counts (the same window and key)
+        ours.append(rate_limits._usage(request, key, "4/m"))
+        theirs.append(get_usage(request, group=rate_limits.GROUP, key=key, rate="4/m", increment=True))
+    assert [u["count"] for u in ours] == [1, 3, 5] and [u["count"] for u in theirs] == [2, 4, 6]
+    assert [u["should_limit"] for u in ours] == [False, False, True]
+    assert ours[0]["limit"] == 4 and 0 <= ours[0]["time_left"] <= 60

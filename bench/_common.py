@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import itertools
 import os
 import shutil
 import statistics
@@ -245,10 +246,10 @@ CPU_PARTS = [
 ]  # fmt: skip
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU time used so far by the processes of each part (web, database, workers, load), from /proc."""
+def cpu_by_process() -> dict[int, tuple[str, float]]:
+    """CPU time used so far by each process of the platform: pid -> (part, seconds), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
-    parts: dict[str, float] = {}
+    found: dict[int, tuple[str, float]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -259,5 +260,25 @@ def cpu_seconds() -> dict[str, float]:
             continue
         part = next((name for needle, name in CPU_PARTS if needle in command), None)
         if part:
-            parts[part] = parts.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+            found[int(entry.name)] = (part, (int(fields[11]) + int(fields[12])) / tick)
+    return found
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by the processes of each part (web, database, workers, load), from /proc."""
+    parts: dict[str, float] = {}
+    for part, seconds in cpu_by_process().values():
+        parts[part] = parts.get(part, 0.0) + seconds
     return parts
+
+
+def cpu_used(samples: list[dict[int, tuple[str, float]]]) -> dict[str, float]:
+    """CPU seconds each part used between the first and the last of samples taken often (a second
+    apart): summed interval by interval, so a process that ends (an autovacuum worker, a closed
+    connection's backend) takes nothing back with it, and one that starts counts from its start."""
+    used: dict[str, float] = {}
+    for before, after in itertools.pairwise(samples):
+        for pid, (part, seconds) in after.items():
+            earlier = before.get(pid)
+            used[part] = used.get(part, 0.0) + seconds - (earlier[1] if earlier else 0.0)
+    return used

@@ -7,7 +7,9 @@ on to 112), 1% malformed records (bad phone, bad IIN checksum, a point outside t
 category, empty and huge descriptions), 0.5% re-sends of an earlier record with the same clientKey.
 
 Prints per minute: sent, accepted, refused, errors, p50 and p99 from the scheduled send, the relay's
-lag (age of the oldest undelivered message); then checks stored = accepted, that re-sends got the
+lag (age of the oldest undelivered message), how busy the machine's cores were, the web's CPU per
+accepted appeal, and p99 of how late the driver itself began each send (its own lag on the shared
+cores, inside the latencies); then checks stored = accepted, that re-sends got the
 first number, how long the regional read model took to catch up after the stream, and how long
 emergencies took to reach the 112 inbox. Prints measurements; asserts nothing.
 
@@ -15,7 +17,7 @@ BENCH_BUSIEST_MINUTES: the per-minute rates (default the storm, averaging 460/s,
 BENCH_BUSIEST_MINUTE_SECONDS: seconds per "minute" (60; shorter for a quick look);
 BENCH_BUSIEST_SCALE: multiplies every rate;
 BENCH_BUSIEST_PROXY=nginx: through nginx from infra/nginx in front of gunicorn, as in production
-  (IKOMEK_API_INFLIGHT: its bound of API calls in the app's hands, 16 as infra/nginx/render);
+  (IKOMEK_API_INFLIGHT: its bound of API calls in the app's hands, 10 as infra/nginx/render);
 BENCH_BUSIEST_URGENT_NICE: the 112 lane's worker's nice (-10 as root, as `make run` starts it);
 BENCH_BUSIEST_RELAY_NICE: the default lane's worker's nice (RELAY_WORKER_NICE of `make run`).
 """
@@ -36,7 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from _common import ROOT, CeleryWorker, WebServer, cpu_seconds, load, percentile, setup_django
+from _common import ROOT, CeleryWorker, WebServer, cpu_by_process, cpu_used, load, percentile, setup_django
 
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
@@ -108,6 +110,7 @@ class Outcome:
     result: str  # accepted | refused | error
     number: int | None = None
     detail: str = ""
+    late_ms: float = 0.0  # how late the driver itself began to send (its own lag, not the server's)
 
 
 @dataclass
@@ -252,6 +255,7 @@ def judge(planned: Planned, status: int, body: bytes) -> tuple[str, int | None, 
 
 
 async def send_one(port: int, planned: Planned, payload: bytes, due: float) -> Outcome:
+    late = (time.monotonic() - due) * 1000
     try:
         async with asyncio.timeout(TIMEOUT):
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -262,17 +266,18 @@ async def send_one(port: int, planned: Planned, payload: bytes, due: float) -> O
     except (TimeoutError, OSError) as error:
         # The errno tells the driver's own limits (ports, descriptors) from the server's refusals.
         code = f" errno {error.errno}" if getattr(error, "errno", None) else ""
-        return Outcome(planned, (time.monotonic() - due) * 1000, "error", detail=type(error).__name__ + code)
+        waited = (time.monotonic() - due) * 1000
+        return Outcome(planned, waited, "error", detail=type(error).__name__ + code, late_ms=late)
     latency = (time.monotonic() - due) * 1000
     head, _, body = raw.partition(b"\r\n\r\n")
     try:
         status = int(head.split(b" ", 2)[1])
     except (IndexError, ValueError):
-        return Outcome(planned, latency, "error", detail="no HTTP response")
+        return Outcome(planned, latency, "error", detail="no HTTP response", late_ms=late)
     if b"chunked" in head.lower():
         body = b"".join(body.split(b"\r\n")[1::2])
     result, number, detail = judge(planned, status, body)
-    return Outcome(planned, latency, result, number, detail)
+    return Outcome(planned, latency, result, number, detail, late_ms=late)
 
 
 async def drive(port: int, minutes: list[list[Planned]], credentials: dict[str, str]) -> list[Minute]:
@@ -299,7 +304,7 @@ async def drive(port: int, minutes: list[list[Planned]], credentials: dict[str, 
     return results
 
 
-Sample = tuple[float, float, int, dict[str, float]]  # when, relay lag, pending, CPU seconds by part
+Sample = tuple[float, float, int, dict[int, tuple[str, float]]]  # when, relay lag, pending, CPU by pid
 
 
 class LagSampler(threading.Thread):
@@ -328,7 +333,7 @@ class LagSampler(threading.Thread):
                     "WHERE state IN ('pending', 'retrying') UNION ALL SELECT created_at "
                     "FROM public.federation_message WHERE state = 'delivering') AS m"
                 ).fetchone()
-                self.samples.append((time.monotonic(), float(row[0]), int(row[1]), cpu_seconds()))
+                self.samples.append((time.monotonic(), float(row[0]), int(row[1]), cpu_by_process()))
 
 
 def stored_numbers(akimats: list[Akimat], run: str) -> dict[str, dict[str, int]]:
@@ -404,7 +409,7 @@ def proxy_before(port: int) -> Iterator[int]:
         base_domain=settings.BASE_DOMAIN,
         connections=8192,
         workers="auto",
-        api_inflight=int(os.environ.get("IKOMEK_API_INFLIGHT", "16")),  # infra/nginx/render's default
+        api_inflight=int(os.environ.get("IKOMEK_API_INFLIGHT", "10")),  # infra/nginx/render's default
     ) as front:
         yield front
 
@@ -456,11 +461,9 @@ def main() -> None:
         sampler = LagSampler()
         sampler.start()
         operators.start()
-        cpu_before = cpu_seconds()
         started = time.monotonic()
         results = asyncio.run(drive(front, minutes, operators.headers))
         ended = time.monotonic()
-        cpu_after = cpu_seconds()
         operators.stopping.set()
         report(results, sampler, started)
         outcomes = [o for m in results for o in m.outcomes]
@@ -491,10 +494,10 @@ def main() -> None:
                 if these:
                     per_minute.append(f"{index + 1}: n={len(these)} p99 {percentile(these, 0.99):.0f}")
             print("  by minute of the stream: " + ", ".join(per_minute))
-        capacity = (ended - started) * (os.cpu_count() or 1)
-        shares = {
-            part: (cpu_after.get(part, 0.0) - cpu_before.get(part, 0.0)) / capacity for part in cpu_after
-        }
+        # The sampler's CPU readings a second apart (an ended process's CPU is not taken back).
+        stream = [sample for sample in sampler.samples if started <= sample[0] <= ended]
+        capacity = (stream[-1][0] - stream[0][0]) * (os.cpu_count() or 1) if len(stream) > 1 else 1.0
+        shares = {part: seconds / capacity for part, seconds in cpu_used([s[3] for s in stream]).items()}
         used = sorted(((share, part) for part, share in shares.items() if share >= 0.005), reverse=True)
         print("the machine's CPU during the stream: " + ", ".join(f"{p} {s * 100:.0f}%" for s, p in used))
         print(f"/healthz on petropavlovsk.localhost {healthz['rps']:.0f} req/s (same run, "
@@ -504,7 +507,7 @@ def main() -> None:
 def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
     print(f"{'min':>3} {'rate':>5} {'sent':>6} {'accepted':>8} {'refused':>7} {'shed':>6} {'errors':>6} "
           f"{'p50 ms':>7} {'p99 ms':>7} {'acc. p99':>8} {'relay lag s':>11} {'pending':>7} "
-          f"{'busy %':>6} {'web ms':>6}")  # fmt: skip
+          f"{'busy %':>6} {'web ms':>6} {'late p99':>8}")  # fmt: skip
     for index, minute in enumerate(results):
         window = (started + index * MINUTE_SECONDS, started + (index + 1) * MINUTE_SECONDS)
         inside = [s for s in sampler.samples if window[0] <= s[0] < window[1]]
@@ -523,7 +526,8 @@ def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
         print(
             f"{index + 1:>3} {rate:>5.0f} {sent:>6} {counts['accepted']:>8} {counts['refused']:>7} "
             f"{counts['shed']:>6} {counts['error']:>6} {p50:>7.0f} {p99:>7.0f} {accepted_p99:>8.0f} "
-            f"{lag:>11.1f} {pending:>7} {busy:>6.0f} {web_ms:>6.1f}"
+            f"{lag:>11.1f} {pending:>7} {busy:>6.0f} {web_ms:>6.1f} "
+            f"{percentile([o.late_ms for o in minute.outcomes] or [0.0], 0.99):>8.0f}"
         )
 
 
@@ -532,8 +536,8 @@ def _minute_cpu(samples: list[Sample], accepted: int) -> tuple[float, float]:
     workers' CPU per accepted appeal, ms): how the cost of an appeal moves as the stream goes on."""
     if len(samples) < 2:
         return 0.0, 0.0
-    (first, *_, before), (last, *_, after) = samples[0], samples[-1]
-    used = {part: after.get(part, 0.0) - before.get(part, 0.0) for part in after}
+    first, last = samples[0][0], samples[-1][0]
+    used = cpu_used([sample[3] for sample in samples])
     busy = sum(used.values()) / ((last - first) * (os.cpu_count() or 1)) * 100
     # The accepted of the whole minute against the web's CPU of the sampled part of it.
     web_ms = used.get("web", 0.0) * 1000 / max(1, accepted) * (MINUTE_SECONDS / max(1e-9, last - first))

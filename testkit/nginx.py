@@ -64,7 +64,7 @@ def nginx_before(
     base_domain: str,
     max_body: str = "1m",
     connections: int = 64,
-    api_inflight: int = 16,
+    api_inflight: int = 10,
     workers: str = "1",
 ) -> Iterator[int]:
     """nginx on a free loopback port in front of `upstream` (host:port); yields its port."""

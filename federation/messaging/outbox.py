@@ -255,8 +255,7 @@ def _deferring() -> _Deferred | None:
     deferred = getattr(connection, _DEFERRED_ATTR, None)
     if deferred is None or deferred.level == connection.savepoint_ids:
         return deferred
-    deferred.write()  # nothing is left to write here: a savepoint's statement wrote it already
-    return None
+    return None  # the savepoint's statement wrote what was kept (before_savepoints)
 
 
 @contextlib.contextmanager
@@ -283,10 +282,8 @@ def states_at_end() -> Iterator[None]:
                 # must not lose a state of what the block changed. An aborted transaction keeps
                 # nothing anyway (and would refuse the insert).
                 if not connection.needs_rollback and not _aborted():
-                    setattr(connection, _DEFERRED_ATTR, None)
                     deferred.write()
                 raise
-            setattr(connection, _DEFERRED_ATTR, None)
             deferred.write()
     finally:
         setattr(connection, _DEFERRED_ATTR, None)

@@ -3,10 +3,11 @@ newest incidents nobody has accepted yet, one page of open incidents by priority
 recently finished ones; each row with the steps it allows now and its alarms. A fixed number of
 queries whatever the rows (federation/emergency_112/inbox.py reads each list on its index).
 
-`version` is "<change marker>.<hash of what is shown>": the page's poll sends it back. While the
-marker stands still the poll costs that one query and gets nothing (204); when it moved, the rows
-are read again, and a screen whose rows did not change (another akimat's incident moved) still
-gets 204 with the new marker."""
+`version` is "<change marker>.<digest of each part shown>": the page's poll sends it back. While
+the marker stands still the poll costs that one query and gets nothing (204); when it moved, the
+rows are read again: a screen whose rows did not change (another akimat's incident moved) still
+gets 204 with the new marker, and one where some parts changed (a new incident: the strip of new
+ones and the count) gets those parts only, not the 50 rows of the open list again."""
 
 from __future__ import annotations
 
@@ -224,6 +225,24 @@ def parse(query: dict[str, str], known: list[Akimat]) -> tuple[Shown, register.F
     return Shown(service, slug, alarm, int(page)), filters
 
 
+# The inbox's parts in the version's order; "frame" (the filters, the akimats) is the page itself:
+# when it moved, the whole inbox is sent again.
+PARTS = ("frame", "alarms", "newest", "open_title", "open_list", "pages", "finished")
+
+
+def _digest(content: object) -> str:
+    return hashlib.sha256(repr(content).encode()).hexdigest()[:8]
+
+
+def changed_parts(seen: str, version: str) -> frozenset[str] | None:
+    """The parts whose digest differs between the version seen and this one; None when the page
+    itself changed (or `seen` is not a version of these parts): the whole inbox then."""
+    before, after = seen.partition(".")[2].split("-"), version.partition(".")[2].split("-")
+    if len(before) != len(PARTS) or before[0] != after[0]:
+        return None
+    return frozenset(name for name, old, new in zip(PARTS, before, after, strict=True) if old != new)
+
+
 def _marker(marker: str, now: datetime.datetime) -> str:
     # The minute too: the finished list loses incidents as they pass 12 h without any write.
     return f"{marker}-{int(now.timestamp() // 60)}"
@@ -257,8 +276,18 @@ def inbox(
     ]
     services = [Choice(code.value, _service(code.value)) for code in Service]
     places = [Choice(one.slug, local(one)) for one in known]
-    # Everything on the screen, in the screen's language: a new state, row or alarm is a new version.
-    content = repr((newest, rows, finished, open_count, alarms, shown, places)).encode()
-    version = f"{marker}.{hashlib.sha256(content).hexdigest()[:16]}"
     pages = max(1, math.ceil(open_count / register.PAGE))
+    # Everything on the screen, in the screen's language, part by part: a new state, row or alarm
+    # is a new version, and the poll sends only the parts whose digest moved.
+    shown_parts = {
+        "frame": (shown, places),
+        "alarms": (alarms, shown),
+        "newest": newest,
+        "open_title": (open_count, shown.page),
+        "open_list": rows,
+        "pages": (pages, shown),
+        "finished": finished,
+    }
+    digests = "-".join(_digest(shown_parts[name]) for name in PARTS)
+    version = f"{marker}.{digests}"
     return Inbox(newest, rows, finished, open_count, pages, alarms, shown, services, places, version)

@@ -70,8 +70,9 @@ VERSION_HEADER = "X-Inbox-Version"
 @never_cache
 @require_GET
 def inbox_rows(request: HttpRequest) -> HttpResponse:
-    """The page's poll (with `seen`): 204 while nothing shown changed, else the inbox again. Without
-    `seen` (a filter or a page link): the inbox, and the address bar moves to the page's URL."""
+    """The page's poll (with `seen`): 204 while nothing shown changed, else the parts that changed
+    (the whole inbox when the filters did). Without `seen` (a filter or a page link): the inbox,
+    and the address bar moves to the page's URL."""
     principal = request.principal
     if not principal.is_authenticated or not can(principal, Operation.EMERGENCY_HANDLE):
         return HttpResponse(status=STOP_POLLING)
@@ -90,7 +91,12 @@ def inbox_rows(request: HttpRequest) -> HttpResponse:
     shown = page.inbox(shown_filters, filters, known, now=now, marker=marker)
     if seen and shown.version.partition(".")[2] == seen.partition(".")[2]:
         return _unchanged(shown.version)  # the same rows: only the marker moved on
-    response = render(request, "consoles/dispatch112/_inbox.html", {"inbox": shown})
+    parts = page.changed_parts(seen, shown.version) if seen else None
+    if parts is None:
+        response = render(request, "consoles/dispatch112/_inbox.html", {"inbox": shown})
+    else:  # a poll: the parts that changed, each swapped by its id; the rest stays as it is
+        response = render(request, "consoles/dispatch112/_inbox_parts.html", {"inbox": shown, "parts": parts})
+        response["HX-Reswap"] = "none"
     response[VERSION_HEADER] = shown.version
     if not seen:
         query = shown_filters.query()

@@ -1,8 +1,9 @@
-// The 112 inbox (consoles/dispatch112): htmx polls the rows every 0.25 s; this script keeps the
-// poll's version, rings a short two-tone alert and announces each new incident, says when the list
-// is out of date, keeps the filters in step with the rows shown, and lets the dispatcher work from
-// the keyboard: j or ↓ the next incident, k or ↑ the previous, a or Enter accept the chosen one.
-// Its words come from the page (data-* attributes), in the screen's language.
+// The 112 inbox (consoles/dispatch112): htmx polls the rows every 0.25 s and gets the parts that
+// changed; this script keeps the poll's version, rings a short two-tone alert and announces each new
+// incident, says when the list is out of date, keeps the filters in step with the rows shown, and
+// lets the dispatcher work from the keyboard: j or ↓ the next incident, k or ↑ the previous, a or
+// Enter accept the chosen one. Its words come from the page (data-* attributes), in the screen's
+// language.
 (function () {
   var box = document.getElementById("inbox");
   var live = document.getElementById("live");
@@ -86,7 +87,9 @@
   // ---- the poll
   var focused = false;
   box.addEventListener("htmx:beforeSwap", function () { focused = document.activeElement === chosen(); });
-  box.addEventListener("htmx:afterSwap", function () {
+  box.addEventListener("htmx:afterSwap", function (event) {
+    // A poll may swap only some parts (each by its id): they fire too, after the inbox's own one.
+    if (event.target !== box) return;
     var marker = box.querySelector("[data-inbox-version]");
     if (marker) {
       box.dataset.version = marker.dataset.inboxVersion;

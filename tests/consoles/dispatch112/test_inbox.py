@@ -166,6 +166,40 @@ def test_the_poll_answers_204_until_something_shown_changes(tenants):
     assert changed["X-Inbox-Version"] != version and "HX-Push-Url" not in changed  # a poll: the URL stays
 
 
+def oob_ids(html: str) -> list[str]:
+    return [part.rsplit('id="', 1)[1].split('"')[0] for part in html.split(' hx-swap-oob="true"')[:-1]]
+
+
+def test_a_poll_gets_only_the_parts_that_changed_and_the_whole_inbox_when_the_filters_did(tenants):
+    first = receive(tenants, appeal_number="FIRST")
+    client = dispatcher()
+    version = version_of(client.get("/112/").content.decode())
+    # Accepted: it leaves the strip of new ones and changes state in the open list; the count, the
+    # alarms, the pages and the finished ones stay: not sent.
+    acknowledge_incident(DISPATCHER, first.pk)
+    answer = client.get(f"/112/rows?seen={version}")
+    html = answer.content.decode()
+    assert answer.status_code == 200 and answer["HX-Reswap"] == "none"
+    assert oob_ids(html) == ["inbox-version", "newest", "open-list"]
+    assert version_of(html) == answer["X-Inbox-Version"] != version
+    assert numbers(html) == ["FIRST"] and "Направить силы" in html  # the open list: its next step
+    # A new one: the strip and the count; the open list too (it is on the first page).
+    receive(tenants, appeal_number="SECOND")
+    answer = client.get(f"/112/rows?seen={version_of(html)}")
+    assert oob_ids(answer.content.decode()) == ["inbox-version", "newest", "open-title", "open-list"]
+    assert "Открытые происшествия: 2" in answer.content.decode()
+    # Seen with other filters (or not a version of these parts), once something moved: the whole
+    # inbox, swapped as one.
+    filtered = version_of(client.get("/112/?akimat=petropavlovsk").content.decode())
+    receive(tenants, appeal_number="THIRD")
+    for seen in (filtered, "x.y"):
+        whole = client.get(f"/112/rows?seen={seen}")
+        assert whole.status_code == 200 and "HX-Reswap" not in whole and oob_ids(whole.content.decode()) == []
+        assert {"alarm-bar", "newest", "open-title", "open-list", "pages", "finished"} <= set(
+            part.split('"')[0] for part in whole.content.decode().split(' id="')[1:]
+        )
+
+
 # session, user (with the staff profile), roles
 AUTH_QUERIES = 3
 

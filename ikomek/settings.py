@@ -459,7 +459,7 @@ FEDERATION_DRAIN_SECONDS = env.float("FEDERATION_DRAIN_SECONDS", default=5.0)
 # Intake's and the relay's statements are prepared on the server (tenants/prepared_statements.py);
 # false for a pooler in transaction mode that cannot carry prepared statements.
 DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
-FEDERATION_DRAIN_LINGER_SECONDS = env.float("FEDERATION_DRAIN_LINGER_SECONDS", default=0.2)
+FEDERATION_DRAIN_LINGER_SECONDS = env.float("FEDERATION_DRAIN_LINGER_SECONDS", default=1.0)
 FEDERATION_KICK_MARK_SECONDS = env.float("FEDERATION_KICK_MARK_SECONDS", default=30.0)
 FEDERATION_KICK_TIMEOUT_SECONDS = env.float("FEDERATION_KICK_TIMEOUT_SECONDS", default=0.2)
 FEDERATION_KICK_PAUSE_SECONDS = env.float("FEDERATION_KICK_PAUSE_SECONDS", default=5.0)

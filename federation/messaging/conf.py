@@ -28,9 +28,9 @@ DEFAULTS = {
     "FEDERATION_DRAIN_SECONDS": 5.0,
     # A drain of the default lane that follows the previous one of its target (in this process)
     # within this long waits out the rest first, its kick's mark still set: under a steady stream
-    # the messages of that time share one task and one batch instead of a drain each (decision 85).
-    # The urgent lane never waits.
-    "FEDERATION_DRAIN_LINGER_SECONDS": 0.2,
+    # the messages of that time share one task and one batch instead of a drain each (decisions 85,
+    # 94). The urgent lane never waits.
+    "FEDERATION_DRAIN_LINGER_SECONDS": 1.0,
     # A drain queued for a target (and lane) makes further kicks no-ops for at most this long
     # (the drain clears the mark when it starts; the expiry covers a task the broker lost).
     "FEDERATION_KICK_MARK_SECONDS": 30.0,

@@ -72,3 +72,23 @@ def test_a_new_worker_loads_what_its_first_request_would_before_accepting_one_an
     assert loaded["listeners"] == ["the listening socket"]
     # What it loaded is out of the collector's full passes: the URL patterns, the schema, the rest.
     assert loaded["frozen"] > 100_000
+
+
+@pytest.mark.slow  # a fresh interpreter
+def test_a_celery_pool_process_freezes_what_it_was_forked_with():
+    # As a prefork pool process starts: the app loaded in its parent, then `worker_process_init`.
+    probe = (
+        "import gc, django; django.setup()\n"
+        "from ikomek.celery import app\n"
+        "from celery.signals import worker_process_init\n"
+        "app.loader.import_default_modules()\n"
+        "before = gc.get_freeze_count()\n"
+        "worker_process_init.send(sender=None)\n"
+        "print(before, gc.get_freeze_count())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=os.environ, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    before, after = map(int, result.stdout.strip().splitlines()[-1].split())
+    assert before == 0 and after > 100_000

@@ -279,13 +279,14 @@ def inbox(
     pages = max(1, math.ceil(open_count / register.PAGE))
     # Everything on the screen, in the screen's language, part by part: a new state, row or alarm
     # is a new version, and the poll sends only the parts whose digest moved.
+    # The filters and the page are the frame's: when they move, every part is sent anyway.
     shown_parts = {
         "frame": (shown, places),
-        "alarms": (alarms, shown),
+        "alarms": alarms,
         "newest": newest,
-        "open_title": (open_count, shown.page),
+        "open_title": open_count,
         "open_list": rows,
-        "pages": (pages, shown),
+        "pages": pages,
         "finished": finished,
     }
     digests = "-".join(_digest(shown_parts[name]) for name in PARTS)

@@ -89,9 +89,9 @@ def inbox_rows(request: HttpRequest) -> HttpResponse:
     except page.BadFilter:  # the page said which value is unknown and shows all: so does its poll
         shown_filters, filters = page.parse({}, known)
     shown = page.inbox(shown_filters, filters, known, now=now, marker=marker)
-    if seen and shown.version.partition(".")[2] == seen.partition(".")[2]:
-        return _unchanged(shown.version)  # the same rows: only the marker moved on
     parts = page.changed_parts(seen, shown.version) if seen else None
+    if parts is not None and not parts:
+        return _unchanged(shown.version)  # the same rows: only the marker moved on
     if parts is None:
         response = render(request, "consoles/dispatch112/_inbox.html", {"inbox": shown})
     else:  # a poll: the parts that changed, each swapped by its id; the rest stays as it is

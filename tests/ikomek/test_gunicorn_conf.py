@@ -39,6 +39,15 @@ def test_a_cgroup_quota_lowers_the_cpus(tmp_path):
     assert usable_cpus(tmp_path / "absent") == affinity  # cgroup v1 or no cgroup file
 
 
+def last_line(probe: str) -> str:
+    """What `probe` printed last, run in a fresh interpreter (as a new worker process starts)."""
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=os.environ, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip().splitlines()[-1]
+
+
 @pytest.mark.slow  # a fresh interpreter
 def test_a_new_worker_loads_what_its_first_request_would_before_accepting_one_and_freezes_it():
     # A fresh interpreter, as a new gunicorn worker is: Django set up, nothing requested yet.
@@ -56,11 +65,7 @@ def test_a_new_worker_loads_what_its_first_request_would_before_accepting_one_an
         "print(json.dumps({'before': before, 'after': [m for m in wanted if m in sys.modules],\n"
         "                  'listeners': shedding._listeners, 'frozen': gc.get_freeze_count()}))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, env=os.environ, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    loaded = json.loads(last_line(probe))
     assert loaded["before"] == []
     assert loaded["after"] == [
         "ikomek.urls_tenant",
@@ -86,9 +91,5 @@ def test_a_celery_pool_process_freezes_what_it_was_forked_with():
         "worker_process_init.send(sender=None)\n"
         "print(before, gc.get_freeze_count())\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, env=os.environ, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    before, after = map(int, result.stdout.strip().splitlines()[-1].split())
+    before, after = map(int, last_line(probe).split())
     assert before == 0 and after > 100_000

@@ -179,6 +179,9 @@ MIDDLEWARE = [
 # Load shedding: more connections than this waiting to be accepted, and a new API request (not an
 # emergency) is answered 429 with Retry-After at once (about a fifth of a second of the workers' work).
 WEB_SHED_QUEUE = env.int("WEB_SHED_QUEUE", default=24)
+# And an API request (not an emergency) that waited longer than this for a worker after the proxy
+# handed it over (nginx's X-Request-Start), decision 96; 0: never by the time waited.
+WEB_SHED_WAITED_MS = env.int("WEB_SHED_WAITED_MS", default=100)
 
 # Rate limits of the API (ikomek/rate_limits.py; graphql/README.md "Rate limits"): per client
 # (a Bearer token's subject) and per anonymous address, django-ratelimit's "<count>/<period>".

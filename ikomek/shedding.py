@@ -6,6 +6,12 @@ socket that gunicorn's workers share (`TCP_INFO` of a listening socket reports i
 its sockets over in `post_worker_init` (`ikomek/gunicorn_conf.py`); elsewhere (tests' client,
 runserver) nothing is known and nothing is shed. Only `POST /graphql/` is shed, and never an
 emergency: a createAppeal whose category goes on to 112 is always worked.
+
+Behind nginx a call is also shed when it waited too long for a worker while others wait behind it
+(decision 96): nginx stamps `X-Request-Start: t=<seconds>` as it hands the call over. Past
+`WEB_SHED_WAITED_MS` its answer comes late already, and working it would make every call behind it
+later still; refused at once, the calls behind it can be answered in time. With none waiting
+behind it, working it delays nobody, and it is worked.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -47,6 +54,29 @@ def waiting() -> int:
     return total
 
 
+def waited(request: HttpRequest) -> float | None:
+    """Seconds since the proxy handed the call over (`X-Request-Start: t=<seconds since the epoch>`,
+    as nginx's `$msec` writes it); None without a stamp, or with one that is not a time in the past.
+    The caller's own header never gets through: nginx sets it on every call it passes."""
+    stamp = request.META.get("HTTP_X_REQUEST_START", "")
+    if not stamp.startswith("t="):
+        return None
+    try:
+        started = float(stamp[2:])
+    except ValueError:
+        return None
+    seconds = time.time() - started
+    return seconds if 0 <= seconds < 3600 else None
+
+
+def waited_too_long(request: HttpRequest) -> bool:
+    limit = settings.WEB_SHED_WAITED_MS
+    if not limit:
+        return False
+    seconds = waited(request)
+    return seconds is not None and seconds * 1000 > limit
+
+
 def is_emergency(request: HttpRequest) -> bool:
     """A createAppeal of a category that goes on to 112 (the body is small: the API caps it),
     whatever the caller named its input variable."""
@@ -68,6 +98,14 @@ def is_emergency(request: HttpRequest) -> bool:
     return False
 
 
+def should_shed(request: HttpRequest) -> bool:
+    """Past the queue's limit, or late with others waiting behind it; never an emergency."""
+    behind = waiting()
+    if behind > settings.WEB_SHED_QUEUE or (behind and waited_too_long(request)):
+        return not is_emergency(request)
+    return False
+
+
 def overloaded(request: HttpRequest | None = None) -> JsonResponse:
     return error_response(request, 429, "overloaded", OVERLOADED, headers={"Retry-After": "1"})
 
@@ -79,12 +117,6 @@ class LoadSheddingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            _listeners
-            and request.method == "POST"
-            and request.path == "/graphql/"
-            and waiting() > settings.WEB_SHED_QUEUE
-            and not is_emergency(request)
-        ):
+        if request.method == "POST" and request.path == "/graphql/" and _listeners and should_shed(request):
             return overloaded(request)
         return self.get_response(request)

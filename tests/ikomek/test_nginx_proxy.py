@@ -6,9 +6,12 @@ body with a Kazakh and Russian text, and past its bound of API calls in the app'
 
 from __future__ import annotations
 
+import http.server
 import json
 import socket
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -156,3 +159,40 @@ def test_past_its_bound_of_api_calls_nginx_answers_429_as_the_app_does(web, tmp_
         finally:
             held.close()
         assert wait_until(lambda: post().status_code != 429, timeout=5)  # the held call gone, calls pass
+
+
+def test_nginx_stamps_when_it_hands_a_call_over_and_drops_the_callers_own(tmp_path):
+    """The app sheds an API call by the time it waited after nginx handed it over (decision 96):
+    nginx writes the stamp itself, so a caller cannot send one of its own in its place."""
+    seen: list[str] = []
+
+    class Upstream(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.extend(self.headers.get_all("X-Request-Start") or [])
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    try:
+        address = f"127.0.0.1:{upstream.server_address[1]}"
+        with nginx_before(address, tmp_path, base_domain=settings.BASE_DOMAIN) as port:
+            before = time.time()
+            answer = requests.post(
+                f"http://127.0.0.1:{port}/graphql/",
+                json={"query": "{ __typename }"},
+                headers={"Host": f"petropavlovsk.{settings.BASE_DOMAIN}", "X-Request-Start": "t=1.000"},
+                timeout=10,
+            )
+            after = time.time()
+    finally:
+        upstream.shutdown()
+    assert answer.status_code == 200
+    assert len(seen) == 1 and seen[0].startswith("t="), seen
+    assert before - 0.01 <= float(seen[0][2:]) <= after  # nginx's $msec, to the millisecond

@@ -8,10 +8,11 @@ category, empty and huge descriptions), 0.5% re-sends of an earlier record with 
 
 Prints per minute: sent, accepted, refused, errors, p50 and p99 from the scheduled send, the relay's
 lag (age of the oldest undelivered message), how busy the machine's cores were, the web's CPU per
-accepted appeal, and p99 of how late the driver itself began each send (its own lag on the shared
-cores, inside the latencies); then checks stored = accepted, that re-sends got the
-first number, how long the regional read model took to catch up after the stream, and how long
-emergencies took to reach the 112 inbox. Prints measurements; asserts nothing.
+accepted appeal, p99 of how late the driver itself began each send (its own lag on the shared
+cores, inside the latencies) and the connections the kernel dropped for a full accept queue
+(machine-wide); then checks stored = accepted, that re-sends got the first number, how long the
+regional read model took to catch up after the stream, and how long emergencies took to reach the
+112 inbox. Prints measurements; asserts nothing.
 
 BENCH_BUSIEST_MINUTES: the per-minute rates (default the storm, averaging 460/s, peaking at 1,100/s);
 BENCH_BUSIEST_MINUTE_SECONDS: seconds per "minute" (60; shorter for a quick look);
@@ -38,7 +39,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from _common import ROOT, CeleryWorker, WebServer, cpu_by_process, cpu_used, load, percentile, setup_django
+from _common import (
+    ROOT,
+    CeleryWorker,
+    WebServer,
+    cpu_by_process,
+    cpu_used,
+    listen_overflows,
+    load,
+    percentile,
+    setup_django,
+)
 
 os.environ["DJANGO_DEBUG"] = "false"
 setup_django()
@@ -304,7 +315,8 @@ async def drive(port: int, minutes: list[list[Planned]], credentials: dict[str, 
     return results
 
 
-Sample = tuple[float, float, int, dict[int, tuple[str, float]]]  # when, relay lag, pending, CPU by pid
+# when, relay lag, pending, CPU by pid, the kernel's listen queue overflows so far
+Sample = tuple[float, float, int, dict[int, tuple[str, float]], int]
 
 
 class LagSampler(threading.Thread):
@@ -333,7 +345,11 @@ class LagSampler(threading.Thread):
                     "WHERE state IN ('pending', 'retrying') UNION ALL SELECT created_at "
                     "FROM public.federation_message WHERE state = 'delivering') AS m"
                 ).fetchone()
-                self.samples.append((time.monotonic(), float(row[0]), int(row[1]), cpu_by_process()))
+                try:
+                    cpu, overflows = cpu_by_process(), listen_overflows()
+                except OSError:  # the driver out of descriptors at the peak: this second goes unsampled
+                    continue
+                self.samples.append((time.monotonic(), float(row[0]), int(row[1]), cpu, overflows))
 
 
 def stored_numbers(akimats: list[Akimat], run: str) -> dict[str, dict[str, int]]:
@@ -507,12 +523,18 @@ def main() -> None:
 def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
     print(f"{'min':>3} {'rate':>5} {'sent':>6} {'accepted':>8} {'refused':>7} {'shed':>6} {'errors':>6} "
           f"{'p50 ms':>7} {'p99 ms':>7} {'acc. p99':>8} {'relay lag s':>11} {'pending':>7} "
-          f"{'busy %':>6} {'web ms':>6} {'late p99':>8}")  # fmt: skip
+          f"{'busy %':>6} {'web ms':>6} {'late p99':>8} {'SYN drops':>9}")  # fmt: skip
+    before = [s for s in sampler.samples if s[0] < started]
+    overflows = before[-1][4] if before else (sampler.samples[0][4] if sampler.samples else 0)
     for index, minute in enumerate(results):
         window = (started + index * MINUTE_SECONDS, started + (index + 1) * MINUTE_SECONDS)
         inside = [s for s in sampler.samples if window[0] <= s[0] < window[1]]
         lag = max((s[1] for s in inside), default=0.0)
         pending = max((s[2] for s in inside), default=0)
+        # Callers turned away by a full accept queue (nginx's, gunicorn's) in the minute: whole seconds
+        # of TCP retries inside their latency.
+        dropped = (inside[-1][4] - overflows) if inside else 0
+        overflows = inside[-1][4] if inside else overflows
         busy, web_ms = _minute_cpu(inside, sum(1 for o in minute.outcomes if o.result == "accepted"))
         counts = Counter(o.result for o in minute.outcomes)
         latencies = [o.latency_ms for o in minute.outcomes] or [0.0]
@@ -527,7 +549,7 @@ def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
             f"{index + 1:>3} {rate:>5.0f} {sent:>6} {counts['accepted']:>8} {counts['refused']:>7} "
             f"{counts['shed']:>6} {counts['error']:>6} {p50:>7.0f} {p99:>7.0f} {accepted_p99:>8.0f} "
             f"{lag:>11.1f} {pending:>7} {busy:>6.0f} {web_ms:>6.1f} "
-            f"{percentile([o.late_ms for o in minute.outcomes] or [0.0], 0.99):>8.0f}"
+            f"{percentile([o.late_ms for o in minute.outcomes] or [0.0], 0.99):>8.0f} {dropped:>9}"
         )
 
 

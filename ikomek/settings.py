@@ -180,7 +180,7 @@ MIDDLEWARE = [
 # emergency) is answered 429 with Retry-After at once (about a fifth of a second of the workers' work).
 WEB_SHED_QUEUE = env.int("WEB_SHED_QUEUE", default=24)
 # And an API request (not an emergency) that waited longer than this for a worker after the proxy
-# handed it over (nginx's X-Request-Start), decision 96; 0: never by the time waited.
+# handed it over (nginx's X-Request-Start), decision 96; 0 (or less): never by the time waited.
 WEB_SHED_WAITED_MS = env.int("WEB_SHED_WAITED_MS", default=100)
 
 # Rate limits of the API (ikomek/rate_limits.py; graphql/README.md "Rate limits"): per client

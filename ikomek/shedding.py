@@ -71,7 +71,7 @@ def waited(request: HttpRequest) -> float | None:
 
 def waited_too_long(request: HttpRequest) -> bool:
     limit = settings.WEB_SHED_WAITED_MS
-    if not limit:
+    if limit <= 0:  # off
         return False
     seconds = waited(request)
     return seconds is not None and seconds * 1000 > limit

@@ -119,8 +119,9 @@ def test_a_stamp_that_is_not_a_past_handover_is_ignored(operator, queue, setting
     assert answer.status_code == 200, answer.content
 
 
-def test_without_a_limit_nothing_is_shed_by_its_wait(operator, queue, settings):
-    settings.WEB_SHED_WAITED_MS = 0
+@pytest.mark.parametrize("limit", [0, -5])
+def test_without_a_limit_nothing_is_shed_by_its_wait(operator, queue, settings, limit):
+    settings.WEB_SHED_WAITED_MS = limit
     queue(1)
     answer = create(operator, "no-limit", HTTP_X_REQUEST_START=stamp(5))
     assert answer.status_code == 200

@@ -327,6 +327,8 @@ class LagSampler(threading.Thread):
         super().__init__(daemon=True)
         self.samples: list[Sample] = []
         self.stopping = threading.Event()
+        # The kernel's count before the stream: the first minute's drops are counted from it.
+        self.overflows_at_start = listen_overflows()
 
     def run(self) -> None:
         import psycopg
@@ -524,8 +526,7 @@ def report(results: list[Minute], sampler: LagSampler, started: float) -> None:
     print(f"{'min':>3} {'rate':>5} {'sent':>6} {'accepted':>8} {'refused':>7} {'shed':>6} {'errors':>6} "
           f"{'p50 ms':>7} {'p99 ms':>7} {'acc. p99':>8} {'relay lag s':>11} {'pending':>7} "
           f"{'busy %':>6} {'web ms':>6} {'late p99':>8} {'SYN drops':>9}")  # fmt: skip
-    before = [s for s in sampler.samples if s[0] < started]
-    overflows = before[-1][4] if before else (sampler.samples[0][4] if sampler.samples else 0)
+    overflows = sampler.overflows_at_start
     for index, minute in enumerate(results):
         window = (started + index * MINUTE_SECONDS, started + (index + 1) * MINUTE_SECONDS)
         inside = [s for s in sampler.samples if window[0] <= s[0] < window[1]]

@@ -17,6 +17,10 @@ An account in use is read again in the background once three quarters of the int
 (decision 87): its requests never wait for Keycloak, and the status they are judged by is never
 older than the interval. Under a storm every operator's status fell due in the same second, and the
 web workers stood in Keycloak's queue while the accept queue overflowed.
+
+What one process reads, the others take from Redis while it is fresh (accounts/shared_statuses.py,
+decision 97): a worker that has just started does not read every person from Keycloak again, and
+Keycloak answers each account about once per interval, not once per process.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from django.dispatch import receiver
 from keycloak import KeycloakAdmin, KeycloakGetError
 
 from accounts.keycloak_admin import status_reader
+from accounts.shared_statuses import SharedStatuses
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +53,13 @@ class AccountStatus:
     enabled: bool
     roles: frozenset[str]
     groups: frozenset[str]  # group paths, as the token's `groups` claim has them
+
+    def shared(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "roles": sorted(self.roles), "groups": sorted(self.groups)}
+
+    @classmethod
+    def from_shared(cls, data: dict[str, Any]) -> AccountStatus:
+        return cls(bool(data["enabled"]), frozenset(data["roles"]), frozenset(data["groups"]))
 
 
 DISABLED = AccountStatus(enabled=False, roles=frozenset(), groups=frozenset())
@@ -89,9 +101,11 @@ class AccountStatusCache:
         fresh_seconds: float,
         stale_seconds: float,
         outage_cooldown_seconds: float,
+        shared: SharedStatuses | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.read = read
+        self.shared = shared
         self.fresh = fresh_seconds
         self.stale = stale_seconds
         self.cooldown = outage_cooldown_seconds
@@ -119,6 +133,11 @@ class AccountStatusCache:
             if now - entry[0] >= self.fresh * REFRESH_AHEAD:
                 self._read_aside(key, subject, client_id)
             return entry[1]
+        shared = self._from_shared(key, now, younger_than=self.fresh)
+        if shared is not None:
+            if now - self._entry_at(key) >= self.fresh * REFRESH_AHEAD:
+                self._read_aside(key, subject, client_id)
+            return shared
         if now >= self._quiet_until:
             found = self._read(key, subject, client_id)
             if found is not None:
@@ -127,11 +146,43 @@ class AccountStatusCache:
             return entry[1]
         return None
 
+    def _entry_at(self, key: str) -> float:
+        with self._lock:
+            entry = self._entries.get(key)
+        return entry[0] if entry is not None else float("-inf")
+
+    def _from_shared(self, key: str, now: float, *, younger_than: float) -> AccountStatus | None:
+        """What another process read, when it is younger than `younger_than` seconds and newer
+        than this process's own; remembered here. None otherwise (or without Redis)."""
+        if self.shared is None:
+            return None
+        found = self.shared.get(key)
+        if found is None:
+            return None
+        age, data = found
+        at = now - age
+        if age >= younger_than or at <= self._entry_at(key):
+            return None
+        try:
+            status = AccountStatus.from_shared(data)
+        except (KeyError, TypeError):
+            logger.warning("accounts: a shared status without its fields; Keycloak is read")
+            return None
+        self._remember(key, status, at)
+        return status
+
     def _read(self, key: str, subject: str, client_id: str | None) -> AccountStatus | None:
-        """Keycloak's answer, remembered; None when it could not answer (the cooldown starts)."""
+        """Keycloak's answer, remembered and shared; None when it could not answer (the cooldown
+        starts)."""
         try:
             with self._reading:
-                started = self.clock()  # what Keycloak says is as of the question, not the answer
+                # What Keycloak says is as of the question, not the answer; read here unless another
+                # process read it meanwhile (a read aside that waited for this lock).
+                now = self.clock()
+                shared = self._from_shared(key, now, younger_than=self.fresh * REFRESH_AHEAD)
+                if shared is not None:
+                    return shared
+                started, asked_at = now, time.time()
                 found = self.read(subject, client_id)
         except Exception:
             self._quiet_until = self.clock() + self.cooldown
@@ -140,6 +191,8 @@ class AccountStatusCache:
             )
             return None
         self._remember(key, found, started)
+        if self.shared is not None:
+            self.shared.put(key, asked_at, found.shared())
         return found
 
     def _read_aside(self, key: str, subject: str, client_id: str | None) -> None:
@@ -166,9 +219,12 @@ class AccountStatusCache:
                 self._entries.popitem(last=False)
 
     def forget(self) -> None:
+        """Forget every status, this process's and the shared ones (tests)."""
         with self._lock:
             self._entries.clear()
         self._quiet_until = 0.0
+        if self.shared is not None:
+            self.shared.clear()
 
 
 @cache
@@ -178,6 +234,13 @@ def accounts() -> AccountStatusCache:
         fresh_seconds=settings.KEYCLOAK_ACCOUNT_CHECK_SECONDS,
         stale_seconds=settings.KEYCLOAK_ACCOUNT_STALE_SECONDS,
         outage_cooldown_seconds=settings.KEYCLOAK_OUTAGE_COOLDOWN_SECONDS,
+        shared=SharedStatuses(
+            settings.KEYCLOAK_ACCOUNT_SHARED_URL,
+            lifetime_seconds=settings.KEYCLOAK_ACCOUNT_CHECK_SECONDS,
+            timeout_seconds=settings.REDIS_CONNECT_TIMEOUT_SECONDS,
+        )
+        if settings.KEYCLOAK_ACCOUNT_SHARED_URL
+        else None,
     )
 
 

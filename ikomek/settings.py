@@ -233,6 +233,8 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:63790/0")
 CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/1")
 # Redis is on the same network: a connection not made in this time is taken as Redis being down.
 REDIS_CONNECT_TIMEOUT_SECONDS = env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.25)
+# Account statuses read from Keycloak, shared by every process while fresh (decision 97); empty: off.
+KEYCLOAK_ACCOUNT_SHARED_URL = env.str("KEYCLOAK_ACCOUNT_SHARED_URL", default=CACHE_REDIS_URL)
 CACHES = {
     "default": {
         "BACKEND": "ikomek.redis_cache.RedisCache",  # Django's, with incr in one round trip

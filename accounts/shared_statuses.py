@@ -2,7 +2,7 @@
 
 Each web worker kept its own statuses (accounts/account_status.py), so a worker that had just
 started read every person's status from Keycloak on their first request, one read at a time (four
-admin calls, about 50 ms): after a restart or a deploy the workers stood in Keycloak's queue for the
+admin calls, about 30 ms): after a restart or a deploy the workers stood in Keycloak's queue for the
 first seconds while calls piled up behind them, and Keycloak answered every person once per
 process and interval (decision 97). Here a status read by one process is there for the others for
 as long as it is fresh: a new worker takes it in one Redis round trip.

@@ -4,6 +4,7 @@ import graphene
 
 from appeals.api.schema import AppealsMutation, AppealsQueryRoot
 from citymap.api.schema import CityMapMutation, CityMapQuery
+from ikomek import graphql_nulls
 from integrations.api.schema import WebhooksMutation, WebhooksQuery
 from regional.api.schema import RegionalEscalationMutation, RegionalReadModelQuery
 from tenants.schema import RegionQuery, TenantQuery
@@ -25,5 +26,6 @@ class RegionalMutation(RegionalEscalationMutation, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
-regional_schema = graphene.Schema(query=RegionalQuery, mutation=RegionalMutation)
+# An explicit null for a defaulted input field means its default (ikomek/graphql_nulls.py).
+schema = graphql_nulls.apply(graphene.Schema(query=Query, mutation=Mutation))
+regional_schema = graphql_nulls.apply(graphene.Schema(query=RegionalQuery, mutation=RegionalMutation))

@@ -7,11 +7,15 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
-from graphql import GraphQLNonNull, Undefined
+from graphql import GraphQLInputObjectType, GraphQLNonNull, Undefined
 
+from appeals.models import Appeal, AppealEvent
 from ikomek.schema import regional_schema, schema
 from tenants.models import Akimat
+from testkit.graphql import data_of, gql
 from testkit.identities import logged_in, user_with_roles
+from tests.appeals.conftest import appeal_in
+from tests.appeals.test_graphql_query_counts import CREATE, START_WORK
 from tests.regional.helpers import regional_client
 
 # (schema, field, argument) -> (caller's role, a document taking the argument as $v)
@@ -102,3 +106,57 @@ def test_an_explicit_null_is_answered_as_an_omitted_argument(tenants, where, fie
     omitted, null = answer({}), answer({"v": None})
     assert "errors" not in null, null
     assert null == omitted
+
+
+# ------------------------------------------------------------------ fields of input objects
+def test_every_defaulted_input_field_takes_its_default_for_a_null():
+    """Both schemas' input objects, coerced by graphql-core as a request's would be."""
+    checked = 0
+    for served in (schema, regional_schema):
+        for named in served.graphql_schema.type_map.values():
+            if not isinstance(named, GraphQLInputObjectType) or named.name.startswith("__"):
+                continue
+            for name, field in named.fields.items():
+                if field.default_value in (Undefined, None) or isinstance(field.type, GraphQLNonNull):
+                    continue
+                built = named.out_type({field.out_name: None})
+                assert getattr(built, field.out_name) == field.default_value, (named.name, name)
+                assert built[field.out_name] == field.default_value
+                checked += 1
+    assert checked >= 25  # comments, the intake's optional texts, the outage's lists...
+
+
+def test_a_null_comment_starts_work_as_an_omitted_one(executor_client):
+    number = appeal_in("assigned").number  # in petropavlovsk, as the fixture's caller is
+    answer = data_of(gql(executor_client, START_WORK, {"input": {"number": number, "comment": None}}))
+    assert answer["startWork"]["appeal"]["status"] == "IN_PROGRESS"
+    event = AppealEvent.objects.filter(appeal__number=number).latest("id")
+    assert event.comment == ""
+
+
+def test_an_intake_with_every_optional_field_null_is_taken_as_if_they_were_left_out(operator_client):
+    omitted = {
+        "channel": "LANDLINE",
+        "description": "Нет отопления",
+        "applicantPhone": "+77051234567",
+        "location": {"longitude": 69.145, "latitude": 54.872},
+    }
+    nulls = dict.fromkeys(
+        ["applicantName", "applicantIin", "address", "objectKey", "category", "clientKey", "register"]
+    )
+    first = data_of(gql(operator_client, CREATE, {"input": omitted}))["createAppeal"]
+    second = data_of(gql(operator_client, CREATE, {"input": omitted | nulls}))["createAppeal"]
+    assert first["created"] and second["created"]
+    assert second["appeal"]["status"] == first["appeal"]["status"] == "RECEIVED"
+
+    def stored(number: int) -> tuple:
+        appeal = Appeal.objects.get(number=number)
+        return (
+            appeal.applicant_name,
+            appeal.applicant_iin,
+            appeal.address,
+            appeal.client_key,
+            appeal.category_id,
+        )
+
+    assert stored(second["appeal"]["number"]) == stored(first["appeal"]["number"]) == ("", "", "", None, None)

@@ -52,10 +52,13 @@ def text() -> st.SearchStrategy:
     return st.one_of(hostile_text, st.sampled_from(PLAUSIBLE_TEXT))
 
 
-def value_for(type_: GraphQLInputType, numbers: list[int]) -> st.SearchStrategy:
-    """Values of the argument's own type (mostly), hostile where the type leaves room."""
+def value_for(type_: GraphQLInputType, numbers: list[int], *, nullable: bool = True) -> st.SearchStrategy:
+    """Values of the argument's own type (mostly), hostile where the type leaves room; an explicit
+    null now and then where the type allows one (tests/appeals/test_explicit_nulls.py)."""
     if isinstance(type_, GraphQLNonNull):
-        return value_for(type_.of_type, numbers)
+        return value_for(type_.of_type, numbers, nullable=False)
+    if nullable:
+        return st.one_of(st.none(), value_for(type_, numbers, nullable=False))
     if isinstance(type_, GraphQLList):
         return st.lists(value_for(type_.of_type, numbers), max_size=3)
     if isinstance(type_, GraphQLInputObjectType):

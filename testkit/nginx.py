@@ -66,14 +66,16 @@ def nginx_before(
     connections: int = 64,
     api_inflight: int = 10,
     workers: str = "1",
+    load_balancer: str = "127.0.0.1/32",
 ) -> Iterator[int]:
-    """nginx on a free loopback port in front of `upstream` (host:port); yields its port."""
+    """nginx on a free loopback port in front of `upstream` (host:port); yields its port. Calls from
+    `load_balancer` (IKOMEK_LB_CIDR: by default the tests themselves) count as the balancer's."""
     port = free_port()
     site = render(
         IKOMEK_BASE_DOMAIN=base_domain,
         IKOMEK_UPSTREAM=upstream,
         IKOMEK_LISTEN=f"127.0.0.1:{port}",
-        IKOMEK_LB_CIDR="127.0.0.1/32",
+        IKOMEK_LB_CIDR=load_balancer,
         IKOMEK_MAX_BODY=max_body,
         IKOMEK_API_INFLIGHT=str(api_inflight),
     )

@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -161,15 +162,16 @@ def test_past_its_bound_of_api_calls_nginx_answers_429_as_the_app_does(web, tmp_
         assert wait_until(lambda: post().status_code != 429, timeout=5)  # the held call gone, calls pass
 
 
-def test_nginx_stamps_when_it_hands_a_call_over_and_drops_the_callers_own(tmp_path):
-    """The app sheds an API call by the time it waited after nginx handed it over (decision 96):
-    nginx writes the stamp itself, so a caller cannot send one of its own in its place."""
+@contextmanager
+def upstream_seeing(header: str) -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on loopback that answers every POST and records the `header` it was sent;
+    its address and what it saw."""
     seen: list[str] = []
 
     class Upstream(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers["Content-Length"]))
-            seen.extend(self.headers.get_all("X-Request-Start") or [])
+            seen.extend(self.headers.get_all(header) or [])
             self.send_response(200)
             self.send_header("Content-Length", "2")
             self.end_headers()
@@ -181,18 +183,57 @@ def test_nginx_stamps_when_it_hands_a_call_over_and_drops_the_callers_own(tmp_pa
     upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     try:
-        address = f"127.0.0.1:{upstream.server_address[1]}"
-        with nginx_before(address, tmp_path, base_domain=settings.BASE_DOMAIN) as port:
-            before = time.time()
-            answer = requests.post(
-                f"http://127.0.0.1:{port}/graphql/",
-                json={"query": "{ __typename }"},
-                headers={"Host": f"petropavlovsk.{settings.BASE_DOMAIN}", "X-Request-Start": "t=1.000"},
-                timeout=10,
-            )
-            after = time.time()
+        yield f"127.0.0.1:{upstream.server_address[1]}", seen
     finally:
         upstream.shutdown()
+
+
+def post_through(port: int, **headers: str) -> requests.Response:
+    return requests.post(
+        f"http://127.0.0.1:{port}/graphql/",
+        json={"query": "{ __typename }"},
+        headers={"Host": f"petropavlovsk.{settings.BASE_DOMAIN}", **headers},
+        timeout=10,
+    )
+
+
+def test_nginx_stamps_when_it_hands_a_call_over_and_drops_the_callers_own(tmp_path):
+    """The app sheds an API call by the time it waited after nginx handed it over (decision 96):
+    nginx writes the stamp itself, so a caller cannot send one of its own in its place."""
+    with (
+        upstream_seeing("X-Request-Start") as (address, seen),
+        nginx_before(address, tmp_path, base_domain=settings.BASE_DOMAIN) as port,
+    ):
+        before = time.time()
+        answer = post_through(port, **{"X-Request-Start": "t=1.000"})
+        after = time.time()
     assert answer.status_code == 200
     assert len(seen) == 1 and seen[0].startswith("t="), seen
     assert before - 0.01 <= float(seen[0][2:]) <= after  # nginx's $msec, to the millisecond
+
+
+@pytest.mark.parametrize(
+    ("load_balancer", "sent", "passed"),
+    [
+        ("127.0.0.1/32", "https", "https"),  # the balancer ended TLS: the app builds https links
+        ("127.0.0.1/32", "", "http"),  # the balancer's probe says nothing: plain HTTP
+        ("unix:", "https", "http"),  # `make run`: no balancer, a caller's own word does not count
+        ("10.0.0.0/8", "https", "http"),  # a caller from outside the balancer's addresses
+    ],
+)
+def test_only_the_load_balancer_says_the_call_came_over_https(tmp_path, load_balancer, sent, passed):
+    headers = {"X-Forwarded-Proto": sent} if sent else {}
+    with (
+        upstream_seeing("X-Forwarded-Proto") as (address, seen),
+        nginx_before(
+            address, tmp_path, base_domain=settings.BASE_DOMAIN, load_balancer=load_balancer
+        ) as port,
+    ):
+        assert post_through(port, **headers).status_code == 200
+    assert seen == [passed]
+
+
+def test_rendering_refuses_a_load_balancer_that_is_not_an_address():
+    refused = render(IKOMEK_BASE_DOMAIN="ikomek.kz", IKOMEK_UPSTREAM="127.0.0.1:80", IKOMEK_LB_CIDR="0/0; x")
+    assert refused.returncode == 2
+    assert "an address or CIDR block" in refused.stderr

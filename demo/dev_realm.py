@@ -32,6 +32,7 @@ DEV_CLIENT_ID = "ikomek-dev-cli"
 TENANT_ROLES = (Role.OPERATOR, Role.EXECUTOR, Role.SUPERVISOR, Role.ANALYST, Role.LAWYER, Role.AKIM)
 REGIONAL_DEMO_ROLES = (Role.REGIONAL_VIEWER, Role.REGIONAL_ADMIN, Role.DISPATCHER_112, Role.PLATFORM_ADMIN)
 
+# The demo people's first names: their role, in one language for all (a name is not translated).
 _TITLES = {
     Role.OPERATOR: "Оператор",
     Role.EXECUTOR: "Исполнитель",
@@ -39,8 +40,8 @@ _TITLES = {
     Role.ANALYST: "Аналитик",
     Role.LAWYER: "Юрист",
     Role.AKIM: "Аким",
-    Role.REGIONAL_VIEWER: "Облысқа шолу",
-    Role.REGIONAL_ADMIN: "Облыс әкімшісі",
+    Role.REGIONAL_VIEWER: "Наблюдатель области",
+    Role.REGIONAL_ADMIN: "Администратор области",
     Role.DISPATCHER_112: "Диспетчер 112",
     Role.PLATFORM_ADMIN: "Администратор платформы",
 }

@@ -95,11 +95,9 @@ class EmergencyQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_emergency_alarms(
-        root: None, info: graphene.ResolveInfo, include_resolved: bool = False, limit: int | None = 50
+        root: None, info: graphene.ResolveInfo, include_resolved: bool = False, limit: int = 50
     ) -> list[EmergencyAlarm]:
         require_read(info, Operation.EMERGENCY_ALARMS_VIEW)
-        if limit is None:  # an explicit null, like an omitted limit
-            limit = 50
         if not 1 <= limit <= ALARMS_MAX:
             raise bad_input(
                 "limit", "invalid_limit", f"limit: 1-{ALARMS_MAX} аралығында / от 1 до {ALARMS_MAX}"

@@ -196,7 +196,7 @@ class AkimatKpiQuery(graphene.ObjectType):
         root: None,
         info: graphene.ResolveInfo,
         period: PeriodInput | None = None,
-        granularity: str | None = "day",
+        granularity: str = "day",
         category: str | None = None,
         organisation: str | None = None,
         person: str | None = None,
@@ -204,10 +204,7 @@ class AkimatKpiQuery(graphene.ObjectType):
         require_read(info, Operation.REPORTS_VIEW)
         scope = _scope(category, organisation, person)
         return kpis.time_series(
-            _period(period),
-            value_of(granularity or "day"),  # an explicit null: by day, as when it is omitted
-            scope,
-            reach_of(info, Operation.REPORTS_VIEW),
+            _period(period), value_of(granularity), scope, reach_of(info, Operation.REPORTS_VIEW)
         )
 
     @staticmethod

@@ -196,11 +196,9 @@ class AppealsQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_recent_incoming_calls(
-        root: None, info: graphene.ResolveInfo, limit: int | None = 10
+        root: None, info: graphene.ResolveInfo, limit: int = 10
     ) -> list[IncomingCall]:
         require_read(info, Operation.APPEAL_VIEW_PERSONAL_DATA)
-        if limit is None:  # an explicit null, like an omitted limit
-            limit = 10
         if not 1 <= limit <= RECENT_CALLS_MAX:
             raise bad_input(
                 "limit",

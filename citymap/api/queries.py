@@ -84,29 +84,28 @@ class CityMapQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_address_search(root: None, info: graphene.ResolveInfo, text: str, limit: int | None) -> list:
+    def resolve_address_search(root: None, info: graphene.ResolveInfo, text: str, limit: int) -> list:
         if len(text) > SEARCH_TEXT_MAX or not storable(text):
             return []
-        return search_addresses(text, limit=10 if limit is None else limit)  # null: like an omitted limit
+        return search_addresses(text, limit=limit)
 
     @staticmethod
     def resolve_nearest_objects(
         root: None,
         info: graphene.ResolveInfo,
         location: object,
-        within_m: float | None,
-        limit: int | None,
+        within_m: float,
+        limit: int,
         kinds: list | None = None,
     ) -> list:
         longitude, latitude = _checked_point(location)
-        # An explicit null or NaN: like an omitted argument, its default.
-        within = 250.0 if within_m is None or within_m != within_m else min(max(within_m, 1.0), 2000.0)
+        within = min(max(within_m, 1.0), 2000.0) if within_m == within_m else 250.0  # NaN: the default
         return nearest_objects(
             longitude,
             latitude,
             kinds=[value_of(k) for k in kinds or []] or None,
             within_m=within,
-            limit=5 if limit is None else limit,
+            limit=limit,
         )
 
     @staticmethod
@@ -139,14 +138,12 @@ class CityMapQuery(graphene.ObjectType):
     def resolve_hotspot_objects(
         root: None,
         info: graphene.ResolveInfo,
-        category: str | None,
-        limit: int | None,
+        category: str,
+        limit: int,
         since: object = None,
         until: object = None,
     ) -> list:
         require_read(info, Operation.REPORTS_VIEW)
-        category = category or ""  # an explicit null: every category, as when it is omitted
-        limit = 20 if limit is None else limit
         if not storable(category) or len(category) > 60:
             category = "-"  # no such code: refused as an unknown category
         try:

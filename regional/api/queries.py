@@ -170,13 +170,12 @@ class RegionalReadModelQuery(graphene.ObjectType):
         root: None,
         info: graphene.ResolveInfo,
         period: PeriodInput | None = None,
-        granularity: str | None = "day",
+        granularity: str = "day",
         category: str | None = None,
         akimat: str | None = None,
     ) -> list[KpiPointType]:
         require(info)
         scope = schema_of(info, akimat) or ALL
-        granularity = granularity or "day"  # an explicit null: by day, as when it is omitted
         try:
             points = kpis.time_series(
                 scope, category, _period(period), getattr(granularity, "value", granularity)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import time
 from collections.abc import Iterator
 
@@ -18,6 +17,7 @@ from django.test import override_settings
 
 from accounts.account_status import AccountStatus, AccountStatusCache, accounts
 from accounts.shared_statuses import PREFIX, SharedStatuses
+from testkit.processes import free_port
 from tests.accounts.test_shut_out import Clock, FlakyKeycloak, until
 
 FRESH = 30.0
@@ -136,16 +136,8 @@ def test_a_shared_status_without_its_fields_is_ignored(store):
     assert keycloak.calls == 1
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_without_redis_keycloak_is_read_at_once_and_redis_left_alone_for_a_while(caplog):
-    down = SharedStatuses(
-        f"redis://127.0.0.1:{closed_port()}/0", lifetime_seconds=FRESH, timeout_seconds=0.25
-    )
+    down = SharedStatuses(f"redis://127.0.0.1:{free_port()}/0", lifetime_seconds=FRESH, timeout_seconds=0.25)
     keycloak = FlakyKeycloak()
     _, cache = process(down, keycloak)
 

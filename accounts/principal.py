@@ -9,7 +9,8 @@ from typing import Literal
 
 from accounts.roles import REGIONAL_ROLES, Role
 
-PrincipalKind = Literal["user", "service", "anonymous"]
+# "citizen": a citizen on the akimat's site, never signed in (appeals.portal); it holds no role.
+PrincipalKind = Literal["user", "service", "anonymous", "citizen"]
 
 
 @dataclass(frozen=True)

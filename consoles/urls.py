@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.language import switch_language
 from consoles import home
+from consoles.portal import views as portal
 from consoles.public_outages.views import outages_page
 from consoles.tracking.views import track_page
 
@@ -11,6 +12,8 @@ app_name = "consoles"
 urlpatterns = [
     path("", home.home, name="home"),
     path("console/language", switch_language, name="language"),
+    path("appeal/", portal.submit_page, name="submit"),  # the citizens' portal, anonymous
+    path("appeal/akimat.geojson", portal.boundary, name="portal-boundary"),
     path("track/", track_page, name="track"),  # the citizens' page, anonymous
     path("outages/", outages_page, name="outages"),  # the public outages, anonymous
     path("console/", include("consoles.operator.urls")),

@@ -92,9 +92,10 @@ def launch_chromium(playwright: object) -> object:
 
 
 # The elements of the page's main part wider than the screen (their tag and class), for a message
-# that says which.
+# that says which. A map's panes reach past it on purpose and the map clips them: not counted.
 _TOO_WIDE = (
-    "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right"
+    "[...document.querySelectorAll('main *')].filter(e => !e.closest('.leaflet-container *'))"
+    ".filter(e => e.getBoundingClientRect().right"
     " > document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className)"
 )
 

@@ -38,3 +38,12 @@ def search_categories(text: str, limit: int = 12) -> list[Category]:
             found.append(category)
     found.sort(key=lambda c: (c.parent_id is None, c.name_ru))
     return found[:limit]
+
+
+def category_groups() -> list[tuple[Category, list[Category]]]:
+    """Active top-level categories, each with its active children, in the catalogue's order (for a
+    form's picker). A child whose parent is not active stands as a group of its own."""
+    active = sorted(_categories.get().values(), key=lambda c: (c.sort_order, c.code))
+    ids = {c.pk for c in active}
+    tops = [c for c in active if c.parent_id not in ids]
+    return [(top, [c for c in active if c.parent_id == top.pk]) for top in tops]

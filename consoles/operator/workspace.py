@@ -3,8 +3,6 @@ repeat candidates while typing, and the akimat's boundary for the map."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.gis.geos import Point
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -15,6 +13,7 @@ from appeals.catalogue.cache import active_category, search_categories
 from appeals.reads.calls import calls_since, earlier_appeals, latest_call_id
 from appeals.repeats.candidates import repeat_candidates
 from consoles.access import console_page
+from consoles.boundary import boundary_response
 
 
 def _int(value: str | None) -> int | None:
@@ -73,11 +72,4 @@ def repeats(request: HttpRequest) -> HttpResponse:
 @console_page(Operation.APPEAL_CREATE)
 def boundary(request: HttpRequest) -> JsonResponse:
     """This akimat's boundary for the intake map (no tiles: the pages work with no internet)."""
-    shape = request.tenant.boundary
-    geometry = shape.simplify(0.0005, preserve_topology=True) if shape is not None else None
-    feature = {"type": "Feature", "properties": {}, "geometry": None}
-    if geometry is not None:
-        feature["geometry"] = json.loads(geometry.geojson)
-    response = JsonResponse(feature)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return boundary_response(request.tenant)

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from appeals.actions.telephony import set_exchange_secret
+from appeals.portal.submission import new_form_key
 from appeals.tracking.access_code import readable
 from tests.appeals.conftest import intake
 from tests.appeals.fuzz_support import (
@@ -213,3 +214,52 @@ def test_an_upload_without_a_session_is_refused_typed(citizen_appeal, media):
     photo = SimpleUploadedFile("a.jpg", b"\xff\xd8\xff")
     response = anyone.post(f"/appeals/{citizen_appeal.number}/attachments", {"file": photo})
     assert response.status_code == 403 and json_codes(response) == ["forbidden"]
+
+
+# ------------------------------------------------------------------ the citizens' portal
+PORTAL_CODES = {"invalid", "not_a_form", "too_many_appeals", "idempotency_conflict"}
+coordinate_text = st.one_of(form_text, st.floats(allow_nan=True, allow_infinity=True).map(str))
+
+
+@FUZZ
+@given(
+    data=st.data(),
+    description=form_text,
+    phone=form_text,
+    category=form_text,
+    address=form_text,
+    latitude=coordinate_text,
+    longitude=coordinate_text,
+    client=clients,
+)
+def test_the_portal_answers_any_form_with_a_receipt_or_a_typed_4xx(
+    petropavlovsk, data, description, phone, category, address, latitude, longitude, client
+):
+    form = {
+        "form_key": data.draw(st.sampled_from([new_form_key(), "", "web-1"]), label="key"),
+        "description": data.draw(st.sampled_from([description, "Нет света в подъезде"]), label="text"),
+        "phone": data.draw(st.sampled_from([phone, "+77051239876"]), label="phone"),
+        "category": data.draw(st.sampled_from([category, "heating", ""]), label="category"),
+        "address": address,
+        "latitude": data.draw(st.sampled_from([latitude, "54.872", ""]), label="lat"),
+        "longitude": data.draw(st.sampled_from([longitude, "69.145", ""]), label="lon"),
+        "name": data.draw(form_text, label="name"),
+    }
+    response = Client(HTTP_HOST="petropavlovsk.localhost").post("/appeal/", form, REMOTE_ADDR=client)
+    body = assert_clean(response)
+    if response.status_code in (200, 201):
+        assert 'id="receipt-number"' in body
+    else:
+        assert response.status_code in (400, 429) and page_code(body) in PORTAL_CODES, body[-800:]
+
+
+@FUZZ
+@given(
+    body=raw_bytes,
+    content_type=st.sampled_from(
+        ["application/x-www-form-urlencoded", "multipart/form-data", "multipart/form-data; boundary=B"]
+    ),
+)
+def test_the_portal_answers_any_body_with_a_typed_4xx(anonymous_client, body, content_type):
+    response = anonymous_client.generic("POST", "/appeal/", body, content_type=content_type)
+    assert response.status_code in (400, 429) and page_code(assert_clean(response)) in PORTAL_CODES

@@ -103,3 +103,9 @@ def forget_tracking_guesses_of_this_machine(slug: str) -> None:
     live in Redis, which outlives a run) must not lock this run's citizen out."""
     client = redis.Redis.from_url(getattr(settings, "APPEALS_TRACKING_REDIS_URL", settings.CACHE_REDIS_URL))
     client.delete(f"appeals:tracking:{slug}:address:127.0.0.1")
+
+
+def forget_portal_appeals_of_this_machine(slug: str) -> None:
+    """The same for the portal's count of appeals sent from 127.0.0.1 (decision 100)."""
+    client = redis.Redis.from_url(getattr(settings, "APPEALS_TRACKING_REDIS_URL", settings.CACHE_REDIS_URL))
+    client.delete(f"appeals:portal:{slug}:address:127.0.0.1")

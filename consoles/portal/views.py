@@ -1,0 +1,167 @@
+"""The citizens' portal on the akimat's host (`/appeal/`): a citizen sends an appeal from a phone
+without signing in, and gets its number and access code for `/track/` (appeals.portal, decision 100).
+
+A citizen is anonymous: the language is the screen's (a cookie, as on `/track/`), and it is the
+language the 109 line answers in. The form works without JavaScript; with it, the map puts a pin
+(a tap, or the phone's own position). Every refusal is a 4xx page in the screen's language, next
+to the field it is about, with everything typed kept; never a 500.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from appeals.catalogue.cache import active_category, category_groups
+from appeals.errors import AppealError
+from appeals.portal.submission import CitizenAppeal, TooManyAppeals, new_form_key, submit
+from appeals.tracking.access_code import readable
+from appeals.tracking.limits import requester_of
+from consoles.boundary import boundary_response
+from consoles.text import language, pick
+
+TEMPLATE = "consoles/portal/submit.html"
+RECEIPT = "consoles/portal/receipt.html"
+TYPED = ("category", "description", "address", "latitude", "longitude", "phone", "name")
+
+# The domain's fields (the API's names) as the form's inputs are named.
+INPUTS = {
+    "description": "description",
+    "applicantPhone": "phone",
+    "applicantName": "name",
+    "address": "address",
+    "category": "category",
+    "location": "location",
+}
+# Said the citizen's way where the domain's wording is the operators'.
+MESSAGES = {
+    ("description", "required"): _("Describe the problem: what, where, since when."),
+    ("phone", "required"): _("Enter a phone number: the 109 line calls back on it."),
+    ("phone", "invalid_phone"): _("Enter a phone number as +7 705 123 45 67 or 8 705 123 45 67."),
+    ("category", "not_found"): _("Pick a topic from the list, or leave it to the operator."),
+    ("location", "invalid_location"): _("The place on the map was not understood: put the pin again."),
+    ("location", "outside_region"): _(
+        "The pin lies outside the North Kazakhstan region: put it where the problem is."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+    field: str | None
+
+
+def _coordinate(text: str, bound: float) -> float | None:
+    """A latitude or longitude as typed by the map, or None when empty; ValueError if not one."""
+    if not text:
+        return None
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > bound:
+        raise ValueError(text)
+    return value
+
+
+def _refusals(error: AppealError) -> list[Refusal]:
+    found = []
+    for problem in error.problems:
+        field = INPUTS.get(problem.field or "") if problem.field else None
+        message = MESSAGES.get((field, problem.code)) if field else None
+        if problem.code == "idempotency_conflict":
+            message = gettext(
+                "This form was already sent as appeal №%(number)s with other words. "
+                "Check the text and send it again: it will be a new appeal."
+            ) % {"number": problem.appeal_number}
+        found.append(Refusal(problem.code, str(message) if message else pick(str(problem.message)), field))
+    return found
+
+
+def _form(
+    request: HttpRequest,
+    typed: dict[str, str],
+    *,
+    status: int = 200,
+    refusals: list[Refusal] | None = None,
+    form_key: str | None = None,
+    retry_after: int | None = None,
+) -> HttpResponse:
+    refusals = refusals or []
+    context = {
+        "typed": typed,
+        "groups": category_groups(),
+        "form_key": form_key or new_form_key(),
+        "errors": {r.field: r for r in refusals if r.field},
+        "general": [r for r in refusals if not r.field],
+        "language_next": "/appeal/",
+    }
+    response = render(request, TEMPLATE, context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit_page(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _form(request, {})
+    try:
+        request.POST  # noqa: B018 - parsed here to answer a body that cannot be parsed in our own words
+    except (MultiPartParserError, SuspiciousOperation):
+        refusal = Refusal("not_a_form", gettext("The form did not arrive whole. Please send it again."), None)
+        return _form(request, {}, status=400, refusals=[refusal])
+    typed = {name: request.POST.get(name, "") for name in TYPED}
+    form_key = request.POST.get("form_key", "")
+    try:
+        latitude = _coordinate(typed["latitude"].strip(), 90.0)
+        longitude = _coordinate(typed["longitude"].strip(), 180.0)
+    except ValueError:
+        refusal = Refusal("invalid_location", str(MESSAGES[("location", "invalid_location")]), "location")
+        return _form(request, typed, status=400, refusals=[refusal], form_key=form_key)
+    appeal = CitizenAppeal(
+        description=typed["description"],
+        phone=typed["phone"],
+        name=typed["name"],
+        address=typed["address"],
+        category_code=typed["category"].strip(),
+        latitude=latitude,
+        longitude=longitude,
+        language=language(),
+        form_key=form_key,
+    )
+    try:
+        result = submit(appeal, requester_of(request.META))
+    except TooManyAppeals as error:
+        refusals = _refusals(error)
+        return _form(request, typed, status=429, refusals=refusals, retry_after=error.retry_after)
+    except AppealError as error:
+        refusals = _refusals(error)
+        # The same form sent before with other words: a new form, what was typed kept.
+        fresh = any(r.code in ("idempotency_conflict", "not_a_form") for r in refusals)
+        return _form(request, typed, status=400, refusals=refusals, form_key=None if fresh else form_key)
+    sent = result.appeal
+    category = active_category(sent.category.code) if sent.category_id else None
+    context = {
+        "number": sent.number,
+        "access_code": readable(sent.access_code),
+        "emergency": bool(category and category.is_emergency),
+        "created": result.created,
+        "language_next": "/appeal/",
+    }
+    return render(request, RECEIPT, context, status=201 if result.created else 200)
+
+
+@require_GET
+def boundary(request: HttpRequest) -> JsonResponse:
+    """The akimat's boundary for the form's map: public, as the boundaries are."""
+    return boundary_response(request.tenant)

@@ -1,0 +1,40 @@
+// The citizens' portal form: a map to put the pin (the akimat's boundary, our own data, no tiles:
+// it works with no internet), or the phone's own position. Without JavaScript the form still
+// works: the map and its buttons stay hidden and the address says where.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var form = document.querySelector("form.portal");
+  if (!form || typeof L === "undefined") return;
+  document.getElementById("map").hidden = false;
+  document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+  var said = document.getElementById("where");
+  var map = L.map("map", { attributionControl: false }).setView([54.87, 69.15], 11);
+  window.ikomekPortalMap = map;  // browser tests put the pin where they mean
+  var icon = L.icon({ iconUrl: script.dataset.marker, shadowUrl: script.dataset.shadow, iconSize: [25, 41], iconAnchor: [12, 41] });
+  var pin = null;
+  function place(lat, lon, message) {
+    form.elements.latitude.value = lat.toFixed(6);
+    form.elements.longitude.value = lon.toFixed(6);
+    if (pin) pin.setLatLng([lat, lon]); else pin = L.marker([lat, lon], { icon: icon }).addTo(map);
+    if (message) said.textContent = message;
+  }
+  fetch(script.dataset.boundary, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (feature) {
+    if (!feature.geometry) return;
+    var layer = L.geoJSON(feature, { style: { color: "#0b57a4", weight: 2, fillOpacity: 0.05 } }).addTo(map);
+    map.invalidateSize();
+    if (!pin) map.fitBounds(layer.getBounds(), { animate: false });
+  });
+  map.on("click", function (event) { place(event.latlng.lat, event.latlng.lng, script.dataset.placed); });
+  if (form.elements.latitude.value && form.elements.longitude.value) {
+    var lat = parseFloat(form.elements.latitude.value), lon = parseFloat(form.elements.longitude.value);
+    if (isFinite(lat) && isFinite(lon)) { place(lat, lon); map.setView([lat, lon], 13); }
+  }
+  document.getElementById("here").addEventListener("click", function () {
+    if (!navigator.geolocation) { said.textContent = script.dataset.unlocated; return; }
+    navigator.geolocation.getCurrentPosition(function (position) {
+      place(position.coords.latitude, position.coords.longitude, script.dataset.located);
+      map.setView([position.coords.latitude, position.coords.longitude], 14);
+    }, function () { said.textContent = script.dataset.unlocated; }, { enableHighAccuracy: true, timeout: 15000 });
+  });
+})();

@@ -1,0 +1,108 @@
+"""A citizen sends an appeal from a phone on the akimat's `/appeal/` page in a real browser
+(decision 100): comes from the public page, picks a topic and describes the problem, forgets the
+phone (refused next to the field, in the screen's language, nothing typed lost), puts the place on
+the map (Kazakh: the phone's own position; Russian: a tap on the map), sends it, gets the number
+and the access code, and follows the appeal with them. Once in Kazakh, once in Russian."""
+
+from __future__ import annotations
+
+import pytest
+from django_tenants.utils import schema_context
+from playwright.sync_api import expect
+
+from appeals.models import Appeal
+from testkit.browser import PHONE, host_url, screenshot, too_wide
+from tests.consoles.browser.own import forget_portal_appeals_of_this_machine, own_spot, unique_phone
+
+SLUG = "petropavlovsk"
+WORDS = {
+    "kk": {
+        "send": "Өтініш жіберу",
+        "topic": "Жылумен жабдықтау",
+        "phone_required": "Телефон нөмірін енгізіңіз",
+        "sent": "Өтініш жіберілді",
+        "located": "Сіздің орныңыз белгіленді.",
+        "received": "Қабылданды",
+    },
+    "ru": {
+        "send": "Отправить обращение",
+        "topic": "Отопление",
+        "phone_required": "Укажите номер телефона",
+        "sent": "Обращение отправлено",
+        "located": "Отметка поставлена.",  # a tap, not the phone's position
+        "received": "Принято",
+    },
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committed_db, onboarded, language):
+    words = WORDS[language]
+    forget_portal_appeals_of_this_machine(SLUG)
+    longitude, latitude = own_spot(onboarded[SLUG])
+    phone = unique_phone()
+    context = browser.new_context(
+        viewport=PHONE,
+        locale=language,
+        geolocation={"latitude": latitude, "longitude": longitude, "accuracy": 20},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    try:
+        page.goto(host_url(SLUG, "/"))
+        page.get_by_role("link", name=words["send"]).click()
+        page.wait_for_url("**/appeal/")
+        expect(page.locator("h1")).to_have_text(words["send"])
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.locator("#map")).to_be_visible()  # the map works with no tiles and no internet
+        assert page.evaluate("document.activeElement.id") == "description"
+        screenshot(page, f"portal-form-{language}")
+
+        page.select_option("#category", label=words["topic"])
+        page.fill("#description", "Батареи холодные / Холодные батареи в квартире")
+        page.fill("#address", "ул. Абая, 10")
+        if language == "kk":
+            page.locator("#here").click()  # the phone's own position
+        else:  # a tap on the map where the problem is
+            page.evaluate(
+                "([lat, lon]) => window.ikomekPortalMap.setView([lat, lon], 15)", [latitude, longitude]
+            )
+            point = page.evaluate(
+                "([lat, lon]) => { const p = window.ikomekPortalMap.latLngToContainerPoint([lat, lon]);"
+                " return [p.x, p.y]; }",
+                [latitude, longitude],
+            )
+            page.locator("#map").click(position={"x": point[0], "y": point[1]})
+        expect(page.locator("#where")).to_have_text(words["located"])
+        page.locator("form.portal button:not([type])").click()
+
+        # No phone: refused next to the field, everything typed kept.
+        error = page.locator('#phone-error[data-code="required"]')
+        expect(error).to_contain_text(words["phone_required"])
+        expect(page.locator("#description")).to_have_value("Батареи холодные / Холодные батареи в квартире")
+        expect(page.locator("#phone")).to_be_focused()
+        assert page.locator("#latitude").input_value() != ""  # the pin too
+        assert too_wide(page) == []
+        screenshot(page, f"portal-refused-{language}")
+
+        page.locator("#phone").type(phone.replace("+7", "8 "))
+        page.locator("form.portal button:not([type])").click()
+        expect(page.locator("h1")).to_have_text(words["sent"])
+        number = int(page.locator("#receipt-number").inner_text())
+        code = page.locator("#receipt-code").inner_text()
+        assert phone not in page.content()
+        assert too_wide(page) == []
+        screenshot(page, f"portal-receipt-{language}")
+
+        with schema_context(SLUG):
+            appeal = Appeal.objects.select_related("category").get(number=number)
+        assert (appeal.channel, appeal.status, appeal.applicant_phone) == ("web", "received", phone)
+        assert appeal.applicant_language == language and appeal.category.code == "heating"
+        assert appeal.location.distance(appeal.location.__class__(longitude, latitude, srid=4326)) < 0.001
+        assert code.replace("-", "") == appeal.access_code
+
+        page.locator("form.follow button").click()
+        expect(page.locator('.tracked .status[data-status="received"]')).to_have_text(words["received"])
+    finally:
+        context.close()

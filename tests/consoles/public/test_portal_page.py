@@ -1,0 +1,254 @@
+"""The citizens' portal `/appeal/` (decision 100), server side with Django's client on the real
+database and Redis: a citizen sends an appeal from a phone without signing in and gets its number
+and access code; the appeal is the 109 line's like any other (received, for an operator), never a
+second one for a re-sent form; an emergency waits for an operator instead of going to 112 from a
+form; every refusal is a 4xx in the screen's language next to its field, what was typed kept;
+limits per address and per phone; a fixed number of queries."""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+
+import pytest
+from django.test import Client, override_settings
+
+from appeals.models import Appeal, EmergencyForward
+from appeals.portal.submission import new_form_key
+from appeals.reads.worklists import Worklist, worklist
+from appeals.tracking.access_code import readable
+from testkit.identities import logged_in, user_with_roles
+from testkit.processes import private_redis
+from testkit.queries import exact_queries
+from tests.appeals.conftest import CENTRE
+from tests.federation.emergency_112.conftest import outbox
+
+WORDS = {
+    "kk": {"title": "Өтініш жіберу", "sent": "Өтініш жіберілді", "phone": "Телефоныңыз"},
+    "ru": {"title": "Отправить обращение", "sent": "Обращение отправлено", "phone": "Ваш телефон"},
+}
+
+
+def a_phone() -> str:
+    """A valid mobile number of this test's own: the per-phone counters live in Redis, which
+    outlives the test's transaction."""
+    return f"+7705{random.randrange(10**7):07d}"
+
+
+def citizen(language: str = "ru") -> Client:
+    address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
+    client = Client(HTTP_HOST="petropavlovsk.localhost", REMOTE_ADDR=address)
+    client.cookies["django_language"] = language
+    return client
+
+
+def form(**changes: str) -> dict[str, str]:
+    return {
+        "form_key": new_form_key(),
+        "category": "heating",
+        "description": "В подъезде холодные батареи третий день",
+        "address": "ул. Абая, 10, подъезд 2",
+        "latitude": str(CENTRE[1]),
+        "longitude": str(CENTRE[0]),
+        "phone": a_phone(),
+        "name": "Айгерим",
+    } | changes
+
+
+def receipt_number(text: str) -> int:
+    found = re.search(r'<dd id="receipt-number" class="code">(\d+)</dd>', text)
+    assert found, text[-1500:]
+    return int(found.group(1))
+
+
+def field_error(text: str, field: str) -> tuple[str, str]:
+    found = re.search(rf'<p class="error" id="{field}-error" data-code="([a-z_0-9]+)">([^<]*)</p>', text)
+    assert found, f"no error under {field}"
+    return found.group(1), found.group(2)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_form_speaks_one_language_labels_every_input_and_lists_the_topics(petropavlovsk, language):
+    page = citizen(language).get("/appeal/")
+    text = page.content.decode()
+    other = WORDS["ru" if language == "kk" else "kk"]
+    assert page.status_code == 200 and f'<html lang="{language}">' in text
+    assert WORDS[language]["title"] in text and WORDS[language]["phone"] in text
+    assert other["phone"] not in text and other["title"] not in text
+    for field in ("category", "description", "address", "phone", "name"):
+        assert f'<label for="{field}">' in text and f'id="{field}"' in text
+    assert ("Отопление" if language == "ru" else "Жылумен жабдықтау") in text
+    assert re.search(r'<input type="hidden" name="form_key" value="web-[0-9a-f]{32}">', text)
+    assert 'href="tel:112"' in text  # emergencies are told to call, not to write
+    assert "Cache-Control" in page and "no-store" in page["Cache-Control"]
+
+
+def test_a_sent_appeal_is_received_for_an_operator_and_its_code_opens_tracking(petropavlovsk):
+    client = citizen("kk")
+    sent = form()
+    page = client.post("/appeal/", sent)
+    text = page.content.decode()
+    assert page.status_code == 201, text[-1500:]
+    assert WORDS["kk"]["sent"] in text
+    appeal = Appeal.objects.get(number=receipt_number(text))
+    assert (appeal.channel, appeal.status, appeal.applicant_language) == ("web", "received", "kk")
+    assert appeal.applicant_phone == sent["phone"] and appeal.category.code == "heating"
+    assert appeal.description == sent["description"] and appeal.location is not None
+    assert appeal.registered_at is None  # an operator reads and classifies it
+    event = appeal.events.get()
+    assert (event.actor_subject, event.actor_role) == ("citizen:web", "citizen")
+    assert f'id="receipt-code" class="code">{readable(appeal.access_code)}<' in text
+    assert sent["phone"] not in text  # the receipt shows nothing personal
+    assert appeal.number in [a.number for a in worklist(Worklist.NEW)]
+
+    tracked = client.post(
+        "/track/", {"number": str(appeal.number), "access_code": readable(appeal.access_code)}
+    )
+    assert tracked.status_code == 200 and 'data-status="received"' in tracked.content.decode()
+
+
+def test_a_re_sent_form_gets_the_first_appeal_never_a_second(petropavlovsk):
+    client, sent = citizen(), form()
+    first = receipt_number(client.post("/appeal/", sent).content.decode())
+    again = client.post("/appeal/", sent | {"phone": sent["phone"].replace("+7", "8")})  # the same phone
+    assert again.status_code == 200 and receipt_number(again.content.decode()) == first
+    assert Appeal.objects.filter(client_key=sent["form_key"]).count() == 1
+
+    changed = client.post("/appeal/", sent | {"description": "Другой текст"})
+    text = changed.content.decode()
+    assert changed.status_code == 400 and 'data-code="idempotency_conflict"' in text
+    assert f"№{first}" in text and "Другой текст" in text  # told which, what was typed kept
+    fresh_key = re.search(r'name="form_key" value="(web-[0-9a-f]{32})"', text).group(1)
+    assert fresh_key != sent["form_key"]  # sending it again makes the new appeal
+    other = client.post("/appeal/", sent | {"description": "Другой текст", "form_key": fresh_key})
+    assert other.status_code == 201 and receipt_number(other.content.decode()) != first
+
+
+def test_an_emergency_from_the_form_waits_for_an_operator_and_the_citizen_is_told_to_call_112(petropavlovsk):
+    page = citizen("ru").post("/appeal/", form(category="medical", description="Человеку плохо на остановке"))
+    text = page.content.decode()
+    assert page.status_code == 201 and "data-emergency" in text and 'href="tel:112"' in text
+    appeal = Appeal.objects.get(number=receipt_number(text))
+    assert appeal.status == "received" and not EmergencyForward.objects.filter(appeal=appeal).exists()
+    assert outbox("emergency112.incident", ordering_key=f"emergency112:{appeal.number}") == []
+    assert next(a.number for a in worklist(Worklist.NEW)) == appeal.number  # first in the operators' list
+
+
+@pytest.mark.parametrize(
+    ("language", "changes", "field", "code", "words"),
+    [
+        ("ru", {"description": "   "}, "description", "required", "Опишите проблему"),
+        ("kk", {"description": ""}, "description", "required", "Мәселені сипаттаңыз"),
+        ("ru", {"description": "х" * 5001}, "description", "too_long", "5000"),
+        ("ru", {"phone": ""}, "phone", "required", "Укажите номер телефона"),
+        ("kk", {"phone": "12345"}, "phone", "invalid_phone", "+7 705 123 45 67"),
+        ("ru", {"category": "no-such"}, "category", "not_found", "Выберите тему"),
+        (
+            "ru",
+            {"latitude": "43.24", "longitude": "76.95"},
+            "location",
+            "outside_region",
+            "Северо-Казахстанской",
+        ),
+        ("kk", {"latitude": "abc"}, "location", "invalid_location", "белгіні қайта қойыңыз"),
+        ("ru", {"latitude": "nan", "longitude": "inf"}, "location", "invalid_location", "ещё раз"),
+        ("ru", {"latitude": "54.87", "longitude": ""}, "location", "invalid_location", ""),
+        ("ru", {"name": "я" * 201}, "name", "too_long", "200"),
+        ("ru", {"address": "a" * 301}, "address", "too_long", "300"),
+    ],
+)
+def test_a_refused_form_says_why_next_to_the_field_and_keeps_what_was_typed(
+    petropavlovsk, language, changes, field, code, words
+):
+    sent = form(**changes)
+    page = citizen(language).post("/appeal/", sent)
+    text = page.content.decode()
+    assert page.status_code == 400
+    found_code, message = field_error(text, field)
+    assert found_code == code and words in message, message
+    assert 'data-code="invalid"' in text  # "not sent yet" on top
+    assert f'value="{sent["form_key"]}"' in text  # the same form: correcting it sends it once
+    if field != "phone":
+        assert f'value="{sent["phone"]}"' in text
+    assert not Appeal.objects.filter(client_key=sent["form_key"]).exists()
+
+
+@pytest.mark.parametrize("key", ["", "web-xyz", "anything", "web-" + "A" * 32])
+def test_a_form_without_its_own_key_is_refused_as_not_whole(petropavlovsk, key):
+    page = citizen().post("/appeal/", form(form_key=key))
+    assert page.status_code == 400 and 'data-code="not_a_form"' in page.content.decode()
+    assert not Appeal.objects.filter(channel="web", client_key=key or None).exists()
+
+
+def test_a_body_that_is_not_a_form_is_a_400(petropavlovsk):
+    page = citizen().generic(
+        "POST", "/appeal/", b"--B\r\nbroken", content_type="multipart/form-data; boundary=B"
+    )
+    assert page.status_code == 400 and 'data-code="not_a_form"' in page.content.decode()
+
+
+def test_a_phone_and_an_address_have_their_limits_and_refusals_cost_nothing(petropavlovsk, settings):
+    settings.APPEALS_PORTAL_PER_PHONE = 2
+    settings.APPEALS_PORTAL_PER_ADDRESS = 3
+    client, phone = citizen(), a_phone()
+    for _ in range(3):  # refused forms are not counted
+        assert client.post("/appeal/", form(phone=phone, description="")).status_code == 400
+    first = form(phone=phone)
+    assert client.post("/appeal/", first).status_code == 201
+    assert client.post("/appeal/", form(phone=phone)).status_code == 201
+    refused = client.post("/appeal/", form(phone=phone))
+    text = refused.content.decode()
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 3600  # the phone's day
+    assert field_error(text, "phone")[0] == "too_many_appeals" and "109" in field_error(text, "phone")[1]
+    again = client.post("/appeal/", first)  # a re-send of a form that made its appeal still answers
+    assert again.status_code == 200
+    assert client.post("/appeal/", form()).status_code == 201  # another phone: the address's third
+    by_address = client.post("/appeal/", form())
+    assert by_address.status_code == 429 and 0 < int(by_address["Retry-After"]) <= 3600
+    assert 'role="alert" data-code="too_many_appeals"' in by_address.content.decode()
+    assert citizen().post("/appeal/", form()).status_code == 201  # another address is not held
+
+
+@pytest.mark.slow
+def test_with_its_redis_down_an_appeal_is_still_taken(petropavlovsk, tmp_path):
+    with private_redis(tmp_path) as (url, process), override_settings(APPEALS_TRACKING_REDIS_URL=url):
+        process.kill()
+        process.wait(timeout=10)
+        page = citizen().post("/appeal/", form())
+    assert page.status_code == 201
+    assert Appeal.objects.filter(number=receipt_number(page.content.decode())).exists()
+
+
+def test_the_home_page_leads_to_the_form_and_the_map_has_the_boundary(petropavlovsk):
+    client = citizen("ru")
+    assert 'href="/appeal/">Отправить обращение<' in client.get("/").content.decode()
+    shape = client.get("/appeal/akimat.geojson")
+    assert shape.status_code == 200 and shape.json()["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_the_form_and_a_sending_cost_a_fixed_number_of_queries(petropavlovsk):
+    client = citizen()
+    client.get("/appeal/")  # the akimat of the host and its catalogue, once a process
+    with exact_queries(0):  # no session, no user; the topics from the process's catalogue
+        client.get("/appeal/")
+    client.post("/appeal/", form())
+    # the appeal with its event, the region's message, the repeat candidates, and the savepoint's two
+    # (the test's own transaction around intake's)
+    with exact_queries(5) as captured:
+        page = client.post("/appeal/", form())
+    assert page.status_code == 201, [q["sql"][:80] for q in captured.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "other"), [("kk", "Азамат, сайт", "Гражданин"), ("ru", "Гражданин, сайт", "Азамат")]
+)
+def test_the_operator_sees_the_citizen_as_the_sender_in_the_screens_language(
+    petropavlovsk, language, said, other
+):
+    number = receipt_number(citizen(language).post("/appeal/", form()).content.decode())
+    operator = logged_in(user_with_roles(f"portal-op-{language}", "operator"))
+    operator.cookies["django_language"] = language
+    text = operator.get(f"/console/appeals/{number}/").content.decode()
+    history = text[text.index(f"№{number}") :]
+    assert said in history and f"{other}, сайт" not in history

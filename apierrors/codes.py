@@ -142,7 +142,9 @@ STAFF: dict[str, str] = {
     "login_failed": "Web sign-in failed.",
     "not_a_person": "Web sign-in with a service account.",
     "wrong_nonce": "Web sign-in: the ID token is not of this login attempt.",
-    "unauthenticated": "No credentials: sign in or send a token (hotspot tiles, exports).",
+    "unauthenticated": "No credentials: sign in or send a token (hotspot tiles, exports, Open311's reports).",
+    "not_a_form": "Citizens' portal: a form without its own key or a body that is not a form.",
+    "too_many_appeals": "Citizens' portal: the address's or the phone's appeals for the hour or the day.",
 }
 
 ALL: dict[str, str] = API | AUTH | STAFF

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 # The integrator API and the HTTP endpoints beside it (graphql/README.md).
-API_PATH_PREFIXES = ("/graphql/", "/appeals/", "/telephony/", "/auth/me")
+API_PATH_PREFIXES = ("/graphql/", "/appeals/", "/telephony/", "/auth/me", "/open311/")
 
 
 def is_api_request(request: HttpRequest) -> bool:

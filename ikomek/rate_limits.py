@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 # The integrator API and the HTTP endpoints beside it; the exchange's caller-ID (/telephony/) has
 # its own secret and bursts with the calls themselves, so it is not limited.
-LIMITED_PATHS = ("/graphql/", "/appeals/", "/auth/me", "/map/")
+LIMITED_PATHS = ("/graphql/", "/appeals/", "/auth/me", "/map/", "/open311/")
 GROUP = "api"
 RATE_LIMITED = _("Too many requests from this client: wait {seconds} s (see the RateLimit headers).")
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("appeals.web.urls")),
     path("", include("citymap.urls")),
+    path("", include("open311.urls")),
     path("", include("consoles.urls")),
 ]
 

@@ -27,7 +27,7 @@ def main() -> int:
                 entry.msgstr = known
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
-            elif not entry.msgstr:
+            elif not entry.msgstr or "fuzzy" in entry.flags:  # a fuzzy guess is never shown: missing
                 missing.append(f"{language}: {entry.msgid}")
         catalogue.save(str(path))
     for line in missing:

@@ -12,7 +12,7 @@ from apierrors import codes
 ROOT = Path(__file__).resolve().parents[2]
 # Everything that answers a request or raises a domain error (federation's 112 endpoints speak
 # to 112 centres in their own protocol, not to integrators).
-PRODUCT = ["appeals", "citymap", "regional", "accounts", "ikomek", "tenants", "apierrors"]
+PRODUCT = ["appeals", "citymap", "regional", "accounts", "ikomek", "tenants", "apierrors", "open311"]
 # How the code raises codes: (field, "code", ...) to a Problem, .of, bad_input, problems.add,
 # a map import's reason; "code": "…" and code="…"; refusals of tokens and access; the envelope.
 RAISED = [

@@ -15,6 +15,7 @@ PRODUCT = (
     "regional",
     "consoles",
     "citymap",
+    "open311",
 )
 
 

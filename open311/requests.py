@@ -1,0 +1,188 @@
+"""Open311 service requests: what of an akimat's appeals is public, and the list's filters.
+
+Public: the appeals of non-emergency categories (or none yet) that are open or resolved, never
+those cancelled (spam, duplicates), forwarded to 112 or transferred to another akimat. What is
+shown is what a passer-by could see on the street: the topic, the place, the status, the dates and
+who is responsible; never the applicant (name, phone, IIN). The description is shown once a 109
+operator has registered the appeal (a person read it), with phone numbers and IINs written into it
+masked; the resolution likewise. Decision 101.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts.personal_data import mask_in_text
+from appeals.errors import AppealError, Problem
+from appeals.models import Appeal
+from appeals.states import ACTIVE_STATUSES, AWAITING_CALLBACK, Status
+from open311.services import name_in
+
+OPEN = frozenset(ACTIVE_STATUSES)
+CLOSED = frozenset(AWAITING_CALLBACK | {Status.CITIZEN_INFORMED, Status.CLOSED})
+DEFAULT_DAYS = 90  # the specification's default window
+MAX_RESULTS = 1000  # the specification's most per answer
+MAX_IDS = 100
+NOT_A_DATE = _("Not a date: use 2026-12-01 or 2026-12-01T09:00:00+05:00.")
+NOT_IN_RANGE = _("A whole number from {low} to {high}.")
+FIELDS = (
+    "number",
+    "status",
+    "status_changed_at",
+    "received_at",
+    "registered_at",
+    "deadline",
+    "description",
+    "resolution",
+    "address",
+    "object_key",
+    "location",
+    "category__code",
+    "category__name_kk",
+    "category__name_ru",
+    "organisation__name_kk",
+    "organisation__name_ru",
+)
+
+
+def public_appeals() -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(status__in=OPEN | CLOSED)
+        .filter(Q(category__isnull=True) | Q(category__is_emergency=False))
+        .select_related("category", "organisation")
+        .only(*FIELDS)
+    )
+
+
+def _time(value: datetime.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value is not None else None
+
+
+def as_request(appeal: Appeal, language: str | None) -> dict[str, object]:
+    closed = appeal.status in CLOSED
+    category, organisation, location = appeal.category, appeal.organisation, appeal.location
+    return {
+        "service_request_id": str(appeal.number),
+        "status": "closed" if closed else "open",
+        "status_notes": mask_in_text(appeal.resolution) if closed else "",
+        "service_name": name_in(category, language) if category else "",
+        "service_code": category.code if category else "",
+        "description": mask_in_text(appeal.description) if appeal.registered_at else "",
+        "agency_responsible": name_in(organisation, language) if organisation else "",
+        "service_notice": "",
+        "requested_datetime": _time(appeal.received_at),
+        "updated_datetime": _time(appeal.status_changed_at),
+        "expected_datetime": _time(appeal.deadline),
+        "address": appeal.address,
+        "address_id": appeal.object_key,
+        "zipcode": "",
+        "lat": round(location.y, 6) if location is not None else None,
+        "long": round(location.x, 6) if location is not None else None,
+        "media_url": "",
+    }
+
+
+@dataclass
+class RequestQuery:
+    """The GET /requests filters as sent (all optional)."""
+
+    FILTERS: ClassVar[tuple[str, ...]] = (
+        "service_request_id",
+        "service_code",
+        "start_date",
+        "end_date",
+        "status",
+        "page",
+        "page_size",
+    )
+    service_request_id: str = ""
+    service_code: str = ""
+    start_date: str = ""
+    end_date: str = ""
+    status: str = ""
+    page: str = ""
+    page_size: str = ""
+
+
+def _moment(text: str, name: str, *, end: bool, problems: list[Problem]) -> datetime.datetime | None:
+    """A w3c date-time (a time without an offset is Almaty's) or a date (its start, or for
+    end_date its end)."""
+    if not text:
+        return None
+    try:
+        moment = parse_datetime(text)
+        day = None if moment is not None else parse_date(text)
+    except ValueError:
+        moment = day = None
+    if moment is None and day is not None:
+        moment = datetime.datetime.combine(day + datetime.timedelta(days=1 if end else 0), datetime.time())
+    if moment is None:
+        problems.append(Problem(name, "invalid", NOT_A_DATE))
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _number(text: str, name: str, low: int, high: int, default: int, problems: list[Problem]) -> int:
+    if not text:
+        return default
+    if text.isascii() and text.isdigit() and low <= int(text) <= high:
+        return int(text)
+    problems.append(Problem(name, "out_of_range", format_lazy(NOT_IN_RANGE, low=low, high=high)))
+    return default
+
+
+def _choices(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def find_requests(query: RequestQuery, language: str | None) -> list[dict[str, object]]:
+    """The public requests the filters name, newest first; AppealError naming every bad filter."""
+    problems: list[Problem] = []
+    found = public_appeals()
+    ids = _choices(query.service_request_id)
+    if len(ids) > MAX_IDS or not all(i.isascii() and i.isdigit() and len(i) < 19 for i in ids):
+        problems.append(
+            Problem("service_request_id", "invalid", _("Up to 100 request ids, comma-separated digits."))
+        )
+    statuses = _choices(query.status)
+    if any(s not in ("open", "closed") for s in statuses):
+        problems.append(Problem("status", "invalid", _("A status is open or closed.")))
+    start = _moment(query.start_date, "start_date", end=False, problems=problems)
+    end = _moment(query.end_date, "end_date", end=True, problems=problems)
+    if start and end and start >= end:
+        problems.append(Problem("end_date", "invalid_period", _("end_date must come after start_date.")))
+    page = _number(query.page, "page", 1, 10**6, 1, problems)
+    size = _number(query.page_size, "page_size", 1, MAX_RESULTS, MAX_RESULTS, problems)
+    if problems:
+        raise AppealError(*problems)
+    if ids:  # asked by id: every date, as the specification has it
+        found = found.filter(number__in=[int(i) for i in ids])
+    else:
+        if start is None and end is None:
+            start = timezone.now() - datetime.timedelta(days=DEFAULT_DAYS)
+        if start is not None:
+            found = found.filter(received_at__gte=start)
+        if end is not None:
+            found = found.filter(received_at__lt=end)
+    codes = _choices(query.service_code)
+    if codes:
+        found = found.filter(category__code__in=codes)
+    if statuses and len(set(statuses)) == 1:
+        found = found.filter(status__in=OPEN if statuses[0] == "open" else CLOSED)
+    rows = found.order_by("-received_at", "-id")[(page - 1) * size : page * size]
+    return [as_request(appeal, language) for appeal in rows]
+
+
+def find_request(number_text: str, language: str | None) -> dict[str, object] | None:
+    if not (number_text.isascii() and number_text.isdigit() and len(number_text) < 19):
+        return None
+    appeal = public_appeals().filter(number=int(number_text)).first()
+    return as_request(appeal, language) if appeal is not None else None

@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts.language import switch_language
 from consoles import home
 from consoles.portal import views as portal
+from consoles.public_figures.views import figures_csv, figures_page
 from consoles.public_outages.views import outages_page
 from consoles.tracking.views import track_page
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("appeal/akimat.geojson", portal.boundary, name="portal-boundary"),
     path("track/", track_page, name="track"),  # the citizens' page, anonymous
     path("outages/", outages_page, name="outages"),  # the public outages, anonymous
+    path("figures/", figures_page, name="figures"),  # the public figures and queue, anonymous
+    path("figures/figures.csv", figures_csv, name="figures-csv"),
     path("console/", include("consoles.operator.urls")),
     path("console/", include("consoles.lawyer.urls")),
     path("console/", include("consoles.settings.urls")),

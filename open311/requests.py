@@ -1,11 +1,7 @@
 """Open311 service requests: what of an akimat's appeals is public, and the list's filters.
 
-Public: the appeals of non-emergency categories (or none yet) that are open or resolved, never
-those cancelled (spam, duplicates), forwarded to 112 or transferred to another akimat. What is
-shown is what a passer-by could see on the street: the topic, the place, the status, the dates and
-who is responsible; never the applicant (name, phone, IIN). The description is shown once a 109
-operator has registered the appeal (a person read it), with phone numbers and IINs written into it
-masked; the resolution likewise. Decision 101.
+What is public is `appeals.reads.public`'s rule: what a passer-by could see on the street (the
+topic, the place, the status, the dates and who is responsible), never the applicant. Decision 101.
 """
 
 from __future__ import annotations
@@ -14,52 +10,21 @@ import datetime
 from dataclasses import dataclass
 from typing import ClassVar
 
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.personal_data import mask_in_text
 from appeals.errors import AppealError, Problem
 from appeals.models import Appeal
-from appeals.states import ACTIVE_STATUSES, AWAITING_CALLBACK, Status
+from appeals.reads.public import CLOSED, OPEN, public_appeals, public_description, public_resolution
 from open311.services import name_in
 
-OPEN = frozenset(ACTIVE_STATUSES)
-CLOSED = frozenset(AWAITING_CALLBACK | {Status.CITIZEN_INFORMED, Status.CLOSED})
 DEFAULT_DAYS = 90  # the specification's default window
 MAX_RESULTS = 1000  # the specification's most per answer
 MAX_IDS = 100
 NOT_A_DATE = _("Not a date: use 2026-12-01 or 2026-12-01T09:00:00+05:00.")
 NOT_IN_RANGE = _("A whole number from {low} to {high}.")
-FIELDS = (
-    "number",
-    "status",
-    "status_changed_at",
-    "received_at",
-    "registered_at",
-    "deadline",
-    "description",
-    "resolution",
-    "address",
-    "object_key",
-    "location",
-    "category__code",
-    "category__name_kk",
-    "category__name_ru",
-    "organisation__name_kk",
-    "organisation__name_ru",
-)
-
-
-def public_appeals() -> QuerySet[Appeal]:
-    return (
-        Appeal.objects.filter(status__in=OPEN | CLOSED)
-        .filter(Q(category__isnull=True) | Q(category__is_emergency=False))
-        .select_related("category", "organisation")
-        .only(*FIELDS)
-    )
 
 
 def _time(value: datetime.datetime | None) -> str | None:
@@ -72,10 +37,10 @@ def as_request(appeal: Appeal, language: str | None) -> dict[str, object]:
     return {
         "service_request_id": str(appeal.number),
         "status": "closed" if closed else "open",
-        "status_notes": mask_in_text(appeal.resolution) if closed else "",
+        "status_notes": public_resolution(appeal),
         "service_name": name_in(category, language) if category else "",
         "service_code": category.code if category else "",
-        "description": mask_in_text(appeal.description) if appeal.registered_at else "",
+        "description": public_description(appeal),
         "agency_responsible": name_in(organisation, language) if organisation else "",
         "service_notice": "",
         "requested_datetime": _time(appeal.received_at),

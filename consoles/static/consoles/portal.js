@@ -9,6 +9,11 @@
   document.getElementById("map").hidden = false;
   document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
   var said = document.getElementById("where");
+  // An emergency topic: say at once to call 112 (the form reaches 112 only through an operator).
+  var topic = document.getElementById("category"), urgent = document.getElementById("emergency-topic");
+  function checkTopic() { urgent.hidden = !topic.selectedOptions[0] || !topic.selectedOptions[0].hasAttribute("data-emergency"); }
+  topic.addEventListener("change", checkTopic);
+  checkTopic();
   var map = L.map("map", { attributionControl: false }).setView([54.87, 69.15], 11);
   window.ikomekPortalMap = map;  // browser tests put the pin where they mean
   var icon = L.icon({ iconUrl: script.dataset.marker, shadowUrl: script.dataset.shadow, iconSize: [25, 41], iconAnchor: [12, 41] });

@@ -24,6 +24,10 @@ class Command(BaseCommand):
         for akimat in Akimat.objects.exclude(schema_name=get_public_schema_name()).order_by("kato"):
             label = "  (sandbox: nothing reaches 112 or the region)" if akimat.is_sandbox else ""
             lines.append(f"  {akimat.name_en:<28} http://{akimat.slug}.{base}:{port}/{label}")
+        lines.append(
+            "  On each akimat's host: /appeal/ (citizens send), /track/ (follow), /figures/ (public figures),"
+            " /open311/v2/requests.json (Open311)"
+        )
         lines.append(f"  Health: http://{base}:{port}/healthz   Readiness: http://{base}:{port}/readyz")
         if settings.KEYCLOAK_URL:
             admin = f"admin / {settings.KEYCLOAK_ADMIN_PASSWORD}"

@@ -59,7 +59,11 @@ def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committe
         assert page.evaluate("document.activeElement.id") == "description"
         screenshot(page, f"portal-form-{language}")
 
+        page.select_option("#category", "medical")  # an emergency's topic: call 112, said at once
+        expect(page.locator("#emergency-topic")).to_be_visible()
+        expect(page.locator('#emergency-topic a[href="tel:112"]')).to_be_visible()
         page.select_option("#category", label=words["topic"])
+        expect(page.locator("#emergency-topic")).to_be_hidden()
         page.fill("#description", "Батареи холодные / Холодные батареи в квартире")
         page.fill("#address", "ул. Абая, 10")
         if language == "kk":

@@ -1,0 +1,58 @@
+"""What of an akimat's appeals anyone may see (Open311's requests, the public figures page's queue;
+decisions 101 and 102): appeals of non-emergency categories (or none yet) that are open or resolved,
+never those cancelled (spam, duplicates), forwarded to 112 or transferred to another akimat. Never
+the applicant; a description only once a 109 operator registered the appeal (a person read it),
+with phones and IINs written into it masked."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.personal_data import mask_in_text
+from appeals.models import Appeal
+from appeals.states import ACTIVE_STATUSES, AWAITING_CALLBACK, Status
+
+OPEN = frozenset(ACTIVE_STATUSES)
+CLOSED = frozenset(AWAITING_CALLBACK | {Status.CITIZEN_INFORMED, Status.CLOSED})
+FIELDS = (
+    "number",
+    "status",
+    "status_changed_at",
+    "received_at",
+    "registered_at",
+    "deadline",
+    "overdue_at",
+    "description",
+    "resolution",
+    "address",
+    "object_key",
+    "location",
+    "category__code",
+    "category__name_kk",
+    "category__name_ru",
+    "organisation__name_kk",
+    "organisation__name_ru",
+)
+
+
+def public_appeals() -> QuerySet[Appeal]:
+    """Every public appeal, with its category and organisation, only the public columns loaded."""
+    return (
+        Appeal.objects.filter(status__in=OPEN | CLOSED)
+        .filter(Q(category__isnull=True) | Q(category__is_emergency=False))
+        .select_related("category", "organisation")
+        .only(*FIELDS)
+    )
+
+
+def public_description(appeal: Appeal) -> str:
+    return mask_in_text(appeal.description) if appeal.registered_at else ""
+
+
+def public_resolution(appeal: Appeal) -> str:
+    return mask_in_text(appeal.resolution) if appeal.status in CLOSED else ""
+
+
+def open_queue(limit: int = 30) -> list[Appeal]:
+    """The newest public appeals still being worked (the public queue)."""
+    return list(public_appeals().filter(status__in=OPEN).order_by("-received_at", "-id")[:limit])

@@ -1,0 +1,44 @@
+"""Anyone opens the akimat's public figures on a phone (decision 102): from the public page, in
+Kazakh and in Russian; the totals, both tables and the queue fit the screen, the period changes
+with a tap, and the CSV link downloads the same period's figures."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from testkit.browser import PHONE, host_url, screenshot, too_wide
+from tests.consoles.browser.own import appeal_at, own_spot
+
+SLUG = "petropavlovsk"
+WORDS = {
+    "kk": {"figures": "109 желісінің көрсеткіштері", "week": "Соңғы 7 күн"},
+    "ru": {"figures": "Показатели линии 109", "week": "Последние 7 дней"},
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_anyone_reads_the_figures_on_a_phone(browser, committed_db, onboarded, language):
+    words = WORDS[language]
+    appeal = appeal_at(SLUG, own_spot(onboarded[SLUG]), status="assigned")
+    context = browser.new_context(viewport=PHONE, locale=language, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(host_url(SLUG, "/"))
+        page.get_by_role("link", name=words["figures"]).click()
+        page.wait_for_url("**/figures/")
+        expect(page.locator("h1")).to_have_text(words["figures"])
+        expect(page.locator(f'.queue li[data-number="{appeal.number}"]')).to_be_visible()
+        assert int(page.locator('[data-figure="open-now"]').inner_text()) >= 1
+        screenshot(page, f"public-figures-{language}")
+        assert too_wide(page) == []
+
+        page.get_by_role("link", name="7", exact=True).click()
+        expect(page.locator("main > p").first).to_contain_text(words["week"])
+        with page.expect_download() as download:
+            page.locator('a[href*="figures.csv"]').click()
+        assert download.value.suggested_filename.startswith(f"{SLUG}-figures-")
+        assert download.value.path().read_text(encoding="utf-8").startswith("kind,code,name_kk,name_ru")
+    finally:
+        context.close()

@@ -5,10 +5,12 @@ with the register (federation.emergency_112.urls)."""
 from django.urls import include, path
 
 from accounts.language import switch_language
+from consoles.public_figures.region import region_figures_page
 
 app_name = "consoles"
 urlpatterns = [
     path("console/language", switch_language, name="language"),
+    path("figures/", region_figures_page, name="region-figures"),  # public, anonymous
     path("", include("consoles.region.urls")),
     path("", include("consoles.dispatch112.urls")),
 ]

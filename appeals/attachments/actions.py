@@ -14,7 +14,7 @@ from django.db import transaction
 from accounts.permissions import Operation, can
 from accounts.principal import Principal
 from appeals.attachments.files import FileKind, check_upload
-from appeals.errors import AppealError
+from appeals.errors import AppealError, Problem
 from appeals.events import record_event
 from appeals.models import Appeal, Attachment, EventKind
 from appeals.rules.access import reach
@@ -91,6 +91,51 @@ def add_attachment_once(
             client_key=client_key,
         )
         return Added(attachment, created=True)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    upload: UploadedFile
+    kind: FileKind
+    sha256: str
+
+
+def checked_uploads(uploads: list[UploadedFile], *, most: int, field: str = "file") -> list[CheckedUpload]:
+    """Files sent with a new appeal (the citizens' portal), checked before the appeal is made:
+    every problem at once under `field`, or the files with their kind and digest."""
+    if len(uploads) > most:
+        raise AppealError.of(field, "too_many", f"Ең көбі {most} файл / не больше {most} файлов")
+    checked, problems = [], []
+    for upload in uploads:
+        head = upload.read(16)
+        upload.seek(0)
+        kind, problem = check_upload(upload.size, head)
+        if problem:
+            problems.append(Problem(field, problem.code, problem.message))
+            continue
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        checked.append(CheckedUpload(upload, kind, digest.hexdigest()))
+    if problems:
+        raise AppealError(*problems[:1])  # one message for the input: its first file's problem
+    return checked
+
+
+def store_sent_with(actor: Principal, appeal: Appeal, files: list[CheckedUpload]) -> None:
+    """Store the checked files with the appeal they came with (in the intake's transaction)."""
+    for sent in files:
+        _store(
+            actor,
+            appeal,
+            sent.upload,
+            sent.kind,
+            size=sent.upload.size,
+            name=sent.upload.name or "photo",
+            sha256=sent.sha256,
+            uploaded_by=actor.subject,
+        )
 
 
 @dataclass(frozen=True)

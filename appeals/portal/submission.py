@@ -3,6 +3,8 @@
 It is the same intake as the 109 line's (validation, repeat check, the region's message), with:
 - the channel `web` and a citizen as the actor (no role: nothing else is open to it);
 - never registered at once: an operator reads and classifies it;
+- up to MAX_PHOTOS photos (the attachments' own checks: by content, 10 MB), stored in the appeal's
+  transaction; refused photos refuse the form before anything is made;
 - an emergency category is never forwarded to 112 from here: it waits at the head of the
   operators' list for a person to confirm (appeals.rules.emergency_intake), and the citizen is
   told to call 112 when life is at risk;
@@ -20,14 +22,17 @@ import hashlib
 import logging
 import re
 import uuid
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.principal import Principal, service_principal
 from appeals.actions.intake import AppealInput, IntakeResult, record_intake
+from appeals.attachments.actions import checked_uploads, store_sent_with
 from appeals.errors import AppealError, Problem
 from appeals.models import Appeal, Channel
 from appeals.rules.applicants import normalise_phone
@@ -35,6 +40,7 @@ from appeals.tracking.limits import Blocked, Counter, CountersUnavailable, Reque
 
 log = logging.getLogger(__name__)
 
+MAX_PHOTOS = 3
 HOUR = 3600
 DAY = 24 * HOUR
 FORM_KEY = re.compile(r"web-[0-9a-f]{32}")
@@ -59,6 +65,7 @@ class CitizenAppeal:
     longitude: float | None = None
     latitude: float | None = None
     language: str = ""  # the screen's: the language the citizen is answered in
+    photos: list[UploadedFile] = field(default_factory=list)
 
 
 class TooManyAppeals(AppealError):
@@ -117,6 +124,7 @@ def submit(appeal: CitizenAppeal, requester: Requester, *, actor: Principal = CI
     problem named. A re-sent form returns its first appeal (`created` False)."""
     if not FORM_KEY.fullmatch(appeal.form_key or ""):
         raise AppealError(Problem(None, "not_a_form", NOT_A_FORM))
+    photos = checked_uploads(appeal.photos, most=MAX_PHOTOS, field="photo")
     phone, _problem = normalise_phone(appeal.phone)
     counted = counters(requester, phone)
     reserved = _reserved(counted, appeal.form_key)
@@ -134,8 +142,13 @@ def submit(appeal: CitizenAppeal, requester: Requester, *, actor: Principal = CI
     )
     created = False
     try:
-        result = record_intake(actor, data, check_object_key=False)
-        created = result.created
+        # The appeal and its photos together, or neither; without photos intake's own transaction
+        # is the whole (an outer one would add a savepoint's two statements to every sending).
+        with transaction.atomic() if photos else nullcontext():
+            result = record_intake(actor, data, check_object_key=False)
+            created = result.created
+            if created:  # a re-sent form's photos came with its first sending
+                store_sent_with(actor, result.appeal, photos)
     finally:
         if reserved and not created:
             refund(counted)

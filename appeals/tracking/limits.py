@@ -77,9 +77,12 @@ class Requester:
 
 
 def requester_of(meta: Mapping[str, object]) -> Requester:
-    """From a request's META. The address is REMOTE_ADDR: a reverse proxy in front must set it to
-    the client's (never a header the client writes)."""
-    raw = str(meta.get("REMOTE_ADDR") or "")
+    """From a request's META. The address is the one the API's rate limits read: behind nginx the
+    header it sets from the connection (RATELIMIT_IP_META_KEY, HTTP_X_REAL_IP, never a header the
+    client writes), else REMOTE_ADDR; without it every citizen would be nginx's one address and
+    share one counter."""
+    key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
+    raw = str(meta.get(key) or meta.get("REMOTE_ADDR") or "")
     try:
         ip = ipaddress.ip_address(raw)
     except ValueError:

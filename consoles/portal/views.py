@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from appeals.catalogue.cache import active_category, category_groups
 from appeals.errors import AppealError
-from appeals.portal.submission import CitizenAppeal, TooManyAppeals, new_form_key, submit
+from appeals.portal.submission import MAX_PHOTOS, CitizenAppeal, TooManyAppeals, new_form_key, submit
 from appeals.tracking.access_code import readable
 from appeals.tracking.limits import requester_of
 from consoles.boundary import boundary_response
@@ -41,6 +41,7 @@ INPUTS = {
     "address": "address",
     "category": "category",
     "location": "location",
+    "photo": "photo",
 }
 # Said the citizen's way where the domain's wording is the operators'.
 MESSAGES = {
@@ -102,6 +103,9 @@ def _form(
         "form_key": form_key or new_form_key(),
         "errors": {r.field: r for r in refusals if r.field},
         "general": [r for r in refusals if not r.field],
+        # A refused form cannot give the files back: the page says to choose them again.
+        "photos_lost": bool(refusals) and bool(request.FILES),
+        "max_photos": MAX_PHOTOS,
         "language_next": "/appeal/",
     }
     response = render(request, TEMPLATE, context, status=status)
@@ -138,6 +142,7 @@ def submit_page(request: HttpRequest) -> HttpResponse:
         longitude=longitude,
         language=language(),
         form_key=form_key,
+        photos=[photo for photo in request.FILES.getlist("photo") if photo.name or photo.size],
     )
     try:
         result = submit(appeal, requester_of(request.META))
@@ -152,6 +157,7 @@ def submit_page(request: HttpRequest) -> HttpResponse:
     sent = result.appeal
     category = active_category(sent.category.code) if sent.category_id else None
     context = {
+        "photos": sent.attachments.count() if not result.created else len(appeal.photos),
         "number": sent.number,
         "access_code": readable(sent.access_code),
         "emergency": bool(category and category.is_emergency),

@@ -39,16 +39,21 @@ CSV_COLUMNS = (
 )
 
 
-def _period(request: HttpRequest) -> tuple[Period, str | None]:
-    """The days asked for, or the default and what to say about the ask."""
+def days_asked(request: HttpRequest) -> tuple[datetime.date, datetime.date, str | None]:
+    """The first and last day of the days asked for (7, 30 or 90 up to today, Almaty), or of the
+    default 30 and what to say about the ask."""
     asked = request.GET.get("days", "")
     days = int(asked) if asked.isascii() and asked.isdigit() and int(asked) in DAYS else None
     refusal = None
     if asked and days is None:
         refusal = gettext("Figures are shown for 7, 30 or 90 days: here are the last 30.")
     today = timezone.now().astimezone(ALMATY).date()
-    span = days or DEFAULT_DAYS
-    return Period.of(today - datetime.timedelta(days=span - 1), today), refusal
+    return today - datetime.timedelta(days=(days or DEFAULT_DAYS) - 1), today, refusal
+
+
+def _period(request: HttpRequest) -> tuple[Period, str | None]:
+    start, end, refusal = days_asked(request)
+    return Period.of(start, end), refusal
 
 
 def _percent(figures: Figures) -> float | None:

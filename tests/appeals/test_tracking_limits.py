@@ -5,6 +5,7 @@ still opens the appeal when the digits no longer do."""
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -252,3 +253,28 @@ def test_the_page_opens_with_the_code_and_asks_for_it_when_digits_are_locked(ano
     assert page.status_code == 200 and f"№{appeal.number}</h2>" in page.content.decode()
     neither = anonymous_client.post("/track/", {"number": str(appeal.number)})
     assert neither.status_code == 400 and "код доступа" in neither.content.decode()
+
+
+def test_behind_nginx_each_citizen_is_counted_by_the_address_nginx_saw(anonymous_client, settings):
+    """Found on `make run`: behind nginx every REMOTE_ADDR is nginx's, so ten wrong answers from
+    anyone locked every citizen out of tracking. The address is the rate limits' header."""
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    appeal = intake(phone=PHONE)
+    one, another = (f"198.51.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}" for _ in range(2))
+    for _ in range(client_limit()):
+        anonymous_client.post(
+            "/track/",
+            {"number": str(appeal.number), "phone_last4": "1111"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_REAL_IP=one,
+        )
+    locked = anonymous_client.post(
+        "/track/", {"number": str(appeal.number), "phone_last4": "9876"}, HTTP_X_REAL_IP=one
+    )
+    assert locked.status_code == 429
+    other = anonymous_client.post(
+        "/track/", {"number": str(appeal.number), "phone_last4": "9876"}, HTTP_X_REAL_IP=another
+    )
+    assert other.status_code == 200  # the same nginx, another citizen
+    direct = limits.requester_of({"REMOTE_ADDR": "203.0.113.5"})  # no header: the connection's own
+    assert direct.address == "203.0.113.5"

@@ -1,7 +1,8 @@
 """A citizen sends an appeal from a phone on the akimat's `/appeal/` page in a real browser
 (decision 100): comes from the public page, picks a topic and describes the problem, forgets the
 phone (refused next to the field, in the screen's language, nothing typed lost), puts the place on
-the map (Kazakh: the phone's own position; Russian: a tap on the map), sends it, gets the number
+the map (Kazakh: the phone's own position; Russian: a tap on the map), adds a photo (again after
+the refusal: a browser cannot be given files back), sends it, gets the number
 and the access code, and follows the appeal with them. Once in Kazakh, once in Russian."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from testkit.browser import PHONE, host_url, screenshot, too_wide
 from tests.consoles.browser.own import forget_portal_appeals_of_this_machine, own_spot, unique_phone
 
 SLUG = "petropavlovsk"
+PHOTO = {"name": "podezd.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64}
 WORDS = {
     "kk": {
         "send": "Өтініш жіберу",
@@ -79,6 +81,7 @@ def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committe
             )
             page.locator("#map").click(position={"x": point[0], "y": point[1]})
         expect(page.locator("#where")).to_have_text(words["located"])
+        page.set_input_files("#photo", files=[PHOTO])
         page.locator("form.portal button:not([type])").click()
 
         # No phone: refused next to the field, everything typed kept.
@@ -90,11 +93,14 @@ def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committe
         assert too_wide(page) == []
         screenshot(page, f"portal-refused-{language}")
 
+        expect(page.locator("#photos-lost")).to_be_visible()  # a refused form cannot give files back
+        page.set_input_files("#photo", files=[PHOTO])
         page.locator("#phone").type(phone.replace("+7", "8 "))
         page.locator("form.portal button:not([type])").click()
         expect(page.locator("h1")).to_have_text(words["sent"])
         number = int(page.locator("#receipt-number").inner_text())
         code = page.locator("#receipt-code").inner_text()
+        expect(page.locator("#receipt-photos")).to_have_text("1")
         assert phone not in page.content()
         assert too_wide(page) == []
         screenshot(page, f"portal-receipt-{language}")

@@ -12,6 +12,7 @@ import re
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from appeals.models import Appeal, EmergencyForward
@@ -252,3 +253,44 @@ def test_the_operator_sees_the_citizen_as_the_sender_in_the_screens_language(
     text = operator.get(f"/console/appeals/{number}/").content.decode()
     history = text[text.index(f"№{number}") :]
     assert said in history and f"{other}, сайт" not in history
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+
+
+def photo(name: str = "dvor.png", content: bytes = PNG) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="image/png")
+
+
+def test_photos_come_with_the_appeal_once(petropavlovsk):
+    client, sent = citizen("kk"), form()
+    page = client.post("/appeal/", sent | {"photo": [photo("1.png"), photo("2.png")]})
+    text = page.content.decode()
+    assert page.status_code == 201 and '<dd id="receipt-photos">2</dd>' in text
+    appeal = Appeal.objects.get(number=receipt_number(text))
+    stored = list(appeal.attachments.order_by("original_name"))
+    assert [(a.original_name, a.content_type, a.size) for a in stored] == [
+        ("1.png", "image/png", len(PNG)),
+        ("2.png", "image/png", len(PNG)),
+    ]
+    added = appeal.events.filter(kind="attachment_added")
+    assert added.count() == 2 and {e.actor_role for e in added} == {"citizen"}
+    again = client.post("/appeal/", sent | {"photo": [photo("1.png"), photo("2.png")]})
+    assert again.status_code == 200 and appeal.attachments.count() == 2  # a re-send stores nothing
+
+
+@pytest.mark.parametrize(
+    ("photos", "code"),
+    [
+        ([photo("note.txt", b"just some text, not a photo")], "unsupported_type"),
+        ([photo("empty.png", b"")], "empty"),
+        ([photo(f"{n}.png") for n in range(4)], "too_many"),
+    ],
+)
+def test_a_bad_photo_refuses_the_form_and_says_to_choose_again(petropavlovsk, photos, code):
+    sent = form()
+    page = citizen("ru").post("/appeal/", sent | {"photo": photos})
+    text = page.content.decode()
+    assert page.status_code == 400 and field_error(text, "photo")[0] == code
+    assert 'id="photos-lost"' in text and sent["description"] in text
+    assert not Appeal.objects.filter(client_key=sent["form_key"]).exists()

@@ -1,0 +1,56 @@
+"""The region's public figures (`/figures/` on the regional host, anonymous; decision 102): each
+akimat's 109 line over the last 7, 30 or 90 days side by side with the region's total, from the
+region's read model (`regional.kpis`, the same definitions as each akimat's own page), each row
+leading to that akimat's page. The sandbox is no part of the region."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django_tenants.utils import get_public_schema_name
+
+from consoles.public_figures.views import DAYS, days_asked
+from regional.kpis import Kpis, Period, kpis_by_scope
+from regional.models import ALL
+from tenants.models import Akimat
+
+
+def _percent(kpis: Kpis) -> float | None:
+    return None if kpis.sla_compliance is None else kpis.sla_compliance * 100
+
+
+@require_GET
+def region_figures_page(request: HttpRequest) -> HttpResponse:
+    start, end, refusal = days_asked(request)
+    period = Period.of(start, end)
+    akimats = list(
+        Akimat.objects.in_region()
+        .exclude(schema_name=get_public_schema_name())
+        .filter(is_active=True)
+        .order_by("kato")
+    )
+    kpis = kpis_by_scope([ALL, *(a.schema_name for a in akimats)], None, period)
+    port = request.get_port()
+    suffix = "" if port in ("80", "443") else f":{port}"
+    rows = [
+        {
+            "akimat": akimat,
+            "url": f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}/figures/",
+            "kpis": kpis[akimat.schema_name],
+            "percent": _percent(kpis[akimat.schema_name]),
+        }
+        for akimat in akimats
+    ]
+    context = {
+        "period": period,
+        "days": (period.end - period.start).days + 1,
+        "choices": DAYS,
+        "refusal": refusal,
+        "total": kpis[ALL],
+        "percent": _percent(kpis[ALL]),
+        "rows": rows,
+        "language_next": request.get_full_path() if refusal is None else "/figures/",
+    }
+    return render(request, "consoles/public_figures/region.html", context, status=400 if refusal else 200)

@@ -1,0 +1,33 @@
+"""The region's public figures `/figures/` on the regional host (decision 102): a bad period is
+said, the cost is fixed, and the region's landing speaks one language and leads there. That an
+appeal counts once it reached the region: tests/regional/test_public_figures.py (it commits)."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from testkit.queries import exact_queries
+
+
+def anyone(language: str = "ru") -> Client:
+    client = Client(HTTP_HOST="localhost")
+    client.cookies["django_language"] = language
+    return client
+
+
+def test_a_bad_period_is_said_and_the_cost_is_fixed(tenants):
+    refused = anyone().get("/figures/?days=1")
+    assert refused.status_code == 400 and "7, 30 или 90" in refused.content.decode()
+    client = anyone()
+    client.get("/figures/?days=90")
+    with exact_queries(4):  # the akimats, then the read model's period, snapshot and escalations
+        assert client.get("/figures/?days=90").status_code == 200
+
+
+def test_the_regions_landing_speaks_one_language_and_leads_to_the_figures(tenants):
+    kazakh = anyone("kk").get("/").content.decode()
+    russian = anyone("ru").get("/").content.decode()
+    assert 'href="/figures/">Облыстың 109 желілерінің көрсеткіштері<' in kazakh and "Акиматы" not in kazakh
+    assert 'href="/figures/">Показатели линий 109 области<' in russian and "Әкімдіктер" not in russian
+    assert "petropavlovsk.localhost" in russian and "sandbox.localhost" not in russian
+    assert "CC BY 4.0" in russian  # the boundaries' credit line stays

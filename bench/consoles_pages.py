@@ -1,6 +1,6 @@
-"""Console pages: every akimat console page's server time (p50, p99) and SQL queries on
-Petropavlovsk's demo data (about 6,000 appeals over 150 days), each page as the role that uses it.
-The issue asks p99 under 100 ms for every page.
+"""Console and public pages: every akimat console page's and public page's server time (p50, p99)
+and SQL queries on Petropavlovsk's demo data (about 6,000 appeals over 150 days), each page as the
+role that uses it. The issue asks p99 under 100 ms for every page.
 
 Server time is gunicorn's own time of each request (its access log: from the parsed request to the
 answer written), over sequential requests of one signed-in person on loopback; the round trip seen
@@ -263,6 +263,12 @@ def pages(f: Fixture) -> list[Page]:
         Page("appeal page: received, repeats proposed", "operator", f"/console/appeals/{f.fresh_number}/"),
         Page("call-back page", "operator", f"/console/callbacks/{f.answered}/"),
         Page("citizens' tracking form", "operator", "/track/"),
+        Page("citizens' portal: the form", "operator", "/appeal/"),
+        Page("public figures: 30 days", "operator", "/figures/"),
+        Page("public figures: 90 days", "operator", "/figures/?days=90"),
+        Page("public figures: CSV, 90 days", "operator", "/figures/figures.csv?days=90"),
+        Page("Open311: requests, 90 days (1,000 at most)", "operator", "/open311/v2/requests.json"),
+        Page("Open311: services", "operator", "/open311/v2/services.json"),
         # Executor (the phone-size layout is the same HTML)
         Page("executor: my assignments", "executor", "/console/executor/"),
         Page("executor: the appeal", "executor", f"/console/executor/appeals/{f.executor_number}/"),

@@ -136,6 +136,7 @@ TENANT_APPS = [
     "appeals",
     "citymap",  # the city map: objects, address search, outages, hotspots (after appeals: it builds on it)
     "integrations",  # integrators' webhooks on appeal changes (through the federation outbox)
+    "citizen_sms",  # an SMS to the applicant when the appeal is answered (through the federation outbox)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 if not PRODUCTION and importlib.util.find_spec("django_migration_linter"):
@@ -332,6 +333,7 @@ CELERY_TASK_QUEUES = tuple(
 CELERY_TASK_ROUTES = {
     "emergency_112.deliver_cad": {"queue": CAD_QUEUE},
     "integrations.deliver_webhook": {"queue": WEBHOOK_QUEUE},
+    "citizen_sms.deliver": {"queue": WEBHOOK_QUEUE},  # the SMS provider: a call outside, like a webhook
     "federation.drain_urgent": {"queue": URGENT_QUEUE},
 }
 # Every task ends: the soft limit raises in the task (SoftTimeLimitExceeded), the hard one replaces
@@ -430,6 +432,14 @@ CELERY_BEAT_SCHEDULE["emergency-112-forward-watchdog"] = {
     "args": ("appeals.tasks.watch_112_forwards",),
 }
 
+# ---------------------------------------------------------------- citizens' SMS (citizen_sms/, decision 103)
+# The provider's endpoint (empty: no SMS is queued) and its bearer token; the sender name shown on
+# phones. Calls are the webhooks' bounded calls, on their queue.
+SMS_PROVIDER_URL = env.str("SMS_PROVIDER_URL", default="")
+SMS_PROVIDER_TOKEN = env.str("SMS_PROVIDER_TOKEN", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="109")
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=30)
+
 # ---------------------------------------------------------------- integrators' webhooks (integrations/)
 # Calls to integrators: the CAD's bounded call (connect, answer, whole-call deadline, answer size).
 WEBHOOK_CONNECT_TIMEOUT_SECONDS = env.float("WEBHOOK_CONNECT_TIMEOUT_SECONDS", default=3.0)
@@ -444,6 +454,7 @@ CELERY_TASK_ANNOTATIONS["integrations.deliver_webhook"] = {
     "soft_time_limit": WEBHOOK_TASK_SOFT_TIME_LIMIT,
     "time_limit": WEBHOOK_TASK_SOFT_TIME_LIMIT + 30,
 }
+CELERY_TASK_ANNOTATIONS["citizen_sms.deliver"] = CELERY_TASK_ANNOTATIONS["integrations.deliver_webhook"]
 # Both secrets sign while a rotation overlaps (rotateWebhookSecret may ask for another overlap).
 WEBHOOK_ROTATION_OVERLAP_HOURS = env.int("WEBHOOK_ROTATION_OVERLAP_HOURS", default=24)
 WEBHOOK_MAX_PER_CLIENT = env.int("WEBHOOK_MAX_PER_CLIENT", default=10)

@@ -1,6 +1,6 @@
 """The region's public figures (`/figures/` on the regional host, anonymous; decision 102): each
-akimat's 109 line over the last 7, 30 or 90 days side by side with the region's total, from the
-region's read model (`regional.kpis`, the same definitions as each akimat's own page), each row
+akimat's 109 line over the last 7, 30 or 90 days side by side with their total, from the region's
+read model (`regional.kpis`, the same definitions as each akimat's own page), each row
 leading to that akimat's page. The sandbox is no part of the region."""
 
 from __future__ import annotations
@@ -13,8 +13,22 @@ from django_tenants.utils import get_public_schema_name
 
 from consoles.public_figures.views import DAYS, days_asked
 from regional.kpis import Kpis, Period, kpis_by_scope
-from regional.models import ALL
 from tenants.models import Akimat
+
+
+def _sum(parts: list[Kpis]) -> Kpis:
+    """The listed akimats' figures added up: the total is theirs, not the read model's region-wide
+    scope, which also holds akimats since switched off (their history stays in the read model)."""
+    total = Kpis()
+    for part in parts:
+        total.received += part.received
+        total.resolved += part.resolved
+        total.resolved_on_time += part.resolved_on_time
+        total.closed += part.closed
+        for status, (count, overdue) in part.by_status.items():
+            before = total.by_status.get(status, (0, 0))
+            total.by_status[status] = (before[0] + count, before[1] + overdue)
+    return total
 
 
 def _percent(kpis: Kpis) -> float | None:
@@ -31,7 +45,7 @@ def region_figures_page(request: HttpRequest) -> HttpResponse:
         .filter(is_active=True)
         .order_by("kato")
     )
-    kpis = kpis_by_scope([ALL, *(a.schema_name for a in akimats)], None, period)
+    kpis = kpis_by_scope([a.schema_name for a in akimats], None, period)
     port = request.get_port()
     suffix = "" if port in ("80", "443") else f":{port}"
     rows = [
@@ -43,13 +57,14 @@ def region_figures_page(request: HttpRequest) -> HttpResponse:
         }
         for akimat in akimats
     ]
+    total = _sum(list(kpis.values()))
     context = {
         "period": period,
         "days": (period.end - period.start).days + 1,
         "choices": DAYS,
         "refusal": refusal,
-        "total": kpis[ALL],
-        "percent": _percent(kpis[ALL]),
+        "total": total,
+        "percent": _percent(total),
         "rows": rows,
         "language_next": request.get_full_path() if refusal is None else "/figures/",
     }

@@ -16,6 +16,7 @@ PRODUCT = (
     "consoles",
     "citymap",
     "open311",
+    "citizen_sms",
 )
 
 

@@ -7,8 +7,9 @@ topic, the place, the status, the dates and who is responsible), never the appli
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -16,9 +17,15 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from appeals.errors import AppealError, Problem
-from appeals.models import Appeal
-from appeals.reads.public import CLOSED, OPEN, public_appeals, public_description, public_resolution
-from open311.services import name_in
+from appeals.kpi_definitions import ALMATY
+from appeals.reads.public import (
+    CLOSED,
+    OPEN,
+    public_appeals,
+    public_rows,
+    shown_description,
+    shown_resolution,
+)
 
 DEFAULT_DAYS = 90  # the specification's default window
 MAX_RESULTS = 1000  # the specification's most per answer
@@ -28,29 +35,35 @@ NOT_IN_RANGE = _("A whole number from {low} to {high}.")
 
 
 def _time(value: datetime.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat(timespec="seconds") if value is not None else None
+    return value.astimezone(ALMATY).isoformat(timespec="seconds") if value is not None else None
 
 
-def as_request(appeal: Appeal, language: str | None) -> dict[str, object]:
-    closed = appeal.status in CLOSED
-    category, organisation, location = appeal.category, appeal.organisation, appeal.location
+def _named(row: Mapping[str, Any], prefix: str, language: str | None) -> str:
+    first, second = ("kk", "ru") if language == "kk" else ("ru", "kk")
+    return row[f"{prefix}__name_{first}"] or row[f"{prefix}__name_{second}"] or ""
+
+
+def as_request(row: Mapping[str, Any], language: str | None) -> dict[str, object]:
+    """One public appeal (a row of `public_rows`) as Open311's request."""
+    closed = row["status"] in CLOSED
+    longitude, latitude = row["longitude"], row["latitude"]
     return {
-        "service_request_id": str(appeal.number),
+        "service_request_id": str(row["number"]),
         "status": "closed" if closed else "open",
-        "status_notes": public_resolution(appeal),
-        "service_name": name_in(category, language) if category else "",
-        "service_code": category.code if category else "",
-        "description": public_description(appeal),
-        "agency_responsible": name_in(organisation, language) if organisation else "",
+        "status_notes": shown_resolution(row["resolution"], row["status"]),
+        "service_name": _named(row, "category", language),
+        "service_code": row["category__code"] or "",
+        "description": shown_description(row["description"], row["registered_at"]),
+        "agency_responsible": _named(row, "organisation", language),
         "service_notice": "",
-        "requested_datetime": _time(appeal.received_at),
-        "updated_datetime": _time(appeal.status_changed_at),
-        "expected_datetime": _time(appeal.deadline),
-        "address": appeal.address,
-        "address_id": appeal.object_key,
+        "requested_datetime": _time(row["received_at"]),
+        "updated_datetime": _time(row["status_changed_at"]),
+        "expected_datetime": _time(row["deadline"]),
+        "address": row["address"],
+        "address_id": row["object_key"],
         "zipcode": "",
-        "lat": round(location.y, 6) if location is not None else None,
-        "long": round(location.x, 6) if location is not None else None,
+        "lat": round(latitude, 6) if latitude is not None else None,
+        "long": round(longitude, 6) if longitude is not None else None,
         "media_url": "",
     }
 
@@ -142,12 +155,12 @@ def find_requests(query: RequestQuery, language: str | None) -> list[dict[str, o
         found = found.filter(category__code__in=codes)
     if statuses and len(set(statuses)) == 1:
         found = found.filter(status__in=OPEN if statuses[0] == "open" else CLOSED)
-    rows = found.order_by("-received_at", "-id")[(page - 1) * size : page * size]
-    return [as_request(appeal, language) for appeal in rows]
+    rows = public_rows(found).order_by("-received_at", "-id")[(page - 1) * size : page * size]
+    return [as_request(row, language) for row in rows]
 
 
 def find_request(number_text: str, language: str | None) -> dict[str, object] | None:
     if not (number_text.isascii() and number_text.isdigit() and len(number_text) < 19):
         return None
-    appeal = public_appeals().filter(number=int(number_text)).first()
-    return as_request(appeal, language) if appeal is not None else None
+    row = public_rows(public_appeals().filter(number=int(number_text))).first()
+    return as_request(row, language) if row is not None else None

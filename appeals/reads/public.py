@@ -6,7 +6,9 @@ with phones and IINs written into it masked."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import Any
+
+from django.db.models import F, FloatField, Func, Q, QuerySet
 
 from accounts.personal_data import mask_in_text
 from appeals.models import Appeal
@@ -45,12 +47,26 @@ def public_appeals() -> QuerySet[Appeal]:
     )
 
 
-def public_description(appeal: Appeal) -> str:
-    return mask_in_text(appeal.description) if appeal.registered_at else ""
+def shown_description(description: str, registered_at: object) -> str:
+    return mask_in_text(description) if registered_at else ""
 
 
-def public_resolution(appeal: Appeal) -> str:
-    return mask_in_text(appeal.resolution) if appeal.status in CLOSED else ""
+def shown_resolution(resolution: str, status: str) -> str:
+    return mask_in_text(resolution) if status in CLOSED else ""
+
+
+# The public columns as plain values (a list of a thousand needs no model instances), the point as
+# its two coordinates.
+ROW_COLUMNS = tuple(name for name in FIELDS if name != "location")
+
+
+def public_rows(found: QuerySet[Appeal]) -> QuerySet[Appeal, dict[str, Any]]:
+    """`found` (from `public_appeals()`, filtered) as dicts of the public columns with `longitude`
+    and `latitude` (None without a point); the caller orders and slices."""
+    return found.annotate(
+        longitude=Func(F("location"), function="ST_X", output_field=FloatField()),
+        latitude=Func(F("location"), function="ST_Y", output_field=FloatField()),
+    ).values(*ROW_COLUMNS, "longitude", "latitude")
 
 
 def open_queue(limit: int = 30) -> list[Appeal]:

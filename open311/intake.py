@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.principal import Principal
 from appeals import actions
-from appeals.actions.intake import AppealInput, IntakeResult
+from appeals.actions.intake import AppealInput, IntakeResult, intake_problems
 from appeals.errors import AppealError, Problem
 from appeals.models import Channel
 from open311.services import public_category
@@ -65,10 +65,9 @@ def report(actor: Principal, form: Mapping[str, str], idempotency_key: str = "")
     latitude = _coordinate(form, "lat", problems)
     longitude = _coordinate(form, "long", problems)
     address = form.get("address_string") or ""
-    if latitude is None and longitude is None and not address.strip() and not problems:
+    place_refused = any(p.field in ("lat", "long") for p in problems)
+    if latitude is None and longitude is None and not address.strip() and not place_refused:
         problems.append(Problem("lat", "required", PLACE_REQUIRED))
-    if problems:
-        raise AppealError(*problems)
     parts = (form.get("first_name") or "", form.get("last_name") or "")
     name = " ".join(part.strip() for part in parts if part.strip())
     data = AppealInput(
@@ -79,9 +78,14 @@ def report(actor: Principal, form: Mapping[str, str], idempotency_key: str = "")
         address=address,
         latitude=latitude,
         longitude=longitude,
-        category_code=code,
+        # A service refused above is not intake's to refuse again.
+        category_code="" if any(p.field == "service_code" for p in problems) else code,
         client_key=idempotency_key,
     )
+    if problems:  # with intake's own problems of the rest: the caller learns them all at once
+        named = {p.field for p in problems}
+        problems += [p for p in map(_renamed, intake_problems(data)) if p.field not in named]
+        raise AppealError(*problems)
     try:
         return actions.create_appeal(actor, data)
     except AppealError as error:

@@ -309,6 +309,16 @@ def _insert(
     return appeal, as_stored(event)
 
 
+def intake_problems(data: AppealInput) -> list[Problem]:
+    """Every problem intake would refuse `data` for, recording nothing: a caller that checks fields
+    of its own first (Open311) reports them all at once."""
+    try:
+        _validated(data, check_object_key=False)
+    except AppealError as error:
+        return error.problems
+    return []
+
+
 def create_appeal(
     actor: Principal, data: AppealInput, *, candidate_fields: Collection[str] | None = None
 ) -> IntakeResult:

@@ -218,6 +218,11 @@ def test_an_integrator_files_a_report_once_whatever_the_retries(petropavlovsk, t
         ({"lat": "43.24", "long": "76.95"}, [("lat", "outside_region")]),
         ({"description": ""}, [("description", "required")]),
         ({"first_name": "я" * 201}, [("first_name", "too_long")]),
+        # Open311's own checks and intake's together: the caller learns every problem at once.
+        (
+            {"service_code": "fire", "phone": "12", "description": ""},
+            [("service_code", "not_found"), ("description", "required"), ("phone", "invalid_phone")],
+        ),
     ],
 )
 def test_a_bad_report_is_refused_by_open311s_field_names(petropavlovsk, tokens, changes, expected):

@@ -9,6 +9,13 @@
   document.getElementById("map").hidden = false;
   document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
   var said = document.getElementById("where");
+  // Photos: our button in the screen's language; the browser's own input stays for the files.
+  var photo = document.getElementById("photo"), chosen = document.getElementById("photo-chosen");
+  photo.classList.add("visually-hidden");
+  document.getElementById("photo-pick").addEventListener("click", function () { photo.click(); });
+  photo.addEventListener("change", function () {
+    chosen.textContent = photo.files.length ? script.dataset.chosen + " " + photo.files.length : script.dataset.none;
+  });
   // An emergency topic: say at once to call 112 (the form reaches 112 only through an operator).
   var topic = document.getElementById("category"), urgent = document.getElementById("emergency-topic");
   function checkTopic() { urgent.hidden = !topic.selectedOptions[0] || !topic.selectedOptions[0].hasAttribute("data-emergency"); }

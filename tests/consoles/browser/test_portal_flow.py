@@ -81,7 +81,9 @@ def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committe
             )
             page.locator("#map").click(position={"x": point[0], "y": point[1]})
         expect(page.locator("#where")).to_have_text(words["located"])
+        expect(page.locator("#photo-pick")).to_be_visible()  # ours, in the screen's language
         page.set_input_files("#photo", files=[PHOTO])
+        expect(page.locator("#photo-chosen")).to_contain_text("1")
         page.locator("form.portal button:not([type])").click()
 
         # No phone: refused next to the field, everything typed kept.

@@ -253,6 +253,9 @@ def test_the_operator_sees_the_citizen_as_the_sender_in_the_screens_language(
     text = operator.get(f"/console/appeals/{number}/").content.decode()
     history = text[text.index(f"№{number}") :]
     assert said in history and f"{other}, сайт" not in history
+    queue = operator.get("/console/queues/?list=new").content.decode()
+    row = queue[queue.index(f">{number}</a>") :].split("</tr>")[0]
+    assert '<span class="badge channel" data-channel="web">Сайт</span>' in row  # nobody on the line
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200

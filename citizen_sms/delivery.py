@@ -18,9 +18,10 @@ from typing import Any
 from django.conf import settings
 
 from citizen_sms.feed import SMS_KIND
-from federation.emergency_112.cad_sender import CallLimits, Verdict, post_signed
+from federation.emergency_112.cad_sender import Verdict, post_signed
 from federation.messaging.errors import PermanentError
 from federation.messaging.handlers import Envelope, TargetScope, register
+from integrations.delivery import limits  # the webhooks' bounded call: the same outside-call settings
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +56,6 @@ def register_kind() -> None:
         payload_schema=PAYLOAD_SCHEMA,
         targets=TargetScope.SELF,
         delivery_task=DELIVERY_TASK,
-    )
-
-
-def limits() -> CallLimits:
-    return CallLimits(
-        connect_seconds=float(settings.WEBHOOK_CONNECT_TIMEOUT_SECONDS),
-        read_seconds=float(settings.WEBHOOK_READ_TIMEOUT_SECONDS),
-        deadline_seconds=float(settings.WEBHOOK_DEADLINE_SECONDS),
-        max_response_bytes=int(settings.WEBHOOK_MAX_RESPONSE_BYTES),
     )
 
 

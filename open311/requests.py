@@ -26,6 +26,7 @@ from appeals.reads.public import (
     shown_description,
     shown_resolution,
 )
+from open311.services import name_in
 
 DEFAULT_DAYS = 90  # the specification's default window
 MAX_RESULTS = 1000  # the specification's most per answer
@@ -38,11 +39,6 @@ def _time(value: datetime.datetime | None) -> str | None:
     return value.astimezone(ALMATY).isoformat(timespec="seconds") if value is not None else None
 
 
-def _named(row: Mapping[str, Any], prefix: str, language: str | None) -> str:
-    first, second = ("kk", "ru") if language == "kk" else ("ru", "kk")
-    return row[f"{prefix}__name_{first}"] or row[f"{prefix}__name_{second}"] or ""
-
-
 def as_request(row: Mapping[str, Any], language: str | None) -> dict[str, object]:
     """One public appeal (a row of `public_rows`) as Open311's request."""
     closed = row["status"] in CLOSED
@@ -51,10 +47,10 @@ def as_request(row: Mapping[str, Any], language: str | None) -> dict[str, object
         "service_request_id": str(row["number"]),
         "status": "closed" if closed else "open",
         "status_notes": shown_resolution(row["resolution"], row["status"]),
-        "service_name": _named(row, "category", language),
+        "service_name": name_in(row, language, "category__name"),
         "service_code": row["category__code"] or "",
         "description": shown_description(row["description"], row["registered_at"]),
-        "agency_responsible": _named(row, "organisation", language),
+        "agency_responsible": name_in(row, language, "organisation__name"),
         "service_notice": "",
         "requested_datetime": _time(row["received_at"]),
         "updated_datetime": _time(row["status_changed_at"]),

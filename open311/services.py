@@ -6,14 +6,19 @@ call to 112, not a report to file (the list says so in each emergency's absence,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from appeals.catalogue.cache import active_category, category_groups
 from appeals.models import Category
 
 
 def name_in(obj: object, language: str | None, field: str = "name") -> str:
     """`<field>_kk` for Kazakh, `<field>_ru` otherwise (Russian is the region's other language,
-    and what an English caller reads best of the two)."""
+    and what an English caller reads best of the two); of a model or of a row's keys
+    (`category__name`)."""
     first, second = ("kk", "ru") if language == "kk" else ("ru", "kk")
+    if isinstance(obj, Mapping):
+        return obj.get(f"{field}_{first}") or obj.get(f"{field}_{second}") or ""
     return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "")
 
 

@@ -77,6 +77,18 @@ class Kpis:
     def overdue_now(self) -> int:
         return sum(overdue for _, overdue in self.by_status.values())
 
+    def add(self, other: Kpis) -> None:
+        """Another scope's figures added to these (a sum of akimats); the histogram stays its own."""
+        self.received += other.received
+        self.repeats += other.repeats
+        self.resolved += other.resolved
+        self.resolved_on_time += other.resolved_on_time
+        self.closed += other.closed
+        self.escalated_now += other.escalated_now
+        for status, (count, overdue) in other.by_status.items():
+            before = self.by_status.get(status, (0, 0))
+            self.by_status[status] = (before[0] + count, before[1] + overdue)
+
     def add_period(self, row: tuple) -> None:
         received, repeats, resolved, on_time, closed, *buckets = row
         self.received += received

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_tenants.utils import get_public_schema_name
 
-from consoles.public_figures.views import DAYS, days_asked
+from consoles.public_figures.views import DAYS, days_asked, percent
 from regional.kpis import Kpis, Period, kpis_by_scope
 from tenants.models import Akimat
 
@@ -21,18 +21,8 @@ def _sum(parts: list[Kpis]) -> Kpis:
     scope, which also holds akimats since switched off (their history stays in the read model)."""
     total = Kpis()
     for part in parts:
-        total.received += part.received
-        total.resolved += part.resolved
-        total.resolved_on_time += part.resolved_on_time
-        total.closed += part.closed
-        for status, (count, overdue) in part.by_status.items():
-            before = total.by_status.get(status, (0, 0))
-            total.by_status[status] = (before[0] + count, before[1] + overdue)
+        total.add(part)
     return total
-
-
-def _percent(kpis: Kpis) -> float | None:
-    return None if kpis.sla_compliance is None else kpis.sla_compliance * 100
 
 
 @require_GET
@@ -53,7 +43,7 @@ def region_figures_page(request: HttpRequest) -> HttpResponse:
             "akimat": akimat,
             "url": f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}/figures/",
             "kpis": kpis[akimat.schema_name],
-            "percent": _percent(kpis[akimat.schema_name]),
+            "percent": percent(kpis[akimat.schema_name]),
         }
         for akimat in akimats
     ]
@@ -64,7 +54,7 @@ def region_figures_page(request: HttpRequest) -> HttpResponse:
         "choices": DAYS,
         "refusal": refusal,
         "total": total,
-        "percent": _percent(total),
+        "percent": percent(total),
         "rows": rows,
         "language_next": request.get_full_path() if refusal is None else "/figures/",
     }

@@ -20,6 +20,7 @@ from appeals.kpi_definitions import ALMATY
 from appeals.reads.kpis import NONE, Dimension, Figures, Overview, Period, Row, overview
 from appeals.reads.public import open_queue
 from consoles.text import local
+from regional.kpis import Kpis
 
 DAYS = (7, 30, 90)
 DEFAULT_DAYS = 30
@@ -56,7 +57,8 @@ def _period(request: HttpRequest) -> tuple[Period, str | None]:
     return Period.of(start, end), refusal
 
 
-def _percent(figures: Figures) -> float | None:
+def percent(figures: Figures | Kpis) -> float | None:
+    """The on-time share in per cent (an akimat's figures or the read model's), None when none."""
     return None if figures.sla_compliance is None else figures.sla_compliance * 100
 
 
@@ -65,7 +67,7 @@ def _rows(rows: list[Row]) -> list[dict[str, object]]:
         {
             "name": local(row) if row.key != NONE else "",
             "figures": row.figures,
-            "percent": _percent(row.figures),
+            "percent": percent(row.figures),
         }
         for row in rows
     ]
@@ -81,7 +83,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         "choices": DAYS,
         "refusal": refusal,
         "figures": summary.figures,
-        "percent": _percent(summary.figures),
+        "percent": percent(summary.figures),
         "categories": _rows(summary.rows[Dimension.CATEGORY]),
         "organisations": _rows(summary.rows[Dimension.ORGANISATION]),
         "queue": open_queue(QUEUE),

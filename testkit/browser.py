@@ -105,6 +105,30 @@ def too_wide(page: object) -> list[str]:
     return page.evaluate(_TOO_WIDE)
 
 
+_BROKEN_WORDS = """selector => {
+  const broken = [];
+  for (const cell of document.querySelectorAll(selector)) {
+    if (!cell.offsetParent) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def broken_words(page: object, selector: str) -> list[str]:
+    """Words split over two lines inside the cells that match (a phone's narrow column): []."""
+    return page.evaluate(_BROKEN_WORDS, selector)
+
+
 def screenshot(page: object, name: str, *, full_page: bool = True) -> Path:
     """The page as a person scrolls it (full_page), or only the first screen they see."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from demo.loopback import LoopbackServer, answer
+
 REQUIRED = ("id", "to", "sender", "text")
 
 
 @dataclass
-class SmsStub:
+class SmsStub(LoopbackServer):
     token: str
     port: int = 0
     status: int = 202  # what an accepted message is answered
@@ -37,27 +39,6 @@ class SmsStub:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/messages"
-
-    def start(self) -> SmsStub:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                stub._handle(self)
-
-            def log_message(self, *_args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
 
     def _verdict(self, handler: BaseHTTPRequestHandler) -> tuple[int, dict | None]:
         if handler.path != "/messages":
@@ -83,10 +64,8 @@ class SmsStub:
                 if self.log_path is not None:
                     with self.log_path.open("a", encoding="utf-8") as log:
                         log.write(json.dumps(message, ensure_ascii=False) + "\n")
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.end_headers()
-        handler.wfile.write(json.dumps({"status": "accepted" if status < 300 else "refused"}).encode())
+        reply = json.dumps({"status": "accepted" if status < 300 else "refused"}).encode()
+        answer(handler, status, reply, "application/json")
 
 
 def main() -> None:

@@ -17,6 +17,8 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from demo.loopback import LoopbackServer, answer
+
 SIGNATURE = "X-Ikomek-Signature"
 TIMESTAMP = "X-Ikomek-Timestamp"
 MESSAGE_ID = "X-Ikomek-Message-Id"
@@ -37,7 +39,7 @@ class Received:
 
 
 @dataclass
-class CadStub:
+class CadStub(LoopbackServer):
     secret: str
     port: int = 0
     mode: str = "ok"  # ok | error (answer 500) | hang (answer after hang_seconds) | status
@@ -53,34 +55,6 @@ class CadStub:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/eido"
-
-    @property
-    def is_up(self) -> bool:
-        return self._server is not None
-
-    def start(self) -> CadStub:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                stub._handle(self)
-
-            def log_message(self, *_args: object) -> None:
-                pass
-
-        # HTTPServer sets SO_REUSEADDR, so the stub can come back on the port it had.
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        """Down: the port refuses connections until start() again."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
 
     # -------------------------------------------------------------- receiving
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
@@ -111,14 +85,7 @@ class CadStub:
             if 200 <= status < 300 and not duplicate:
                 self.documents[message_id] = json.loads(body)
         reply = json.dumps({"received": message_id, "duplicate": duplicate}).encode()
-        try:
-            handler.send_response(status)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", str(len(reply)))
-            handler.end_headers()
-            handler.wfile.write(reply)
-        except OSError:
-            pass  # the sender gave up (timeout or killed) before the answer
+        answer(handler, status, reply, "application/json")
 
     # -------------------------------------------------------------- calling back
     def status_callback(

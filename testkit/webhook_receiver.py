@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from demo.loopback import LoopbackServer, answer
+
 
 def verified(secret: str, headers: dict[str, str], body: bytes) -> bool:
     timestamp = headers.get("X-Ikomek-Timestamp", "")
@@ -31,7 +33,7 @@ def verified(secret: str, headers: dict[str, str], body: bytes) -> bool:
 
 
 @dataclass
-class WebhookReceiver:
+class WebhookReceiver(LoopbackServer):
     secret: str = ""
     port: int = 0
     status: int = 200  # what an accepted, correctly signed delivery is answered
@@ -47,29 +49,6 @@ class WebhookReceiver:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}{self.path}"
 
-    def start(self) -> WebhookReceiver:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                receiver._handle(self)
-
-            def log_message(self, *_args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        """Down: the port refuses connections until start() again."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
         headers = dict(handler.headers.items())
@@ -83,9 +62,4 @@ class WebhookReceiver:
                 else:
                     self._seen.add(notice["id"])
                     self.notices.append(notice)
-        try:
-            handler.send_response(status)
-            handler.send_header("Content-Length", "0")
-            handler.end_headers()
-        except OSError:
-            pass  # the sender gave up before the answer
+        answer(handler, status)

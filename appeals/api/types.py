@@ -240,7 +240,7 @@ class AppealType(graphene.ObjectType):
         description="the citizen's tracking code (ABCD-EFGH), to read out again; null without the "
         "right to see personal data, and for appeals older than codes"
     )
-    address = graphene.String(required=True)
+    address = graphene.String(required=True, resolver=free_text("address"))
     location = graphene.Field(GeoPoint)
     object_key = graphene.String(required=True, description="map object (building, yard) when known")
     description = graphene.String(required=True, resolver=free_text("description"))

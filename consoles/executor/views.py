@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import Operation, can
+from accounts.permissions import Operation, can, sees_personal_data
 from appeals import actions
 from appeals.attachments.actions import add_attachment_once
 from appeals.errors import AppealError, Problem
@@ -91,6 +91,7 @@ def _page(
         "form": form or FinishForm(),
         "attachments": list(appeal.attachments.order_by("uploaded_at", "id")),
         "events": list(appeal.events.order_by("at", "id")),
+        "personal": sees_personal_data(request.principal),
     }
     return render(request, "consoles/executor/appeal.html", context, status=status)
 

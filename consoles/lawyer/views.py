@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Operation
-from accounts.personal_data import PersonalField, personal_value
+from accounts.personal_data import PersonalField, personal_value, sees_personal_data
 from appeals.errors import AppealError
 from appeals.models import Organisation, Violation, ViolationStatus
 from appeals.reads import violations as register
@@ -90,6 +90,7 @@ def _violation_page(
         "steps": steps,
         "applicant_name": personal_value(request.principal, PersonalField.NAME, appeal.applicant_name),
         "applicant_phone": personal_value(request.principal, PersonalField.PHONE, appeal.applicant_phone),
+        "personal": sees_personal_data(request.principal),
         "failed": failed,
         "errors": errors or [],
         "typed": typed,
@@ -132,7 +133,13 @@ def act(request: HttpRequest, violation_id: int) -> HttpResponse:
     return render(
         request,
         "consoles/lawyer/act.html",
-        {"v": violation, "appeal": violation.appeal, "events": _history(violation), "akimat": request.tenant},
+        {
+            "v": violation,
+            "appeal": violation.appeal,
+            "events": _history(violation),
+            "akimat": request.tenant,
+            "personal": sees_personal_data(request.principal),
+        },
     )
 
 

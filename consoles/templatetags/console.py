@@ -2,6 +2,7 @@
 
 from django import template
 
+from accounts.personal_data import mask_in_text
 from appeals.models import EmergencyStatus
 from appeals.states import Status
 from appeals.tracking.access_code import readable
@@ -57,9 +58,19 @@ BILINGUAL_COMMENTS = frozenset({"transfer_proposed"})
 
 
 @register.filter
-def event_comment(event: object) -> str:
+def masked_unless(text: str | None, personal: bool) -> str:
+    """Free text (a description, an address, a comment) as the viewer may read it: the phones and
+    IINs people type into it masked unless the viewer sees personal data, as the API does."""
+    if not text:
+        return text or ""
+    return text if personal else mask_in_text(text)
+
+
+@register.filter
+def event_comment(event: object, personal: bool = False) -> str:
     """An event's comment in the screen's language: the receiving akimat's status from the event's
-    data, the platform's bilingual notes halved, and what people typed as they typed it."""
+    data, the platform's bilingual notes halved, and what people typed as they typed it (phones and
+    IINs in it masked unless the viewer sees personal data)."""
     data = getattr(event, "data", None) or {}
     if event.kind == "transfer_progress" and data.get("status"):
         text = f"№{data.get('number', '—')}: {status_name(data['status'])}"
@@ -69,7 +80,7 @@ def event_comment(event: object) -> str:
         return text
     if event.kind == "emergency_status" and data.get("status") in EmergencyStatus.values:
         said = pick(EmergencyStatus(data["status"]).label)
-        return f"{said}: {event.comment}" if event.comment else said
+        return f"{said}: {masked_unless(event.comment, personal)}" if event.comment else said
     if event.kind in BILINGUAL_COMMENTS:
         return pick(event.comment)
-    return event.comment
+    return masked_unless(event.comment, personal)

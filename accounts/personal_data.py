@@ -57,6 +57,21 @@ def mask_in_text(text: str) -> str:
     return _NUMBER_IN_TEXT.sub(lambda found: MASK * 3 + re.sub(r"\D", "", found.group())[-2:], text)
 
 
+# A flat, a room or an office in an address ("кв. 66", "квартира 3", "пәтер 12", "12-пәтер",
+# "офис 4"): where a person lives or works, not where the problem is for anyone else.
+_FLAT_IN_ADDRESS = re.compile(
+    r"[,;]?\s*(?:\b(?:кв|квартира|пәтер|ком|комната|бөлме|офис|apt|flat)\b\.?\s*№?\s*\d+\w*"
+    r"|\b\d+\w*\s*-?\s*(?:пәтер|кв)\b\.?)",
+    re.IGNORECASE,
+)
+
+
+def building_of(address: str) -> str:
+    """An address as the public may read it: the flat (room, office) dropped and the phones and IINs
+    written into it masked; "ул. Абая, 12, кв. 66" becomes "ул. Абая, 12"."""
+    return mask_in_text(_FLAT_IN_ADDRESS.sub("", address)).strip(" ,;")
+
+
 def mask_email(email: str) -> str:
     local, _, domain = email.partition("@")
     return f"{local[:1]}{MASK * 3}@{domain}" if domain else MASK * 3

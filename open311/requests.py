@@ -23,6 +23,7 @@ from appeals.reads.public import (
     OPEN,
     public_appeals,
     public_rows,
+    shown_address,
     shown_description,
     shown_resolution,
 )
@@ -55,7 +56,7 @@ def as_request(row: Mapping[str, Any], language: str | None) -> dict[str, object
         "requested_datetime": _time(row["received_at"]),
         "updated_datetime": _time(row["status_changed_at"]),
         "expected_datetime": _time(row["deadline"]),
-        "address": row["address"],
+        "address": shown_address(row["address"], row["registered_at"]),
         "address_id": row["object_key"],
         "zipcode": "",
         "lat": round(latitude, 6) if latitude is not None else None,

@@ -1,8 +1,8 @@
 """What of an akimat's appeals anyone may see (Open311's requests, the public figures page's queue;
 decisions 101 and 102): appeals of non-emergency categories (or none yet) that are open or resolved,
 never those cancelled (spam, duplicates), forwarded to 112 or transferred to another akimat. Never
-the applicant; a description only once a 109 operator registered the appeal (a person read it),
-with phones and IINs written into it masked."""
+the applicant; a description and an address only once a 109 operator registered the appeal (a
+person read them), with phones and IINs written into them masked and the address without its flat."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import F, FloatField, Func, Q, QuerySet
 
-from accounts.personal_data import mask_in_text
+from accounts.personal_data import building_of, mask_in_text
 from appeals.models import Appeal
 from appeals.states import ACTIVE_STATUSES, AWAITING_CALLBACK, Status
 
@@ -51,6 +51,10 @@ def shown_description(description: str, registered_at: object) -> str:
     return mask_in_text(description) if registered_at else ""
 
 
+def shown_address(address: str, registered_at: object) -> str:
+    return building_of(address) if registered_at else ""
+
+
 def shown_resolution(resolution: str, status: str) -> str:
     return mask_in_text(resolution) if status in CLOSED else ""
 
@@ -70,5 +74,8 @@ def public_rows(found: QuerySet[Appeal]) -> QuerySet[Appeal, dict[str, Any]]:
 
 
 def open_queue(limit: int = 30) -> list[Appeal]:
-    """The newest public appeals still being worked (the public queue)."""
-    return list(public_appeals().filter(status__in=OPEN).order_by("-received_at", "-id")[:limit])
+    """The newest public appeals still being worked (the public queue), each with `shown_address`."""
+    queue = list(public_appeals().filter(status__in=OPEN).order_by("-received_at", "-id")[:limit])
+    for appeal in queue:
+        appeal.shown_address = shown_address(appeal.address, appeal.registered_at)
+    return queue

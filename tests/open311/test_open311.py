@@ -67,9 +67,13 @@ def test_the_services_are_the_akimats_categories_without_emergencies(petropavlov
 
 def test_requests_show_public_appeals_and_nothing_of_the_applicant(petropavlovsk):
     registered = appeal_in(
-        "registered", phone=PHONE, applicant_name="Сауле Жанова", description=f"Нет тепла, звоните {PHONE}"
+        "registered",
+        phone=PHONE,
+        applicant_name="Сауле Жанова",
+        description=f"Нет тепла, звоните {PHONE}",
+        address="ул. Позолотина, 72, кв. 66",
     )
-    received = intake(phone=PHONE, description="Пока не прочитано оператором")
+    received = intake(phone=PHONE, description="Пока не прочитано оператором", address=f"Звоните {PHONE}")
     closed = appeal_in("closed", phone=PHONE)
     emergency = intake(category="medical", phone=PHONE)
     cancelled = intake(phone=PHONE)
@@ -88,7 +92,9 @@ def test_requests_show_public_appeals_and_nothing_of_the_applicant(petropavlovsk
     assert shown["description"].startswith("Нет тепла, звоните •••") and shown["description"].endswith("11")
     assert (shown["lat"], shown["long"]) == (round(CENTRE[1], 6), round(CENTRE[0], 6))
     assert shown["requested_datetime"].endswith("+05:00")  # Almaty time
-    assert rows[str(received.number)]["description"] == ""  # until a person of the 109 line read it
+    assert shown["address"] == "ул. Позолотина, 72"  # the building, not the flat
+    # Nothing typed is public until a person of the 109 line read it.
+    assert rows[str(received.number)]["description"] == rows[str(received.number)]["address"] == ""
     assert rows[str(closed.number)]["status"] == "closed"
     assert rows[str(closed.number)]["status_notes"] == "Отопление восстановлено"
     assert PHONE not in text and "Сауле" not in text and "7051230011" not in text

@@ -36,7 +36,10 @@ def total(text: str, figure: str) -> int:
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_anyone_sees_the_figures_and_the_queue_in_one_language(petropavlovsk, language):
     before = citizen(language).get("/figures/").content.decode()
-    worked = appeal_in("assigned", phone=PHONE, applicant_name="Гульнара Ахметова", address="ул. Абая, 3")
+    worked = appeal_in(
+        "assigned", phone=PHONE, applicant_name="Гульнара Ахметова", address="ул. Абая, 3, кв. 9"
+    )
+    unread = intake(phone=PHONE, address="ул. Абая, 5, спросить Гульнару")
     done = appeal_in("done", phone=PHONE)
     emergency = intake(category="medical", phone=PHONE)
     page = citizen(language).get("/figures/")
@@ -45,12 +48,13 @@ def test_anyone_sees_the_figures_and_the_queue_in_one_language(petropavlovsk, la
     assert page.status_code == 200 and f'<html lang="{language}">' in text
     assert WORDS[language]["title"] in text and WORDS[language]["period"] in text
     assert other["title"] not in text and other["topic"] not in text
-    assert total(text, "received") == total(before, "received") + 3
+    assert total(text, "received") == total(before, "received") + 4
     assert total(text, "answered") == total(before, "answered") + 1
-    assert total(text, "open-now") == total(before, "open-now") + 1  # the emergency is 112's now
+    assert total(text, "open-now") == total(before, "open-now") + 2  # the emergency is 112's now
     assert WORDS[language]["topic"] in text
     queue = text[text.index('<ol class="queue"') :]
-    assert f'data-number="{worked.number}"' in queue and "ул. Абая, 3" in queue
+    assert f'data-number="{worked.number}"' in queue and "ул. Абая, 3<" in queue  # not the flat
+    assert f'data-number="{unread.number}"' in queue and "ул. Абая, 5" not in queue  # nobody read it yet
     assert f'data-number="{done.number}"' not in queue  # answered: no longer worked
     assert f'data-number="{emergency.number}"' not in queue  # 112's, never public
     assert PHONE not in text and "Гульнара" not in text and "Ахметова" not in text

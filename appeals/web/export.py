@@ -21,6 +21,7 @@ from apierrors.envelope import error_response, errors_response
 from appeals.errors import AppealError
 from appeals.reads.export import FIELDS, PERSONAL_FIELDS, ExportPeriod, export_rows
 from appeals.rules.access import reach
+from appeals.web.spreadsheet import safe_cell
 
 NOT_A_DAY = _("{field} must be a day: 2026-12-01.")
 
@@ -48,7 +49,7 @@ def _csv(rows: Iterator[dict[str, object]], columns: tuple[str, ...]) -> Iterato
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(row)
+        writer.writerow({name: safe_cell(value) for name, value in row.items()})
         yield buffer.getvalue().encode()
 
 

@@ -4,7 +4,6 @@ Headers in the screen's language; applicants' names and phones only for roles th
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.kpi_definitions import ALMATY, BY_DEADLINE
 from appeals.states import Status
+from appeals.web.spreadsheet import SafeWriter
 from consoles.dashboard import xlsx
 from consoles.dashboard.page import COLUMNS, SERIES_COLUMNS, Dashboard, value_of
 from consoles.text import language, pick
@@ -158,7 +158,7 @@ def csv_response(sheets: list[Sheet], stem: str) -> HttpResponse:
     the request (at most LIST_MAX rows), so the tenant's schema and the language are still set."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     for index, sheet in enumerate(sheets):
         if len(sheets) > 1:
             if index:

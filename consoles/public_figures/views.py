@@ -7,7 +7,6 @@ a cookie, as on the tracking page."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET
 from appeals.kpi_definitions import ALMATY
 from appeals.reads.kpis import NONE, Dimension, Figures, Overview, Period, Row, overview
 from appeals.reads.public import open_queue
+from appeals.web.spreadsheet import SafeWriter
 from consoles.text import local
 from regional.kpis import Kpis
 
@@ -113,7 +113,7 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{request.tenant.slug}-figures-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(CSV_COLUMNS)
     writer.writerows(_csv_rows(overview(period)))
     return response

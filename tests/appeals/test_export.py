@@ -67,6 +67,24 @@ def test_a_supervisor_gets_personal_data_and_the_csv(petropavlovsk):
     assert row["applicant_phone"] == PHONE and row["description"]
 
 
+def test_a_cell_that_would_run_as_a_formula_is_kept_as_text(petropavlovsk):
+    """A name or a description an integrator or a citizen wrote as a formula is not a call when a
+    supervisor opens the CSV in a spreadsheet; phone numbers stay numbers."""
+    appeal = intake(
+        phone=PHONE,
+        applicant_name="=cmd|' /C calc'!A0",
+        description='@SUM(1+1)*cmd|" /C calc"!A0',
+        address='-2+3+HYPERLINK("http://evil.example","x")',
+    )
+    supervisor = logged_in(user_with_roles("export-formulas", "supervisor"))
+    table = list(csv.DictReader(io.StringIO(body(supervisor.get("/appeals/export.csv")).lstrip("\ufeff"))))
+    row = next(r for r in table if r["number"] == str(appeal.number))
+    assert row["applicant_name"] == "'=cmd|' /C calc'!A0"
+    assert row["description"] == '\'@SUM(1+1)*cmd|" /C calc"!A0'
+    assert row["address"] == '\'-2+3+HYPERLINK("http://evil.example","x")'
+    assert row["applicant_phone"] == PHONE  # "+7705...": a number, not a formula
+
+
 def test_the_export_costs_one_query_for_few_or_many(petropavlovsk):
     integrator = logged_in(user_with_roles("export-counter", "integrator"))
     integrator.get("/appeals/export.ndjson")  # warm: the session's first reads

@@ -8,6 +8,7 @@ import io
 
 from openpyxl import load_workbook
 
+from tests.appeals.conftest import intake
 from tests.consoles.dashboard.conftest import person
 from tests.consoles.dashboard.known import Known
 
@@ -84,6 +85,14 @@ def test_the_list_with_applicants_for_a_supervisor_as_xlsx(known: Known):
     assert {row[0] for row in rows} == {known.closed_on_time.number, known.done_late.number}
     late = next(row for row in rows if row[0] == known.done_late.number)
     assert late[header.index("В срок")] == "нет"
+
+
+def test_a_name_written_as_a_formula_stays_text_in_the_list(city):
+    appeal = intake(phone="+77057770022", applicant_name='=HYPERLINK("http://evil.example","x")')
+    rows = csv_rows(person("supervisor").get("/console/dashboard/appeals.csv?figure=open_now"))
+    row = next(row for row in rows[1:] if row[0] == str(appeal.number))
+    assert row[rows[0].index("ФИО")] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row[rows[0].index("Телефон")] == "+77057770022"
 
 
 def test_an_export_with_wrong_filters_says_why(city):

@@ -29,6 +29,7 @@ QUERY_TOO_LONG = _("The GraphQL query is too long: at most {limit} characters.")
 ONLY_POST = _("A mutation is sent with POST, not GET.")
 NOT_UTF8 = _("The request body is not UTF-8.")
 FORM_UNREADABLE = _("The form body cannot be read.")
+TOO_DEEP = _("The JSON body is nested too deeply.")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -62,6 +62,7 @@ from ikomek.api_failures import (
     ONLY_POST,
     QUERY_NOT_TEXT,
     QUERY_TOO_LONG,
+    TOO_DEEP,
 )
 from ikomek.graphql_echo import without_echo
 from ikomek.graphql_inputs import StorableTextRule, variables_refusal
@@ -164,7 +165,7 @@ class LimitedGraphQLView(GraphQLView):
         return super().dispatch(request, *args, **kwargs)
 
     def __init__(self, **kwargs: object) -> None:
-        kwargs.setdefault("graphiql", settings.DEBUG)
+        kwargs.setdefault("graphiql", settings.GRAPHIQL)
         super().__init__(**kwargs)
         self.rules = validation_rules()
 
@@ -243,6 +244,8 @@ class LimitedGraphQLView(GraphQLView):
             return super().parse_body(request)
         except (MultiPartParserError, SuspiciousOperation):  # a form body Django cannot parse
             raise HttpError(HttpResponseBadRequest(), FORM_UNREADABLE) from None
+        except RecursionError:  # [[[[...]]]]: thousands of levels in a few kilobytes
+            raise HttpError(HttpResponseBadRequest(), TOO_DEEP) from None
 
     def format_error(self, error: Exception) -> dict:
         formatted = dict(GraphQLView.format_error(error))

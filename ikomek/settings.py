@@ -588,6 +588,9 @@ if SENTRY_DSN:
     init_sentry(dsn=SENTRY_DSN, environment=IKOMEK_ENV)
 
 GRAPHENE = {"SCHEMA": "ikomek.schema.schema"}
+# GraphiQL in a browser at /graphql/: for newcomers and integrators outside production, apart from
+# DEBUG (`make run` runs with DEBUG off: an error page there shows no traceback to anyone).
+GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=not PRODUCTION)
 
 # ---------------------------------------------------------------- appeals (the 109 service)
 APPEALS_ATTACHMENT_MAX_BYTES = env.int("APPEALS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -612,9 +615,10 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # ---------------------------------------------------------------- production refusals
-# Last, so every value above is final; GraphiQL follows DEBUG and introspection follows PRODUCTION
+# Last, so every value above is final; GraphiQL and introspection follow PRODUCTION
 # (ikomek/graphql_view.py), so both are off here.
 if PRODUCTION:
+    GRAPHIQL = False
     check_production_settings(
         debug=DEBUG,
         secret_key=SECRET_KEY,

@@ -86,7 +86,7 @@ def is_emergency(request: HttpRequest) -> bool:
         body = json.loads(request.body or b"{}")
         variables = body.get("variables") or {}
         codes = [v.get("category") for v in variables.values() if isinstance(v, dict)]
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return False
     if "createAppeal" not in str(body.get("query", "")):
         return False

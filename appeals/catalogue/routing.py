@@ -61,7 +61,7 @@ def parse_area(problems: Problems, text: str) -> MultiPolygon | None:
                 raise ValueError(part.get("type"))
             geometry = GEOSGeometry(json.dumps(part), srid=4326)
             polygons.extend(geometry if isinstance(geometry, MultiPolygon) else [geometry])
-    except (ValueError, TypeError, GEOSException, GDALException):
+    except (ValueError, TypeError, RecursionError, GEOSException, GDALException):
         problems.add("area", "invalid_area", "Аумақ көпбұрыш емес / Область должна быть многоугольником")
         return None
     if not polygons:

@@ -73,7 +73,7 @@ def incoming_call(request: HttpRequest) -> JsonResponse:
         return _error(request, None, "unauthorised", WRONG_SECRET, 401)
     try:
         body = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return _error(request, None, "invalid_json", NOT_JSON, 400)
     caller = body.get("caller") if isinstance(body, dict) else None
     if not isinstance(caller, str) or not caller.strip():

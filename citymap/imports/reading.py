@@ -63,6 +63,8 @@ def _geojson_rows(text: str) -> tuple[list[RawRow], Problem | None]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         return [], _file_problem("invalid_json", detail=f"{error.msg} ({error.lineno}:{error.colno})")
+    except RecursionError:
+        return [], _file_problem("invalid_json", detail="nested too deeply")
     features = document.get("features") if isinstance(document, dict) else None
     if (
         not isinstance(document, dict)

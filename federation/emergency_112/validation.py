@@ -131,6 +131,8 @@ def parse_json(body: bytes) -> object:
         raise DocumentInvalid([SchemaError("", "body is not UTF-8")]) from None
     except json.JSONDecodeError as error:  # its own words are about the JSON only: line and column
         raise DocumentInvalid([SchemaError("", f"body is not JSON: {error}")]) from None
+    except RecursionError:  # [[[[...]]]]: thousands of levels in a few kilobytes
+        raise DocumentInvalid([SchemaError("", "body is JSON nested too deeply")]) from None
     unstorable = next(_unstorable(document, ()), None)
     if unstorable is not None:
         raise DocumentInvalid(

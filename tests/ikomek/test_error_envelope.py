@@ -56,6 +56,21 @@ def test_a_body_over_the_limit_is_too_large_without_naming_settings(tenants, hos
     assert "DATA_UPLOAD" not in response.content.decode() and "settings" not in response.content.decode()
 
 
+@pytest.mark.parametrize("host", [HOST, "localhost"])
+def test_json_nested_thousands_deep_is_refused_not_a_server_error(tenants, host):
+    # 10 KB, anonymous: Python's parser gives up with a RecursionError past about a thousand levels.
+    body = '{"query": "{ __typename }", "variables": {"a": ' + "[" * 5000 + "]" * 5000 + "}}"
+    response = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="ru").post(
+        "/graphql/", body, content_type="application/json"
+    )
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    (error,) = response.json()["errors"]
+    assert (error["extensions"]["code"], error["message"]) == (
+        "invalid_request",
+        "Тело JSON вложено слишком глубоко.",
+    )
+
+
 def test_a_variable_of_the_wrong_type_is_refused_without_echoing_the_input(tenants):
     query = "mutation($i: CreateAppealInput!) { createAppeal(input: $i) { created } }"
     variables = {

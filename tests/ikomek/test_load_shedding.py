@@ -148,3 +148,11 @@ def test_past_the_queue_limit_requests_get_429_at_once_and_emergencies_are_worke
     # What was answered is stored once; what was shed was not stored, until its re-send.
     assert again is not None and again[0] == 200 and again[2]["data"]["createAppeal"]["created"] is True
     assert stored == accepted | {shed[0]: again[2]["data"]["createAppeal"]["appeal"]["number"]}
+
+
+def test_a_body_nested_thousands_deep_is_no_emergency_and_no_server_error(tenants):
+    from django.test import RequestFactory
+
+    deep = '{"query": "mutation { createAppeal }", "variables": {"a": ' + "[" * 5000 + "]" * 5000 + "}}"
+    request = RequestFactory().post("/graphql/", deep, content_type="application/json")
+    assert shedding.is_emergency(request) is False

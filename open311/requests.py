@@ -27,6 +27,8 @@ from appeals.reads.public import (
     shown_description,
     shown_resolution,
 )
+from appeals.rules.moments import storable_moment
+from appeals.rules.text import invalid_characters, storable
 from open311.services import name_in
 
 DEFAULT_DAYS = 90  # the specification's default window
@@ -93,16 +95,22 @@ def _moment(text: str, name: str, *, end: bool, problems: list[Problem]) -> date
     if not text:
         return None
     try:
-        moment = parse_datetime(text)
-        day = None if moment is not None else parse_date(text)
-    except ValueError:
-        moment = day = None
-    if moment is None and day is not None:
-        moment = datetime.datetime.combine(day + datetime.timedelta(days=1 if end else 0), datetime.time())
-    if moment is None:
-        problems.append(Problem(name, "invalid", NOT_A_DATE))
+        # A plain date first: Django's parse_datetime takes "2026-12-01" as its midnight.
+        day = parse_date(text)
+        moment = None if day is not None else parse_datetime(text)
+        if moment is None and day is not None:
+            moment = datetime.datetime.combine(
+                day + datetime.timedelta(days=1 if end else 0), datetime.time()
+            )
+        if moment is not None:
+            return storable_moment(moment, name)
+    except (ValueError, OverflowError):  # no such day, or the calendar's last
+        pass
+    except AppealError as error:  # an offset past what the database compares
+        problems.extend(error.problems)
         return None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    problems.append(Problem(name, "invalid", NOT_A_DATE))
+    return None
 
 
 def _number(text: str, name: str, low: int, high: int, default: int, problems: list[Problem]) -> int:
@@ -120,7 +128,9 @@ def _choices(text: str) -> list[str]:
 
 def find_requests(query: RequestQuery, language: str | None) -> list[dict[str, object]]:
     """The public requests the filters name, newest first; AppealError naming every bad filter."""
-    problems: list[Problem] = []
+    problems = [invalid_characters(name) for name in query.FILTERS if not storable(getattr(query, name))]
+    if problems:  # NUL or a lone surrogate: PostgreSQL would refuse the comparison itself
+        raise AppealError(*problems)
     found = public_appeals()
     ids = _choices(query.service_request_id)
     if len(ids) > MAX_IDS or not all(i.isascii() and i.isdigit() and len(i) < 19 for i in ids):

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+
 import graphene
 from django.contrib.gis.geos import Polygon
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, Now
 
 from appeals.api.enums import AppealChannel, AppealStatus, value_of
-from appeals.api.errors import bad_input
+from appeals.api.errors import bad_input, graphql_error
 from appeals.api.pagination import Ordering
+from appeals.errors import AppealError
 from appeals.models import Appeal, Category, Organisation
 from appeals.models.appeal import DEADLINE_KEY
 from appeals.rules.applicants import normalise_phone
+from appeals.rules.moments import storable_moment
 from appeals.states import Status
 
 
@@ -91,9 +95,9 @@ def filtered(
         late = Q(deadline__lt=Coalesce(F("resolved_at"), Now())) & ~Q(status=Status.CANCELLED)
         queryset = queryset.filter(late if spec.overdue else ~late | Q(deadline__isnull=True))
     if spec.received_from:
-        queryset = queryset.filter(received_at__gte=spec.received_from)
+        queryset = queryset.filter(received_at__gte=_moment(spec.received_from, "filter.receivedFrom"))
     if spec.received_to:
-        queryset = queryset.filter(received_at__lt=spec.received_to)
+        queryset = queryset.filter(received_at__lt=_moment(spec.received_to, "filter.receivedTo"))
     if spec.bbox:
         box = spec.bbox
         if not (-180 <= box.west < box.east <= 180 and -90 <= box.south < box.north <= 90):
@@ -117,3 +121,10 @@ def filtered(
             raise bad_input(problem.field, problem.code, problem.message)
         queryset = queryset.filter(applicant_phone=phone)
     return queryset
+
+
+def _moment(moment: datetime.datetime, field: str) -> datetime.datetime:
+    try:
+        return storable_moment(moment, field)
+    except AppealError as error:
+        raise graphql_error(error) from None

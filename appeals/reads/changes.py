@@ -70,7 +70,7 @@ def parse_since(text: str) -> Position | datetime.datetime | None:
             "timestamp_without_offset",
             "уақыт белдеуі көрсетілмеген (мысалы +05:00) / укажите смещение часового пояса (например +05:00)",
         )
-    return moment
+    return moment.astimezone(datetime.UTC)  # PostgreSQL stores offsets up to ±15:59 only
 
 
 def _decode(body: str) -> Position:

@@ -15,6 +15,7 @@ from appeals.errors import AppealError
 from appeals.models import Appeal
 from appeals.rules.access import Reach
 from appeals.rules.calendar import ALMATY
+from appeals.rules.moments import checked_day
 
 MAX_DAYS = 366
 CHUNK = 2000  # rows per fetch of the server-side cursor
@@ -35,6 +36,7 @@ class ExportPeriod:
     @classmethod
     def of(cls, since: datetime.date | None, until: datetime.date | None) -> ExportPeriod:
         today = datetime.datetime.now(ALMATY).date()
+        since, until = checked_day(since, "since"), checked_day(until, "until")
         until = until or today
         since = since or until - datetime.timedelta(days=29)
         if since > until:

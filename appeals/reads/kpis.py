@@ -38,6 +38,7 @@ from appeals.errors import AppealError
 from appeals.models import Appeal, Category, Organisation, ResponsiblePerson
 from appeals.reads.worklists import DUE_SOON
 from appeals.rules.access import EVERYTHING, Reach
+from appeals.rules.moments import checked_day
 
 DEFAULT_DAYS = 30
 NONE = "-"  # a filter value meaning "not set on the appeal" (no category, organisation or person)
@@ -52,6 +53,7 @@ class Period:
     @classmethod
     def of(cls, start: datetime.date | None = None, end: datetime.date | None = None) -> Period:
         """The given days (Asia/Almaty), by default the last 30 days up to today (as the region's)."""
+        start, end = checked_day(start, "period"), checked_day(end, "period")
         end = end or timezone.now().astimezone(rules.ALMATY).date()
         start = start or end - datetime.timedelta(days=DEFAULT_DAYS - 1)
         if start > end:

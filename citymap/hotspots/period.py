@@ -26,10 +26,13 @@ class Question:
     category_ids: tuple[int, ...] | None  # None: every category
 
 
-def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
-    if moment is None or timezone.is_aware(moment):
-        return moment
-    return moment.replace(tzinfo=ALMATY)
+def _in_utc(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """Without an offset Almaty's time; in UTC, since PostgreSQL takes offsets up to ±15:59 only."""
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=ALMATY)
+    return moment.astimezone(datetime.UTC)
 
 
 def question(
@@ -39,9 +42,9 @@ def question(
 ) -> Question:
     """The period defaults to the last 30 days; a category includes its sub-categories. One query
     when a category is named, none otherwise."""
-    since, until = _local(since), _local(until)
-    until = until or timezone.now()
     try:
+        since, until = _in_utc(since), _in_utc(until)
+        until = until or timezone.now()
         since = since or until - datetime.timedelta(days=DEFAULT_DAYS)
         refused = since >= until or until - since > datetime.timedelta(days=MAX_DAYS)
     except OverflowError:  # a time at the calendar's edge

@@ -184,9 +184,9 @@ def _with_default_period(data: object) -> object:
     if not data.get("start"):
         try:
             end = datetime.date.fromisoformat(data["end"])
-        except ValueError:
+            data["start"] = (end - datetime.timedelta(days=kpis.DEFAULT_DAYS - 1)).isoformat()
+        except (ValueError, OverflowError):
             return data  # the end's own error says what is wrong
-        data["start"] = (end - datetime.timedelta(days=kpis.DEFAULT_DAYS - 1)).isoformat()
     return data
 
 

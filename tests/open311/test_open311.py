@@ -11,9 +11,11 @@ from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from appeals import actions
+from appeals.kpi_definitions import ALMATY
 from appeals.models import Appeal
 from testkit.identities import logged_in, user_with_roles
 from testkit.queries import exact_queries
@@ -123,6 +125,10 @@ def test_the_filters_narrow_the_list_and_bad_ones_are_refused_by_field(petropavl
     assert ids(start_date="2099-01-01") == set()
     assert ids(start_date="2020-01-01", end_date="2020-01-02") == set()
     assert len(ids(page_size="1")) == 1 and ids(page="9999") == set()
+    today = timezone.now().astimezone(ALMATY).date().isoformat()
+    assert ids(end_date=today) & mine == mine  # a day as end_date: up to its end
+    # An offset PostgreSQL does not store (over ±15:59) is compared in UTC.
+    assert ids(start_date="2020-01-01T00:00:00-23:59") & mine == mine
 
     for params, field, code in [
         ({"start_date": "вчера"}, "start_date", "invalid"),
@@ -134,6 +140,10 @@ def test_the_filters_narrow_the_list_and_bad_ones_are_refused_by_field(petropavl
         ({"page": "-1"}, "page", "out_of_range"),
         ({"service_request_id": "1;DROP"}, "service_request_id", "invalid"),
         ({"jurisdiction_id": "kyzylzhar"}, "jurisdiction_id", "not_found"),
+        ({"start_date": "9999-12-31T23:59:59-23:59"}, "start_date", "out_of_range"),
+        ({"start_date": "0001-01-01T00:00:00+05:00"}, "start_date", "out_of_range"),
+        ({"end_date": "9999-12-31"}, "end_date", "invalid"),
+        ({"service_code": "\x00"}, "service_code", "invalid_characters"),
     ]:
         refused = caller("kk").get(f"{V2}/requests.json", params)
         assert refused.status_code in (400, 404), params

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import Operation, can
 from accounts.personal_data import sees_personal_data
 from appeals import actions
+from appeals.catalogue.cache import active_category
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent, EventKind
 from appeals.reads import worklists
@@ -163,6 +164,14 @@ def _number(value: str | None) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
+def _refused_intake(request: HttpRequest, form: IntakeForm) -> HttpResponse:
+    """The form again with what was posted: the chosen category by its name, and marked when it
+    goes to 112, so the operator is asked again before the next save forwards it."""
+    code = str(form["category"].value() or "")
+    chosen = active_category(code) if code and len(code) <= 60 else None
+    return render(request, "consoles/operator/intake.html", {"form": form, "chosen": chosen}, status=400)
+
+
 @require_http_methods(["GET", "POST"])
 @console_page(Operation.APPEAL_CREATE)
 def intake(request: HttpRequest) -> HttpResponse:
@@ -172,12 +181,12 @@ def intake(request: HttpRequest) -> HttpResponse:
         return render(request, "consoles/operator/intake.html", {"form": form})
     form = IntakeForm(request.POST)
     if not form.is_valid():
-        return render(request, "consoles/operator/intake.html", {"form": form}, status=400)
+        return _refused_intake(request, form)
     try:
         result = actions.create_appeal(request.principal, form.appeal_input())
     except AppealError as error:
         form.add_problems(error.problems)
-        return render(request, "consoles/operator/intake.html", {"form": form}, status=400)
+        return _refused_intake(request, form)
     appeal = result.appeal
     if result.created and appeal.status == Status.REGISTERED and not appeal.transfer_proposal:
         # Phone intake: classified while talking, so it goes on to the service routing names. With

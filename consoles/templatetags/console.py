@@ -54,7 +54,7 @@ def access_code(code: str) -> str:
 
 
 # History comments the platform writes itself in "kk / ru" (people's own comments stay as typed).
-BILINGUAL_COMMENTS = frozenset({"transfer_proposed"})
+BILINGUAL_COMMENTS = frozenset({"transfer_proposed", "emergency_alarm"})
 
 
 @register.filter

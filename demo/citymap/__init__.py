@@ -99,7 +99,7 @@ def _outages() -> str:
         OutageInput(
             kind="heating",
             nature="emergency",
-            cause="Порыв теплотрассы Т-1 у камеры ТК-1-1 / Т-1 жылу трассасы ЖК-1-1 камерасы жанында жарылды",
+            cause="Т-1 жылу трассасы ЖК-1-1 камерасы жанында жарылды / Порыв теплотрассы Т-1 у камеры ТК-1-1",
             starts_at=now - datetime.timedelta(hours=3),
             expected_end_at=now + datetime.timedelta(hours=9),
             source_object_id=boiler.pk,
@@ -123,7 +123,7 @@ def _outages() -> str:
         OutageInput(
             kind="power",
             nature="planned",
-            cause="Замена трансформатора на ТП-102 / ҚС-102 трансформаторын ауыстыру",
+            cause="ҚС-102 трансформаторын ауыстыру / Замена трансформатора на ТП-102",
             starts_at=tomorrow,
             expected_end_at=tomorrow + datetime.timedelta(hours=6),
             source_object_id=substation.pk,
@@ -134,7 +134,7 @@ def _outages() -> str:
         OutageInput(
             kind="hot_water",
             nature="emergency",
-            cause="Авария на котельной №3 / №3 қазандықтағы апат",
+            cause="№3 қазандықтағы апат / Авария на котельной №3",
             starts_at=now - datetime.timedelta(days=12),
             expected_end_at=now - datetime.timedelta(days=11),
             source_object_id=MapObject.objects.get(kind="boiler_house", external_id="K-3").pk,

@@ -95,6 +95,13 @@ def test_intake_creates_once_for_a_double_submit_and_reports_field_errors(inside
     assert "телефон нөмірі емес" not in text and "мұндай нөмір жоқ" not in text
     assert "Нет воды</textarea>" in text  # what was typed stays
 
+    # The chosen category comes back by its name, and an emergency one marked so the next save
+    # asks again before it goes to 112.
+    refused = client.post("/console/intake/", data | {"phone": "12", "client_key": "k-3", "category": "fire"})
+    text = refused.content.decode()
+    assert refused.status_code == 400 and 'data-emergency="1"' in text
+    assert '<p class="chosen" id="category-chosen" aria-live="polite">Пожар</p>' in text
+
 
 def test_the_language_switch_is_remembered_for_the_person(inside):
     user = user_with_roles("switcher", "operator")

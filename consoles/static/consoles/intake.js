@@ -13,6 +13,7 @@
     var draft = {};
     fields.forEach(function (name) { var el = form.elements[name]; if (el) draft[name] = el.type === "checkbox" ? el.checked : el.value; });
     draft.categoryName = document.getElementById("category-chosen").textContent;
+    draft.emergency = document.getElementById("id_category").dataset.emergency || "";
     draft.placeId = placeId;
     try { localStorage.setItem(draftKey, JSON.stringify(draft)); } catch (e) { /* private mode: no draft */ }
   }
@@ -26,6 +27,8 @@
       if (el && draft[name] !== undefined && draft[name] !== "" && !(name === "phone" && params.get("phone"))) el.value = draft[name];
     });
     if (draft.categoryName) document.getElementById("category-chosen").textContent = draft.categoryName;
+    // A restored emergency category is asked about again before the save forwards it.
+    if (form.elements.category.value === draft.category) form.elements.category.dataset.emergency = draft.emergency || "";
     if (draft.placeId && form.elements.object_key.value) placeId = draft.placeId;
   }
   var placeId = "";

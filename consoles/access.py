@@ -89,8 +89,23 @@ def navigation(principal: Principal, *, regional: bool = False) -> list[NavItem]
     return [item for item in (REGION_NAV if regional else NAV) if can(principal, item.operation)]
 
 
+# Where an akimat's people land, by what their roles let them do first: operators the queues,
+# executors their assignments, lawyers the violations they work (before the dashboard they may also
+# read), the akim and analysts the dashboard.
+LANDING = (
+    ("/console/queues/", Operation.APPEAL_ROUTE),
+    ("/console/executor/", Operation.APPEAL_EXECUTE),
+    ("/console/violations/", Operation.VIOLATION_MANAGE),
+    ("/console/dashboard/", Operation.REPORTS_VIEW),
+    ("/console/violations/", Operation.VIOLATION_VIEW),
+    ("/console/settings/", Operation.CATALOGUE_MANAGE),
+)
+
+
 def home_url(principal: Principal, *, regional: bool = False) -> str | None:
-    """Where a person lands: the first page their roles open (operators: the queues; on the
-    regional host the region's staff the region's console, 112 dispatchers their inbox)."""
-    items = navigation(principal, regional=regional)
-    return items[0].url if items else None
+    """Where a person lands (on the regional host the region's staff the region's console, 112
+    dispatchers their inbox); None when no page is theirs."""
+    if regional:
+        items = navigation(principal, regional=True)
+        return items[0].url if items else None
+    return next((url for url, operation in LANDING if can(principal, operation)), None)

@@ -20,7 +20,15 @@ def inside(tenants) -> Iterator[None]:
 
 
 @pytest.mark.parametrize(
-    ("role", "console"), [("operator", "/console/queues/"), ("akim", "/console/dashboard/")]
+    ("role", "console"),
+    [
+        ("operator", "/console/queues/"),
+        ("supervisor", "/console/queues/"),
+        ("executor", "/console/executor/"),
+        ("lawyer", "/console/violations/"),  # the violations they work, before the dashboard
+        ("akim", "/console/dashboard/"),
+        ("analyst", "/console/dashboard/"),
+    ],
 )
 def test_a_signed_in_person_is_sent_to_their_console_for_three_queries(inside, role, console):
     client = logged_in(user_with_roles(f"home-{role}", role))

@@ -11,8 +11,10 @@ import importlib.util
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from kombu import Queue
 
+from apierrors.paths import API_PATH_PREFIXES
 from ikomek.settings_guard import (
     DEVELOPMENT_SECRET_KEY,
     PRODUCTION_ENVIRONMENT,
@@ -161,6 +163,7 @@ MIDDLEWARE = [
     "tenants.middleware.CachedTenantMiddleware",
     "ikomek.shedding.LoadSheddingMiddleware",  # past the workers' capacity: 429 at once (decision 67)
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # pages run only our own files' scripts (CONTENT_SECURITY_POLICY)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -176,6 +179,26 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "observability.middleware.RequestContextMiddleware",
 ]
+
+# Content-Security-Policy of every page (django-csp): scripts, styles, images and requests from our
+# own origin only, no inline script or style, no eval (htmx's allowEval is off), never framed, forms
+# posted to us (and the sign-out's redirect to Keycloak). Leaflet positions its panes through the
+# CSSOM, which style-src does not govern. The API's answers are JSON, not pages: not sent there.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": API_PATH_PREFIXES,
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *([KEYCLOAK_URL] if KEYCLOAK_URL else [])],
+    },
+}
 
 # Load shedding: more connections than this waiting to be accepted, and a new API request (not an
 # emergency) is answered 429 with Retry-After at once (about a fifth of a second of the workers' work).

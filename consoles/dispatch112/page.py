@@ -208,20 +208,27 @@ def akimats() -> list[Akimat]:
 
 
 def parse(query: dict[str, str], known: list[Akimat]) -> tuple[Shown, register.Filters]:
-    """The URL's filters, or BadFilter saying which value is unknown (in the screen's language)."""
+    """The URL's filters, or BadFilter saying which values are unknown, every one (in the screen's
+    language)."""
     service, slug, alarm = (query.get(name, "").strip() for name in ("service", "akimat", "alarm"))
     page = query.get("page", "1").strip() or "1"
+    unknown = []
     if not page.isdigit() or int(page) < 1:
-        raise BadFilter(gettext("There is no page %(page)s.") % {"page": page})
+        unknown.append(gettext("There is no page %(page)s.") % {"page": page})
     akimat = next((one for one in known if one.slug == slug), None)
     if slug and akimat is None:
-        raise BadFilter(gettext("There is no akimat %(akimat)s.") % {"akimat": slug})
-    try:
-        filters = register.parse_filters(service, akimat.pk if akimat else None, alarm)
-    except register.FilterError as error:
-        if error.field == "service":
-            raise BadFilter(gettext("There is no service %(service)s.") % {"service": service}) from None
-        raise BadFilter(gettext("There is no alarm kind %(alarm)s.") % {"alarm": alarm}) from None
+        unknown.append(gettext("There is no akimat %(akimat)s.") % {"akimat": slug})
+    for only_service, only_alarm, said in (
+        (service, "", gettext("There is no service %(service)s.") % {"service": service}),
+        ("", alarm, gettext("There is no alarm kind %(alarm)s.") % {"alarm": alarm}),
+    ):
+        try:
+            register.parse_filters(only_service, None, only_alarm)
+        except register.FilterError:
+            unknown.append(said)
+    if unknown:
+        raise BadFilter(" ".join(unknown))
+    filters = register.parse_filters(service, akimat.pk if akimat else None, alarm)
     return Shown(service, slug, alarm, int(page)), filters
 
 

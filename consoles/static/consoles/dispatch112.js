@@ -85,6 +85,11 @@
   restore(false);
 
   // ---- the poll
+  // Each poll asks with the page's filters and the version it has (no hx-vals "js:": no eval).
+  document.getElementById("poll").addEventListener("htmx:configRequest", function (event) {
+    new URLSearchParams(location.search).forEach(function (value, name) { event.detail.parameters[name] = value; });
+    event.detail.parameters.seen = box.dataset.version;
+  });
   var focused = false;
   box.addEventListener("htmx:beforeSwap", function () { focused = document.activeElement === chosen(); });
   box.addEventListener("htmx:afterSwap", function (event) {

@@ -14,7 +14,7 @@ from contextlib import ExitStack
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from accounts.provisioning import ensure_tenant_identity
 from accounts.roles import Role
@@ -40,12 +40,47 @@ def web(onboarded, django_db_blocker, tmp_path_factory) -> Iterator[str]:
         yield base
 
 
+class WatchedBrowser:
+    """Chromium whose every context reports what the pages' Content-Security-Policy refused (an
+    inline script or style, an eval such as htmx's `js:`): each test asserts there was none."""
+
+    def __init__(self, browser: Browser) -> None:
+        self._browser = browser
+        self.refusals: list[str] = []
+
+    def new_context(self, **options: object) -> BrowserContext:
+        context = self._browser.new_context(**options)
+        context.on("console", self._seen)
+        return context
+
+    def _seen(self, message: ConsoleMessage) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "evalDisallowed" in text:
+            where = message.location or {}
+            source = f"{where.get('url', '')}:{where.get('lineNumber', '')}"
+            self.refusals.append(f"{message.page.url if message.page else '?'} ({source}): {text}")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="package")
-def browser(web) -> Iterator[Browser]:
+def browser(web) -> Iterator[WatchedBrowser]:
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
-        yield chromium
+        yield WatchedBrowser(chromium)
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def nothing_refused_by_the_pages_policy(request) -> Iterator[None]:
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    watched = request.getfixturevalue("browser")
+    watched.refusals.clear()
+    yield
+    assert watched.refusals == [], "the Content-Security-Policy refused:\n" + "\n".join(watched.refusals)
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_the_akims_figure_changes_and_drills_down_to_files(
     page.focus("#id_step")
     page.keyboard.press("ArrowDown")  # by day -> by week, from the keyboard
     page.wait_for_url(re.compile(r"step=week"))
-    page.wait_for_function(f"document.querySelectorAll('#series tbody tr').length < {rows_by_day}")
+    page.wait_for_function(f"() => document.querySelectorAll('#series tbody tr').length < {rows_by_day}")
     wait_for_the_map(page)
     # Keyboard first: the swap keeps the focus where it was, on the list just changed.
     assert page.evaluate("document.activeElement.id") == "id_step"
@@ -160,9 +160,9 @@ def test_the_hotspot_layer_draws_the_city_maps_tiles_for_the_period(
         switch.locator("input").check()
     assert "since=" in tile.value.url and "until=" in tile.value.url
     assert tile.value.headers["content-type"] == "application/vnd.mapbox-vector-tile"
-    page.wait_for_function(f"({HOTSPOT_PIXELS})() > 0")
+    page.wait_for_function(f"() => ({HOTSPOT_PIXELS})() > 0")
     page.locator(".leaflet-control-layers-overlays input").first.uncheck()  # the dots off: hotspots alone
     page.locator("#dashboard-map").screenshot(path=str(SCREENSHOTS / f"dashboard-hotspots-{language}.png"))
     switch.locator("input").uncheck()
-    page.wait_for_function(f"({HOTSPOT_PIXELS})() === 0")
+    page.wait_for_function(f"() => ({HOTSPOT_PIXELS})() === 0")
     page.context.close()

@@ -62,7 +62,7 @@ def test_the_dispatcher_takes_incidents_live_from_the_keyboard(
     row = page.locator(f'#open tr[data-id="{first.pk}"]')
     row.wait_for(timeout=6000)  # polled, no reload
     assert "awaiting" in row.get_attribute("class") and words["service"] in row.inner_text()
-    page.wait_for_function("document.getElementById('live').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('live').textContent.length > 0")
     assert page.locator("#live").inner_text() == f"{words['new']}: №{first.appeal_number}"
     screenshot(page, f"dispatch112-inbox-{language}")
 

@@ -151,10 +151,10 @@ def test_the_inbox_stays_usable_with_hundreds_of_incidents_and_alarms(
 
     # The alarm's count filters the list to its incidents; a filter moves the address bar along.
     bar.locator("a.alarm").click()
-    page.wait_for_function("location.search === '?alarm=not_acknowledged'")  # pushed, not loaded
+    page.wait_for_function("() => location.search === '?alarm=not_acknowledged'")  # pushed, not loaded
     assert page.locator("#alarm-bar a.clear").inner_text() == words["all"]
     page.select_option("#f-service", "104")
-    page.wait_for_function("location.search === '?service=104&alarm=not_acknowledged'")
+    page.wait_for_function("() => location.search === '?service=104&alarm=not_acknowledged'")
     services = page.locator("#open tbody tr[data-id] td:nth-child(3)").all_inner_texts()
     assert services and all(text.startswith("104") for text in services)
     bookmark = page.url

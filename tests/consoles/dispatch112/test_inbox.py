@@ -136,6 +136,7 @@ def test_open_incidents_are_paged_and_every_list_takes_the_filters(tenants):
         ("akimat=atlantis", "Нет акимата atlantis."),
         ("alarm=fire", "Нет такого вида тревоги: fire."),
         ("page=0", "Нет страницы 0."),
+        ("service=999&akimat=zzz", "Нет акимата zzz. Нет службы 999."),  # every unknown value
     ],
 )
 def test_an_unknown_filter_is_named_and_everything_shown(tenants, query, message):

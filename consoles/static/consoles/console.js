@@ -1,0 +1,57 @@
+// What every page does, without inline handlers (the Content-Security-Policy allows scripts from
+// our own files only): the language switch, errors in the screen's language, focus on the first
+// field the server refused, and a few buttons' one-line behaviours.
+(function () {
+  "use strict";
+
+  function ready(run) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+    else run();
+  }
+
+  ready(function () {
+    var language = document.getElementById("lang-switch");
+    if (language) language.addEventListener("change", function () { language.form.submit(); });
+
+    // The server says what is missing, in the screen's language; the browser's own bubble would
+    // speak the browser's.
+    document.querySelectorAll("form").forEach(function (form) { form.noValidate = true; });
+
+    // A page answered with field errors: the keyboard starts at the first refused field.
+    if (!document.activeElement || document.activeElement === document.body) {
+      var refused = document.querySelector(
+        "main [aria-invalid='true'], main .invalid input:not([type=hidden]), main .invalid select, main .invalid textarea, main .failed input:not([type=hidden]), main .failed select, main .failed textarea"
+      );
+      if (refused) refused.focus();
+    }
+
+    // An appeal saved from an intake draft: that draft is done with (a draft with another key stays).
+    var saved = document.querySelector("[data-forget-draft]");
+    if (saved) {
+      var key = "intake-draft:" + location.host;
+      try {
+        var draft = JSON.parse(localStorage.getItem(key) || "null");
+        if (draft && draft.client_key === saved.dataset.forgetDraft) localStorage.removeItem(key);
+      } catch (e) { /* private mode or a damaged draft: nothing to forget */ }
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-print], [data-close-aside]");
+    if (!target) return;
+    if (target.hasAttribute("data-print")) window.print();
+    else target.closest("aside").remove();
+  });
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+  // A form that reloads its part on a select's change (the dashboard's filters).
+  document.addEventListener("change", function (event) {
+    var form = event.target.tagName === "SELECT" && event.target.closest("form[data-submit-on-select]");
+    if (form && window.htmx) window.htmx.trigger(form, "filters-changed");
+  });
+  // Polls marked visible-only wait while the tab is hidden (the notifications' counter).
+  document.addEventListener("htmx:confirm", function (event) {
+    if (document.hidden && event.target.hasAttribute("data-visible-only")) event.preventDefault();
+  });
+})();

@@ -22,6 +22,7 @@ class Field:
     label: str
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
+    options: str = ""  # what to offer as one types (consoles/operator/step_options.py)
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,17 @@ STEPS: dict[str, Step] = {
     for step in (
         Step(
             "register",
-            (Field("category", _("Category code")), COMMENT),
+            (Field("category", _("Category code"), options="categories"), COMMENT),
             lambda who, n, f: actions.register_appeal(
                 who, n, category_code=f.get("category", ""), comment=f.get("comment", "")
             ),
         ),
         Step(
             "assign",
-            (Field("organisation", _("Organisation code (empty: by routing)")), COMMENT),
+            (
+                Field("organisation", _("Organisation code (empty: by routing)"), options="organisations"),
+                COMMENT,
+            ),
             lambda who, n, f: actions.assign_appeal(
                 who, n, organisation_code=f.get("organisation", ""), comment=f.get("comment", "")
             ),
@@ -84,7 +88,7 @@ STEPS: dict[str, Step] = {
         ),
         Step(
             "transfer",
-            (Field("akimat", _("Akimat (slug)"), required=True), REASON),
+            (Field("akimat", _("Akimat (slug)"), required=True, options="akimats"), REASON),
             lambda who, n, f: actions.transfer_appeal(
                 who, n, akimat=f.get("akimat", ""), reason=f.get("reason", "")
             ),

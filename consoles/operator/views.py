@@ -26,6 +26,7 @@ from appeals.rules.access import reach
 from appeals.states import Status
 from consoles.access import console_page
 from consoles.operator.forms import IntakeForm
+from consoles.operator.step_options import step_options
 from consoles.operator.steps import STEPS, available_steps
 from consoles.text import pick
 
@@ -96,13 +97,17 @@ def _page(
 ) -> HttpResponse:
     events = list(appeal.events.order_by("at", "id"))
     may_route = can(request.principal, Operation.APPEAL_ROUTE)
+    steps = available_steps(request.principal, appeal)
     context = {
         "appeal": appeal,
         "candidates": _repeat_candidates(appeal, events) if may_route else [],
         "status_label": pick(appeal.get_status_display()),
         "events": events,
         "attachments": list(appeal.attachments.order_by("uploaded_at", "id")),
-        "steps": available_steps(request.principal, appeal),
+        "steps": steps,
+        "options": step_options(
+            {f.options for _, step in steps for f in step.fields if f.options}, request.tenant
+        ),
         "emergency": emergency(appeal),
         "transfers": transfer_chain(appeal, events, request.tenant),
         "personal": sees_personal_data(request.principal),

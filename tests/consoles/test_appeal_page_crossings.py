@@ -176,7 +176,7 @@ def test_an_appeal_that_never_crossed_a_boundary_shows_neither(inside):
 
 # session, user (with the staff profile), roles; the appeal with its category, organisation,
 # assignee, parent and 112 record; its events; its files; and then:
-ABSENT = 7  # + the repeat candidates (a received appeal)
+ABSENT = 8  # + the repeat candidates (a received appeal); + the akimats a transfer may go to
 WITH_112 = 6  # forwarded to 112: no repeat candidates to offer
 TRANSFERRED = 7  # transferred: no repeat candidates; + the akimats' names of the chain
 
@@ -195,7 +195,10 @@ def test_the_appeal_page_costs_a_fixed_number_of_queries(inside, tenants):
     forwarded = intake(category="fire")
     assert 'class="emergency"' in page(forwarded.number, WITH_112)
     acknowledged_by_112(forwarded)
-    assert 'data-emergency-status="acknowledged"' in page(forwarded.number, WITH_112)
+    at_112 = page(forwarded.number, WITH_112)
+    assert 'data-emergency-status="acknowledged"' in at_112
+    # Forwarding again asks 112 for more services: it is not said as if sending it anew.
+    assert "Запросить у 112 ещё службы" in at_112 and "<button>Передача в 112</button>" not in at_112
     transferred = appeal_in("transferred")
     actions.record_transfer_progress(
         tenants["kyzylzhar"],
@@ -241,7 +244,8 @@ def test_a_proposed_transfer_is_filled_in_and_its_notice_goes_once_transferred(i
     client = operator("ru")
     html = client.get(f"/console/appeals/{proposed.number}/").content.decode()
     assert 'class="proposal"' in html
-    assert 'id="transfer-akimat" name="akimat" value="kyzylzhar"' in html
+    field = 'id="transfer-akimat" name="akimat" list="transfer-akimat-options" autocomplete="off"'
+    assert f'{field} value="kyzylzhar"' in html
     assert 'id="register-category" name="category" value' not in html  # only the transfer's field
 
     actions.transfer_appeal(OPERATOR, proposed.number, akimat="kyzylzhar", reason="Территория района")

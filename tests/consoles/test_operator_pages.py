@@ -9,7 +9,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from accounts.models import StaffProfile
-from appeals.models import Appeal
+from appeals.models import Appeal, Organisation
 from testkit.identities import logged_in, user_with_roles
 from testkit.queries import exact_queries
 from tests.appeals.conftest import intake
@@ -137,3 +137,20 @@ def test_the_queues_page_costs_a_fixed_number_of_queries(inside):
         more = client.get("/console/queues/")
     assert few.status_code == more.status_code == 200
     assert few.content.decode().count("/console/appeals/") < more.content.decode().count("/console/appeals/")
+
+
+def test_the_steps_offer_names_to_pick_from_as_the_operator_types(inside):
+    """Nobody knows an organisation's code or an akimat's slug by heart: the fields offer them with
+    their names in the screen's language (a datalist), and a typed code still works."""
+    received = operator("kk").get(f"/console/appeals/{intake().number}/").content.decode()
+    akimats = received[received.index('<datalist id="transfer-akimat-options">') :].split("</datalist>")[0]
+    assert '<option value="kyzylzhar">Қызылжар ауданы</option>' in akimats
+    assert 'value="petropavlovsk"' not in akimats  # not to itself
+    assert 'list="transfer-akimat-options"' in received
+    assert '<option value="heating">' in received  # the register step's categories
+
+    registered = intake(register=True)
+    page = operator("ru").get(f"/console/appeals/{registered.number}/").content.decode()
+    organisations = page[page.index('<datalist id="assign-organisation-options">') :].split("</datalist>")[0]
+    housing = Organisation.objects.get(code="housing-department")
+    assert f'<option value="housing-department">{housing.name_ru}</option>' in organisations

@@ -90,9 +90,9 @@ def test_every_list_and_search_costs_the_same_for_one_appeal_of_a_kind_and_for_f
 
 # The appeal with category, organisation, assignee and original; its events; its attachments;
 # while it may still be a repeat, the nearby originals (the nearest in degrees measured in metres,
-# one statement).
+# one statement), and, as it may be transferred, the akimats to offer.
 APPEAL_PAGE = 3 + 3
-APPEAL_PAGE_WITH_CANDIDATES = APPEAL_PAGE + 1
+APPEAL_PAGE_WITH_CANDIDATES = APPEAL_PAGE + 1 + 1
 
 
 def test_the_appeal_page_costs_the_same_with_more_history_and_more_candidates(operator):

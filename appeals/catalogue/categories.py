@@ -54,8 +54,11 @@ def _state(category: Category) -> dict[str, object]:
     return {"parent": category.parent.code if category.parent else "", **snapshot(category, FIELDS)}
 
 
-def _checked(data: CategoryInput, editing: Category | None) -> dict[str, object]:
-    problems = Problems()
+def _checked(
+    data: CategoryInput, editing: Category | None, problems: Problems | None = None
+) -> dict[str, object]:
+    """The category's values; AppealError naming every mistake, with those already in `problems`."""
+    problems = problems or Problems()
     values: dict[str, object] = {
         "name_kk": problems.text("name_kk", data.name_kk, max_length=200),
         "name_ru": problems.text("name_ru", data.name_ru, max_length=200),
@@ -117,8 +120,7 @@ def create_category(actor: Principal, code: str, data: CategoryInput) -> Categor
     code = problems.code("code", code)
     if not problems.found and Category.objects.filter(code=code).exists():
         problems.add("code", "taken", f"«{code}» коды бос емес / Код «{code}» уже занят")
-    problems.raise_any()
-    values = _checked(data, None)
+    values = _checked(data, None, problems)  # the code's mistakes said with the others, at once
     with transaction.atomic():
         last = Category.objects.order_by("-sort_order").values_list("sort_order", flat=True).first() or 0
         category = Category.objects.create(code=code, sort_order=last + 10, **values)

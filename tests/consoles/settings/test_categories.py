@@ -110,6 +110,12 @@ def test_a_new_category_is_created_under_a_group_and_logged(supervisor):
     assert again.status_code == 400 and "уже занят" in again.content.decode()
     bad = supervisor.post("/console/settings/categories/new", data | {"code": "Снег!"})
     assert bad.status_code == 400 and 'id="id_code-error"' in bad.content.decode()
+    # Every mistake at once, the code's with the others.
+    worse = supervisor.post(
+        "/console/settings/categories/new", data | {"code": "Снег!", "name_ru": "", "sla_hours": "-5"}
+    ).content.decode()
+    for field in ("code", "name_ru", "sla_hours"):
+        assert f'id="id_{field}-error"' in worse, field
 
 
 def test_a_category_cannot_sit_under_itself(supervisor):

@@ -41,6 +41,7 @@ LISTS = (
 @console_page(Operation.APPEAL_ROUTE)
 def queues(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
+    unknown = ""
     if query:
         kind, rows = "search", list(worklists.search(query)[: worklists.PAGE])
     elif request.GET.get("list") == "callback":
@@ -48,8 +49,8 @@ def queues(request: HttpRequest) -> HttpResponse:
     else:
         try:
             chosen = worklists.Worklist(request.GET.get("list", worklists.Worklist.NEW))
-        except ValueError:
-            chosen = worklists.Worklist.NEW
+        except ValueError:  # a bookmark of a list that is gone, a typo: said, and the new ones shown
+            unknown, chosen = request.GET.get("list", "")[:40], worklists.Worklist.NEW
         kind, rows = chosen.value, list(worklists.worklist(chosen)[: worklists.PAGE])
     context = {
         "kind": kind,
@@ -58,9 +59,10 @@ def queues(request: HttpRequest) -> HttpResponse:
         "counts": {k.value: v for k, v in worklists.counts().items()},
         "callback_count": callback_queue().count(),
         "lists": LISTS,
+        "unknown_list": unknown,
     }
     template = "consoles/operator/_rows.html" if request.htmx else "consoles/operator/queues.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if unknown else 200)
 
 
 def _appeal_for(request: HttpRequest, number: int) -> Appeal:

@@ -154,3 +154,12 @@ def test_the_steps_offer_names_to_pick_from_as_the_operator_types(inside):
     organisations = page[page.index('<datalist id="assign-organisation-options">') :].split("</datalist>")[0]
     housing = Organisation.objects.get(code="housing-department")
     assert f'<option value="housing-department">{housing.name_ru}</option>' in organisations
+
+
+def test_an_unknown_list_is_said_and_the_new_appeals_shown(inside):
+    appeal = intake()
+    page = operator("kk").get("/console/queues/?list=due")
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "due тізімі жоқ: жаңа өтініштер көрсетілген." in text and "Списка" not in text
+    assert f">{appeal.number}</a>" in text  # the new ones, as the tab "new" shows them

@@ -14,7 +14,6 @@ import environ
 from csp.constants import NONE, SELF
 from kombu import Queue
 
-from apierrors.paths import API_PATH_PREFIXES
 from ikomek.settings_guard import (
     DEVELOPMENT_SECRET_KEY,
     PRODUCTION_ENVIRONMENT,
@@ -163,7 +162,7 @@ MIDDLEWARE = [
     "tenants.middleware.CachedTenantMiddleware",
     "ikomek.shedding.LoadSheddingMiddleware",  # past the workers' capacity: 429 at once (decision 67)
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",  # pages run only our own files' scripts (CONTENT_SECURITY_POLICY)
+    "ikomek.page_policy.PagePolicyMiddleware",  # pages run only our own files (CONTENT_SECURITY_POLICY)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -183,9 +182,9 @@ MIDDLEWARE = [
 # Content-Security-Policy of every page (django-csp): scripts, styles, images and requests from our
 # own origin only, no inline script or style, no eval (htmx's allowEval is off), never framed, forms
 # posted to us (and the sign-out's redirect to Keycloak). Leaflet positions its panes through the
-# CSSOM, which style-src does not govern. The API's answers are JSON, not pages: not sent there.
+# CSSOM, which style-src does not govern. The API's answers are JSON, not pages: not sent there
+# (ikomek/page_policy.py skips them before the header is built).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": API_PATH_PREFIXES,
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],

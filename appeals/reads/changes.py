@@ -61,7 +61,8 @@ def parse_since(text: str) -> Position | datetime.datetime | None:
         return _decode(text[len(CURSOR_PREFIX) :])
     try:
         moment = datetime.datetime.fromisoformat(text)
-        moment.astimezone(datetime.UTC)  # OverflowError beyond year 1-9999 in UTC
+        # In UTC (PostgreSQL stores offsets up to ±15:59 only); OverflowError beyond year 1-9999.
+        compared = moment.astimezone(datetime.UTC)
     except (ValueError, OverflowError):
         raise _invalid() from None
     if moment.tzinfo is None:
@@ -70,7 +71,7 @@ def parse_since(text: str) -> Position | datetime.datetime | None:
             "timestamp_without_offset",
             "уақыт белдеуі көрсетілмеген (мысалы +05:00) / укажите смещение часового пояса (например +05:00)",
         )
-    return moment.astimezone(datetime.UTC)  # PostgreSQL stores offsets up to ±15:59 only
+    return compared
 
 
 def _decode(body: str) -> Position:

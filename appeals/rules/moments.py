@@ -17,12 +17,17 @@ LAST_DAY = datetime.date(2100, 12, 31)
 OUT_OF_RANGE = "out_of_range"
 
 
-def storable_moment(moment: datetime.datetime, field: str) -> datetime.datetime:
-    """`moment` in UTC (without an offset it is Almaty's time)."""
+def in_utc(moment: datetime.datetime) -> datetime.datetime:
+    """`moment` in UTC (without an offset it is Almaty's time); OverflowError outside years 1-9999."""
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=ALMATY)
+    return moment.astimezone(datetime.UTC)
+
+
+def storable_moment(moment: datetime.datetime, field: str) -> datetime.datetime:
+    """`moment` in UTC, or refused by field outside years 1-9999 in UTC."""
     try:
-        return moment.astimezone(datetime.UTC)
+        return in_utc(moment)
     except OverflowError:
         raise AppealError.of(
             field, OUT_OF_RANGE, "1–9999 жылдардан тыс уақыт / Время вне 1–9999 годов"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Category
-from appeals.rules.calendar import ALMATY
+from appeals.rules.moments import in_utc
 from citymap.errors import CityMapError, say
 
 DEFAULT_DAYS = 30
@@ -26,15 +26,6 @@ class Question:
     category_ids: tuple[int, ...] | None  # None: every category
 
 
-def _in_utc(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """Without an offset Almaty's time; in UTC, since PostgreSQL takes offsets up to ±15:59 only."""
-    if moment is None:
-        return None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=ALMATY)
-    return moment.astimezone(datetime.UTC)
-
-
 def question(
     category_code: str = "",
     since: datetime.datetime | None = None,
@@ -43,7 +34,8 @@ def question(
     """The period defaults to the last 30 days; a category includes its sub-categories. One query
     when a category is named, none otherwise."""
     try:
-        since, until = _in_utc(since), _in_utc(until)
+        # In UTC: PostgreSQL takes offsets up to ±15:59 only.
+        since, until = (in_utc(moment) if moment else None for moment in (since, until))
         until = until or timezone.now()
         since = since or until - datetime.timedelta(days=DEFAULT_DAYS)
         refused = since >= until or until - since > datetime.timedelta(days=MAX_DAYS)

@@ -175,7 +175,7 @@ def _refused_intake(request: HttpRequest, form: IntakeForm) -> HttpResponse:
     """The form again with what was posted: the chosen category by its name, and marked when it
     goes to 112, so the operator is asked again before the next save forwards it."""
     code = str(form["category"].value() or "")
-    chosen = active_category(code) if code and len(code) <= 60 else None
+    chosen = active_category(code) if code else None
     return render(request, "consoles/operator/intake.html", {"form": form, "chosen": chosen}, status=400)
 
 

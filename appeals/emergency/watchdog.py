@@ -62,7 +62,7 @@ def _raise(forward: EmergencyForward, now: datetime.datetime) -> EmergencyAlarm 
     appeal = forward.appeal
     text = (
         f"№ {appeal.number}: 112 {waited} с ішінде алмады, 112-ге телефонмен хабарлаңыз / "
-        f"112 не получил за {waited} с, сообщите в 112 по телефону"
+        f"№ {appeal.number}: 112 не получил за {waited} с, сообщите в 112 по телефону"
     )
     try:
         with transaction.atomic():

@@ -617,6 +617,14 @@ GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=not PRODUCTION)
 # ---------------------------------------------------------------- appeals (the 109 service)
 APPEALS_ATTACHMENT_MAX_BYTES = env.int("APPEALS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 APPEALS_ATTACHMENTS_PER_APPEAL = 10
+# Files a rolled-back or killed transaction left without their row are deleted once this old
+# (appeals/attachments/orphans.py), swept daily in every akimat.
+APPEALS_ORPHAN_FILE_GRACE_HOURS = env.int("APPEALS_ORPHAN_FILE_GRACE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["appeals-orphan-files"] = {
+    "task": "ikomek.tasks.fan_out_to_tenants",
+    "schedule": env.float("APPEALS_ORPHAN_FILES_SECONDS", default=86400.0),
+    "args": ("appeals.tasks.sweep_orphan_files",),
+}
 # Unanswered call-back attempts after which the applicant counts as informed (unreachable).
 APPEALS_CALLBACK_MAX_ATTEMPTS = 3
 # Public tracking (decision 60): wrong answers per client (address; device) and hour; wrong phone

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from appeals.attachments.orphans import sweep_orphan_files as sweep_orphans
 from appeals.emergency.watchdog import raise_not_received_alarms
 from appeals.jobs.mail import deliver_pending
 from appeals.jobs.monitor import sweep
@@ -25,3 +26,9 @@ def watch_112_forwards() -> int:
 def deliver_notifications() -> int:
     """E-mail this akimat's notices no e-mail has carried yet (kicked per notice, swept by beat)."""
     return deliver_pending()
+
+
+@shared_task(name="appeals.tasks.sweep_orphan_files", ignore_result=True)
+def sweep_orphan_files() -> int:
+    """Delete this akimat's files a rolled-back transaction left without their row."""
+    return len(sweep_orphans())

@@ -26,6 +26,23 @@ def pick(bilingual: str) -> str:
     return halves[0] if language() == "kk" else halves[1]
 
 
+# Letters Kazakh writes and Russian does not: a typed text's Kazakh half has one of them.
+KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def pick_typed(text: str) -> str:
+    """The screen's half of a text someone typed as "kk / ru" (an outage's cause); any other text
+    whole, as typed: "Порыв трубы / замена задвижки" is one Russian text, never two halves."""
+    halves = str(text).split(" / ")
+    if len(halves) == 2 and _kazakh(halves[0]) and not _kazakh(halves[1]):
+        return pick(text)
+    return str(text)
+
+
+def _kazakh(text: str) -> bool:
+    return any(letter in KAZAKH_LETTERS for letter in text)
+
+
 def local(obj: object, field: str = "name") -> str:
     """`obj.<field>_kk` or `obj.<field>_ru` (keys of a dict: a message's payload), whichever the
     screen speaks (the other if empty)."""

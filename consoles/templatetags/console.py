@@ -6,7 +6,7 @@ from accounts.personal_data import mask_in_text
 from appeals.models import EmergencyStatus
 from appeals.states import Status
 from appeals.tracking.access_code import readable
-from consoles.text import local, pick
+from consoles.text import local, pick, pick_typed
 
 register = template.Library()
 
@@ -14,6 +14,12 @@ register = template.Library()
 @register.filter
 def half(bilingual: str) -> str:
     return pick(bilingual)
+
+
+@register.filter
+def typed_half(text: str) -> str:
+    """A typed text's half for the screen only when it was typed as "kk / ru" (consoles.text)."""
+    return pick_typed(text)
 
 
 @register.filter

@@ -15,6 +15,10 @@ from appeals.kpi_definitions import ALMATY
 FIRST_DAY = datetime.date(2000, 1, 1)
 LAST_DAY = datetime.date(2100, 12, 31)
 OUT_OF_RANGE = "out_of_range"
+DAY_OUT_OF_RANGE = (
+    f"{FIRST_DAY:%d.%m.%Y} – {LAST_DAY:%d.%m.%Y} аралығындағы күн / "
+    f"День с {FIRST_DAY:%d.%m.%Y} по {LAST_DAY:%d.%m.%Y}"
+)
 
 
 def in_utc(moment: datetime.datetime) -> datetime.datetime:
@@ -37,10 +41,5 @@ def storable_moment(moment: datetime.datetime, field: str) -> datetime.datetime:
 def checked_day(day: datetime.date | None, field: str) -> datetime.date | None:
     """`day` when appeals can fall on it (2000-2100): outside, arithmetic on it may leave the calendar."""
     if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-        raise AppealError.of(
-            field,
-            OUT_OF_RANGE,
-            f"{FIRST_DAY:%d.%m.%Y} – {LAST_DAY:%d.%m.%Y} аралығындағы күн / "
-            f"День с {FIRST_DAY:%d.%m.%Y} по {LAST_DAY:%d.%m.%Y}",
-        )
+        raise AppealError.of(field, OUT_OF_RANGE, DAY_OUT_OF_RANGE)
     return day

@@ -25,6 +25,7 @@ from appeals.actions import AppealInput
 from appeals.events import SYSTEM
 from appeals.models import Appeal, Category, Organisation, ResponsiblePerson
 from appeals.rules.calendar import ALMATY
+from appeals.rules.moments import in_utc
 from appeals.states import ACTIVE_STATUSES, Status
 from citymap.access import authorise
 from citymap.errors import CityMapError, Problem, in_both_languages, say
@@ -121,7 +122,8 @@ def _moment(value: datetime.datetime, field: str, problems: list[Problem]) -> da
     if not year - 1 <= value.year <= year + 2:
         problems.append(Problem(field, "out_of_range", m.TIME_OUT_OF_RANGE))
         return None
-    return value if timezone.is_aware(value) else value.replace(tzinfo=ALMATY)
+    # In UTC: an ISO offset may be up to ±23:59, PostgreSQL stores up to ±15:59.
+    return in_utc(value)
 
 
 def declare_outage(actor: Principal, data: OutageInput) -> Outage:

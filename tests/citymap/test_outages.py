@@ -84,6 +84,15 @@ def test_a_declaration_says_what_is_wrong(city):
     assert Outage.objects.count() == 0
 
 
+def test_a_time_with_any_iso_offset_is_stored_as_the_same_moment(city):
+    # ISO 8601 allows offsets up to ±23:59, PostgreSQL stores up to ±15:59.
+    far_west = datetime.timezone(-datetime.timedelta(hours=23, minutes=59))
+    starts = (timezone.now() - datetime.timedelta(hours=1)).astimezone(far_west)
+    outage = heating_outage(city, starts_at=starts)
+    outage.refresh_from_db()
+    assert outage.starts_at == starts
+
+
 def test_the_operator_sees_it_at_the_callers_address_or_pin(city):
     outage = heating_outage(city)
     assert [o.pk for o in outages_at(OPERATOR, building_id=city["building:abaya-2"].pk)] == [outage.pk]

@@ -410,3 +410,16 @@ def test_every_akimat_example_operation_of_transfers_and_escalations_runs(tenant
         up = run("EscalateToRegion", input={"number": new(), "reason": "Нужна помощь области"})
         assert up["escalateToRegion"]["appeal"]["regionalEscalation"]["state"] == "OPEN"
     assert ran == {p.stem for p in (OPERATIONS / "federation").glob("*.graphql")}
+
+
+@pytest.mark.parametrize(
+    "period", [{"end": "0001-01-01"}, {"start": "9999-12-30", "end": "9999-12-31"}, {"start": "1999-12-31"}]
+)
+@pytest.mark.parametrize(
+    "field", ["regionalKpis", "districtComparison", "categoryBreakdown", "kpiTimeSeries"]
+)
+def test_the_regions_figures_for_days_no_appeal_can_fall_on_are_refused(viewer, period, field):
+    selection = "{ received }" if field == "regionalKpis" else "{ kpis { received } }"
+    query = f"query($p: PeriodInput) {{ {field}(period: $p) {selection} }}"
+    error = refusal(gql(viewer, query, {"p": period}, HTTP_ACCEPT_LANGUAGE="ru"), "out_of_range", "period")
+    assert error["message"] == "День с 01.01.2000 по 31.12.2100"

@@ -47,8 +47,9 @@ def mask_iin(iin: str) -> str:
 
 
 # A phone number or an IIN written into free text: 10 to 15 digits with spaces, dashes or brackets
-# between them ("+7 (705) 123-45-67", "87051234567", "900101300123").
-_NUMBER_IN_TEXT = re.compile(r"(?<![\d\w])\+?(?:\d[\s\-()]{0,2}){9,14}\d(?![\d\w])")
+# between them ("+7 (705) 123-45-67", "87051234567", "900101300123"), letters next to it or not
+# ("iin900101300123", "900101300123x": typed on the run, still the person's).
+_NUMBER_IN_TEXT = re.compile(r"(?<!\d)\+?(?:\d[\s\-()]{0,2}){9,14}\d(?!\d)")
 
 
 def mask_in_text(text: str) -> str:
@@ -66,9 +67,18 @@ _FLAT_IN_ADDRESS = re.compile(
 )
 
 
+# A part of an address that is the house number alone ("12", "12/1", "д. 5", "үй 7").
+_HOUSE_PART = re.compile(r"^\s*(?:(?:д|дом|үй)\.?\s*)?№?\s*\d+[\w/-]{0,4}\s*$", re.IGNORECASE)
+
+
 def building_of(address: str) -> str:
-    """An address as the public may read it: the flat (room, office) dropped and the phones and IINs
-    written into it masked; "ул. Абая, 12, кв. 66" becomes "ул. Абая, 12"."""
+    """An address as the public may read it: nothing after the house number (a name, a note for the
+    operator), the flat (room, office) dropped and the phones and IINs written into it masked;
+    "ул. Абая, 12, кв. 66" and "ул. Абая, 12, Иванов Иван" become "ул. Абая, 12"."""
+    parts = address.split(",")
+    house = next((i for i, part in enumerate(parts) if i and _HOUSE_PART.match(part)), None)
+    if house is not None:
+        address = ",".join(parts[: house + 1])
     return mask_in_text(_FLAT_IN_ADDRESS.sub("", address)).strip(" ,;")
 
 

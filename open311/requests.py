@@ -45,7 +45,9 @@ def _time(value: datetime.datetime | None) -> str | None:
 def as_request(row: Mapping[str, Any], language: str | None) -> dict[str, object]:
     """One public appeal (a row of `public_rows`) as Open311's request."""
     closed = row["status"] in CLOSED
-    longitude, latitude = row["longitude"], row["latitude"]
+    # The place, as the address, is public once a person of the 109 line read the appeal.
+    read = row["registered_at"] is not None
+    longitude, latitude = (row["longitude"], row["latitude"]) if read else (None, None)
     return {
         "service_request_id": str(row["number"]),
         "status": "closed" if closed else "open",
@@ -59,7 +61,7 @@ def as_request(row: Mapping[str, Any], language: str | None) -> dict[str, object
         "updated_datetime": _time(row["status_changed_at"]),
         "expected_datetime": _time(row["deadline"]),
         "address": shown_address(row["address"], row["registered_at"]),
-        "address_id": row["object_key"],
+        "address_id": row["object_key"] if read else "",
         "zipcode": "",
         "lat": round(latitude, 6) if latitude is not None else None,
         "long": round(longitude, 6) if longitude is not None else None,

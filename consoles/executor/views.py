@@ -58,6 +58,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": list(assignments.assignments(scope)[: assignments.PAGE]),
         "counts": assignments.counts(scope),
+        "personal": sees_personal_data(request.principal),
     }
     return render(request, "consoles/executor/list.html", context)
 

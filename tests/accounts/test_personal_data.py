@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 
 from accounts.claims import principal_from_claims
-from accounts.personal_data import PersonalField, building_of, mask_iin, mask_name, mask_phone, personal_value
+from accounts.personal_data import (
+    PersonalField,
+    building_of,
+    mask_iin,
+    mask_in_text,
+    mask_name,
+    mask_phone,
+    personal_value,
+)
 from accounts.principal import ANONYMOUS
 from accounts.tokens import verifier
 
@@ -71,7 +79,11 @@ def test_masks_keep_nothing_that_reaches_the_person():
         ("Абай к-сі, 12, пәтер 45", "Абай к-сі, 12"),
         ("ул. Абая, 12, офис 4", "ул. Абая, 12"),
         ("ул. Абая, 12, КВ.7Б", "ул. Абая, 12"),
-        ("ул. Абая, 12, звонить 8 705 999 88 77", "ул. Абая, 12, звонить •••77"),
+        # Nothing after the house number: a name or a note for the operator is no part of the building.
+        ("ул. Абая, 12, звонить 8 705 999 88 77", "ул. Абая, 12"),
+        ("ул. Абая, 10, Иванов Иван, тел. 8 705 123 45 67", "ул. Абая, 10"),
+        ("Петропавловск, мкр. 19, д. 5, кв. 3, Сидоров", "Петропавловск, мкр. 19, д. 5"),
+        ("ул. Абая 12, звонить 8 705 999 88 77", "ул. Абая 12, звонить •••77"),
         # Street names that start like a flat stay whole.
         ("ул. Квартальная, 7", "ул. Квартальная, 7"),
         ("мкр. Береке, 5", "мкр. Береке, 5"),
@@ -80,3 +92,17 @@ def test_masks_keep_nothing_that_reaches_the_person():
 )
 def test_the_public_reads_the_building_not_the_flat(address, public):
     assert building_of(address) == public
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("ИИН 900101300123", "ИИН •••23"),
+        ("iin:900101300017x", "iin:•••17x"),  # a letter typed right after it
+        ("ИИН900101300123", "ИИН•••23"),
+        ("тел.+7(705)123-45-67, спросить", "тел.•••67, спросить"),
+        ("дом 12, подъезд 3", "дом 12, подъезд 3"),  # short numbers are no one's
+    ],
+)
+def test_numbers_typed_into_text_are_masked_whatever_stands_next_to_them(text, shown):
+    assert mask_in_text(text) == shown

@@ -73,3 +73,20 @@ def test_the_violation_page_masks_them_for_the_akim_not_for_the_lawyer(typed):
     akim = page("akim", f"/console/violations/{violation.pk}/")
     assert PHONE_TYPED not in akim and "ул. Абая, 12, спросить •••67" in akim
     assert f"ул. Абая, 12, спросить {PHONE_TYPED}" in page("lawyer", f"/console/violations/{violation.pk}/")
+
+
+def test_the_executors_list_masks_the_typed_address(typed):
+    text = page("executor", "/console/executor/", organisation=HOUSING)
+    assert f'href="/console/executor/appeals/{typed.number}/"' in text
+    assert PHONE_TYPED not in text and "ул. Абая, 12, спросить •••67" in text
+
+
+@pytest.mark.parametrize("role", ["analyst", "akim"])
+def test_the_dashboards_list_masks_the_typed_address(typed, role):
+    text = page(role, "/console/dashboard/appeals/?figure=received")
+    assert f'data-number="{typed.number}"' in text
+    assert PHONE_TYPED not in text and "ул. Абая, 12, спросить •••67" in text
+
+
+def test_the_supervisor_reads_the_dashboards_list_whole(typed):
+    assert f"спросить {PHONE_TYPED}" in page("supervisor", "/console/dashboard/appeals/?figure=received")

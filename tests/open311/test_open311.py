@@ -96,7 +96,9 @@ def test_requests_show_public_appeals_and_nothing_of_the_applicant(petropavlovsk
     assert shown["requested_datetime"].endswith("+05:00")  # Almaty time
     assert shown["address"] == "ул. Позолотина, 72"  # the building, not the flat
     # Nothing typed is public until a person of the 109 line read it.
-    assert rows[str(received.number)]["description"] == rows[str(received.number)]["address"] == ""
+    unread = rows[str(received.number)]
+    assert unread["description"] == unread["address"] == unread["address_id"] == ""
+    assert unread["lat"] is None and unread["long"] is None  # nor where it is
     assert rows[str(closed.number)]["status"] == "closed"
     assert rows[str(closed.number)]["status_notes"] == "Отопление восстановлено"
     assert PHONE not in text and "Сауле" not in text and "7051230011" not in text

@@ -20,6 +20,7 @@ may import it (pyproject.toml's contracts).
 from __future__ import annotations
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q
@@ -29,6 +30,16 @@ from appeals.states import ACTIVE_STATUSES, Status
 ALMATY = ZoneInfo("Asia/Almaty")
 NOT_RECEIVED = frozenset({Status.TRANSFERRED})
 NOT_ANSWERED = frozenset({Status.CANCELLED, Status.TRANSFERRED})
+
+
+def percent_of(part: int, whole: int) -> float | None:
+    """part / whole in per cent to one decimal, rounded once from the exact ratio, half up (49 of 59
+    is 83.1: a share rounded first, then its per cent, gave 83.0); None when whole is 0. Every page
+    shows its percentages through this one rule."""
+    if not whole:
+        return None
+    exact = Decimal(part * 100) / Decimal(whole)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def day_of(moment: datetime.datetime) -> datetime.date:

@@ -38,21 +38,18 @@ class Figures:
 
     @classmethod
     def of(cls, value: kpis.Kpis) -> Figures:
-        def percent(share: float | None) -> float | None:
-            return None if share is None else round(share * 100, 1)
-
         def hours(share: float) -> float | None:
             result = value.hours_to_close(share)
             return None if result is None else round(result, 1)
 
         return cls(
             received=value.received,
-            sla_percent=percent(value.sla_compliance),
+            sla_percent=value.sla_percent,
             median_hours=hours(0.5),
             p90_hours=hours(0.9),
             open_now=value.open_now,
             overdue_now=value.overdue_now,
-            repeat_percent=percent(value.repeat_share),
+            repeat_percent=value.repeat_percent,
             escalated_now=value.escalated_now,
         )
 

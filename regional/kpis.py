@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from appeals.kpi_definitions import percent_of
 from appeals.rules.moments import DAY_OUT_OF_RANGE, FIRST_DAY, LAST_DAY, OUT_OF_RANGE
 from appeals.states import ACTIVE_STATUSES
 from regional.errors import RegionalError
@@ -69,6 +70,14 @@ class Kpis:
     @property
     def repeat_share(self) -> float | None:
         return round(self.repeats / self.received, 4) if self.received else None
+
+    @property
+    def sla_percent(self) -> float | None:
+        return percent_of(self.resolved_on_time, self.resolved)
+
+    @property
+    def repeat_percent(self) -> float | None:
+        return percent_of(self.repeats, self.received)
 
     def hours_to_close(self, share: float) -> float | None:
         seconds = percentile_seconds(self.histogram, share)

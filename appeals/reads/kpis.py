@@ -172,6 +172,14 @@ class Figures:
     def repeat_share(self) -> float | None:
         return round(self.repeats / self.received, 4) if self.received else None
 
+    @property
+    def sla_percent(self) -> float | None:
+        return rules.percent_of(self.answered_on_time, self.answered)
+
+    @property
+    def repeat_percent(self) -> float | None:
+        return rules.percent_of(self.repeats, self.received)
+
     def add(self, other: Figures) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -506,10 +514,8 @@ def _rounded(function: str) -> Func:
 
 
 def sla_percent(value: Figures) -> float | None:
-    share = value.sla_compliance
-    return None if share is None else round(share * 100, 1)
+    return value.sla_percent
 
 
 def repeat_percent(value: Figures) -> float | None:
-    share = value.repeat_share
-    return None if share is None else round(share * 100, 1)
+    return value.repeat_percent

@@ -59,7 +59,7 @@ def _period(request: HttpRequest) -> tuple[Period, str | None]:
 
 def percent(figures: Figures | Kpis) -> float | None:
     """The on-time share in per cent (an akimat's figures or the read model's), None when none."""
-    return None if figures.sla_compliance is None else figures.sla_compliance * 100
+    return figures.sla_percent
 
 
 def _rows(rows: list[Row]) -> list[dict[str, object]]:

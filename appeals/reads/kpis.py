@@ -39,6 +39,7 @@ from appeals.models import Appeal, Category, Organisation, ResponsiblePerson
 from appeals.reads.worklists import DUE_SOON
 from appeals.rules.access import EVERYTHING, Reach
 from appeals.rules.moments import checked_day
+from appeals.states import Status
 
 DEFAULT_DAYS = 30
 NONE = "-"  # a filter value meaning "not set on the appeal" (no category, organisation or person)
@@ -476,6 +477,8 @@ def map_points(
     state = Case(
         When(rules.OVERDUE_NOW, then=Value("overdue")),
         When(rules.OPEN, then=Value("open")),
+        # Cancelled (a repeat, spam) and with 112 are neither open nor answered: a state of their own.
+        When(status__in=[Status.CANCELLED, Status.FORWARDED_112], then=Value("other")),
         default=Value("answered"),
         output_field=CharField(),
     )

@@ -41,6 +41,7 @@ def _map_labels() -> dict[str, str]:
         "overdue": gettext("overdue"),
         "open": gettext("open"),
         "answered": gettext("answered or closed"),
+        "other": gettext("cancelled or with 112"),
         "shown": gettext("Appeals on the map"),
         "truncated": gettext("(only the newest)"),
         "layer_appeals": gettext("Appeals"),

@@ -4,7 +4,7 @@
    again after every HTMX swap of the body. */
 (function () {
   "use strict";
-  var COLOURS = { overdue: "#c0392b", open: "#0b57a4", answered: "#6b7785" };
+  var COLOURS = { overdue: "#c0392b", open: "#0b57a4", answered: "#6b7785", other: "#a86f00" };
   var map = null;
 
   function json(id) {

@@ -74,5 +74,13 @@ def test_the_map_points_are_newest_first_and_cut_at_the_limit(known: Known):
     assert [n for n in numbers if n in newest] == newest
     lon, lat = points[0][1:3]
     assert abs(lon - 69.145) < 0.001 and abs(lat - 54.872) < 0.001  # Petropavlovsk's centre, as taken in
+    states = {number: state for number, _lon, _lat, state in points}
+    assert states == {
+        known.closed_on_time.number: "answered",
+        known.done_late.number: "answered",
+        known.overdue.number: "overdue",
+        known.due_soon.number: "open",
+        known.repeat.number: "other",  # cancelled as a repeat: neither open nor answered
+    }
     cut = kpis.map_points(period, limit=2)
     assert cut.count == 2 and cut.truncated is True and json.loads(cut.json) == points[:2]

@@ -12,6 +12,7 @@ KPIs and lists need.
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -20,6 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 
+from appeals.kpi_definitions import ALMATY
 from appeals.models import Appeal, AppealEvent, Category, EventKind
 from federation.messaging.outbox import region, send
 from tenants.sandbox import current_is_sandbox
@@ -129,8 +131,10 @@ def category_parent(category: Category) -> str:
     return entry[1].get(category.parent_id, "")
 
 
-def _iso(value: object) -> str | None:
-    return value.isoformat() if value is not None else None
+def _iso(value: datetime.datetime | None) -> str | None:
+    # Almaty's time, as every time the platform shows: a fresh value carries Almaty's offset, one
+    # loaded from the database UTC's, and integrators get this state in their webhooks.
+    return value.astimezone(ALMATY).isoformat() if value is not None else None
 
 
 def state_of(appeal: Appeal, version: int, *, parent_code: str | None = None) -> dict[str, Any]:
@@ -150,7 +154,7 @@ def state_of(appeal: Appeal, version: int, *, parent_code: str | None = None) ->
             "name_kk": category.name_kk,
             "name_ru": category.name_ru,
         },
-        "received_at": appeal.received_at.isoformat(),
+        "received_at": _iso(appeal.received_at),
         "resolved_at": _iso(appeal.resolved_at),
         "closed_at": _iso(appeal.closed_at),
         "deadline": _iso(appeal.deadline),

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from appeals.kpi_definitions import ALMATY
 from appeals.models import Appeal, AppealEvent, EventKind
 from federation.messaging.outbox import send
 from federation.read_model_feed import SILENT_KINDS, state_of
@@ -43,7 +44,7 @@ def notice(appeal: Appeal, event: AppealEvent, event_type: str) -> dict[str, Any
     """What the webhook receives, besides the delivery id the relay adds (delivery.py)."""
     return {
         "type": event_type,
-        "occurred_at": event.at.isoformat(),
+        "occurred_at": event.at.astimezone(ALMATY).isoformat(),
         "change": {"kind": str(event.kind), "from_status": event.from_status, "to_status": event.to_status},
         "appeal": state_of(appeal, event.pk),
     }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from graphql import GraphQLError
 
 from appeals.api.errors import UserError
+from appeals.api.fields import time_field
 from integrations import subscriptions
 from integrations.errors import WebhookError, in_both_languages
 from integrations.models import EventType, Webhook
@@ -25,10 +26,11 @@ class WebhookType(graphene.ObjectType):
         required=True,
         description=f"of {', '.join(EventType.values)}",
     )
-    created_at = graphene.DateTime(required=True)
-    rotated_at = graphene.DateTime()
-    previous_secret_until = graphene.DateTime(
-        description="while the rotation overlaps, deliveries carry a signature with the secret before"
+    created_at = time_field("created_at", required=True)
+    rotated_at = time_field("rotated_at")
+    previous_secret_until = time_field(
+        "previous_secret_until",
+        description="while the rotation overlaps, deliveries carry a signature with the secret before",
     )
 
     @staticmethod

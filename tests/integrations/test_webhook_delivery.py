@@ -123,6 +123,9 @@ def test_a_delivery_verifies_with_the_documented_snippet(committed, receiver):
     text = json.dumps(notice, ensure_ascii=False)
     assert "Садыкова" not in text and "7051234567" not in text and "батареи" not in text
     assert set(notice) == {"id", "akimat", "type", "occurred_at", "change", "appeal"}
+    # Every time in Almaty's, as the guide says (the ones read back from the database were UTC's).
+    times = [notice["occurred_at"]] + [notice["appeal"][key] for key in ("received_at", "deadline")]
+    assert all(time.endswith("+05:00") for time in times), times
 
 
 def test_during_a_rotation_both_secrets_verify(committed, receiver):

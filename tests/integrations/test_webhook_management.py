@@ -101,6 +101,9 @@ def test_rotation_gives_a_new_secret_and_keeps_the_old_one_signing_for_the_overl
     webhook_id = made["webhook"]["id"]
     rotated = data_of(gql(integrator_client, ROTATE, {"id": webhook_id, "hours": 2}))["rotateWebhookSecret"]
     assert rotated["secret"] != made["secret"]
+    assert rotated["webhook"]["previousSecretUntil"].endswith("+05:00")  # Almaty's time
+    listed = data_of(gql(integrator_client, "{ webhooks { createdAt rotatedAt } }"))["webhooks"][0]
+    assert listed["createdAt"].endswith("+05:00") and listed["rotatedAt"].endswith("+05:00")
     webhook = Webhook.objects.get()
     now = timezone.now()
     assert webhook.signing_secrets(now) == [rotated["secret"], made["secret"]]

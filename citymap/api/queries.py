@@ -22,12 +22,15 @@ from citymap.api.types import (
 from citymap.cards.service import object_card
 from citymap.errors import CityMapError
 from citymap.hotspots.period import question
+from citymap.hotspots.ranking import MAX_RANKED as HOTSPOTS_MAX
 from citymap.hotspots.ranking import ranked_objects
 from citymap.outages.reads import current_outages, outages_at
-from citymap.search.addresses import search_addresses
+from citymap.search.addresses import MAX_RESULTS, search_addresses
+from citymap.search.nearest import MAX_RESULTS as NEAREST_MAX
 from citymap.search.nearest import nearest_objects
 
 SEARCH_TEXT_MAX = 200
+NEAREST_WITHIN_MAX = 2000
 
 
 def _checked_point(location: object, field: str = "location") -> tuple[float, float]:
@@ -37,6 +40,14 @@ def _checked_point(location: object, field: str = "location") -> tuple[float, fl
             CityMapError.of(field, "invalid_location", "Координаттар қате / Неверные координаты")
         )
     return longitude, latitude
+
+
+def _checked_range(value: float, low: int, high: int, field: str, code: str) -> None:
+    """A number outside its documented range is refused, never moved into it (NaN included)."""
+    if not low <= value <= high:
+        raise graphql_error(
+            CityMapError.of(field, code, f"{field}: {low}–{high} аралығында / от {low} до {high}")
+        )
 
 
 class CityMapQuery(graphene.ObjectType):
@@ -85,8 +96,19 @@ class CityMapQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_address_search(root: None, info: graphene.ResolveInfo, text: str, limit: int) -> list:
-        if len(text) > SEARCH_TEXT_MAX or not storable(text):
-            return []
+        _checked_range(limit, 1, MAX_RESULTS, "limit", "invalid_limit")
+        if len(text) > SEARCH_TEXT_MAX:
+            raise graphql_error(
+                CityMapError.of(
+                    "text",
+                    "too_long",
+                    f"{SEARCH_TEXT_MAX} таңбадан аспауы керек / Не больше {SEARCH_TEXT_MAX} символов",
+                )
+            )
+        if not storable(text):
+            raise graphql_error(
+                CityMapError.of("text", "invalid_characters", "Жарамсыз таңбалар / Недопустимые символы")
+            )
         return search_addresses(text, limit=limit)
 
     @staticmethod
@@ -99,12 +121,13 @@ class CityMapQuery(graphene.ObjectType):
         kinds: list | None = None,
     ) -> list:
         longitude, latitude = _checked_point(location)
-        within = min(max(within_m, 1.0), 2000.0) if within_m == within_m else 250.0  # NaN: the default
+        _checked_range(within_m, 1, NEAREST_WITHIN_MAX, "withinM", "out_of_range")
+        _checked_range(limit, 1, NEAREST_MAX, "limit", "invalid_limit")
         return nearest_objects(
             longitude,
             latitude,
             kinds=[value_of(k) for k in kinds or []] or None,
-            within_m=within,
+            within_m=within_m,
             limit=limit,
         )
 
@@ -144,6 +167,7 @@ class CityMapQuery(graphene.ObjectType):
         until: object = None,
     ) -> list:
         require_read(info, Operation.REPORTS_VIEW)
+        _checked_range(limit, 1, HOTSPOTS_MAX, "limit", "invalid_limit")
         if not storable(category) or len(category) > 60:
             category = "-"  # no such code: refused as an unknown category
         try:

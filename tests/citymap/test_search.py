@@ -8,7 +8,7 @@ import pytest
 from citymap.search.addresses import search_addresses
 from citymap.search.nearest import nearest_objects
 from citymap.search.normalise import read_address
-from testkit.graphql import data_of, gql
+from testkit.graphql import data_of, gql, refusal
 from testkit.queries import exact_queries
 from tests.citymap.city import offset
 
@@ -136,6 +136,50 @@ def test_citizens_search_without_signing_in(city, anonymous_client):
     lon, lat = offset(-200 + 5 * 40, 1)
     near = data_of(gql(anonymous_client, NEAREST, {"location": {"longitude": lon, "latitude": lat}}))
     assert near["nearestObjects"][0]["externalId"] == "abaya-12а"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "code", "field"),
+    [
+        (
+            "query($t: String!, $l: Int) { addressSearch(text: $t, limit: $l) { id } }",
+            {"t": "Абая", "l": 0},
+            "invalid_limit",
+            "limit",
+        ),
+        (
+            "query($t: String!, $l: Int) { addressSearch(text: $t, limit: $l) { id } }",
+            {"t": "Абая", "l": 51},
+            "invalid_limit",
+            "limit",
+        ),
+        ("query($t: String!) { addressSearch(text: $t) { id } }", {"t": "Абая " * 41}, "too_long", "text"),
+        (
+            "query($p: GeoPointInput!, $l: Int) { nearestObjects(location: $p, limit: $l) { labelRu } }",
+            {"l": 21},
+            "invalid_limit",
+            "limit",
+        ),
+        (
+            "query($p: GeoPointInput!, $w: Float) { nearestObjects(location: $p, withinM: $w) { labelRu } }",
+            {"w": 1e8},
+            "out_of_range",
+            "withinM",
+        ),
+        (
+            "query($p: GeoPointInput!, $w: Float) { nearestObjects(location: $p, withinM: $w) { labelRu } }",
+            {"w": 0.5},
+            "out_of_range",
+            "withinM",
+        ),
+    ],
+)
+def test_numbers_outside_their_range_are_refused_not_moved_into_it(
+    city, anonymous_client, query, variables, code, field
+):
+    lon, lat = offset(0, 0)
+    variables = variables | ({"p": {"longitude": lon, "latitude": lat}} if "$p" in query else {})
+    refusal(gql(anonymous_client, query, variables), code, field)
 
 
 def test_a_lane_is_not_the_street_of_the_same_name(organisations):

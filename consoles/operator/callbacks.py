@@ -25,6 +25,7 @@ from appeals.reads.queues import callback_attempts, callback_contacts
 from appeals.rules.access import reach
 from appeals.states import AWAITING_CALLBACK, Status
 from consoles.access import console_page
+from consoles.field_errors import DescribedErrors
 from consoles.text import pick
 
 OUTCOMES = (
@@ -46,7 +47,7 @@ COMMENT_MAX = 2000
 NOT_A_CONTACT = _("This person is not among those to call about this appeal.")
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(DescribedErrors):
     contact = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals.actions import AppealInput
 from appeals.errors import Problem
 from appeals.models import Channel, Language
+from consoles.field_errors import DescribedErrors
 from consoles.text import pick
 
 # The action's field names (GraphQL style) -> this form's.
@@ -38,7 +39,7 @@ def _choices(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(value, pick(label)) for value, label in pairs]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(DescribedErrors):
     channel = forms.ChoiceField(label=_("Channel"), choices=())
     phone = forms.CharField(label=_("Phone"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import can
 from accounts.principal import Principal
 from appeals import actions
+from appeals.errors import Problem
 from appeals.models import Appeal, CancelReason
 from appeals.rules.access import reach
 from appeals.states import allowed_transitions
@@ -115,3 +116,9 @@ def available_steps(principal: Principal, appeal: Appeal) -> list[tuple[object, 
             continue
         found.append((transition, step))
     return found
+
+
+def refused_fields(step: Step, problems: list[Problem]) -> list[str]:
+    """The step's fields an action's problems name (a problem about the appeal itself names none)."""
+    named = {problem.field for problem in problems}
+    return [field.name for field in step.fields if field.name in named]

@@ -27,7 +27,7 @@ from appeals.states import Status
 from consoles.access import console_page
 from consoles.operator.forms import IntakeForm
 from consoles.operator.step_options import step_options
-from consoles.operator.steps import STEPS, available_steps
+from consoles.operator.steps import STEPS, available_steps, refused_fields
 from consoles.text import pick
 
 LISTS = (
@@ -95,6 +95,7 @@ def _page(
     failed: str = "",
     errors: object = None,
     typed: object = None,
+    refused: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     events = list(appeal.events.order_by("at", "id"))
@@ -115,6 +116,7 @@ def _page(
         "personal": sees_personal_data(request.principal),
         "failed": failed,
         "errors": errors or [],
+        "refused": refused or [],
         "typed": typed or ({"akimat": appeal.transfer_proposal} if appeal.transfer_proposal else {}),
     }
     return render(request, "consoles/operator/appeal.html", context, status=status)
@@ -142,6 +144,7 @@ def take_step(request: HttpRequest, number: int, transition: str) -> HttpRespons
             failed=transition,
             errors=error.problems,
             typed=typed,
+            refused=refused_fields(step, error.problems),
             status=400,
         )
     return redirect("consoles:appeal", number=appeal.number)

@@ -17,12 +17,13 @@
     // speak the browser's.
     document.querySelectorAll("form").forEach(function (form) { form.noValidate = true; });
 
-    // A page answered with field errors: the keyboard starts at the first refused field.
+    // A page answered with field errors: the keyboard starts at the first refused field; the
+    // fields marked refused first, else the first field of a refused part (a step's form).
     if (!document.activeElement || document.activeElement === document.body) {
-      var refused = document.querySelector(
-        "main [aria-invalid='true'], main .invalid input:not([type=hidden]), main .invalid select, main .invalid textarea, main .failed input:not([type=hidden]), main .failed select, main .failed textarea"
+      var refused = document.querySelector("main [aria-invalid='true']") || document.querySelector(
+        "main .invalid input:not([type=hidden]), main .invalid select, main .invalid textarea, main .failed input:not([type=hidden]), main .failed select, main .failed textarea"
       );
-      if (refused) refused.focus();
+      if (refused) focusable(refused).focus();
     }
 
     // An appeal saved from an intake draft: that draft is done with (a draft with another key stays).
@@ -35,6 +36,13 @@
       } catch (e) { /* private mode or a damaged draft: nothing to forget */ }
     }
   });
+
+  // A refused group (a fieldset of radios) takes no focus itself: its chosen control, else its first.
+  function focusable(element) {
+    if (!element.matches("fieldset, [role=group], [role=radiogroup]")) return element;
+    var controls = "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])";
+    return element.querySelector("input:checked:not([disabled])") || element.querySelector(controls) || element;
+  }
 
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-print], [data-close-aside]");

@@ -1,6 +1,9 @@
 // The intake form's few behaviours: a draft that survives a reload (with its client key, so a
 // resubmission after a reload never makes a second appeal), the map pin, the category picker,
 // repeat candidates as the operator types, and one question before an emergency goes to 112.
+// The address and category boxes are comboboxes (WAI-ARIA APG, list autocomplete): the focus stays
+// in the box, ArrowDown/ArrowUp move through the results, Enter picks the highlighted one (or the
+// first), Escape closes the list; Enter there never sends the form.
 (function () {
   "use strict";
   var form = document.getElementById("intake");
@@ -43,16 +46,52 @@
   form.addEventListener("input", save);
   form.addEventListener("change", save);
 
+  function combobox(box, container) {
+    var active = -1;
+    function options() { return Array.prototype.slice.call(container.querySelectorAll("[role=option]")); }
+    function highlight(index) {
+      var all = options();
+      active = index;
+      all.forEach(function (option, i) { option.setAttribute("aria-selected", i === index ? "true" : "false"); });
+      if (all[index]) {
+        box.setAttribute("aria-activedescendant", all[index].id);
+        all[index].scrollIntoView({ block: "nearest" });
+      } else box.removeAttribute("aria-activedescendant");
+    }
+    function shown() {  // after every swap of the results
+      box.setAttribute("aria-expanded", options().length ? "true" : "false");
+      highlight(-1);
+    }
+    document.body.addEventListener("htmx:afterSettle", function (event) { if (event.detail.target === container) shown(); });
+    box.addEventListener("keydown", function (event) {
+      var all = options();
+      if (event.key === "Enter") {
+        event.preventDefault();
+        if (all.length) (all[active] || all[0]).click();
+      } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && all.length) {
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        highlight(active < 0 ? (step > 0 ? 0 : all.length - 1) : (active + step + all.length) % all.length);
+      } else if (event.key === "Escape" && all.length) {
+        event.preventDefault();  // a search box would clear what was typed
+        close();
+      }
+    });
+    function close() { container.innerHTML = ""; shown(); }
+    return close;
+  }
+
   // Category picker: the server searches both languages; a click or Enter chooses.
   var chosen = document.getElementById("category-chosen");
   var code = document.getElementById("id_category");
+  var closeCategories = combobox(document.getElementById("category-search"), document.getElementById("category-choices"));
   document.getElementById("category-choices").addEventListener("click", function (event) {
     var button = event.target.closest("button.choice");
     if (!button) return;
     code.value = button.dataset.code;
     code.dataset.emergency = button.dataset.emergency;
     chosen.textContent = button.dataset.name;
-    document.getElementById("category-choices").innerHTML = "";
+    closeCategories();
     save();
     document.body.dispatchEvent(new Event("repeats-check"));
     form.elements.description.focus();
@@ -61,10 +100,20 @@
   // Map: the akimat's boundary (our own data, no tiles) and one pin.
   var map = L.map("map", { attributionControl: false }).setView([54.87, 69.15], 11);
   window.ikomekIntakeMap = map;  // browser tests put the pin where they mean
+  var mapBox = map.getContainer();
   var icon = L.icon({ iconUrl: script.dataset.marker, shadowUrl: script.dataset.shadow, iconSize: [25, 41], iconAnchor: [12, 41] });
   var pin = null;
   function place(lat, lon) {
-    if (pin) pin.setLatLng([lat, lon]); else pin = L.marker([lat, lon], { icon: icon }).addTo(map);
+    // The pin is named but not a stop of its own: the map (Enter) and the address box place it.
+    if (pin) pin.setLatLng([lat, lon]);
+    else pin = L.marker([lat, lon], { icon: icon, keyboard: false, alt: mapBox.dataset.pinName }).addTo(map);
+  }
+  function pinAt(latlng) {
+    form.elements.latitude.value = latlng.lat.toFixed(6);
+    form.elements.longitude.value = latlng.lng.toFixed(6);
+    place(latlng.lat, latlng.lng);
+    save();
+    document.body.dispatchEvent(new Event("repeats-check"));
   }
   fetch(script.dataset.boundary, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (feature) {
     if (!feature.geometry) return;
@@ -72,12 +121,13 @@
     map.invalidateSize();
     map.fitBounds(layer.getBounds());
   });
-  map.on("click", function (event) {
-    form.elements.latitude.value = event.latlng.lat.toFixed(6);
-    form.elements.longitude.value = event.latlng.lng.toFixed(6);
-    place(event.latlng.lat, event.latlng.lng);
-    save();
-    document.body.dispatchEvent(new Event("repeats-check"));
+  map.on("click", function (event) { pinAt(event.latlng); });
+  // The keyboard's click: the arrows move the map (Leaflet's), Enter or Space puts the pin at its centre.
+  mapBox.addEventListener("keydown", function (event) {
+    if (event.target !== mapBox || (event.key !== "Enter" && event.key !== " ")) return;
+    event.preventDefault();
+    pinAt(map.getCenter());
+    document.getElementById("map-status").textContent = mapBox.dataset.pinned;
   });
   if (form.elements.latitude.value && form.elements.longitude.value) {
     place(parseFloat(form.elements.latitude.value), parseFloat(form.elements.longitude.value));
@@ -92,6 +142,7 @@
     if (placeId) htmx.ajax("GET", script.dataset.place + "?object=" + encodeURIComponent(placeId), { target: "#place", swap: "innerHTML" });
     else placePanel.innerHTML = "";
   }
+  var closeAddresses = combobox(address, document.getElementById("address-choices"));
   document.getElementById("address-choices").addEventListener("click", function (event) {
     var button = event.target.closest("button.address-choice");
     if (!button) return;
@@ -102,10 +153,11 @@
     place(parseFloat(button.dataset.lat), parseFloat(button.dataset.lon));
     map.setView([parseFloat(button.dataset.lat), parseFloat(button.dataset.lon)], 16);
     placeId = button.dataset.id;
-    document.getElementById("address-choices").innerHTML = "";
+    closeAddresses();
     showPlace();
     save();
     document.body.dispatchEvent(new Event("repeats-check"));
+    document.getElementById("category-search").focus();  // the next field, as a category leads to Description
   });
   address.addEventListener("input", function () {
     if (!form.elements.object_key.value) return;
@@ -119,6 +171,9 @@
     try { localStorage.removeItem(draftKey); } catch (e) { /* private mode */ }
     form.querySelectorAll("button[accesskey]").forEach(function (b) { b.disabled = true; });
   });
+
+  // The keyboard starts at the phone, unless the server refused a field (console.js goes there).
+  if (!form.querySelector("[aria-invalid='true'], .invalid") && document.activeElement === document.body) form.elements.phone.focus();
 
   // An emergency category: ask once, then the server forwards it to 112 at once.
   form.addEventListener("submit", function (event) {

@@ -31,4 +31,10 @@ class AppealError(Exception):
 
 
 def not_found(what: str, key: object, field: str | None = None) -> AppealError:
-    return AppealError.of(field, "not_found", f"{what} {key} табылмады / не найдено")
+    """`what` in "kk / ru" halves: each half of the message names the thing in its own language, so a
+    screen's half is one language ("Ұйым x табылмады / Организация x не найдена" reads whole in each)."""
+    shown = str(key)[:40]
+    kazakh, _, russian = what.partition(" / ")
+    return AppealError.of(
+        field, "not_found", f"{kazakh} {shown} табылмады / {russian or kazakh} {shown}: не найдено"
+    )

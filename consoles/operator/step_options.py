@@ -4,6 +4,8 @@ akimat's slug by heart. Typing a code still works; the action checks what was se
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from appeals.catalogue.cache import category_groups
 from appeals.models import Organisation
 from consoles.text import local
@@ -38,6 +40,30 @@ def _akimats(tenant: Akimat) -> list[tuple[str, str]]:
 
 
 READERS = {CATEGORIES: _categories, ORGANISATIONS: _organisations, AKIMATS: _akimats}
+
+
+def code_of(kind: str, typed: str, tenant: Akimat) -> str:
+    """What was typed into a step's field, as a code: a name as the list shows it (in either
+    language, any case) stands for its code, when only one thing has that name; anything else goes
+    to the action as typed (a code, or a mistake it names)."""
+    if kind not in READERS or not typed:
+        return typed
+    wanted = typed.casefold()
+    if kind == CATEGORIES:
+        named = {c.code for top, children in category_groups() for c in (top, *children) if _named(c, wanted)}
+    elif kind == ORGANISATIONS:
+        found = Organisation.objects.filter(
+            Q(name_kk__iexact=typed) | Q(name_ru__iexact=typed), is_active=True
+        )
+        named = set(found.values_list("code", flat=True)[:2])
+    else:
+        found = Akimat.objects.in_region().filter(Q(name_kk__iexact=typed) | Q(name_ru__iexact=typed))
+        named = set(found.filter(is_active=True).exclude(pk=tenant.pk).values_list("slug", flat=True)[:2])
+    return named.pop() if len(named) == 1 else typed
+
+
+def _named(thing: object, wanted: str) -> bool:
+    return wanted in (thing.name_kk.casefold(), thing.name_ru.casefold())
 
 
 def step_options(kinds: set[str], tenant: Akimat) -> dict[str, list[tuple[str, str]]]:

@@ -26,7 +26,7 @@ from appeals.rules.access import reach
 from appeals.states import Status
 from consoles.access import console_page
 from consoles.operator.forms import IntakeForm
-from consoles.operator.step_options import step_options
+from consoles.operator.step_options import code_of, step_options
 from consoles.operator.steps import STEPS, available_steps, refused_fields
 from consoles.text import pick
 
@@ -134,7 +134,10 @@ def take_step(request: HttpRequest, number: int, transition: str) -> HttpRespons
     step = STEPS.get(transition)
     if step is None:
         raise Http404
-    typed = {field.name: request.POST.get(field.name, "").strip() for field in step.fields}
+    typed = {
+        field.name: code_of(field.options, request.POST.get(field.name, "").strip(), request.tenant)
+        for field in step.fields
+    }
     try:
         step.call(request.principal, appeal.number, typed)
     except AppealError as error:

@@ -163,3 +163,23 @@ def test_an_unknown_list_is_said_and_the_new_appeals_shown(inside):
     assert page.status_code == 400
     assert "due тізімі жоқ: жаңа өтініштер көрсетілген." in text and "Списка" not in text
     assert f">{appeal.number}</a>" in text  # the new ones, as the tab "new" shows them
+
+
+def test_a_step_takes_the_name_the_list_shows_and_names_what_it_cannot_find_in_one_language(inside):
+    registered = intake(register=True)
+    housing = Organisation.objects.get(code="housing-department")
+    typed = housing.name_ru.upper()  # as shown, any case
+    kazakh, russian = operator("kk"), operator("ru")
+    answer = kazakh.post(f"/console/appeals/{registered.number}/assign", {"organisation": typed})
+    assert answer.status_code == 302
+    registered.refresh_from_db()
+    assert registered.organisation_id == housing.pk
+
+    other = intake(register=True)
+    refused = kazakh.post(f"/console/appeals/{other.number}/assign", {"organisation": "береке"})
+    text = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Ұйым береке табылмады" in text and "Организация" not in text
+    refused = russian.post(f"/console/appeals/{other.number}/assign", {"organisation": "береке"})
+    text = refused.content.decode()
+    assert "Организация береке: не найдено" in text and "табылмады" not in text

@@ -91,12 +91,14 @@ def principal_from_claims(claims: dict[str, Any], tenant_slug: str | None) -> Pr
             )
         return principal
     if tenant_slug not in own:
-        belongs = ", ".join(own) if own else "—"
-        raise AccessRefused(
-            "wrong_tenant",
-            format_lazy(
-                _("This identity belongs to {own}, not to {akimat}."), own=belongs, akimat=tenant_slug
-            ),
-            own,
-        )
+        if not own:  # a regional identity (the 112 centre's client, the region's staff)
+            message = format_lazy(
+                _("This identity belongs to no akimat: it cannot use {akimat}'s address."),
+                akimat=tenant_slug,
+            )
+        else:
+            message = format_lazy(
+                _("This identity belongs to {own}, not to {akimat}."), own=", ".join(own), akimat=tenant_slug
+            )
+        raise AccessRefused("wrong_tenant", message, own)
     return principal

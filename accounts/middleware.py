@@ -138,7 +138,10 @@ def _challenge(error: str | None = None, description: str | Promise = "") -> str
     challenge = f'Bearer realm="{settings.KEYCLOAK_REALM}"'
     if error:
         with translation.override("en"):
-            text = str(description).replace('"', "'")
+            # The header takes printable ASCII only (RFC 6750 §3): anything else would be sent
+            # RFC 2047-encoded, which no client reads.
+            text = str(description).replace('"', "'").replace("\\", "/")
+            text = text.encode("ascii", "replace").decode()
         challenge += f', error="{error}", error_description="{text}"'
     return challenge
 

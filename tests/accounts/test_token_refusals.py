@@ -111,6 +111,18 @@ def test_token_of_another_akimat(tenants, tokens):
     assert api("kyzylzhar", token).status_code == 200
 
 
+def test_a_regional_identity_on_an_akimats_host_is_told_so_in_a_header_clients_read(tenants, tokens):
+    token = tokens.service("ikomek-112", "ikomek-112-dev-secret")  # the 112 centre: no akimat of its own
+
+    response = api("petropavlovsk", token)
+
+    message = refusal(response, 403, "wrong_tenant")
+    assert message == "This identity belongs to no akimat: it cannot use petropavlovsk's address."
+    challenge = response["WWW-Authenticate"]
+    assert challenge.isascii() and not challenge.startswith("=?")  # never RFC 2047-encoded
+    assert "belongs to no akimat" in challenge
+
+
 def test_tampered_token(tenants, tokens):
     header, payload, signature = tokens.service("integrator-kyzylzhar").split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

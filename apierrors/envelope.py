@@ -11,10 +11,13 @@ clients. The message is in the caller's language (apierrors.language) and names 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 
 from apierrors.language import in_language, requested_language
 
@@ -41,10 +44,12 @@ def errors_response(
     errors: Iterable[tuple[str | None, str, str | Promise]],
     headers: dict[str, str] | None = None,
 ) -> JsonResponse:
-    """(field, code, message) triples as one answer."""
+    """(field, code, message) triples as one answer: this envelope, or the shape the clients of the
+    request's path read (`API_ERROR_SHAPES`: Open311's list of errors, in JSON or XML)."""
     language = requested_language(request)
-    body = {"errors": [error_object(code, message, field, language) for field, code, message in errors]}
-    response = JsonResponse(body, status=status)
+    objects = [error_object(code, message, field, language) for field, code, message in errors]
+    shape = _shape_for(request.path) if request is not None else None
+    response = shape(request, status, objects) if shape else JsonResponse({"errors": objects}, status=status)
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -59,3 +64,19 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> JsonResponse:
     return errors_response(request, status, [(field, code, message)], headers)
+
+
+Shape = Callable[[HttpRequest, int, list[dict[str, object]]], HttpResponse]
+
+
+def _shape_for(path: str) -> Shape | None:
+    for prefix, dotted in settings.API_ERROR_SHAPES.items():
+        if path.startswith(prefix):
+            return _imported(dotted)
+    return None
+
+
+@cache
+def _imported(dotted: str) -> Shape:
+    # Named in settings, imported when first needed: this package imports nothing of ours.
+    return import_string(dotted)

@@ -613,6 +613,9 @@ GRAPHENE = {"SCHEMA": "ikomek.schema.schema"}
 # GraphiQL in a browser at /graphql/: for newcomers and integrators outside production, apart from
 # DEBUG (`make run` runs with DEBUG off: an error page there shows no traceback to anyone).
 GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=not PRODUCTION)
+# Paths whose clients read the API's refusals in a shape of their own (apierrors.envelope): a token
+# refused, a rate limit or an unknown path on Open311 is Open311's list of errors, as its views say.
+API_ERROR_SHAPES = {"/open311/": "open311.formats.error_shape"}
 
 # ---------------------------------------------------------------- appeals (the 109 service)
 APPEALS_ATTACHMENT_MAX_BYTES = env.int("APPEALS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from xml.etree import ElementTree
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 FORMATS = ("json", "xml")
 
@@ -60,3 +60,11 @@ def answer(
         body = xml_document(root, item, records)
         return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
     return JsonResponse(records, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def error_shape(request: HttpRequest, status: int, objects: list[dict[str, object]]) -> HttpResponse:
+    """Refusals made before Open311's views run (a token, a rate limit, an unknown path) as Open311's
+    list of errors, as the views answer theirs (`API_ERROR_SHAPES` in settings)."""
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    records = [{"code": entry["code"], "description": entry["message"]} | entry for entry in objects]
+    return answer(fmt, "errors", "error", records, status=status)

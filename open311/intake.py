@@ -37,6 +37,9 @@ NOT_A_NUMBER = _("Not a number.")
 PLACE_REQUIRED = _("A place is required: lat and long, or address_string.")
 
 
+NOT_UTF8 = _("The text is not valid UTF-8 (the form must be sent in UTF-8).")
+
+
 def _coordinate(form: Mapping[str, str], name: str, problems: list[Problem]) -> float | None:
     text = (form.get(name) or "").strip()
     if not text:
@@ -56,6 +59,12 @@ def report(actor: Principal, form: Mapping[str, str], idempotency_key: str = "")
     """Create the appeal an Open311 report asks for, or raise AppealError with every problem under
     Open311's own field names."""
     problems: list[Problem] = []
+    # A form field's bytes that were not UTF-8 reach us as U+FFFD: refused, never stored altered.
+    problems += [
+        Problem(name, "invalid_characters", NOT_UTF8)
+        for name, value in sorted(form.items())
+        if "\ufffd" in value
+    ]
     code = (form.get("service_code") or "").strip()
     if not code:
         problems.append(Problem("service_code", "required", _("service_code is required.")))

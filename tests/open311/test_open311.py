@@ -7,6 +7,7 @@ appeal once, whatever the retries; nothing of another akimat shows; JSON and XML
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import pytest
@@ -268,3 +269,30 @@ def test_a_token_without_the_right_to_create_is_forbidden(petropavlovsk, tokens)
     analyst = caller("en", tokens.password("analyst.petropavlovsk"))
     answer = analyst.post(f"{V2}/requests.json", report())
     assert answer.status_code == 403 and answer.json()[0]["code"] == "forbidden"
+
+
+def test_a_form_that_is_not_utf8_is_refused_never_stored_altered(petropavlovsk, tokens):
+    body = urlencode(report(description="x")).replace("description=x", "description=a%FFb")
+    answer = caller("en", tokens.service("integrator-petropavlovsk")).post(
+        f"{V2}/requests.json", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert answer.status_code == 400, answer.content
+    assert [(e["field"], e["code"]) for e in answer.json()] == [("description", "invalid_characters")]
+    assert "UTF-8" in answer.json()[0]["description"]
+    assert not Appeal.objects.filter(description__contains="\ufffd").exists()
+
+
+def test_refusals_before_open311s_views_are_open311s_list_too(petropavlovsk, tokens):
+    """A token refused, another akimat's token, an unknown path: Open311 clients read a list."""
+    malformed = caller("en", "abc.def.ghi").post(f"{V2}/requests.json", report())
+    assert malformed.status_code == 401 and malformed["WWW-Authenticate"].startswith("Bearer")
+    (error,) = malformed.json()
+    assert error["code"] == "malformed" and error["description"] == error["message"]
+    elsewhere = caller("en", tokens.service("integrator-kyzylzhar")).post(f"{V2}/requests.json", report())
+    assert elsewhere.status_code == 403 and elsewhere.json()[0]["code"] == "wrong_tenant"
+    unknown = caller("en").get(f"{V2}/requests.yaml")
+    assert unknown.status_code == 404 and isinstance(unknown.json(), list)
+    as_xml = caller("en", "abc.def.ghi").get(f"{V2}/requests.xml")
+    refused = ElementTree.fromstring(as_xml.content)  # noqa: S314 - our own answer
+    assert as_xml.status_code == 401 and refused.tag == "errors"
+    assert refused.find("error").findtext("code") == "malformed"

@@ -67,6 +67,17 @@ API: dict[str, str] = {
     "too_large": "An attachment over 10 MB, an area too complex, or a request body over the server's limit.",
     "too_many": "The appeal already has the most attachments it may (10).",
     "unsupported_type": "An attachment that is not JPEG, PNG, WebP, HEIC or PDF (by content).",
+    "invalid_url": "A webhook's address that is not an http(s) web address of at most 500 characters, "
+    "or carries a user, password or fragment.",
+    "https_required": "A webhook's address must be https (plain http only to 127.0.0.1 in development).",
+    "internal_address": "A webhook's address that resolves to an internal or loopback address "
+    "(checked outside development).",
+    "invalid_event_types": "Event types that are not `appeal.created`, `appeal.status_changed`, "
+    "`appeal.updated`, or none.",
+    "integrators_only": "Only an integrator's own client makes its webhooks.",
+    "too_many_webhooks": "The client already has its most webhooks (10).",
+    "duplicate_url": "The client already has a webhook at this address.",
+    "invalid_overlap": "`overlapHours` outside 0-168.",
     "invalid_request": "A request that is not valid for the schema or cannot be read (syntax, unknown "
     "fields, variables of the wrong type; `extensions.field` names the variable).",
     "internal_error": "A bug on our side; the message says nothing more (it is logged).",

@@ -8,12 +8,12 @@ import datetime
 
 import graphene
 from django.utils.translation import gettext_lazy as _
-from graphql import GraphQLError
 
+from apierrors.graphql import api_error
 from appeals.api.errors import UserError
 from appeals.api.fields import time_field
 from integrations import subscriptions
-from integrations.errors import WebhookError, in_both_languages
+from integrations.errors import WebhookError
 from integrations.models import EventType, Webhook
 
 
@@ -40,7 +40,8 @@ class WebhookType(graphene.ObjectType):
 
 def _errors(error: WebhookError) -> list[UserError]:
     problem = error.problem
-    return [UserError(field=problem.field, code=problem.code, message=in_both_languages(problem.message))]
+    # The message as gettext gave it: UserError says it in the caller's language (en, kk, ru, or both).
+    return [UserError(field=problem.field, code=problem.code, message=problem.message)]
 
 
 def _webhook_id(value: str) -> int:
@@ -130,9 +131,7 @@ class WebhooksQuery(graphene.ObjectType):
             return list(subscriptions.webhooks_of(info.context.principal))
         except WebhookError as error:
             problem = error.problem
-            raise GraphQLError(
-                in_both_languages(problem.message), extensions={"code": problem.code}
-            ) from None
+            raise api_error(problem.message, code=problem.code, field=problem.field) from None
 
 
 class WebhooksMutation(graphene.ObjectType):

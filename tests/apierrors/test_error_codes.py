@@ -12,7 +12,9 @@ from apierrors import codes
 ROOT = Path(__file__).resolve().parents[2]
 # Everything that answers a request or raises a domain error (federation's 112 endpoints speak
 # to 112 centres in their own protocol, not to integrators).
-PRODUCT = ["appeals", "citymap", "regional", "accounts", "ikomek", "tenants", "apierrors", "open311"]
+PRODUCT = [
+    "appeals", "citymap", "regional", "accounts", "ikomek", "tenants", "apierrors", "open311", "integrations",
+]  # fmt: skip
 # How the code raises codes: (field, "code", ...) to a Problem, .of, bad_input, problems.add,
 # a map import's reason; "code": "…" and code="…"; refusals of tokens and access; the envelope.
 RAISED = [
@@ -24,6 +26,7 @@ RAISED = [
     r'"code":\s*"([a-z0-9_]+)"',
     r'\bcode="([a-z0-9_]+)"',
     r'\b(?:TokenRefused|AccessRefused|LoginFailed)\(\s*"([a-z0-9_]+)"',
+    r'\bWebhookError\(\s*[^,()]*?,\s*"([a-z0-9_]+)"',
     r'\berror_response\(\s*\w+,\s*\d+,\s*"([a-z0-9_]+)"',
     r'\b_error\(\s*\w+,\s*[^,()]*?,\s*"([a-z0-9_]+)"',
     r'\b_not_here\(\s*\w+,\s*"([a-z0-9_]+)"',

@@ -84,6 +84,22 @@ def test_production_takes_only_https_to_public_hosts(integrator_client, settings
     assert created(integrator_client, url="https://crm.example.kz/ikomek")["webhook"]["id"]
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Webhooks are delivered over https only."),
+        ("ru", "Вебхуки доставляются только по https."),
+        (None, "Вебхуктар тек https арқылы жеткізіледі. / Вебхуки доставляются только по https."),
+    ],
+)
+def test_a_refusal_is_said_in_the_callers_language(integrator_client, language, message):
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+    answer = gql(
+        integrator_client, CREATE, {"url": "http://example.kz/hooks", "types": ["appeal.created"]}, **headers
+    )
+    assert refusal(answer, "https_required", "url")["message"] == message
+
+
 def test_unknown_or_no_event_types_and_duplicates_are_refused(integrator_client, settings):
     for types in ([], ["appeal.deleted"]):
         answer = gql(integrator_client, CREATE, {"url": URL, "types": types})

@@ -100,11 +100,19 @@ def _key(*parts: object) -> str:
     return ":".join(["appeals", "tracking", connection.schema_name, *map(str, parts)])
 
 
+# Phones behind one carrier address (CGNAT) each send their own device id: the address then counts
+# this many clients' wrong answers, each device its own; a guesser inventing device ids still meets
+# the address's bound, and the per-number and per-akimat bounds on the phone's digits.
+SHARED_ADDRESS_CLIENTS = 10
+
+
 def client_counters(requester: Requester, limit: int, window_seconds: int) -> list[Counter]:
-    counters = [Counter(_key("address", requester.address), limit, window_seconds)]
-    if requester.device:
-        counters.append(Counter(_key("device", requester.device), limit, window_seconds))
-    return counters
+    if not requester.device:
+        return [Counter(_key("address", requester.address), limit, window_seconds)]
+    return [
+        Counter(_key("address", requester.address), limit * SHARED_ADDRESS_CLIENTS, window_seconds),
+        Counter(_key("device", requester.device), limit, window_seconds),
+    ]
 
 
 def appeal_phone_counter(number: int, limit: int, window_seconds: int) -> Counter:

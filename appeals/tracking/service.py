@@ -4,6 +4,8 @@ last four digits of the phone: status and dates only, no login (decisions 28, 60
 A wrong answer and an unknown number answer the same (None). Wrong answers are limited:
 - per client (its address, and its device when it sends one): after
   APPEALS_TRACKING_CLIENT_FAILURES in an hour it is refused (`too_many_attempts`, retry after);
+  an address whose clients send device ids takes ten times as many (phones behind one carrier
+  address), each device its own;
 - per appeal number, for the phone's digits only: after APPEALS_TRACKING_APPEAL_PHONE_FAILURES
   wrong digits from anywhere (30 days), the digits no longer open it (`access_code_required`),
   the code still does; the same after APPEALS_TRACKING_AKIMAT_PHONE_FAILURES wrong digits in

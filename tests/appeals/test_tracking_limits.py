@@ -98,6 +98,30 @@ def test_a_device_is_limited_whatever_address_it_comes_from(anonymous_client):
     assert opened(other_device) == appeal.number
 
 
+def test_phones_behind_one_carrier_address_each_have_their_own_budget(anonymous_client):
+    appeal = intake(phone=PHONE)
+    for _ in range(client_limit()):
+        track(anonymous_client, appeal.number, digits="1111", address="100.64.0.1", device="phone-a")
+    # Another phone on the same carrier address still gets in; the first is refused.
+    neighbour = track(anonymous_client, appeal.number, digits="9876", address="100.64.0.1", device="phone-b")
+    assert opened(neighbour) == appeal.number
+    first = track(anonymous_client, appeal.number, digits="9876", address="100.64.0.1", device="phone-a")
+    assert refusal(first)["code"] == "too_many_attempts"
+    # Without a device id the address is the client: its own budget is spent by the phones' guesses.
+    plain = track(anonymous_client, appeal.number, digits="9876", address="100.64.0.1")
+    assert refusal(plain)["code"] == "too_many_attempts"
+
+
+def test_invented_device_ids_still_meet_the_addresss_bound(anonymous_client):
+    appeal = intake(phone=PHONE)
+    for i in range(client_limit() * limits.SHARED_ADDRESS_CLIENTS):
+        track(
+            anonymous_client, appeal.number + 1 + i, digits="1111", address="100.64.0.2", device=f"fake-{i}"
+        )
+    fresh = track(anonymous_client, appeal.number, digits="9876", address="100.64.0.2", device="fresh")
+    assert refusal(fresh)["code"] == "too_many_attempts"
+
+
 def test_an_ipv6_client_is_counted_by_its_64_prefix(anonymous_client):
     appeal = intake(phone=PHONE)
     for i in range(client_limit()):

@@ -109,7 +109,13 @@ def test_the_language_switch_is_remembered_for_the_person(inside):
     client.post("/console/language", {"language": "kk", "next": "/console/queues/"})
     assert StaffProfile.objects.get(user=user).language == "kk"
     other_device = logged_in(user)
-    assert "Кезектер" in other_device.get("/console/queues/").content.decode()
+    text = other_device.get("/console/queues/").content.decode()
+    assert "Кезектер" in text
+    # One button to the other language, no list that would switch on an arrow key.
+    assert (
+        '<button id="lang-switch" class="link" name="language" value="ru" lang="ru">Русский</button>' in text
+    )
+    assert "<select" not in text.split("</header>")[0]
 
 
 def test_people_without_the_role_are_refused_and_strangers_sent_to_sign_in(inside):

@@ -10,9 +10,6 @@
   }
 
   ready(function () {
-    var language = document.getElementById("lang-switch");
-    if (language) language.addEventListener("change", function () { language.form.submit(); });
-
     // The server says what is missing, in the screen's language; the browser's own bubble would
     // speak the browser's.
     document.querySelectorAll("form").forEach(function (form) { form.noValidate = true; });

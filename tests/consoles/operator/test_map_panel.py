@@ -54,18 +54,20 @@ PLACE_QUERIES = 3 + 6 + 1
 
 
 def test_the_outage_panel_appears_at_a_house_inside_an_outage(city):
-    outage = heating_outage(city)
+    outage = heating_outage(city, cause="Т-1 жылу трассасының жарылуы / Порыв теплотрассы Т-1")
     client = operator("ru")
     client.get("/console/intake/place")  # warm: the akimat by its host, once a process
     with exact_queries(PLACE_QUERIES):
         page = client.get("/console/intake/place", {"object": city[HEATED_HOUSE].pk})
     text = page.content.decode()
     assert page.status_code == 200
-    assert "По этому адресу известное отключение" in text and outage.cause in text
+    assert "По этому адресу известное отключение" in text
+    assert "<p>Порыв теплотрассы Т-1</p>" in text and "жарылуы" not in text  # the screen's half
     assert f"/console/intake/outages/{outage.pk}/link" in text
     assert "osi-test ru" in text  # the house's responsible organisation, on its card
     kk = operator("kk").get("/console/intake/place", {"object": city[HEATED_HOUSE].pk}).content.decode()
     assert "Бұл мекенжайда белгілі өшіру бар" in kk and "По этому адресу" not in kk
+    assert "<p>Т-1 жылу трассасының жарылуы</p>" in kk and "Порыв" not in kk
 
 
 def test_a_house_outside_the_outage_has_only_its_card(city):

@@ -31,12 +31,14 @@ KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
 def pick_typed(text: str) -> str:
-    """The screen's half of a text someone typed as "kk / ru" (an outage's cause); any other text
-    whole, as typed: "Порыв трубы / замена задвижки" is one Russian text, never two halves."""
+    """The screen's half of a text someone typed in both languages, "kk / ru" or "ru / kk" (an
+    outage's cause): the half with Kazakh's own letters is the Kazakh one. Any other text whole, as
+    typed: "Порыв трубы / замена задвижки" is one Russian text, never two halves."""
     halves = str(text).split(" / ")
-    if len(halves) == 2 and _kazakh(halves[0]) and not _kazakh(halves[1]):
-        return pick(text)
-    return str(text)
+    if len(halves) != 2 or _kazakh(halves[0]) == _kazakh(halves[1]):
+        return str(text)
+    kazakh, russian = halves if _kazakh(halves[0]) else reversed(halves)
+    return kazakh if language() == "kk" else russian
 
 
 def _kazakh(text: str) -> bool:

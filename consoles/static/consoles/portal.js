@@ -28,7 +28,9 @@
   function place(lat, lon, message) {
     form.elements.latitude.value = lat.toFixed(6);
     form.elements.longitude.value = lon.toFixed(6);
-    if (pin) pin.setLatLng([lat, lon]); else pin = L.marker([lat, lon], { icon: icon }).addTo(map);
+    // Named in the screen's language (Leaflet's own alt is English) and no Tab stop of its own.
+    if (pin) pin.setLatLng([lat, lon]);
+    else pin = L.marker([lat, lon], { icon: icon, keyboard: false, alt: script.dataset.pinName }).addTo(map);
     if (message) said.textContent = message;
   }
   fetch(script.dataset.boundary, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (feature) {

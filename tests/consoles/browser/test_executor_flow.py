@@ -102,6 +102,8 @@ def test_executor_on_a_phone_closes_an_appeal_with_a_photo(
 
     page.wait_for_url(f"**/console/executor/appeals/{number}/")
     expect(page.locator(".description")).to_have_text(description)
+    back = page.locator(".back a").bounding_box()
+    assert back["height"] >= 44, back  # a thumb's target, as the buttons
     page.get_by_role("button", name=words["start"]).click()
     expect(page.locator('.status[data-status="in_progress"]')).to_be_visible()
 

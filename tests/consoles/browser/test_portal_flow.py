@@ -81,6 +81,10 @@ def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committe
             )
             page.locator("#map").click(position={"x": point[0], "y": point[1]})
         expect(page.locator("#where")).to_have_text(words["located"])
+        # The pin is named in the screen's language (Leaflet's own alt is English), no Tab stop.
+        pin = page.locator("#map .leaflet-marker-icon")
+        expect(pin).to_have_attribute("alt", {"kk": "Өтініш белгісі", "ru": "Метка обращения"}[language])
+        assert pin.get_attribute("tabindex") in (None, "-1")
         expect(page.locator("#photo-pick")).to_be_visible()  # ours, in the screen's language
         page.set_input_files("#photo", files=[PHOTO])
         expect(page.locator("#photo-chosen")).to_contain_text("1")

@@ -43,7 +43,7 @@ def errors_response(
     status: int,
     errors: Iterable[tuple[str | None, str, str | Promise]],
     headers: dict[str, str] | None = None,
-) -> JsonResponse:
+) -> HttpResponse:
     """(field, code, message) triples as one answer: this envelope, or the shape the clients of the
     request's path read (`API_ERROR_SHAPES`: Open311's list of errors, in JSON or XML)."""
     language = requested_language(request)
@@ -62,7 +62,7 @@ def error_response(
     message: str | Promise,
     field: str | None = None,
     headers: dict[str, str] | None = None,
-) -> JsonResponse:
+) -> HttpResponse:
     return errors_response(request, status, [(field, code, message)], headers)
 
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from appeals.kpi_definitions import percent_of
-from appeals.rules.moments import DAY_OUT_OF_RANGE, FIRST_DAY, LAST_DAY, OUT_OF_RANGE
+from appeals.rules.moments import DAY_OUT_OF_RANGE, OUT_OF_RANGE, within_calendar
 from appeals.states import ACTIVE_STATUSES
 from regional.errors import RegionalError
 from regional.histogram import COLUMNS, percentile_seconds
@@ -33,10 +33,8 @@ class Period:
     @classmethod
     def of(cls, start: datetime.date | None, end: datetime.date | None) -> Period:
         """The given days (Asia/Almaty), by default the last 30 days up to today."""
-        for day in (start, end):
-            # Days no appeal can fall on: the arithmetic below and the query's bounds may leave the calendar.
-            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-                raise RegionalError.of("period", OUT_OF_RANGE, DAY_OUT_OF_RANGE)
+        if not (within_calendar(start) and within_calendar(end)):
+            raise RegionalError.of("period", OUT_OF_RANGE, DAY_OUT_OF_RANGE)
         today = timezone.now().astimezone(ALMATY).date()
         end = end or today
         start = start or end - datetime.timedelta(days=DEFAULT_DAYS - 1)

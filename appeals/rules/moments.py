@@ -38,8 +38,13 @@ def storable_moment(moment: datetime.datetime, field: str) -> datetime.datetime:
         ) from None
 
 
+def within_calendar(day: datetime.date | None) -> bool:
+    """No day, or one appeals can fall on (2000-2100): outside, arithmetic on it may leave the calendar."""
+    return day is None or FIRST_DAY <= day <= LAST_DAY
+
+
 def checked_day(day: datetime.date | None, field: str) -> datetime.date | None:
-    """`day` when appeals can fall on it (2000-2100): outside, arithmetic on it may leave the calendar."""
-    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+    """`day` when appeals can fall on it (`within_calendar`), else refused by field."""
+    if not within_calendar(day):
         raise AppealError.of(field, OUT_OF_RANGE, DAY_OUT_OF_RANGE)
     return day

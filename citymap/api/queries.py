@@ -7,8 +7,9 @@ from __future__ import annotations
 import graphene
 
 from accounts.permissions import Operation
+from apierrors.graphql import api_error
 from appeals.api.types import GeoPointInput
-from appeals.rules.text import storable
+from appeals.rules.text import storable, text_problem
 from citymap.api.enums import MapObjectKind, value_of
 from citymap.api.errors import database_id, graphql_error, require_read
 from citymap.api.types import (
@@ -97,18 +98,9 @@ class CityMapQuery(graphene.ObjectType):
     @staticmethod
     def resolve_address_search(root: None, info: graphene.ResolveInfo, text: str, limit: int) -> list:
         _checked_range(limit, 1, MAX_RESULTS, "limit", "invalid_limit")
-        if len(text) > SEARCH_TEXT_MAX:
-            raise graphql_error(
-                CityMapError.of(
-                    "text",
-                    "too_long",
-                    f"{SEARCH_TEXT_MAX} таңбадан аспауы керек / Не больше {SEARCH_TEXT_MAX} символов",
-                )
-            )
-        if not storable(text):
-            raise graphql_error(
-                CityMapError.of("text", "invalid_characters", "Жарамсыз таңбалар / Недопустимые символы")
-            )
+        problem = text_problem("text", text, SEARCH_TEXT_MAX)  # intake's own rule and words
+        if problem is not None:
+            raise api_error(problem.message, code=problem.code, field=problem.field)
         return search_addresses(text, limit=limit)
 
     @staticmethod

@@ -29,7 +29,7 @@ def service(category: Category, group: Category | None, language: str | None) ->
         "description": name_in(category, language),
         "metadata": False,
         "type": "realtime",
-        "keywords": category.code.replace("-", ","),
+        "keywords": ",".join([*category.code.split("-"), *category.keywords]),
         "group": name_in(group or category, language),
     }
 

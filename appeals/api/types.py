@@ -79,6 +79,11 @@ class CategoryType(graphene.ObjectType):
     parent_code = graphene.String(resolver=lambda c, info: c.parent.code if c.parent_id else None)
     name_kk = graphene.String(required=True)
     name_ru = graphene.String(required=True)
+    keywords = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="the everyday words callers use for the problem, Kazakh and Russian mixed",
+    )
     housing_utilities = graphene.Boolean(required=True, resolver=lambda c, info: c.is_housing_utilities)
     sla_calendar = graphene.String(required=True, description="round_the_clock or working_days (09:00-18:00)")
     sla_hours = graphene.Int(required=True, description="wall hours, or working hours on working_days")

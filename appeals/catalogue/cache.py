@@ -6,6 +6,7 @@ An edit in this process clears the entry at once (signals); other processes see 
 from __future__ import annotations
 
 from appeals.catalogue.schema_cache import SchemaCache
+from appeals.catalogue.search import search
 from appeals.models import Category
 
 TTL_SECONDS = 60.0
@@ -23,21 +24,9 @@ def forget_categories(schema: str | None = None) -> None:
     _categories.forget(schema)
 
 
-def _folded(text: str) -> str:
-    return " ".join(text.casefold().replace("ё", "е").split())
-
-
 def search_categories(text: str, limit: int = 12) -> list[Category]:
-    """Active categories whose code or Kazakh or Russian name contains every word typed, in either
-    language whatever the screen's (callers describe a problem in the words they have)."""
-    words = _folded(text).split()
-    found = []
-    for category in _categories.get().values():
-        haystack = _folded(f"{category.code} {category.name_kk} {category.name_ru}")
-        if all(word in haystack for word in words):
-            found.append(category)
-    found.sort(key=lambda c: (c.parent_id is None, c.name_ru))
-    return found[:limit]
+    """Active categories for the words typed (appeals.catalogue.search)."""
+    return search(_categories.get().values(), text, limit)
 
 
 def category_groups() -> list[tuple[Category, list[Category]]]:

@@ -1,11 +1,13 @@
-"""Editing the akimat's categories: names in both languages, the SLA policy (hours, calendar,
-warning lead), priority, the emergency flag with its 112 services and the repeat rule.
+"""Editing the akimat's categories: names in both languages, the words callers use for the problem
+(intake's search), the SLA policy (hours, calendar, warning lead), priority, the emergency flag with
+its 112 services and the repeat rule.
 
 Categories are never deleted (appeals keep pointing at them): one is switched off instead.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -17,9 +19,12 @@ from appeals.errors import not_found
 from appeals.models import Category, ChangeAction, ChangeSubject, Priority, Service112, SlaCalendar
 
 MAX_SLA_HOURS = 24 * 365
+MAX_KEYWORDS = 50
+MAX_KEYWORD_LENGTH = 60
 FIELDS = (
     "name_kk",
     "name_ru",
+    "keywords",
     "sla_calendar",
     "sla_hours",
     "warn_before_hours",
@@ -48,6 +53,7 @@ class CategoryInput:
     is_housing_utilities: bool = False
     is_active: bool = True
     parent: str = ""  # the parent category's code; empty for a top-level group
+    keywords: str | list[str] = ""  # a list, or text separated by commas, semicolons or new lines
 
 
 def _state(category: Category) -> dict[str, object]:
@@ -62,6 +68,7 @@ def _checked(
     values: dict[str, object] = {
         "name_kk": problems.text("name_kk", data.name_kk, max_length=200),
         "name_ru": problems.text("name_ru", data.name_ru, max_length=200),
+        "keywords": _keywords(problems, data.keywords),
         "sla_calendar": problems.choice("sla_calendar", data.sla_calendar, SlaCalendar.values),
         "sla_hours": problems.whole("sla_hours", data.sla_hours, low=1, high=MAX_SLA_HOURS),
         "warn_before_hours": problems.whole(
@@ -94,6 +101,32 @@ def _checked(
     values["parent"] = _parent(problems, data.parent.strip(), editing)
     problems.raise_any()
     return values
+
+
+def _keywords(problems: Problems, given: str | list[str]) -> list[str]:
+    """The words in the order typed, each once (whatever its case), spaces collapsed."""
+    words: list[str] = []
+    seen: set[str] = set()
+    for part in given if isinstance(given, list) else re.split(r"[,;\n]", given or ""):
+        word = " ".join(part.split())
+        if word and word.casefold() not in seen:
+            seen.add(word.casefold())
+            words.append(word)
+    too_long = [word for word in words if len(word) > MAX_KEYWORD_LENGTH]
+    if too_long:
+        problems.add(
+            "keywords",
+            "too_long",
+            f"«{too_long[0][:20]}…»: {MAX_KEYWORD_LENGTH} таңбадан аспауы керек / "
+            f"«{too_long[0][:20]}…»: не длиннее {MAX_KEYWORD_LENGTH} символов",
+        )
+    if len(words) > MAX_KEYWORDS:
+        problems.add(
+            "keywords",
+            "too_many",
+            f"{MAX_KEYWORDS} сөзден аспауы керек / Не больше {MAX_KEYWORDS} слов",
+        )
+    return words
 
 
 def _parent(problems: Problems, code: str, editing: Category | None) -> Category | None:

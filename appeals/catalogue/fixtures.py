@@ -37,6 +37,7 @@ class CategoryRow:
     repeat_window_hours: int
     route_to: str
     sort_order: int
+    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def read_categories(path: Path | None = None) -> list[CategoryRow]:
                     repeat_window_hours=_int(raw["repeat_window_hours"], where, "repeat_window_hours"),
                     route_to=raw["route_to"].strip(),
                     sort_order=len(rows) * 10,
+                    keywords=[w.strip() for w in (raw.get("keywords") or "").split(";") if w.strip()],
                 )
             )
             codes.add(code)

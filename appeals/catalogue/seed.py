@@ -80,6 +80,7 @@ def ensure_categories() -> tuple[int, int]:
                 services_112=row.services_112,
                 repeat_radius_m=row.repeat_radius_m,
                 repeat_window_hours=row.repeat_window_hours,
+                keywords=row.keywords,
             )
             by_code[row.code] = category
             made += 1

@@ -38,6 +38,8 @@ class Category(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
     is_housing_utilities = models.BooleanField(default=False, help_text="ЖКХ / ТКШ")
     is_active = models.BooleanField(default=True)
+    # The words callers use for the problem ("свет", "жарық жоқ"), any language: intake's search.
+    keywords = ArrayField(models.CharField(max_length=60), default=list, db_default=[], blank=True)
     # SLA policy: target time counted on the calendar (wall hours, or working hours 09:00-18:00).
     sla_calendar = models.CharField(
         max_length=20, choices=SlaCalendar.choices, default=SlaCalendar.WORKING_DAYS

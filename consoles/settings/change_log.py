@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "parent": gettext_lazy("Group"),
     "name_kk": gettext_lazy("Name in Kazakh"),
     "name_ru": gettext_lazy("Name in Russian"),
+    "keywords": gettext_lazy("Words callers use"),
     "sla_hours": gettext_lazy("SLA, hours"),
     "sla_calendar": gettext_lazy("Counted on"),
     "warn_before_hours": gettext_lazy("Warn before the deadline, hours"),

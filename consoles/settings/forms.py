@@ -73,6 +73,14 @@ class CategoryForm(ProblemForm):
     parent = _select(_("Group"))
     name_kk = _text(_("Name in Kazakh"), lang="kk")
     name_ru = _text(_("Name in Russian"), lang="ru")
+    keywords = forms.CharField(
+        label=_("Words callers use"),
+        required=False,
+        help_text=_(
+            "Separated by commas, in Kazakh and Russian: the operator's search finds the category by them"
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     sla_hours = _text(_("SLA, hours"), inputmode="numeric")
     sla_calendar = _select(_("Counted on"))
     warn_before_hours = _text(_("Warn before the deadline, hours"), inputmode="numeric")
@@ -106,8 +114,9 @@ class CategoryForm(ProblemForm):
             **{
                 name: getattr(category, name)
                 for name in CategoryInput.__dataclass_fields__
-                if name != "parent"
+                if name not in ("parent", "keywords")
             },
+            "keywords": ", ".join(category.keywords),
         }
 
     def category_input(self) -> CategoryInput:
@@ -126,6 +135,7 @@ class CategoryForm(ProblemForm):
             is_housing_utilities=data["is_housing_utilities"],
             is_active=data["is_active"],
             parent=data["parent"],
+            keywords=data["keywords"],
         )
 
 

@@ -3,9 +3,11 @@ mistakes with the file, line and column; routing by category and area."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django_tenants.utils import tenant_context
 
@@ -58,6 +60,24 @@ def test_the_initializer_restores_what_is_missing(tenants):
         RoutingRule.objects.filter(category__code="social").delete()
         assert seed_base_catalogue(tenants["kyzylzhar"]) == "1 routes"
         assert seed_base_catalogue(tenants["kyzylzhar"]) is None
+
+
+def test_categories_seeded_before_keywords_get_the_catalogues_words(tenants):
+    """Migration 0018 on an akimat onboarded earlier: blank categories take the shipped words, a
+    category with words of its own keeps them."""
+    fill = import_module("appeals.migrations.0018_seeded_category_keywords").seeded_keywords
+    with tenant_context(tenants["esil"]):
+        shipped = Category.objects.get(code="heating").keywords
+        assert "батарея" in shipped and "жылу" in shipped
+        Category.objects.filter(code="heating").update(keywords=[])
+        Category.objects.filter(code="electricity").update(keywords=["своё слово"])
+        try:
+            fill(apps, None)
+            assert Category.objects.get(code="heating").keywords == shipped
+            assert Category.objects.get(code="electricity").keywords == ["своё слово"]
+        finally:
+            Category.objects.filter(code__in=["heating", "electricity"]).update(keywords=[])
+            fill(apps, None)
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,8 @@ def test_the_services_are_the_akimats_categories_without_emergencies(petropavlov
     assert answer.status_code == 200 and answer["Content-Type"].startswith("application/json")
     assert services["heating"]["service_name"] == heating and services["heating"]["group"] == group
     assert services["heating"]["metadata"] is False and services["heating"]["type"] == "realtime"
+    # Keywords help a civic app's user pick the service: the code's words and the akimat's own.
+    assert {"heating", "батарея", "жылу"} <= set(services["heating"]["keywords"].split(","))
     assert "fire" not in services and "medical" not in services  # 112's, not a report to file
     assert "RateLimit-Limit" in answer  # the API's limits count Open311 too
 

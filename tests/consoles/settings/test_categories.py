@@ -22,6 +22,7 @@ def form_of(code: str, **changes: object) -> dict[str, object]:
         "parent": category.parent.code if category.parent else "",
         "name_kk": category.name_kk,
         "name_ru": category.name_ru,
+        "keywords": ", ".join(category.keywords),
         "sla_hours": category.sla_hours,
         "sla_calendar": category.sla_calendar,
         "warn_before_hours": category.warn_before_hours,
@@ -93,6 +94,43 @@ def test_a_warning_after_the_deadline_and_an_emergency_without_112_are_refused(s
     assert answer.status_code == 400
     assert "Предупреждение должно быть меньше срока" in text
     assert "Для экстренной категории укажите службу 112" in text
+
+
+def test_the_words_callers_use_find_the_category_at_intake(supervisor):
+    page = supervisor.get("/console/settings/categories/heating/").content.decode()
+    assert "батарея, холодно" in page  # the shipped catalogue's words, as the form shows them
+    operator = client_of("operator", name="op-words")
+    found = operator.get("/console/intake/categories", {"category_search": "ледяные радиаторы"})
+    assert 'data-code="heating"' in found.content.decode()  # one of two words: the best there is
+
+    typed = form_of("heating", keywords="Мороз в квартире;  мороз В квартире\nледяные, ледяные")
+    assert supervisor.post("/console/settings/categories/heating/", typed).status_code == 302
+    assert Category.objects.get(code="heating").keywords == ["Мороз в квартире", "ледяные"]
+    change = CatalogueChange.objects.get()
+    assert change.after == {"keywords": ["Мороз в квартире", "ледяные"]}
+    assert "батарея" in change.before["keywords"][0]
+    log = supervisor.get("/console/settings/changes/").content.decode()
+    assert "Слова, которыми говорят заявители" in log and "Мороз в квартире, ледяные" in log
+
+    found = operator.get("/console/intake/categories", {"category_search": "ледяные радиаторы"})
+    assert 'data-code="heating"' in found.content.decode()  # the akimat's word, as typed
+    assert (
+        'data-code="heating"'
+        not in operator.get("/console/intake/categories", {"category_search": "батарея"}).content.decode()
+    )  # the shipped word the akimat took out
+
+
+def test_a_keyword_too_long_or_too_many_is_refused_on_its_field(inside):
+    client = client_of("supervisor", "kk", name="sup-kk")
+    long = client.post("/console/settings/categories/heating/", form_of("heating", keywords="х" * 61))
+    assert long.status_code == 400
+    text = long.content.decode()
+    assert 'id="id_keywords-error"' in text and "60 таңбадан аспауы керек" in text
+    many = ", ".join(f"сөз{n}" for n in range(51))
+    answer = client.post("/console/settings/categories/heating/", form_of("heating", keywords=many))
+    assert answer.status_code == 400 and "50 сөзден аспауы керек" in answer.content.decode()
+    assert "сөз50" in answer.content.decode()  # nothing typed is lost
+    assert Category.objects.get(code="heating").keywords[0] == "батарея"
 
 
 def test_a_new_category_is_created_under_a_group_and_logged(supervisor):

@@ -62,7 +62,8 @@
       box.setAttribute("aria-expanded", options().length ? "true" : "false");
       highlight(-1);
     }
-    document.body.addEventListener("htmx:afterSettle", function (event) { if (event.detail.target === container) shown(); });
+    // On the swap itself, not the settle 20 ms later: an arrow pressed in between kept its highlight.
+    document.body.addEventListener("htmx:afterSwap", function (event) { if (event.detail.target === container) shown(); });
     box.addEventListener("keydown", function (event) {
       var all = options();
       if (event.key === "Enter") {

@@ -91,6 +91,8 @@ def test_executor_on_a_phone_closes_an_appeal_with_a_photo(
     # two of the rows hold buttons of at least 44 px (a finger's target).
     header = page.locator("header.top").bounding_box()
     assert header["height"] < 150, header
+    for link in page.locator("header.top nav a, header.top .bell a").all():
+        assert link.bounding_box()["height"] >= 44, link.inner_text()  # they were 19 px
 
     counter.click()
     page.wait_for_url("**/console/notifications/")

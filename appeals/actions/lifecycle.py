@@ -224,6 +224,7 @@ def reopen_appeal(actor: Principal, number: int, *, reason: str) -> Appeal:
 def cancel_locked(
     actor: Principal, appeal: Appeal, reason: str, comment: str, data: dict | None = None
 ) -> None:
+    require_text(reason, "reason", "Себебі / Причина")  # a reason is chosen, never a default
     if reason not in CancelReason.values:
         raise AppealError.of(
             "reason", "invalid", f"{reason!r}: тек 'duplicate' немесе 'spam' / только 'duplicate' или 'spam'"

@@ -58,6 +58,24 @@ def test_a_refused_step_shows_the_reason_in_the_screens_language_and_keeps_the_i
     assert "не другой действующий акимат" not in text  # one language on the screen
 
 
+def test_cancelling_asks_for_a_reason_chosen_never_a_default(inside):
+    appeal = intake()
+    client = operator("ru")
+    page = client.get(f"/console/appeals/{appeal.number}/").content.decode()
+    form = page.split('data-step="cancel"')[1].split("</form>")[0]
+    assert '<option value="">— выберите —</option><option value="duplicate">' in form  # nothing chosen
+    answer = client.post(f"/console/appeals/{appeal.number}/cancel", {"reason": "", "comment": "звонок"})
+    text = answer.content.decode()
+    assert answer.status_code == 400 and 'data-code="required"' in text and "Причина: обязательно" in text
+    assert Appeal.objects.get(pk=appeal.pk).status == "received"
+    spam = client.post(f"/console/appeals/{appeal.number}/cancel", {"reason": "bogus"}).content.decode()
+    assert 'data-code="invalid"' in spam
+    kept = spam.split('data-step="cancel"')[1].split("</form>")[0]
+    assert "selected" not in kept  # a value the list does not have selects nothing
+    again = client.post(f"/console/appeals/{appeal.number}/cancel", {"reason": "spam", "comment": ""})
+    assert again.status_code == 302 and Appeal.objects.get(pk=appeal.pk).status == "cancelled"
+
+
 def test_a_step_moves_the_appeal_and_comes_back_to_its_page(inside):
     appeal = intake()
     answer = operator().post(f"/console/appeals/{appeal.number}/register", {"category": "heating"})

@@ -1,7 +1,8 @@
 """What Django answers by itself (a CSRF failure, a body too large or unparsable, a 403/404/500 page)
 answered for API requests in the API's one envelope (apierrors.envelope), in the caller's
-language and naming nothing internal; browsers keep Django's pages. Wired as the URLconfs'
-handlers and settings.CSRF_FAILURE_VIEW."""
+language and naming nothing internal; browsers get Django's views with our pages
+(`ikomek/templates/404.html`, `400.html`, `403.html`, `403_csrf.html`, `500.html`: one language,
+the screen's). Wired as the URLconfs' handlers and settings.CSRF_FAILURE_VIEW."""
 
 from __future__ import annotations
 

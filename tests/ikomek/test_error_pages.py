@@ -1,0 +1,66 @@
+"""What a browser gets when Django answers by itself (a page that is not there, a form whose CSRF
+check failed, a body it cannot read, an internal error): a page of ours in the screen's language,
+one language, never Django's English or technical text."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, RequestFactory
+from django.utils import translation
+from django_tenants.utils import tenant_context
+
+from ikomek.api_failures import server_error
+from testkit.identities import logged_in, user_with_roles
+
+HOST = "petropavlovsk.localhost"
+PAGES = {
+    "kk": ("Бет табылмады", "Страница не найдена"),
+    "ru": ("Страница не найдена", "Бет табылмады"),
+}
+
+
+def browser(language: str, host: str = HOST, **extra: object) -> Client:
+    client = Client(HTTP_HOST=host, HTTP_ACCEPT="text/html", **extra)
+    client.cookies["django_language"] = language
+    return client
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+@pytest.mark.parametrize("host", [HOST, "localhost"])
+def test_a_page_that_is_not_there_says_so_in_the_screens_language(tenants, language, host):
+    answer = browser(language, host).get("/no-such-page/")
+    text = answer.content.decode()
+    said, other = PAGES[language]
+    assert answer.status_code == 404 and answer["Content-Type"].startswith("text/html")
+    assert f'<html lang="{language}">' in text and f"<h1>{said}</h1>" in text
+    assert other not in text and "Not Found" not in text and "requested resource" not in text
+    assert 'href="/"' in text
+
+
+def test_a_signed_in_person_asking_for_an_appeal_that_is_not_there_gets_the_page(tenants):
+    with tenant_context(tenants["petropavlovsk"]):
+        client = logged_in(user_with_roles("error-page-supervisor", "supervisor"))
+        client.cookies["django_language"] = "kk"
+        answer = client.get("/console/appeals/999999/", HTTP_ACCEPT="text/html")
+    assert answer.status_code == 404 and "<h1>Бет табылмады</h1>" in answer.content.decode()
+
+
+@pytest.mark.parametrize(("language", "said"), [("kk", "Форманың мерзімі өтті"), ("ru", "Форма устарела")])
+def test_a_form_sent_without_its_csrf_token_is_explained_not_djangos_text(tenants, language, said):
+    answer = browser(language, enforce_csrf_checks=True).post("/appeal/", {"description": "x"})
+    text = answer.content.decode()
+    assert answer.status_code == 403 and f"<h1>{said}</h1>" in text
+    assert "CSRF" not in text and "Forbidden" not in text  # nothing of Django's technical page
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("kk", "Біздің жақта қате орын алды"), ("ru", "Что-то пошло не так на нашей стороне")],
+)
+def test_an_internal_error_page_needs_no_request_and_says_112_in_an_emergency(language, said):
+    request = RequestFactory(HTTP_HOST=HOST, HTTP_ACCEPT="text/html").get("/console/")
+    with translation.override(language):
+        answer = server_error(request)
+    text = answer.content.decode()
+    assert answer.status_code == 500 and f"<h1>{said}</h1>" in text and "112" in text
+    assert f'<html lang="{language}">' in text

@@ -87,6 +87,8 @@ def event_comment(event: object, personal: bool = False) -> str:
     if event.kind == "emergency_status" and data.get("status") in EmergencyStatus.values:
         said = pick(EmergencyStatus(data["status"]).label)
         return f"{said}: {masked_unless(event.comment, personal)}" if event.comment else said
-    if event.kind in BILINGUAL_COMMENTS:
+    # A rule's escalation says why in "kk / ru"; a person's reason stays as typed.
+    by_rule = event.kind == "regional_escalation" and data.get("rule") not in (None, "manual")
+    if event.kind in BILINGUAL_COMMENTS or by_rule:
         return pick(event.comment)
     return masked_unless(event.comment, personal)

@@ -55,13 +55,16 @@ def _escalate_if_due(pk: int, now: datetime.datetime) -> bool:
             SYSTEM,
             appeal,
             rule="overdue_multiple",
-            reason=(
-                f"{rule.overdue_multiple} мерзім өтті, жауап жоқ / без ответа {rule.overdue_multiple} срока "
-                f"(с {threshold.astimezone(ALMATY):%d.%m.%Y %H:%M})"
-            ),
+            reason=overdue_reason(rule.overdue_multiple, threshold),
             data={"rule_category": rule.category, "overdue_multiple": rule.overdue_multiple},
         )
         return True
+
+
+def overdue_reason(multiple: int, since: datetime.datetime) -> str:
+    """ "kk / ru", the moment in both halves: a screen shows one of them."""
+    moment = f"{since.astimezone(ALMATY):%d.%m.%Y %H:%M}"
+    return f"{multiple} мерзім өтті, жауап жоқ ({moment} бастап) / без ответа {multiple} срока (с {moment})"
 
 
 def escalate_long_overdue(now: datetime.datetime | None = None) -> int:

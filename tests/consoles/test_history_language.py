@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django_tenants.utils import tenant_context
 
 from accounts.permissions import Operation
+from appeals.actions.regional_escalation import escalate_locked
 from appeals.events import SYSTEM, record_event
 from appeals.models import EventKind
+from federation.escalations.tasks import overdue_reason
 from testkit.identities import logged_in, user_with_roles
 from tests.appeals.conftest import intake
 
@@ -30,3 +34,26 @@ def test_a_112_alarm_in_the_history_shows_the_screens_half(tenants, language, sh
         text = client.get(f"/console/appeals/{appeal.number}/").content.decode()
     history = text[text.index('class="history"') :]
     assert shown in history and hidden not in history
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [
+        ("kk", "3 мерзім өтті, жауап жоқ (07.12.2026 15:49 бастап)", "без ответа"),
+        ("ru", "без ответа 3 срока (с 07.12.2026 15:49)", "жауап жоқ"),
+    ],
+)
+def test_a_rules_escalation_shows_the_screens_half_a_persons_as_typed(tenants, language, shown, hidden):
+    since = datetime.datetime(2026, 12, 7, 10, 49, tzinfo=datetime.UTC)  # 15:49 in Almaty
+    with tenant_context(tenants["petropavlovsk"]):
+        by_rule, by_person = intake(), intake()
+        escalate_locked(SYSTEM, by_rule, rule="overdue_multiple", reason=overdue_reason(3, since))
+        typed = "Подрядчик / мердігер не отвечает"  # a person's text with a slash is theirs, whole
+        escalate_locked(SYSTEM, by_person, rule="manual", reason=typed)
+        client = logged_in(user_with_roles(f"escalation-{language}", "operator"))
+        client.cookies["django_language"] = language
+        rule_page = client.get(f"/console/appeals/{by_rule.number}/").content.decode()
+        person_page = client.get(f"/console/appeals/{by_person.number}/").content.decode()
+    history = rule_page[rule_page.index('class="history"') :]
+    assert shown in history and hidden not in history
+    assert typed in person_page[person_page.index('class="history"') :]

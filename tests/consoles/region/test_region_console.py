@@ -66,6 +66,7 @@ def test_strangers_sign_in_and_akimat_staff_get_the_refused_page_in_their_langua
 def test_the_viewer_sees_every_akimat_beside_the_region_in_one_language_and_no_decisions(viewer, tenants):
     seed_known("esil")
     escalation(7)
+    escalation(8, cause="overdue_multiple", reason="3 мерзім өтті, жауап жоқ / без ответа 3 срока")
     page = speaking(viewer, "kk").get("/region/")
     assert page.status_code == 200 and page["Cache-Control"].startswith("max-age=0")
     html = page.content.decode()
@@ -78,11 +79,13 @@ def test_the_viewer_sees_every_akimat_beside_the_region_in_one_language_and_no_d
     assert cells[1] == "33,3"  # on time: 1 of 3 answered, written the Kazakh way
     assert "Облыс бойынша өтініштер" in html and "Подрядчик не выходит на связь" in html
     assert "Кезекте" in html and "В очереди" not in html  # the escalation's state, Kazakh half
+    assert "3 мерзім өтті, жауап жоқ" in html and "без ответа" not in html  # a rule's reason, halved
     assert "/region/escalations/" not in html  # a viewer does not decide
     assert viewer.post("/region/escalations/1/accept/").status_code == 403
 
     russian = speaking(viewer, "ru").get("/region/").content.decode()
     assert "Обращения по области" in russian and "Облыс бойынша" not in russian
+    assert "без ответа 3 срока" in russian and "жауап жоқ" not in russian
     assert "Есильский район" in russian
 
 

@@ -24,6 +24,7 @@ from consoles.dispatch112.steps import STEPS, Step
 from consoles.text import local, pick
 from federation.emergency_112 import inbox as register
 from federation.emergency_112 import states
+from federation.emergency_112.forwarding import NO_ADDRESS, NO_NAME
 from federation.emergency_112.models import AlarmKind, AlarmRecipient, Incident, IncidentState
 from federation.emergency_112.services import NAMES, Service
 from federation.emergency_112.watchdog import ack_timeout
@@ -152,6 +153,12 @@ def _alarm_count_label(kind: str, seconds: int) -> str:
     return _alarm_label(kind)
 
 
+def _unsaid(text: str, placeholder: str) -> str:
+    """The forward's "not said" placeholder ("kk / ru", as 112's CAD gets it) in the screen's half;
+    what a caller said, as said."""
+    return pick(placeholder) if text == placeholder else text
+
+
 def _alarms(incident: Incident) -> tuple[Alarm, ...]:
     """The 112 side's open alarms of the incident (the 109 supervisor's copies are theirs)."""
     alarms = []
@@ -185,12 +192,12 @@ def _row(incident: Incident) -> Row:
         services=tuple(_service(code) for code in incident.services),
         category=local(incident, "category"),
         notes=incident.notes,
-        address=incident.address_text,
+        address=_unsaid(incident.address_text, NO_ADDRESS),
         map_object=incident.map_object_name,
         latitude=location.y if location else None,
         longitude=location.x if location else None,
         accuracy_m=incident.accuracy_m,
-        caller_name=incident.caller_name,
+        caller_name=_unsaid(incident.caller_name, NO_NAME),
         caller_phone=incident.caller_phone,
         callback_number=incident.callback_number,
         state=incident.state,

@@ -6,6 +6,7 @@ person's language with the text kept, and a fixed number of queries whatever the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from federation.emergency_112 import watchdog
 from federation.emergency_112.actions import acknowledge_incident, receive_incident, reject_incident
-from federation.emergency_112.documents import Priority, build_request_for_service
+from federation.emergency_112.documents import CallerInput, Priority, build_request_for_service
+from federation.emergency_112.forwarding import NO_ADDRESS, NO_NAME
 from federation.emergency_112.models import Incident, IncidentEvent, IncidentState
 from testkit.emergency_factories import make_input
 from testkit.identities import logged_in, principal, user_with_roles
@@ -380,3 +382,21 @@ def test_the_page_and_its_poll_cost_the_same_queries_for_one_incident_or_many(te
     assert one.count("<tr data-id=") == 2  # the newest strip and the open list
     assert len(numbers(section(many, "open"))) == 28 and len(numbers(section(many, "newest"))) == 5
     assert many.count('class="alarm"') == 28 + 5 + 1  # each shown row's and the bar's one
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "other"),
+    [("kk", "Аты айтылмады", "Имя не названо"), ("ru", "Имя не названо", "Аты айтылмады")],
+)
+def test_a_name_and_address_not_said_show_the_screens_words(tenants, language, said, other):
+    location = make_input(tenants["petropavlovsk"]).location
+    receive(
+        tenants,
+        appeal_number="UNSAID-1",
+        caller=CallerInput(name=NO_NAME, phone="+77015556677", callback_number="", language="ru"),
+        location=replace(location, address_text=NO_ADDRESS),
+    )
+    html = dispatcher(language, name="unsaid").get("/112/").content.decode()
+    row = html[html.rindex('data-number="UNSAID-1"') :].split("</tr>")[0]  # the list's row, not the strip's
+    assert f"<td>{said}<br>" in row and other not in row
+    assert ("Мекенжай айтылмады" if language == "kk" else "Адрес не назван") in row

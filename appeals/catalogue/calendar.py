@@ -25,18 +25,29 @@ EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 
 @dataclass(frozen=True)
 class ExceptionInput:
-    date: str  # YYYY-MM-DD
+    date: str  # 2026-03-09 (the date picker) or 09.03.2026 (typed)
     kind: str
     note: str = ""
 
 
+def _day(typed: str) -> datetime.date | None:
+    """The date picker sends 2026-03-09; a person typing writes 09.03.2026, as the pages show it."""
+    for form in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(typed, form).date()
+        except ValueError:
+            continue
+    return None
+
+
 def _checked(data: ExceptionInput) -> dict[str, object]:
     problems = Problems()
-    day = None
-    try:
-        day = datetime.date.fromisoformat((data.date or "").strip())
-    except ValueError:
-        problems.add("date", "invalid_date", "Күнді ЖЖЖЖ-АА-КК түрінде жазыңыз / Введите дату как ГГГГ-ММ-ДД")
+    typed = (data.date or "").strip()
+    day = _day(typed)
+    if not typed:
+        problems.add("date", "required", "Толтыру міндетті / Обязательное поле")
+    elif day is None:
+        problems.add("date", "invalid_date", "Күнді КК.АА.ЖЖЖЖ түрінде жазыңыз / Введите дату как ДД.ММ.ГГГГ")
     if day is not None and not EARLIEST <= day <= LATEST:
         problems.add("date", "out_of_range", "2000–2100 жылдар / Годы 2000–2100")
     kind = problems.choice("kind", data.kind, CalendarExceptionKind.values)

@@ -155,6 +155,8 @@ def test_the_hotspot_layer_draws_the_city_maps_tiles_for_the_period(
     page.goto(host_url(SLUG, "/console/dashboard/"))
     wait_for_the_map(page)
     assert page.evaluate(HOTSPOT_PIXELS) == 0
+    toggle = page.get_attribute(".leaflet-control-layers-toggle", "title")
+    assert toggle == {"kk": "Қабаттар", "ru": "Слои"}[language]  # Leaflet's own "Layers" otherwise
     switch = page.locator(".leaflet-control-layers-overlays label", has_text=LAYER[language])
     with page.expect_response(lambda r: "/map/hotspots/" in r.url and r.status == 200) as tile:
         switch.locator("input").check()

@@ -31,3 +31,4 @@ def test_the_regions_landing_speaks_one_language_and_leads_to_the_figures(tenant
     assert 'href="/figures/">Показатели линий 109 области<' in russian and "Әкімдіктер" not in russian
     assert "petropavlovsk.localhost" in russian and "sandbox.localhost" not in russian
     assert "CC BY 4.0" in russian  # the boundaries' credit line stays
+    assert "(ӘАОЖ 591" in kazakh and "(КАТО 591" in russian and "KATO" not in kazakh + russian

@@ -51,6 +51,12 @@ def test_a_working_day_must_be_a_weekend_and_a_date_is_listed_once(inside):
     garbage = client.post("/console/settings/calendar/", {"date": "12.06", "kind": "whatever"})
     text = garbage.content.decode()
     assert 'id="id_date-error"' in text and 'id="id_kind-error"' in text
+    assert "КК.АА.ЖЖЖЖ" in text  # the format the pages show, not ISO's
+    empty = client.post("/console/settings/calendar/", {"date": "", "kind": "day_off"}).content.decode()
+    assert "Толтыру міндетті" in empty and "КК.АА.ЖЖЖЖ" not in empty  # missing, not malformed
+    typed = client.post("/console/settings/calendar/", {"date": "13.06.2027", "kind": "working_day"})
+    assert typed.status_code == 302  # typed the way the pages write dates
+    assert CalendarException.objects.filter(date=datetime.date(2027, 6, 13)).exists()
 
 
 def test_the_moved_days_of_a_year_are_loaded_once_and_never_overwrite_the_akimats_own(supervisor):

@@ -69,6 +69,15 @@ def test_the_routing_page_draws_the_boundary_and_the_areas_from_our_own_data(sup
     assert "leaflet/draw/leaflet.draw.js" in edit.content.decode()
 
 
+def test_an_area_named_in_both_languages_shows_the_screens_half(supervisor):
+    named = rule_form(area_name="Север / Солтүстік")
+    assert supervisor.post("/console/settings/routing/new", named).status_code == 302
+    russian = supervisor.get("/console/settings/routing/").content.decode()
+    assert "<td>Север</td>" in russian and "Солтүстік" not in russian
+    kazakh = client_of("supervisor", "kk", name="sup-kk").get("/console/settings/routing/").content.decode()
+    assert "<td>Солтүстік</td>" in kazakh and "Север" not in kazakh
+
+
 @pytest.mark.parametrize(
     ("area", "code_kk", "code_ru"),
     [

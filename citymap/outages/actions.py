@@ -16,7 +16,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from accounts.permissions import Operation
 from accounts.principal import Principal
@@ -221,16 +221,24 @@ def _locked_outage(outage_id: int) -> Outage:
     return outage
 
 
+def call_description(outage: Outage, language: str) -> str:
+    """What a call about the outage says when the caller said nothing more: the platform's words in
+    the call's language (the screen's when the call names none), the cause as it was typed."""
+    if language not in ("kk", "ru"):
+        language = "kk" if translation.get_language() == "kk" else "ru"
+    kazakh, _, russian = str(OutageKind(outage.kind).label).partition(" / ")
+    with translation.override(language):
+        kind = kazakh if language == "kk" else russian or kazakh
+        return str(say(m.CALL_DESCRIPTION, kind=kind, cause=outage.cause))
+
+
 def _new_call(actor: Principal, outage: Outage, call: CallInput) -> Appeal:
     building = None
     if call.building_id is not None:
         building = MapObject.objects.filter(pk=call.building_id).first()
         if building is None:
             raise CityMapError.of("call.buildingId", "not_found", m.NO_OBJECT)
-    kind = OutageKind(outage.kind).label
-    description = (call.description or "").strip() or in_both_languages(
-        say(m.CALL_DESCRIPTION, kind=kind, cause=outage.cause)
-    )
+    description = (call.description or "").strip() or call_description(outage, call.language)
     appeal = appeal_actions.create_appeal(
         actor,
         AppealInput(

@@ -99,7 +99,9 @@ def _outages() -> str:
         OutageInput(
             kind="heating",
             nature="emergency",
-            cause="Т-1 жылу трассасы ЖК-1-1 камерасы жанында жарылды / Порыв теплотрассы Т-1 у камеры ТК-1-1",
+            cause=(
+                "Т-1 жылу трассасының ЖК-1-1 камерасы маңында жарылуы / Порыв теплотрассы Т-1 у камеры ТК-1-1"
+            ),
             starts_at=now - datetime.timedelta(hours=3),
             expected_end_at=now + datetime.timedelta(hours=9),
             source_object_id=boiler.pk,

@@ -140,7 +140,10 @@ def test_calls_are_linked_with_no_new_work_order_and_called_back_when_it_ends(ci
     assert Notification.objects.count() == orders  # nobody was sent a new one
     assert third.appeal.address == "ул. Абая, 5" and third.appeal.applicant_language == "kk"
     assert AppealObject.objects.get(appeal=third.appeal).map_object == city["building:abaya-5"]
-    assert "Порыв теплотрассы" in third.appeal.description
+    assert "Порыв теплотрассы" in third.appeal.description  # the cause as typed
+    # The platform's own words in the call's language (Kazakh here), once: not "kk / ru" nested.
+    assert third.appeal.description.startswith("Өшіру: Жылу") and "Отключение" not in third.appeal.description
+    assert "Отопление" not in third.appeal.description.split(".")[0]
     # Linking the same call again changes nothing.
     again = link_call(OPERATOR, outage.pk, number=second.number)
     assert again.appeal.pk == second.pk and OutageLink.objects.filter(outage=outage).count() == 3

@@ -66,6 +66,7 @@ from ikomek.api_failures import (
 )
 from ikomek.graphql_echo import without_echo
 from ikomek.graphql_inputs import StorableTextRule, variables_refusal
+from ikomek.graphql_messages import in_callers_language
 from ikomek.schema import regional_schema, schema
 
 log = logging.getLogger(__name__)
@@ -267,9 +268,12 @@ class LimitedGraphQLView(GraphQLView):
             if isinstance(error, HttpError) and isinstance(error.message, Promise):  # ours, translated
                 formatted["message"] = in_language(error.message, language)
                 return formatted
-            formatted["message"], field = without_echo(error, formatted["message"], self._variables())
+            english, field = without_echo(error, formatted["message"], self._variables())
+            formatted["message"], detail = in_callers_language(english, error, language)
             if field:
                 extensions["field"] = field
+            if detail:
+                extensions["detail"] = detail
             return formatted
         formatted["message"] = message_for(error, formatted["message"], language, extensions.get("code"))
         return formatted

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Kazakh and Russian messages that name GraphQL types and fields in Latin letters)
 """The GraphQL core: documents parsed once per process, and the request limits in one place."""
 
 from __future__ import annotations
@@ -8,8 +9,9 @@ from django.test import Client
 from ikomek.graphql_view import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_QUERY_LENGTH, parsed_and_validated
 
 
-def post(query: str, host: str = "esil.localhost") -> object:
-    return Client(HTTP_HOST=host).post("/graphql/", {"query": query}, content_type="application/json")
+def post(query: str, host: str = "esil.localhost", language: str = "en") -> object:
+    client = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE=language)
+    return client.post("/graphql/", {"query": query}, content_type="application/json")
 
 
 def test_the_same_document_is_parsed_and_validated_once(tenants):
@@ -33,7 +35,50 @@ def test_a_syntax_error_is_reported_not_raised(tenants):
     response = post("{ akimat { slug ")
     assert response.status_code == 400
     (error,) = response.json()["errors"]
-    assert "Syntax Error" in error["message"]
+    assert "Syntax Error" in error["message"]  # graphql-core's own words for an English caller
+    (russian,) = post("{ akimat { slug ", language="ru").json()["errors"]
+    assert russian["message"] == (
+        "Запрос не является корректным GraphQL около строки 1, столбца 17: проверьте скобки, имена и кавычки."
+    )
+    assert russian["extensions"]["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize(
+    ("query", "kk", "ru"),
+    [
+        (
+            "{ akimat { slug noSuchField } }",
+            "AkimatType типінде noSuchField өрісі жоқ.",
+            "У типа AkimatType нет поля noSuchField.",
+        ),
+        (
+            "{ akimat }",
+            "akimat өрісі (AkimatType!) қайтарылатын",
+            "Для поля akimat (AkimatType!) перечислите",
+        ),
+        (
+            "query($x: Int) { akimat { slug } }",
+            "$x айнымалысы жарияланған",
+            "Переменная $x объявлена, но не используется.",
+        ),
+        ("{ nope }", "Query типінде nope өрісі жоқ.", "У типа Query нет поля nope."),
+    ],
+)
+def test_graphqls_own_refusals_speak_the_callers_language(tenants, query, kk, ru):
+    (kazakh,) = post(query, language="kk").json()["errors"]
+    (russian,) = post(query, language="ru").json()["errors"]
+    assert kk in kazakh["message"] and "У типа" not in kazakh["message"]
+    assert ru in russian["message"] and "Cannot" not in russian["message"]
+    (both,) = post(query, language="").json()["errors"]
+    assert both["message"] == f"{kazakh['message']} / {russian['message']}"  # no header: both halves
+    assert "detail" not in russian["extensions"]
+
+
+def test_a_refusal_no_pattern_knows_says_so_and_keeps_graphqls_words_as_detail(tenants):
+    query = "fragment F on AkimatType { slug } { akimat { kato } }"  # a fragment never used
+    (error,) = post(query, language="ru").json()["errors"]
+    assert error["message"] == "Запрос не соответствует схеме API (graphql/schema.graphql)."
+    assert error["extensions"]["detail"] == "Fragment 'F' is never used."
 
 
 def test_too_many_aliases_are_refused(tenants):
@@ -42,6 +87,8 @@ def test_too_many_aliases_are_refused(tenants):
     assert response.status_code == 400
     (error,) = response.json()["errors"]
     assert error["message"] == f"Too many aliases: at most {MAX_ALIASES} per request."
+    (russian,) = post("{ " + fields + " }", language="ru").json()["errors"]
+    assert russian["message"] == f"Слишком много псевдонимов: не больше {MAX_ALIASES} в одном запросе."
 
 
 def test_too_deep_is_refused(tenants):

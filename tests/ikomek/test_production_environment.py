@@ -226,7 +226,9 @@ def test_no_graphiql_and_no_introspection_in_production(production_web):
     assert graphiql["status"] == 400 and "graphiql" not in graphiql["body"].lower()
     introspection = json.loads(production_web["introspection"]["body"])
     assert introspection.get("data") is None
-    assert "introspection is disabled" in introspection["errors"][0]["message"].lower()
+    # Said in both languages (no Accept-Language), the schema's file named.
+    assert "Интроспекция отключена" in introspection["errors"][0]["message"]
+    assert "graphql/schema.graphql" in introspection["errors"][0]["message"]
     # The API itself still answers over HTTPS.
     assert json.loads(production_web["query"]["body"]) == {"data": {"akimat": {"slug": "esil"}}}
 

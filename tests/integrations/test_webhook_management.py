@@ -46,7 +46,10 @@ def test_an_integrator_makes_a_webhook_and_sees_its_secret_once(integrator_clien
 def test_the_secret_is_not_a_field_of_a_listed_webhook(integrator_client):
     created(integrator_client)
     response = integrator_client.post(
-        "/graphql/", {"query": "{ webhooks { secret } }"}, content_type="application/json"
+        "/graphql/",
+        {"query": "{ webhooks { secret } }"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert (
         response.status_code == 400

@@ -90,7 +90,11 @@ def parse_services(codes: Iterable[str] | None, field: str = "services") -> list
             field, "required", "112 қызметін таңдаңыз (101-104) / Выберите службу 112 (101-104)"
         )
     problems = [
-        Problem(field, "invalid_service", f"{code!r}: 101, 102, 103 не 104 / ожидается 101, 102, 103 или 104")
+        Problem(
+            field,
+            "invalid_service",
+            f"«{code[:40]}»: 101, 102, 103 не 104 күтіледі / «{code[:40]}»: ожидается 101, 102, 103 или 104",
+        )
         for code in codes
         if code not in Service112.values
     ]

@@ -48,7 +48,8 @@ def transfer_appeal(actor: Principal, number: int, *, akimat: str, reason: str) 
         raise AppealError.of(
             "akimat",
             "unknown_akimat",
-            f"{akimat!r}: басқа белсенді әкімдік емес / не другой действующий акимат области",
+            f"«{akimat[:40]}» облыстың басқа белсенді әкімдігі емес / "
+            f"«{akimat[:40]}» — не другой действующий акимат области",
         )
     if target.is_sandbox != current_is_sandbox():
         # Test appeals stay in the sandbox and real ones out of it (decision 79).

@@ -56,6 +56,11 @@ def test_a_refused_step_shows_the_reason_in_the_screens_language_and_keeps_the_i
     assert 'data-code="unknown_akimat"' in text
     assert 'value="менің мәтінім"' in text  # nothing typed is lost
     assert "не другой действующий акимат" not in text  # one language on the screen
+    assert "«nowhere» облыстың басқа белсенді әкімдігі емес" in text  # the slug in either language
+    russian = operator("ru").post(
+        f"/console/appeals/{appeal.number}/transfer", {"akimat": "nowhere", "reason": "x"}
+    )
+    assert "«nowhere» — не другой действующий акимат области" in russian.content.decode()
 
 
 def test_cancelling_asks_for_a_reason_chosen_never_a_default(inside):

@@ -135,6 +135,9 @@ class PublicOutageType(graphene.ObjectType):
     starts_at = time_field("starts_at", required=True)
     expected_end_at = time_field("expected_end_at", required=True)
     is_current = graphene.Boolean(required=True, description="on now (else planned within a week)")
+    is_overdue = graphene.Boolean(
+        required=True, description="on now past its expected end: not over until the akimat ends it"
+    )
     streets = graphene.List(graphene.NonNull(StreetHousesType), required=True)
 
 

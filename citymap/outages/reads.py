@@ -97,6 +97,7 @@ class PublicOutage:
     expected_end_at: datetime.datetime
     is_current: bool
     streets: list[StreetHouses]
+    is_overdue: bool = False  # on now, and its expected end has passed: the work goes on
 
 
 def _house_order(house: str) -> tuple[int, str]:
@@ -138,6 +139,7 @@ def current_outages(now: datetime.datetime | None = None) -> list[PublicOutage]:
             expected_end_at=o.expected_end_at,
             is_current=o.starts_at <= now,
             streets=list(streets.get(o.pk, {}).values()),
+            is_overdue=o.starts_at <= now and o.expected_end_at < now,
         )
         for o in outages
     ]

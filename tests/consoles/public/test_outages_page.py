@@ -60,3 +60,22 @@ def test_a_cause_typed_in_one_language_with_a_slash_is_shown_whole(city, languag
 
 def test_no_outage_says_so(city):
     assert 'id="no-outages"' in citizen("ru").get("/outages/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("kk", "Болжанған аяқталу уақыты өтті"), ("ru", "Ожидаемое время окончания прошло")],
+)
+def test_an_outage_past_its_expected_end_says_the_work_goes_on(city, language, said):
+    now = timezone.now()
+    late = heating_outage(
+        city,
+        starts_at=now - datetime.timedelta(hours=5),
+        expected_end_at=now - datetime.timedelta(minutes=10),
+    )
+    on_time = heating_outage(city)
+    text = citizen(language).get("/outages/").content.decode()
+    late_part = text[text.index(f'data-outage="{late.pk}"') :].split("</article>")[0]
+    on_time_part = text[text.index(f'data-outage="{on_time.pk}"') :].split("</article>")[0]
+    assert "data-overdue" in late_part and said in late_part
+    assert "data-overdue" not in on_time_part

@@ -21,34 +21,7 @@ _WORD = re.compile(r"[^\W_]+")
 _SHORT = 3  # a word this short is looked for at a word's start only, and never cut
 # Words that say nothing of the problem: "нет света" and "жарық жоқ" are about the light.
 _NOTHING_SAID = frozenset(
-    [
-        "не",
-        "нет",
-        "жок",
-        "на",
-        "во",
-        "по",
-        "из",
-        "за",
-        "от",
-        "до",
-        "же",
-        "ли",
-        "бы",
-        "уже",
-        "что",
-        "как",
-        "это",
-        "мы",
-        "мен",
-        "бен",
-        "пен",
-        "да",
-        "де",
-        "та",
-        "те",
-        "жане",
-    ]
+    "не нет жок на во по из за от до же ли бы уже что как это мы мен бен пен да де та те жане".split()  # noqa: SIM905
 )
 
 

@@ -81,6 +81,8 @@ API: dict[str, str] = {
     "invalid_request": "A request that is not valid for the schema or cannot be read (syntax, unknown "
     "fields, variables of the wrong type; `extensions.field` names the variable).",
     "internal_error": "A bug on our side; the message says nothing more (it is logged).",
+    "database_unavailable": "HTTP 503: the database cannot be reached for a moment; retry after "
+    "`Retry-After` seconds (with the same clientKey).",
     "overloaded": "HTTP 429: the platform is past its capacity; retry after `Retry-After` seconds.",
     "rate_limited": "HTTP 429: this client is past its quota (RateLimit headers); retry after Retry-After.",
     "csrf_failed": "A request with a session cookie but without our pages' CSRF token (X-CSRFToken).",

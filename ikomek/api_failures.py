@@ -6,8 +6,13 @@ the screen's). Wired as the URLconfs' handlers and settings.CSRF_FAILURE_VIEW.""
 
 from __future__ import annotations
 
+import sys
+
 from django.core.exceptions import RequestDataTooBig
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views import csrf, defaults
 
@@ -23,6 +28,11 @@ UNREADABLE = _("The request body cannot be read.")
 FORBIDDEN = _("You may not do this.")
 NOT_FOUND = _("There is nothing at this address.")
 INTERNAL_ERROR = _("Internal server error. It has been recorded; please try again later.")
+DATABASE_UNAVAILABLE = _(
+    "The database cannot be reached for a moment. Nothing was done: send the request again in a few "
+    "seconds (with the same clientKey)."
+)
+RETRY_AFTER_SECONDS = "5"
 # What the GraphQL endpoint says of a request it cannot run, before any GraphQL is read.
 NO_QUERY = _("The request carries no GraphQL query (send it as the field query).")
 QUERY_NOT_TEXT = _("The GraphQL query must be text.")
@@ -61,7 +71,26 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def database_down(error: BaseException | None) -> bool:
+    """An outage of the database (refused, dropped, restarting), not a bug: the caller may retry."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Called while the exception is being handled (Django's handler500), so sys.exc_info() has it.
+    It may have come before any middleware chose the language (the tenant's lookup is first): the
+    page's language is then the request's own (its cookie or Accept-Language)."""
+    unavailable = database_down(sys.exc_info()[1])
     if is_api_request(request):
+        if unavailable:
+            headers = {"Retry-After": RETRY_AFTER_SECONDS}
+            return error_response(request, 503, "database_unavailable", DATABASE_UNAVAILABLE, headers=headers)
         return error_response(request, 500, "internal_error", INTERNAL_ERROR)
-    return defaults.server_error(request)
+    chosen = hasattr(request, "LANGUAGE_CODE")  # the middleware ran: its (or the person's) language
+    language = translation.get_language() if chosen else translation.get_language_from_request(request)
+    with translation.override(language):
+        if not unavailable:
+            return defaults.server_error(request)
+        page = HttpResponse(loader.render_to_string("503.html"), status=503)
+        page["Retry-After"] = RETRY_AFTER_SECONDS
+        return page

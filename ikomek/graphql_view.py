@@ -55,6 +55,7 @@ from apierrors.graphql import message_for
 from apierrors.language import in_language, requested_language
 from ikomek.api_failures import (
     CSRF_FAILED,
+    DATABASE_UNAVAILABLE,
     FORM_UNREADABLE,
     INTERNAL_ERROR,
     NO_QUERY,
@@ -62,7 +63,9 @@ from ikomek.api_failures import (
     ONLY_POST,
     QUERY_NOT_TEXT,
     QUERY_TOO_LONG,
+    RETRY_AFTER_SECONDS,
     TOO_DEEP,
+    database_down,
 )
 from ikomek.graphql_echo import without_echo
 from ikomek.graphql_inputs import StorableTextRule, variables_refusal
@@ -162,8 +165,13 @@ class LimitedGraphQLView(GraphQLView):
         if refused is not None:
             return refused
         if acts_by_token(request):
-            return _DISPATCH_WITHOUT_CSRF_COOKIE(self, request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
+            response = _DISPATCH_WITHOUT_CSRF_COOKIE(self, request, *args, **kwargs)
+        else:
+            response = super().dispatch(request, *args, **kwargs)
+        if getattr(request, "_database_unavailable", False):
+            response.status_code = 503
+            response["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("graphiql", settings.GRAPHIQL)
@@ -256,6 +264,14 @@ class LimitedGraphQLView(GraphQLView):
         if "code" not in extensions:
             original = getattr(error, "original_error", None)
             resolver_failed = isinstance(error, GraphQLError) and bool(error.path) and original is not None
+            if database_down(original or error):
+                # An outage, not a bug: the caller retries (the whole answer is a 503, see dispatch).
+                request = getattr(self, "request", None)
+                if request is not None:
+                    request._database_unavailable = True
+                formatted["message"] = in_language(DATABASE_UNAVAILABLE, language)
+                extensions["code"] = "database_unavailable"
+                return formatted
             if (resolver_failed and not isinstance(original, GraphQLError)) or not isinstance(
                 error, GraphQLError | HttpError
             ):

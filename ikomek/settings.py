@@ -159,11 +159,13 @@ ROOT_URLCONF = "ikomek.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "ikomek.urls_public"
 
 MIDDLEWARE = [
+    # Static files first: served without the tenant's lookup, so a page still has its styles and
+    # scripts while the database is away.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
     "ikomek.shedding.LoadSheddingMiddleware",  # past the workers' capacity: 429 at once (decision 67)
     "django.middleware.security.SecurityMiddleware",
     "ikomek.page_policy.PagePolicyMiddleware",  # pages run only our own files (CONTENT_SECURITY_POLICY)
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TypeVar
 
 from celery import current_app
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.roles import Role
 from appeals.models import Appeal, Notification, NotificationKind, ResponsiblePerson
@@ -20,13 +21,20 @@ T = TypeVar("T")
 MAIL_TASK = "appeals.tasks.deliver_notifications"
 
 
-def _send_mail() -> None:
-    """Ask a worker to e-mail the new notices of this schema (tenant-schemas-celery stamps it).
-    Never raises: with the broker down, beat's sweep sends them within a minute or so."""
+def _publish(headers: dict[str, str]) -> None:
     try:
-        current_app.send_task(MAIL_TASK)
+        current_app.send_task(MAIL_TASK, headers=headers)
     except Exception:
         logger.warning("notifications: could not queue the e-mail task; the sweep sends", exc_info=True)
+
+
+def _send_mail() -> None:
+    """Ask a worker to e-mail the new notices of this schema. Never raises, and never holds the
+    request: the publish runs aside, as a broker that stalls without refusing (a frozen Redis, a
+    partition) held an operator's saved appeal for 30 s; beat's sweep sends what was not queued
+    within a minute or so."""
+    headers = {"_schema_name": connection.schema_name}  # what tenant-schemas-celery stamps
+    threading.Thread(target=_publish, args=(headers,), name="notify-mail", daemon=True).start()
 
 
 def _mailed(written: T) -> T:

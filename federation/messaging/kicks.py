@@ -23,7 +23,7 @@ import math
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import redis
 from celery import current_app
@@ -171,28 +171,34 @@ def kick(
     return _queue(message_mark(message_id), mark_seconds, delivery_task_for(kind), args, countdown)
 
 
+Unreachable = Callable[[str, str], None]
+
+
 class _DrainsAfterCommit:
-    """One on-commit callback per transaction, however many messages it sends: a kick per target."""
+    """One on-commit callback per transaction, however many messages it sends: a kick per target,
+    and what to do instead when the broker cannot be reached (112's lane: drain it here)."""
 
     def __init__(self) -> None:
-        self.targets: dict[tuple[str, str], None] = {}
+        self.targets: dict[tuple[str, str], Unreachable | None] = {}
 
     def __call__(self) -> None:
-        for target, lane in self.targets:
-            kick_drain(target, lane)
+        for (target, lane), unreachable in self.targets.items():
+            if not kick_drain(target, lane) and unreachable is not None:
+                unreachable(target, lane)
 
 
-def kick_drain_on_commit(target: str, lane: str) -> None:
-    """Kick the drain of (lane, target) once the current transaction commits (once per transaction)."""
+def kick_drain_on_commit(target: str, lane: str, unreachable: Unreachable | None = None) -> None:
+    """Kick the drain of (lane, target) once the current transaction commits (once per transaction);
+    `unreachable(target, lane)` runs instead when the broker cannot be reached."""
     connection = transaction.get_connection()
     # Joined to this transaction's pending callback when there is one. A callback that a savepoint's
     # rollback removes takes only kicks made inside that savepoint with it (they were rolled back too).
     for _savepoints, callback, _robust in connection.run_on_commit:
         if isinstance(callback, _DrainsAfterCommit):
-            callback.targets[(target, lane)] = None
+            callback.targets[(target, lane)] = unreachable
             return
     callback = _DrainsAfterCommit()
-    callback.targets[(target, lane)] = None
+    callback.targets[(target, lane)] = unreachable
     transaction.on_commit(callback, robust=True)
 
 

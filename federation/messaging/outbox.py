@@ -28,6 +28,7 @@ from federation.messaging import conf, endpoints, handlers
 from federation.messaging.errors import FederationError, InvalidPayload, OutsideTransaction, PermanentError
 from federation.messaging.kicks import kick, kick_drain_on_commit
 from federation.messaging.models import DeliveredVia, Lane
+from federation.messaging.urgent_aside import drain_aside
 from tenants.models import Akimat
 
 ORDERING_KEY_PATTERN = re.compile(r"^[\w.:/-]{1,200}$")
@@ -140,7 +141,7 @@ def _write(
             robust=True,
         )
     else:
-        kick_drain_on_commit(target_schema, lane)
+        kick_drain_on_commit(target_schema, lane, drain_aside if lane == Lane.URGENT else None)
     return message_id
 
 

@@ -26,6 +26,7 @@ from accounts.middleware import request_tenant_slug
 from accounts.refusals import LoginFailed, refusal_page
 from accounts.tokens import TokenRefused, verifier
 from accounts.user_sync import sync_user
+from observability.health import keycloak_answers
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,12 @@ class KeycloakBackend(MatrixPermissionsMixin, OIDCAuthenticationBackend):
 
 
 class LoginView(OIDCAuthenticationRequestView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not keycloak_answers():
+            # The browser would meet its own "site can't be reached" page, in its language, not ours.
+            return refusal_page(request, LoginFailed("provider_unavailable"))
+        return super().get(request)
+
     def get_extra_params(self, request: HttpRequest) -> dict[str, str]:
         # Keycloak's login page in the language the visitor reads.
         return {**super().get_extra_params(request), "ui_locales": getattr(request, "LANGUAGE_CODE", "ru")}

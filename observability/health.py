@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from functools import cache
@@ -11,6 +13,8 @@ import requests
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+logger = logging.getLogger(__name__)
 
 
 def check_database() -> str | None:
@@ -40,6 +44,29 @@ def check_keycloak() -> str | None:
     return None
 
 
+_keycloak_seen = (0.0, True)  # (monotonic time, answered)
+_keycloak_lock = threading.Lock()
+KEYCLOAK_SEEN_SECONDS = 5.0
+
+
+def keycloak_answers() -> bool:
+    """Whether Keycloak answered lately (checked at most every few seconds per process): a sign-in
+    is not sent to a Keycloak that cannot be reached, where the browser would show its own error."""
+    global _keycloak_seen
+    at, answered = _keycloak_seen
+    if time.monotonic() - at < KEYCLOAK_SEEN_SECONDS:
+        return answered
+    with _keycloak_lock:
+        try:
+            check_keycloak()
+            answered = True
+        except Exception:
+            logger.warning("Keycloak does not answer: sign-ins are refused for now", exc_info=True)
+            answered = False
+        _keycloak_seen = (time.monotonic(), answered)
+    return answered
+
+
 CHECKS: dict[str, Callable[[], str | None]] = {
     "database": check_database,
     "redis": check_redis,
@@ -67,11 +94,9 @@ def run_checks() -> tuple[str, dict[str, dict[str, object]]]:
                 status = "unavailable"
             elif status == "ready":
                 status = "degraded"
-            result = {
-                "ok": False,
-                "critical": name in CRITICAL,
-                "error": f"{type(error).__name__}: {str(error)[:200]}",
-            }
+            # The kind of failure only: its text names hosts and ports, and every host answers this.
+            logger.warning("readiness: %s is down", name, exc_info=True)
+            result = {"ok": False, "critical": name in CRITICAL, "error": type(error).__name__}
         result["ms"] = round((time.perf_counter() - started) * 1000, 1)
         results[name] = result
     return status, results

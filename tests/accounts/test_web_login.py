@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import socket
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django_tenants.utils import schema_context
 
 from accounts.models import OIDCIdentity
 from demo.dev_realm import DEMO_PASSWORD
+from observability import health
 from testkit.queries import exact_queries
 from tests.accounts.conftest import BrowserLogin, openid_endpoint, tenant_host
 
@@ -248,3 +251,24 @@ def test_session_is_rechecked_with_keycloak_and_ends_with_the_keycloak_session(
     assert "error=login_required" in refused.headers["Location"]
     assert login.finish(refused.headers["Location"])["Location"] == "/auth/login/"
     assert login.client.get("/auth/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("kk", "Сәйкестендіру қызметі уақытша"), ("ru", "Служба идентификации временно недоступна")],
+)
+def test_with_keycloak_away_the_sign_in_says_so_instead_of_sending_the_browser_there(
+    tenants, settings, language, said
+):
+    closed = socket.create_server(("127.0.0.1", 0))
+    settings.KEYCLOAK_URL = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    closed.close()  # refuses from here on
+    health._keycloak_seen = (0.0, True)
+    try:
+        client = Client(HTTP_HOST=tenant_host("petropavlovsk"), HTTP_ACCEPT_LANGUAGE=language)
+        answer = client.get("/auth/login/")
+        text = answer.content.decode()
+        assert answer.status_code == 503 and said in text and f'<html lang="{language}">' in text
+        assert client.get("/auth/login/").status_code == 503  # remembered a few seconds, not asked again
+    finally:
+        health._keycloak_seen = (0.0, True)

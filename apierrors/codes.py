@@ -56,7 +56,8 @@ API: dict[str, str] = {
     "invalid_access_code": "trackAppeal: an access code that is not 8 letters (ABCD-EFGH).",
     "invalid_phone_last4": "trackAppeal: not 4 digits.",
     "invalid_number": "trackAppeal: not an appeal number.",
-    "unavailable": "trackAppeal is unavailable for a moment (its rate store is down); try again.",
+    "unavailable": "Unavailable for a moment: trackAppeal (its rate store is down), or the app behind "
+    "the proxy (HTTP 503, `Retry-After`); try again, with the same clientKey.",
     "no_buildings": "An outage must name at least one building.",
     "not_buildings": "Objects named as buildings that are not buildings.",
     "not_network": "The outage's source is not a network object (well, substation, pipe...).",

@@ -237,3 +237,27 @@ def test_rendering_refuses_a_load_balancer_that_is_not_an_address():
     refused = render(IKOMEK_BASE_DOMAIN="ikomek.kz", IKOMEK_UPSTREAM="127.0.0.1:80", IKOMEK_LB_CIDR="0/0; x")
     assert refused.returncode == 2
     assert "an address or CIDR block" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("kk", "Қызмет уақытша қолжетімсіз"), ("ru", "Сервис временно недоступен")]
+)
+def test_when_the_app_cannot_answer_nginx_says_so_as_the_api_and_the_pages_do(tmp_path, language, said):
+    """A worker killed mid-call or a container restarting: nginx's 502 was its English page."""
+    gone = socket.create_server(("127.0.0.1", 0))
+    address = f"127.0.0.1:{gone.getsockname()[1]}"
+    gone.close()  # refuses from here on: nothing answers behind nginx
+    with nginx_before(address, tmp_path, base_domain=settings.BASE_DOMAIN) as port:
+        api = post_through(port)
+        page = requests.get(
+            f"http://127.0.0.1:{port}/console/queues/",
+            headers={"Host": f"petropavlovsk.{settings.BASE_DOMAIN}", "Accept": "text/html"},
+            cookies={"django_language": language},
+            timeout=10,
+        )
+    assert api.status_code == 503 and api.headers["Retry-After"] == "5"
+    assert api.headers["Content-Type"] == "application/json"
+    (error,) = api.json()["errors"]
+    assert error["code"] == error["extensions"]["code"] == "unavailable" and "clientKey" in error["message"]
+    assert page.status_code == 503 and page.headers["Content-Type"].startswith("text/html")
+    assert f'<html lang="{language}">' in page.text and said in page.text and "nginx" not in page.text

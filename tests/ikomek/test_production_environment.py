@@ -175,6 +175,24 @@ def seen(response):
         "body": response.content[:2000].decode(errors="replace"),
     }
 
+# The sign-in sends a browser on only to a Keycloak that answers (decision 108): its discovery
+# document is answered here, for the sign-in's cookies to be seen.
+import http.server, threading
+from django.conf import settings
+
+class Discovery(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+discovery = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Discovery)
+threading.Thread(target=discovery.serve_forever, daemon=True).start()
+settings.KEYCLOAK_URL = f"http://127.0.0.1:{discovery.server_address[1]}"
+
 browser = Client(HTTP_HOST="esil.localhost")
 https = {"HTTP_X_FORWARDED_PROTO": "https"}
 graphql = {"path": "/graphql/", "content_type": "application/json", **https}

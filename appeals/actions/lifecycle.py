@@ -164,9 +164,12 @@ def _resolve(actor: Principal, number: int, name: str, resolution: str) -> Appea
     return appeal
 
 
-def mark_done(actor: Principal, number: int, *, resolution: str = "") -> Appeal:
-    """The responsible service reports the work done."""
-    return _resolve(actor, number, "mark_done", (resolution or "").strip())
+def mark_done(actor: Principal, number: int, *, resolution: str) -> Appeal:
+    """The responsible service reports the work done, saying what was done: the operator tells the
+    citizen on the call-back, and the tracking page shows it (decision 110)."""
+    return _resolve(
+        actor, number, "mark_done", require_text(resolution, "resolution", "Не істелді / Что сделано")
+    )
 
 
 def mark_not_done(actor: Principal, number: int, *, reason: str) -> Appeal:

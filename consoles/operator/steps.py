@@ -63,7 +63,7 @@ STEPS: dict[str, Step] = {
         ),
         Step(
             "mark_done",
-            (Field("resolution", _("What was done")),),
+            (Field("resolution", _("What was done"), required=True),),
             lambda who, n, f: actions.mark_done(who, n, resolution=f.get("resolution", "")),
         ),
         Step(

@@ -111,7 +111,7 @@ def test_applicants_of_linked_repeats_are_called_too(petropavlovsk):
     repeat = intake(phone="+77017654321", applicant_name="Виктор Ким")
     actions.link_as_repeat(OPERATOR, repeat.number, original_number=original.number)
     actions.start_work(EXECUTOR, original.number)
-    actions.mark_done(EXECUTOR, original.number)
+    actions.mark_done(EXECUTOR, original.number, resolution="Сделано")
     original.refresh_from_db()
 
     assert [a.number for a in callback_contacts(original)] == [original.number, repeat.number]

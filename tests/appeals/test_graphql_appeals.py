@@ -158,6 +158,25 @@ def test_an_illegal_transition_is_a_typed_error(operator_client):
     assert "closed" in refusal(answer, "invalid_transition", "status")["message"]
 
 
+def test_done_without_saying_what_was_done_is_refused(executor_client):
+    number = appeal_in("in_progress").number
+    done = (
+        "mutation($n: Int!) { markDone(input: {number: $n%s}) "
+        "{ appeal { number } errors { field code message } } }"
+    )
+    blank = gql(executor_client, done % ', resolution: "  "', {"n": number})
+    blank = refusal(blank, "required", "resolution")
+    assert blank["message"] == "Не істелді: міндетті / Что сделано: обязательно"
+    # Left out, it is the schema's refusal, in the caller's language (decision 107).
+    missing = executor_client.post(
+        "/graphql/", {"query": done % "", "variables": {"n": number}}, content_type="application/json"
+    )
+    (error,) = missing.json()["errors"]
+    assert missing.status_code == 400 and error["extensions"]["code"] == "invalid_request"
+    assert "MarkDoneInput.resolution" in error["extensions"]["detail"]
+    assert Appeal.objects.get(number=number).status == "in_progress"
+
+
 def test_allowed_transitions_follow_status_and_role(operator_client, executor_client):
     number = appeal_in("assigned").number
     query = "query($n: Int!) { appeal(number: $n) { allowedTransitions } }"

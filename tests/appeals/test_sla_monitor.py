@@ -103,7 +103,7 @@ def test_the_answer_fixes_the_hours_and_a_late_answer_alone_opens_a_violation(pe
 
 def test_an_answer_in_time_opens_nothing(petropavlovsk):
     appeal = with_deadline(appeal_in("in_progress"), timezone.now() + HOUR)
-    actions.mark_done(EXECUTOR, appeal.number)
+    actions.mark_done(EXECUTOR, appeal.number, resolution="Сделано")
     assert not Violation.objects.filter(appeal=appeal).exists()
 
 

@@ -336,6 +336,8 @@ def test_anyone_doing_anything_moves_appeals_only_as_the_oracle_and_the_matrix_a
     [
         (lambda n: actions.mark_not_done(EXECUTOR, n, reason="  "), "reason"),
         (lambda n: actions.reject_appeal(OPERATOR, n, reason=""), "reason"),
+        # Done says what was done: the operator tells the citizen on the call-back (decision 110).
+        (lambda n: actions.mark_done(EXECUTOR, n, resolution=" \n "), "resolution"),
     ],
 )
 def test_rejection_and_not_done_need_a_reason(petropavlovsk, call, field):

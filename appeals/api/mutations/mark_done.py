@@ -13,7 +13,7 @@ from appeals.models import Appeal
 
 class MarkDoneInput(graphene.InputObjectType):
     number = graphene.Int(required=True)
-    resolution = graphene.String(default_value="", description="what was done")
+    resolution = graphene.String(required=True, description="what was done (required, not blank)")
 
 
 class MarkDone(AppealMutation):

@@ -78,14 +78,16 @@ def test_start_then_done_with_a_photo_posted_with_the_form(inside):
     assert sorted(appeal.attachments.values_list("original_name", flat=True)) == ["a.jpg", "b.jpg"]
 
 
-def test_not_done_without_a_reason_says_so_in_the_screens_language_and_keeps_the_input(inside):
+@pytest.mark.parametrize("outcome", ["mark_not_done", "mark_done"])
+def test_a_report_without_its_comment_says_so_in_the_screens_language(inside, outcome):
+    """Not done says why, done says what was done (decision 110)."""
     appeal = appeal_in("in_progress")
     for language, required, other in (
         ("kk", "Бұл өрісті толтыру міндетті.", "Обязательное поле."),
         ("ru", "Обязательное поле.", "Бұл өрісті толтыру міндетті."),
     ):
         answer = executor(language).post(
-            f"/console/executor/appeals/{appeal.number}/finish", {"outcome": "mark_not_done", "comment": "  "}
+            f"/console/executor/appeals/{appeal.number}/finish", {"outcome": outcome, "comment": "  "}
         )
         text = answer.content.decode()
         assert answer.status_code == 400

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.role_names import role_names
 from consoles.access import navigation
 from consoles.text import language, local
 
@@ -28,5 +29,7 @@ def console(request: HttpRequest) -> dict[str, object]:
         "console_akimat": local(tenant) if tenant is not None else "",
         "console_nav": navigation(principal, regional=regional),
         "console_person": principal.display_name,
+        # Said beside the name: someone who holds several roles sees which pages are theirs.
+        "console_roles": ", ".join(role_names(principal.roles)),
         "console_regional": regional,
     }

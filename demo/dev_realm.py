@@ -32,19 +32,34 @@ DEV_CLIENT_ID = "ikomek-dev-cli"
 TENANT_ROLES = (Role.OPERATOR, Role.EXECUTOR, Role.SUPERVISOR, Role.ANALYST, Role.LAWYER, Role.AKIM)
 REGIONAL_DEMO_ROLES = (Role.REGIONAL_VIEWER, Role.REGIONAL_ADMIN, Role.DISPATCHER_112, Role.PLATFORM_ADMIN)
 
-# The demo people's first names: their role, in one language for all (a name is not translated).
-_TITLES = {
-    Role.OPERATOR: "Оператор",
-    Role.EXECUTOR: "Исполнитель",
-    Role.SUPERVISOR: "Супервайзер",
-    Role.ANALYST: "Аналитик",
-    Role.LAWYER: "Юрист",
-    Role.AKIM: "Аким",
-    Role.REGIONAL_VIEWER: "Наблюдатель области",
-    Role.REGIONAL_ADMIN: "Администратор области",
-    Role.DISPATCHER_112: "Диспетчер 112",
-    Role.PLATFORM_ADMIN: "Администратор платформы",
-}
+# The demo people's names: as the region's own staff are called, the same person on every run (by
+# their place in the list of demo users). Their role is said beside the name on the consoles.
+_WOMEN = ("Айгерим", "Гульнара", "Динара", "Асель", "Сауле", "Мадина", "Жанар", "Алия", "Ольга", "Назира")
+_MEN = ("Ерлан", "Нурлан", "Бауыржан", "Асхат", "Данияр", "Марат", "Серик", "Арман", "Сергей", "Тимур")
+# A family name's men's form; the women's adds a letter (Садыков, Садыкова).
+_FAMILIES = (
+    "Садыков",
+    "Жумабаев",
+    "Ахметов",
+    "Омаров",
+    "Искаков",
+    "Касымов",
+    "Нургалиев",
+    "Бекенов",
+    "Тулегенов",
+    "Сарсенбаев",
+    "Мукашев",
+    "Ковалёв",
+    "Абенов",
+)
+
+
+def demo_person(index: int) -> tuple[str, str]:
+    """The index-th demo person's first and family name (women and men in turn)."""
+    woman = index % 2 == 0
+    first = (_WOMEN if woman else _MEN)[(index // 2) % len(_WOMEN)]
+    family = _FAMILIES[(index * 7) % len(_FAMILIES)]
+    return first, f"{family}а" if woman else family
 
 
 # An akimat's slug -> the organisation code its demo executor works for (None: none).
@@ -61,14 +76,15 @@ class DemoUser:
     role: Role
     tenant: str | None  # None: regional
     organisation: str | None = None
+    index: int = 0  # the place in the list of demo users: their name
 
     @property
     def first_name(self) -> str:
-        return _TITLES[self.role]
+        return demo_person(self.index)[0]
 
     @property
     def last_name(self) -> str:
-        return (self.tenant or "region").replace("-", " ").title()
+        return demo_person(self.index)[1]
 
     @property
     def email(self) -> str:
@@ -82,14 +98,18 @@ def demo_username(role: Role, tenant: str | None) -> str:
 def demo_users(
     tenant_slugs: Sequence[str], organisation_of: OrganisationOf = no_organisation
 ) -> list[DemoUser]:
-    users = [
+    places = [(role, slug) for slug in tenant_slugs for role in TENANT_ROLES]
+    places += [(role, None) for role in REGIONAL_DEMO_ROLES]
+    return [
         DemoUser(
-            demo_username(role, slug), role, slug, organisation_of(slug) if role is Role.EXECUTOR else None
+            demo_username(role, slug),
+            role,
+            slug,
+            organisation_of(slug) if slug and role is Role.EXECUTOR else None,
+            index,
         )
-        for slug in tenant_slugs
-        for role in TENANT_ROLES
+        for index, (role, slug) in enumerate(places)
     ]
-    return users + [DemoUser(demo_username(role, None), role, None) for role in REGIONAL_DEMO_ROLES]
 
 
 def _refuse_in_production() -> None:

@@ -212,3 +212,18 @@ def test_a_step_takes_the_name_the_list_shows_and_names_what_it_cannot_find_in_o
     refused = russian.post(f"/console/appeals/{other.number}/assign", {"organisation": "береке"})
     text = refused.content.decode()
     assert "Организация береке: не найдено" in text and "табылмады" not in text
+
+
+def test_the_header_names_the_person_and_their_roles_in_the_screens_language(inside):
+    user = user_with_roles("two-hats", "supervisor", "operator")
+    user.first_name, user.last_name = "Асель", "Омарова"
+    user.save()
+    client = logged_in(user)
+    for language, said, other in (
+        ("kk", "109 операторы, Супервайзер", "Оператор 109"),
+        ("ru", "Оператор 109, Супервайзер", "109 операторы"),
+    ):
+        client.post("/console/language", {"language": language, "next": "/console/queues/"})
+        text = client.get("/console/queues/").content.decode()
+        assert '<span class="person">Асель Омарова <small class="roles"' in text
+        assert f"· {said}</small>" in text and other not in text

@@ -103,6 +103,10 @@ class Row:
     alarms: tuple[Alarm, ...]
     steps: tuple[Step, ...]
     waiting_since: datetime.datetime | None = None
+    # When it is past the time 112 has to accept it and the watchdog has not said so (yet, or at
+    # all while beat is away): the page says so itself, the script on the second (late_at).
+    late_at: datetime.datetime | None = None
+    late: bool = False
 
     @property
     def is_new(self) -> bool:
@@ -125,6 +129,7 @@ class Inbox:
     services: list[Choice]
     akimats: list[Choice]
     version: str
+    late_label: str = ""
 
     @property
     def page_links(self) -> list[tuple[int, str]]:
@@ -180,9 +185,13 @@ def _service(code: str) -> str:
     return f"{code} {pick(f'{kk} / {ru}')}"
 
 
-def _row(incident: Incident) -> Row:
+def _row(incident: Incident, now: datetime.datetime, timeout: datetime.timedelta) -> Row:
     allowed = set(states.allowed_from(incident.state))
     location = incident.location
+    alarms = _alarms(incident)
+    waiting_since = incident.awaiting_ack_since if incident.state == IncidentState.RECEIVED else None
+    said = any(alarm.kind == AlarmKind.NOT_ACKNOWLEDGED for alarm in alarms)
+    late_at = waiting_since + timeout if waiting_since is not None and not said else None
     return Row(
         id=incident.id,
         appeal_number=incident.appeal_number,
@@ -204,9 +213,11 @@ def _row(incident: Incident) -> Row:
         state_label=pick(IncidentState(incident.state).label),
         unit=incident.unit,
         rejection_note=incident.rejection_note,
-        alarms=_alarms(incident),
+        alarms=alarms,
         steps=tuple(step for step in STEPS if step.target in allowed),
-        waiting_since=incident.awaiting_ack_since if incident.state == IncidentState.RECEIVED else None,
+        waiting_since=waiting_since,
+        late_at=late_at,
+        late=late_at is not None and now >= late_at,
     )
 
 
@@ -280,10 +291,11 @@ def inbox(
     now = now or timezone.now()
     marker = marker or _marker(register.change_marker(), now)
     open_count = register.open_count(filters)
-    newest = [_row(incident) for incident in register.newest_awaiting(filters)]
-    rows = [_row(incident) for incident in register.open_page(filters, shown.page)]
-    finished = [_row(incident) for incident in register.recently_finished(filters, now)]
-    seconds = int(ack_timeout().total_seconds())
+    timeout = ack_timeout()
+    newest = [_row(incident, now, timeout) for incident in register.newest_awaiting(filters)]
+    rows = [_row(incident, now, timeout) for incident in register.open_page(filters, shown.page)]
+    finished = [_row(incident, now, timeout) for incident in register.recently_finished(filters, now)]
+    seconds = int(timeout.total_seconds())
     alarms = [
         AlarmCount(kind, _alarm_count_label(kind, seconds), count, shown.query(alarm=kind, page=1))
         for kind, count in register.alarm_counts().items()
@@ -305,4 +317,7 @@ def inbox(
     }
     digests = "-".join(_digest(shown_parts[name]) for name in PARTS)
     version = f"{marker}.{digests}"
-    return Inbox(newest, rows, finished, open_count, pages, alarms, shown, services, places, version)
+    late_label = gettext("Not accepted for over %(seconds)s s") % {"seconds": seconds}
+    return Inbox(
+        newest, rows, finished, open_count, pages, alarms, shown, services, places, version, late_label
+    )

@@ -132,6 +132,19 @@
     }
   });
   function lost(event) { if (ours(event)) { offline = true; say(live.dataset.offline); } }
+
+  // ---- late: an incident past the time 112 has to accept it says so on the second, whether or not
+  // the watchdog (a periodic job) has raised its alarm yet; the server's clock decides.
+  var skew = Number(box.dataset.now) - Date.now() / 1000;
+  setInterval(function () {
+    var now = Date.now() / 1000 + skew;
+    box.querySelectorAll("[data-late-at][hidden]").forEach(function (warning) {
+      if (now < Number(warning.dataset.lateAt)) return;
+      warning.hidden = false;
+      var row = warning.closest("tr[data-id]");
+      if (row && row.closest("#newest")) say(live.dataset.late.replace("{number}", row.dataset.number));
+    });
+  }, 1000);
   document.body.addEventListener("htmx:sendError", lost);
   document.body.addEventListener("htmx:responseError", lost);
 })();

@@ -6,7 +6,10 @@ the chosen language. Once in Kazakh, once in Russian; screenshots in both langua
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from federation.emergency_112.actions import receive_incident
 from federation.emergency_112.documents import Priority, build_request_for_service
@@ -97,4 +100,31 @@ def test_the_dispatcher_takes_incidents_live_from_the_keyboard(
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, first.unit, second.state) == ("dispatched", "ПЧ-2, АЦ-40", "received")
+    page.context.close()
+
+
+LATE = {"kk": "60 с астам қабылданбады", "ru": "Не принято дольше 60 с"}
+LATE_SAID = {"kk": "Уақытында қабылданбады", "ru": "Не принято вовремя"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_an_incident_not_accepted_in_time_says_so_on_the_second(
+    browser, committed_112, committed_db, onboarded, language
+):
+    """No watchdog runs here (no beat): the page says when 112's time to accept has passed."""
+    page = sign_in(browser, "dispatcher-112", slug=None, language=language)
+    page.wait_for_url("**/112/")
+    choose_language(page, language)
+    incident = arrive(onboarded, f"{language.upper()}-LATE-1")
+    Incident.objects.filter(pk=incident.pk).update(awaiting_ack_since=timezone.now() - timedelta(seconds=54))
+    row = page.locator(f'#newest tr[data-id="{incident.pk}"]')
+    row.wait_for(timeout=6000)
+    warning = row.locator('[data-kind="late"]')
+    assert warning.is_hidden()  # not yet: six seconds to go
+    warning.wait_for(state="visible", timeout=12_000)
+    assert warning.inner_text() == f"⚠ {LATE[language]}"
+    live = page.locator("#live")
+    assert live.inner_text() == f"{LATE_SAID[language]}: №{incident.appeal_number}"
+    screenshot(page, f"dispatch112-late-{language}")
     page.context.close()

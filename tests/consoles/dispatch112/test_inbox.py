@@ -268,6 +268,28 @@ def test_alarms_are_counted_in_one_bar_in_the_persons_language(tenants):
     assert 'title="112 не принял за 90 с">⚠ Не принято вовремя' in page
 
 
+def test_a_late_incident_says_so_while_the_watchdog_is_away(tenants):
+    """No periodic job has run (beat away): the page itself says an incident is past the time 112
+    has to accept it, and marks when a fresh one will be (the script shows it on that second)."""
+    late = receive(tenants, appeal_number="LATE")
+    Incident.objects.filter(pk=late.pk).update(awaiting_ack_since=timezone.now() - timedelta(seconds=61))
+    fresh = receive(tenants, appeal_number="FRESH")
+    page = dispatcher("kk").get("/112/").content.decode()
+    newest = section(page, "newest")
+    row_of = {n: newest[newest.index(f'data-number="{n}"') :].split("</tr>")[0] for n in numbers(newest)}
+    assert '<span class="alarm" data-kind="late"' in row_of["LATE"] and "hidden>" not in row_of["LATE"]
+    assert "⚠ 60 с астам қабылданбады" in row_of["LATE"] and "Не принято" not in page
+    fresh.refresh_from_db()
+    due = int((fresh.awaiting_ack_since + timedelta(seconds=60)).timestamp())
+    assert f'data-late-at="{due}" hidden>' in row_of["FRESH"]
+    # Once the watchdog has raised its alarm, it alone says so.
+    watchdog.raise_ack_alarms()
+    page = dispatcher("ru", name="vera").get("/112/").content.decode()
+    newest = section(page, "newest")
+    late_row = newest[newest.index('data-number="LATE"') :].split("</tr>")[0]
+    assert 'data-kind="not_acknowledged"' in late_row and 'data-kind="late"' not in late_row
+
+
 def test_form_posts_walk_the_incident_through_its_states(tenants):
     incident = receive(tenants, appeal_number="WALK-1")
     client = dispatcher("kk")

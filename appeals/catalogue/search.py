@@ -43,9 +43,17 @@ def stem(word: str) -> str:
     return word[: max(_SHORT + 1, len(word) - 2)]
 
 
+_FOLDED = "_search_folded"
+
+
 def _searchable(category: Category) -> tuple[str, list[str]]:
-    text = folded(" ".join([category.code, category.name_kk, category.name_ru, *category.keywords]))
-    return text, _WORD.findall(text)
+    """The category's words folded, once per loaded row: the catalogue's cache keeps its rows for
+    every keystroke until the catalogue changes, and then loads new ones."""
+    known = category.__dict__.get(_FOLDED)
+    if known is None:
+        text = folded(" ".join([category.code, category.name_kk, category.name_ru, *category.keywords]))
+        known = category.__dict__[_FOLDED] = (text, _WORD.findall(text))
+    return known
 
 
 def _match(word: str, text: str, tokens: list[str]) -> int:

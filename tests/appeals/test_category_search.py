@@ -84,3 +84,13 @@ def test_nothing_typed_offers_the_catalogue_up_to_the_limit(catalogue):
 def test_a_stem_cuts_an_ending_but_keeps_the_root():
     typed = ("су", "воды", "света", "горит", "батареи")
     assert [stem(w) for w in typed] == ["су", "вод", "свет", "гори", "батар"]
+
+
+def test_a_loaded_row_is_folded_once_and_a_reloaded_one_has_its_new_words():
+    row = Category(pk=1, code="snow", name_kk="Қар", name_ru="Снег", keywords=["сугроб"])
+    assert search([row], "сугробы") == [row]
+    folded_once = row.__dict__["_search_folded"]
+    assert search([row], "снег") == [row] and row.__dict__["_search_folded"] is folded_once
+    # The catalogue's cache loads new rows when the akimat edits its words (decision 61).
+    reloaded = Category(pk=1, code="snow", name_kk="Қар", name_ru="Снег", keywords=["гололёд"])
+    assert search([reloaded], "гололед") == [reloaded] and search([reloaded], "сугроб") == []

@@ -28,6 +28,7 @@ WORDS = {
         "received": "Қабылданды",
         "kept": "Осы формамен сақталды",
         "more": "Тағы фотосуреттер (міндетті емес, 2 дейін)",
+        "too_many": "Фотосуреттер тым көп: сақталғандарымен қоса ең көбі 3.",
     },
     "ru": {
         "send": "Отправить обращение",
@@ -38,6 +39,7 @@ WORDS = {
         "received": "Принято",
         "kept": "Сохранены с этой формой",
         "more": "Ещё фото (необязательно, до 2)",
+        "too_many": "Слишком много фото: всего не больше 3, вместе с сохранёнными.",
     },
 }
 
@@ -110,6 +112,12 @@ def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committe
         expect(page.locator("#kept-photos")).to_contain_text(words["kept"])
         expect(page.locator("#photos-lost")).to_have_count(0)
         expect(page.locator("label[for=photo]")).to_have_text(words["more"])
+        page.set_input_files("#photo", files=[PHOTO, PHOTO, PHOTO])  # three more than two: said at once
+        expect(page.locator("#photo-chosen")).to_have_text(words["too_many"])
+        page.locator("#kept-photos input[name=drop_photo]").check()  # one kept left out: three fit
+        expect(page.locator("#photo-chosen")).to_contain_text("3")
+        page.locator("#kept-photos input[name=drop_photo]").uncheck()
+        page.set_input_files("#photo", files=[])
         page.locator("#phone").type(phone.replace("+7", "8 "))
         page.locator("form.portal button:not([type])").click()
         expect(page.locator("h1")).to_have_text(words["sent"])

@@ -642,6 +642,15 @@ APPEALS_TRACKING_REDIS_URL = env.str("APPEALS_TRACKING_REDIS_URL", default=CACHE
 # one phone a day; counted in the tracking's Redis.
 APPEALS_PORTAL_PER_ADDRESS = env.int("APPEALS_PORTAL_PER_ADDRESS", default=30)
 APPEALS_PORTAL_PER_PHONE = env.int("APPEALS_PORTAL_PER_PHONE", default=5)
+# Photos of a refused portal form kept for its key (decision 109): at most this many a day from one
+# network address, removed this many hours after (checked hourly in every akimat).
+APPEALS_PORTAL_KEPT_PHOTOS_PER_ADDRESS = env.int("APPEALS_PORTAL_KEPT_PHOTOS_PER_ADDRESS", default=30)
+APPEALS_PORTAL_KEPT_PHOTO_HOURS = env.int("APPEALS_PORTAL_KEPT_PHOTO_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["appeals-kept-photos"] = {
+    "task": "ikomek.tasks.fan_out_to_tenants",
+    "schedule": env.float("APPEALS_PORTAL_KEPT_PHOTOS_SECONDS", default=3600.0),
+    "args": ("appeals.tasks.expire_kept_photos",),
+}
 APPEALS_PAGE_SIZE_MAX = 100
 
 SILENCED_SYSTEM_CHECKS = [

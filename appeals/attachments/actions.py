@@ -95,7 +95,7 @@ def add_attachment_once(
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    upload: UploadedFile
+    upload: File  # as sent, or a kept photo of a refused portal form (appeals.portal.kept_photos)
     kind: FileKind
     sha256: str
 

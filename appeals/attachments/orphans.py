@@ -30,7 +30,7 @@ def sweep_orphan_files(now: datetime.datetime | None = None) -> list[str]:
     # Named files first: a file stored after this read is younger than the cutoff anyway.
     named = set(Attachment.objects.values_list("file", flat=True))
     removed = []
-    for path in _files_under(prefix):
+    for path in files_under(prefix):
         if path in named or default_storage.get_modified_time(path) > cutoff:
             continue
         default_storage.delete(path)
@@ -40,7 +40,7 @@ def sweep_orphan_files(now: datetime.datetime | None = None) -> list[str]:
     return removed
 
 
-def _files_under(prefix: str) -> list[str]:
+def files_under(prefix: str) -> list[str]:
     """Every file below the folder (one level of appeal folders, and anything else put there)."""
     try:
         folders, files = default_storage.listdir(prefix)
@@ -48,5 +48,5 @@ def _files_under(prefix: str) -> list[str]:
         return []  # an akimat with no file yet
     found = [prefix + name for name in files]
     for folder in folders:
-        found.extend(_files_under(f"{prefix}{folder}/"))
+        found.extend(files_under(f"{prefix}{folder}/"))
     return found

@@ -8,6 +8,7 @@ from appeals.attachments.orphans import sweep_orphan_files as sweep_orphans
 from appeals.emergency.watchdog import raise_not_received_alarms
 from appeals.jobs.mail import deliver_pending
 from appeals.jobs.monitor import sweep
+from appeals.portal.kept_expiry import expire_kept_photos as expire_kept
 
 
 @shared_task(name="appeals.tasks.monitor_deadlines", ignore_result=True)
@@ -32,3 +33,9 @@ def deliver_notifications() -> int:
 def sweep_orphan_files() -> int:
     """Delete this akimat's files a rolled-back transaction left without their row."""
     return len(sweep_orphans())
+
+
+@shared_task(name="appeals.tasks.expire_kept_photos", ignore_result=True)
+def expire_kept_photos() -> int:
+    """Remove this akimat's photos of refused portal forms a day after (decision 109)."""
+    return len(expire_kept())

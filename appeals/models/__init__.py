@@ -24,6 +24,7 @@ from appeals.models.emergency import (
 )
 from appeals.models.events import AppealEvent, EventKind
 from appeals.models.notifications import Notification, NotificationKind, NotificationRead
+from appeals.models.portal import KeptPhoto
 from appeals.models.telephony import ExchangeCredential, IncomingCall
 from appeals.models.violations import Violation, ViolationEvent, ViolationStatus
 
@@ -49,6 +50,7 @@ __all__ = [
     "EventKind",
     "ExchangeCredential",
     "IncomingCall",
+    "KeptPhoto",
     "Language",
     "Notification",
     "NotificationKind",

@@ -4,7 +4,8 @@ It is the same intake as the 109 line's (validation, repeat check, the region's 
 - the channel `web` and a citizen as the actor (no role: nothing else is open to it);
 - never registered at once: an operator reads and classifies it;
 - up to MAX_PHOTOS photos (the attachments' own checks: by content, 10 MB), stored in the appeal's
-  transaction; refused photos refuse the form before anything is made;
+  transaction; refused photos refuse the form before anything is made; a form refused for anything
+  else keeps its photos for its key, and its next sending takes them (appeals.portal.kept_photos);
 - an emergency category is never forwarded to 112 from here: it waits at the head of the
   operators' list for a person to confirm (appeals.rules.emergency_intake), and the citizen is
   told to call 112 when life is at risk;
@@ -32,9 +33,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.principal import Principal, service_principal
 from appeals.actions.intake import AppealInput, IntakeResult, record_intake
-from appeals.attachments.actions import checked_uploads, store_sent_with
+from appeals.attachments.actions import CheckedUpload, checked_uploads, store_sent_with
 from appeals.errors import AppealError, Problem
-from appeals.models import Appeal, Channel
+from appeals.models import Appeal, Channel, KeptPhoto
+from appeals.portal import kept_photos
 from appeals.rules.applicants import normalise_phone
 from appeals.tracking.limits import Blocked, Counter, CountersUnavailable, Requester, refund, reserve
 
@@ -45,6 +47,9 @@ HOUR = 3600
 DAY = 24 * HOUR
 FORM_KEY = re.compile(r"web-[0-9a-f]{32}")
 NOT_A_FORM = _("The form did not arrive whole. Please send it again.")
+TOO_MANY_WITH_KEPT = _("Too many photos: at most %(max_photos)s in all, kept ones included.")
+# Refusals after which the page shows a new form: what the old key kept is not the new one's.
+RENEWING = ("idempotency_conflict", "not_a_form")
 
 # The actor of every appeal sent from the site: a citizen, in the history's "kk / ru" form.
 CITIZEN = service_principal("citizen:web", "Азамат, сайт / Гражданин, сайт", issuer="ikomek", kind="citizen")
@@ -66,6 +71,27 @@ class CitizenAppeal:
     latitude: float | None = None
     language: str = ""  # the screen's: the language the citizen is answered in
     photos: list[UploadedFile] = field(default_factory=list)
+    # The form listed photos kept for its key (it was refused before), and those ticked to remove.
+    kept_photos_listed: bool = False
+    dropped_photos: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class FormPhotos:
+    """What a refused form's page says of its photos."""
+
+    kept: list[KeptPhoto]  # kept for the form's key: they go with its next sending
+    lost: bool  # photos of this sending that are not kept: to choose again
+    renewed: bool = False  # a new form: nothing of the old one's is kept
+
+
+class FormRefused(AppealError):
+    """A refused form: the problems of `cause` (TooManyAppeals: 429), and what is kept of its photos."""
+
+    def __init__(self, cause: AppealError, photos: FormPhotos) -> None:
+        super().__init__(*cause.problems)
+        self.cause = cause
+        self.photos = photos
 
 
 class TooManyAppeals(AppealError):
@@ -121,10 +147,72 @@ def _reserved(counted: list[Counter], form_key: str) -> bool:
 
 def submit(appeal: CitizenAppeal, requester: Requester, *, actor: Principal = CITIZEN) -> IntakeResult:
     """Record a citizen's appeal (received, for an operator to classify), or refuse it with every
-    problem named. A re-sent form returns its first appeal (`created` False)."""
+    problem named (FormRefused). A re-sent form returns its first appeal (`created` False)."""
+    kept, photos = _photos_of(appeal)
+    try:
+        return _record(appeal, requester, actor, kept, photos)
+    except AppealError as error:
+        raise _refused(appeal.form_key, error, requester, kept, photos) from error
+
+
+def refuse(appeal: CitizenAppeal, error: AppealError, requester: Requester) -> FormRefused:
+    """A refusal the caller found before sending (a place that is not a number): the form's photos
+    are kept as for any other refusal."""
+    try:
+        kept, photos = _photos_of(appeal)
+    except FormRefused as refused:  # a bad key or photo too: every problem said
+        return FormRefused(AppealError(*error.problems, *refused.problems), refused.photos)
+    return _refused(appeal.form_key, error, requester, kept, photos)
+
+
+def _photos_of(appeal: CitizenAppeal) -> tuple[list[KeptPhoto], list[CheckedUpload]]:
+    """The photos kept for the form (those ticked off removed) and the new ones, checked; a
+    malformed key or a bad photo refuses the form, the new photos then not kept."""
     if not FORM_KEY.fullmatch(appeal.form_key or ""):
-        raise AppealError(Problem(None, "not_a_form", NOT_A_FORM))
-    photos = checked_uploads(appeal.photos, most=MAX_PHOTOS, field="photo")
+        lost = bool(appeal.photos) or appeal.kept_photos_listed
+        raise FormRefused(
+            AppealError(Problem(None, "not_a_form", NOT_A_FORM)), FormPhotos([], lost, renewed=True)
+        )
+    kept = (
+        kept_photos.without_dropped(appeal.form_key, appeal.dropped_photos)
+        if appeal.kept_photos_listed
+        else []
+    )
+    try:
+        if kept and len(appeal.photos) > MAX_PHOTOS - len(kept):
+            raise AppealError(Problem("photo", "too_many", TOO_MANY_WITH_KEPT % {"max_photos": MAX_PHOTOS}))
+        return kept, checked_uploads(appeal.photos, most=MAX_PHOTOS - len(kept), field="photo")
+    except AppealError as error:
+        raise FormRefused(error, FormPhotos(kept, lost=bool(appeal.photos))) from error
+
+
+def _refused(
+    form_key: str,
+    error: AppealError,
+    requester: Requester,
+    kept: list[KeptPhoto],
+    photos: list[CheckedUpload],
+) -> FormRefused:
+    """The refusal, with the new photos kept for the form's key when they may be."""
+    if any(problem.code in RENEWING for problem in error.problems):
+        if kept:
+            kept_photos.remove(kept)
+        return FormRefused(error, FormPhotos([], lost=bool(kept or photos), renewed=True))
+    if not photos:
+        return FormRefused(error, FormPhotos(kept, lost=False))
+    now_kept = kept_photos.keep(form_key, photos, requester, most=MAX_PHOTOS)
+    if now_kept is None:
+        return FormRefused(error, FormPhotos(kept, lost=True))
+    return FormRefused(error, FormPhotos(now_kept, lost=False))
+
+
+def _record(
+    appeal: CitizenAppeal,
+    requester: Requester,
+    actor: Principal,
+    kept: list[KeptPhoto],
+    photos: list[CheckedUpload],
+) -> IntakeResult:
     phone, _problem = normalise_phone(appeal.phone)
     counted = counters(requester, phone)
     reserved = _reserved(counted, appeal.form_key)
@@ -144,11 +232,14 @@ def submit(appeal: CitizenAppeal, requester: Requester, *, actor: Principal = CI
     try:
         # The appeal and its photos together, or neither; without photos intake's own transaction
         # is the whole (an outer one would add a savepoint's two statements to every sending).
-        with transaction.atomic() if photos else nullcontext():
+        with transaction.atomic() if photos or kept else nullcontext():
             result = record_intake(actor, data, check_object_key=False)
             created = result.created
             if created:  # a re-sent form's photos came with its first sending
-                store_sent_with(actor, result.appeal, photos)
+                with kept_photos.opened(kept) as carried:
+                    store_sent_with(actor, result.appeal, carried + photos)
+            if kept:  # with the appeal's commit (a re-sent form's: they were kept after it)
+                kept_photos.remove(kept)
     finally:
         if reserved and not created:
             refund(counted)

@@ -48,6 +48,18 @@ for i = 1, #KEYS do
 end
 return 0
 """
+# Several units on one counter at once, all or none: {0, 0} when taken, {1, pttl} when they would
+# pass the limit (the portal's budget of kept photos, decision 109).
+_RESERVE_UNITS = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') + tonumber(ARGV[1]) > tonumber(ARGV[2]) then
+  return {1, redis.call('PTTL', KEYS[1])}
+end
+redis.call('INCRBY', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+end
+return {0, 0}
+"""
 
 
 class CountersUnavailable(Exception):
@@ -125,10 +137,14 @@ def akimat_phone_counter(limit: int, window_seconds: int) -> Counter:
 
 
 @cache
-def _scripts(url: str) -> tuple[Script, Script]:
+def _scripts(url: str) -> tuple[Script, Script, Script]:
     # Sent by hash (EVALSHA): one round trip per attempt, the script text only after a restart.
     client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
-    return client.register_script(_RESERVE), client.register_script(_REFUND)
+    return (
+        client.register_script(_RESERVE),
+        client.register_script(_REFUND),
+        client.register_script(_RESERVE_UNITS),
+    )
 
 
 def _url() -> str:
@@ -145,6 +161,18 @@ def reserve(counters: Sequence[Counter]) -> Blocked | None:
     if index == 0:
         return None
     counter = counters[index - 1]
+    return Blocked(counter, math.ceil(pttl / 1000) if pttl > 0 else counter.window_seconds)
+
+
+def reserve_units(counter: Counter, units: int) -> Blocked | None:
+    """`units` on one counter, or the counter when they would pass its limit (nothing counted then)."""
+    args = [units, counter.limit, counter.window_seconds * 1000]
+    try:
+        index, pttl = _scripts(_url())[2](keys=[counter.key], args=args)
+    except redis.RedisError as error:
+        raise CountersUnavailable(str(error)) from error
+    if index == 0:
+        return None
     return Blocked(counter, math.ceil(pttl / 1000) if pttl > 0 else counter.window_seconds)
 
 

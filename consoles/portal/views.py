@@ -22,8 +22,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appeals.catalogue.cache import active_category, category_groups
-from appeals.errors import AppealError
-from appeals.portal.submission import MAX_PHOTOS, CitizenAppeal, TooManyAppeals, new_form_key, submit
+from appeals.errors import AppealError, Problem
+from appeals.portal.submission import (
+    MAX_PHOTOS,
+    CitizenAppeal,
+    FormPhotos,
+    FormRefused,
+    TooManyAppeals,
+    new_form_key,
+    refuse,
+    submit,
+)
 from appeals.tracking.access_code import readable
 from appeals.tracking.limits import requester_of
 from consoles.boundary import boundary_response
@@ -95,16 +104,22 @@ def _form(
     refusals: list[Refusal] | None = None,
     form_key: str | None = None,
     retry_after: int | None = None,
+    photos: FormPhotos | None = None,
 ) -> HttpResponse:
     refusals = refusals or []
+    kept = photos.kept if photos else []
     context = {
         "typed": typed,
         "groups": category_groups(),
         "form_key": form_key or new_form_key(),
         "errors": {r.field: r for r in refusals if r.field},
         "general": [r for r in refusals if not r.field],
-        # A refused form cannot give the files back: the page says to choose them again.
-        "photos_lost": bool(refusals) and bool(request.FILES),
+        # Listed by name and size only: the page never shows a kept image (decision 109).
+        "kept_photos": kept,
+        "more_photos": MAX_PHOTOS - len(kept),
+        # A browser cannot be given files back: what was not kept is to be chosen again.
+        "photos_lost": bool(photos and photos.lost and not photos.renewed),
+        "photos_renewed": bool(photos and photos.lost and photos.renewed),
         "max_photos": MAX_PHOTOS,
         "language_next": "/appeal/",
     }
@@ -112,6 +127,28 @@ def _form(
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+def _refused(
+    request: HttpRequest, typed: dict[str, str], refused: FormRefused, form_key: str
+) -> HttpResponse:
+    refusals = _refusals(refused)
+    if isinstance(refused.cause, TooManyAppeals):
+        retry_after = refused.cause.retry_after
+        return _form(
+            request, typed, status=429, refusals=refusals, retry_after=retry_after, photos=refused.photos
+        )
+    # A changed re-send of a form that made its appeal, or a form not whole: a new form, what was
+    # typed kept (its photos are not: the page says so).
+    fresh = refused.photos.renewed
+    return _form(
+        request,
+        typed,
+        status=400,
+        refusals=refusals,
+        form_key=None if fresh else form_key,
+        photos=refused.photos,
+    )
 
 
 @never_cache
@@ -126,38 +163,37 @@ def submit_page(request: HttpRequest) -> HttpResponse:
         return _form(request, {}, status=400, refusals=[refusal])
     typed = {name: request.POST.get(name, "") for name in TYPED}
     form_key = request.POST.get("form_key", "")
-    try:
-        latitude = _coordinate(typed["latitude"].strip(), 90.0)
-        longitude = _coordinate(typed["longitude"].strip(), 180.0)
-    except ValueError:
-        refusal = Refusal("invalid_location", str(MESSAGES[("location", "invalid_location")]), "location")
-        return _form(request, typed, status=400, refusals=[refusal], form_key=form_key)
     appeal = CitizenAppeal(
         description=typed["description"],
         phone=typed["phone"],
         name=typed["name"],
         address=typed["address"],
         category_code=typed["category"].strip(),
-        latitude=latitude,
-        longitude=longitude,
         language=language(),
         form_key=form_key,
         photos=[photo for photo in request.FILES.getlist("photo") if photo.name or photo.size],
+        kept_photos_listed=request.POST.get("kept_photos") == "1",
+        dropped_photos=frozenset(request.POST.getlist("drop_photo")),
     )
+    requester = requester_of(request.META)
     try:
-        result = submit(appeal, requester_of(request.META))
-    except TooManyAppeals as error:
-        refusals = _refusals(error)
-        return _form(request, typed, status=429, refusals=refusals, retry_after=error.retry_after)
-    except AppealError as error:
-        refusals = _refusals(error)
-        # The same form sent before with other words: a new form, what was typed kept.
-        fresh = any(r.code in ("idempotency_conflict", "not_a_form") for r in refusals)
-        return _form(request, typed, status=400, refusals=refusals, form_key=None if fresh else form_key)
+        appeal.latitude = _coordinate(typed["latitude"].strip(), 90.0)
+        appeal.longitude = _coordinate(typed["longitude"].strip(), 180.0)
+    except ValueError:
+        message = MESSAGES[("location", "invalid_location")]
+        refused = refuse(appeal, AppealError(Problem("location", "invalid_location", message)), requester)
+        return _refused(request, typed, refused, form_key)
+    try:
+        result = submit(appeal, requester)
+    except FormRefused as refused:
+        return _refused(request, typed, refused, form_key)
     sent = result.appeal
     category = active_category(sent.category.code) if sent.category_id else None
     context = {
-        "photos": sent.attachments.count() if not result.created else len(appeal.photos),
+        # Counted when kept photos came along (one may have expired meanwhile) or for a re-send.
+        "photos": len(appeal.photos)
+        if result.created and not appeal.kept_photos_listed
+        else sent.attachments.count(),
         "number": sent.number,
         "access_code": readable(sent.access_code),
         "emergency": bool(category and category.is_emergency),

@@ -27,6 +27,8 @@ def main() -> int:
                 entry.msgstr = known
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
+                # msgmerge's guess from a similar msgid ("#| msgid ..."): ours is the translation.
+                entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
             elif not entry.msgstr or "fuzzy" in entry.flags:  # a fuzzy guess is never shown: missing
                 missing.append(f"{language}: {entry.msgid}")
         catalogue.save(str(path))

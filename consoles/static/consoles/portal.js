@@ -13,9 +13,16 @@
   var photo = document.getElementById("photo"), chosen = document.getElementById("photo-chosen");
   photo.classList.add("visually-hidden");
   document.getElementById("photo-pick").addEventListener("click", function () { photo.click(); });
-  photo.addEventListener("change", function () {
-    chosen.textContent = photo.files.length ? script.dataset.chosen + " " + photo.files.length : script.dataset.none;
-  });
+  // Photos kept from a refused sending count against the form's maximum, unless ticked off.
+  var kept = form.querySelectorAll('input[name="drop_photo"]');
+  function sayChosen() {
+    var allowed = parseInt(script.dataset.max, 10) - kept.length;
+    kept.forEach(function (box) { if (box.checked) allowed += 1; });
+    if (photo.files.length > allowed) chosen.textContent = script.dataset.tooMany;
+    else chosen.textContent = photo.files.length ? script.dataset.chosen + " " + photo.files.length : script.dataset.none;
+  }
+  photo.addEventListener("change", sayChosen);
+  kept.forEach(function (box) { box.addEventListener("change", sayChosen); });
   // An emergency topic: say at once to call 112 (the form reaches 112 only through an operator).
   var topic = document.getElementById("category"), urgent = document.getElementById("emergency-topic");
   function checkTopic() { urgent.hidden = !topic.selectedOptions[0] || !topic.selectedOptions[0].hasAttribute("data-emergency"); }

@@ -106,6 +106,7 @@ def forget_tracking_guesses_of_this_machine(slug: str) -> None:
 
 
 def forget_portal_appeals_of_this_machine(slug: str) -> None:
-    """The same for the portal's count of appeals sent from 127.0.0.1 (decision 100)."""
+    """The same for the portal's count of appeals sent from 127.0.0.1 (decision 100), and of the
+    photos kept for its refused forms (decision 109)."""
     client = redis.Redis.from_url(getattr(settings, "APPEALS_TRACKING_REDIS_URL", settings.CACHE_REDIS_URL))
-    client.delete(f"appeals:portal:{slug}:address:127.0.0.1")
+    client.delete(f"appeals:portal:{slug}:address:127.0.0.1", f"appeals:portal:{slug}:kept-photos:127.0.0.1")

@@ -1,9 +1,10 @@
 """A citizen sends an appeal from a phone on the akimat's `/appeal/` page in a real browser
 (decision 100): comes from the public page, picks a topic and describes the problem, forgets the
 phone (refused next to the field, in the screen's language, nothing typed lost), puts the place on
-the map (Kazakh: the phone's own position; Russian: a tap on the map), adds a photo (again after
-the refusal: a browser cannot be given files back), sends it, gets the number
-and the access code, and follows the appeal with them. Once in Kazakh, once in Russian."""
+the map (Kazakh: the phone's own position; Russian: a tap on the map), adds a photo (kept with the
+form through the refusal and listed by name, decision 109), sends it again with the photo it kept,
+gets the number and the access code, and follows the appeal with them. Once in Kazakh, once in
+Russian."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from appeals.models import Appeal
+from appeals.models import Appeal, KeptPhoto
 from testkit.browser import PHONE, host_url, screenshot, too_wide
 from tests.consoles.browser.own import forget_portal_appeals_of_this_machine, own_spot, unique_phone
 
@@ -25,6 +26,9 @@ WORDS = {
         "sent": "Өтініш жіберілді",
         "located": "Сіздің орныңыз белгіленді.",
         "received": "Қабылданды",
+        "kept": "Осы формамен сақталды",
+        "more": "Тағы фотосуреттер (міндетті емес, 2 дейін)",
+        "too_many": "Фотосуреттер тым көп: сақталғандарымен қоса ең көбі 3.",
     },
     "ru": {
         "send": "Отправить обращение",
@@ -33,6 +37,9 @@ WORDS = {
         "sent": "Обращение отправлено",
         "located": "Отметка поставлена.",  # a tap, not the phone's position
         "received": "Принято",
+        "kept": "Сохранены с этой формой",
+        "more": "Ещё фото (необязательно, до 2)",
+        "too_many": "Слишком много фото: всего не больше 3, вместе с сохранёнными.",
     },
 }
 
@@ -99,8 +106,18 @@ def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committe
         assert too_wide(page) == []
         screenshot(page, f"portal-refused-{language}")
 
-        expect(page.locator("#photos-lost")).to_be_visible()  # a refused form cannot give files back
-        page.set_input_files("#photo", files=[PHOTO])
+        # The photo is kept with the form (a browser cannot be given files back): listed by its
+        # name, with a box to leave it out; nothing to choose again.
+        expect(page.locator("#kept-photos .kept-name")).to_have_text([PHOTO["name"]])
+        expect(page.locator("#kept-photos")).to_contain_text(words["kept"])
+        expect(page.locator("#photos-lost")).to_have_count(0)
+        expect(page.locator("label[for=photo]")).to_have_text(words["more"])
+        page.set_input_files("#photo", files=[PHOTO, PHOTO, PHOTO])  # three more than two: said at once
+        expect(page.locator("#photo-chosen")).to_have_text(words["too_many"])
+        page.locator("#kept-photos input[name=drop_photo]").check()  # one kept left out: three fit
+        expect(page.locator("#photo-chosen")).to_contain_text("3")
+        page.locator("#kept-photos input[name=drop_photo]").uncheck()
+        page.set_input_files("#photo", files=[])
         page.locator("#phone").type(phone.replace("+7", "8 "))
         page.locator("form.portal button:not([type])").click()
         expect(page.locator("h1")).to_have_text(words["sent"])
@@ -113,6 +130,8 @@ def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committe
 
         with schema_context(SLUG):
             appeal = Appeal.objects.select_related("category").get(number=number)
+            assert [a.original_name for a in appeal.attachments.all()] == [PHOTO["name"]]
+            assert not KeptPhoto.objects.filter(form_key=appeal.client_key).exists()
         assert (appeal.channel, appeal.status, appeal.applicant_phone) == ("web", "received", phone)
         assert appeal.applicant_language == language and appeal.category.code == "heating"
         assert appeal.location.distance(appeal.location.__class__(longitude, latitude, srid=4326)) < 0.001

@@ -15,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
-from appeals.models import Appeal, EmergencyForward
+from appeals.models import Appeal, EmergencyForward, KeptPhoto
 from appeals.portal.submission import new_form_key
 from appeals.reads.worklists import Worklist, worklist
 from appeals.tracking.access_code import readable
@@ -297,3 +297,133 @@ def test_a_bad_photo_refuses_the_form_and_says_to_choose_again(petropavlovsk, ph
     assert page.status_code == 400 and field_error(text, "photo")[0] == code
     assert 'id="photos-lost"' in text and sent["description"] in text
     assert not Appeal.objects.filter(client_key=sent["form_key"]).exists()
+
+
+# ------------------------------------------------------------------ photos of a refused form (decision 109)
+def kept_listed(text: str) -> list[tuple[str, str]]:
+    """(name, token) of each photo the page lists as kept with the form."""
+    return re.findall(
+        r'<li><span class="kept-name">([^<]*)</span> <span class="hint">[^<]+</span>\s*'
+        r'<label class="drop"><input type="checkbox" name="drop_photo" value="([0-9a-f-]{36})">',
+        text,
+    )
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "more"),
+    [
+        ("kk", "Осы формамен сақталды", "Тағы фотосуреттер (міндетті емес, 2 дейін)"),
+        ("ru", "Сохранены с этой формой", "Ещё фото (необязательно, до 2)"),
+    ],
+)
+def test_a_form_refused_for_its_phone_keeps_its_photo_and_the_next_sending_stores_it(
+    petropavlovsk, media, language, said, more
+):
+    client, sent = citizen(language), form()
+    page = client.post("/appeal/", sent | {"phone": "12345", "photo": [photo("podezd.png")]})
+    text = page.content.decode()
+    assert page.status_code == 400 and field_error(text, "phone")[0] == "invalid_phone"
+    listed = kept_listed(text)
+    assert [name for name, _token in listed] == ["podezd.png"] and 'id="photos-lost"' not in text
+    assert said in text and more in text and '<input type="hidden" name="kept_photos" value="1">' in text
+    assert "<img" not in text[text.index('id="kept-photos"') :]  # a name and a size, never the image
+    assert f'value="{sent["form_key"]}"' in text  # the same form: its key holds the photo
+
+    again = client.post("/appeal/", sent | {"kept_photos": "1", "photo": [photo("dvor.png")]})
+    text = again.content.decode()
+    assert again.status_code == 201 and '<dd id="receipt-photos">2</dd>' in text
+    appeal = Appeal.objects.get(number=receipt_number(text))
+    assert [a.original_name for a in appeal.attachments.order_by("id")] == ["podezd.png", "dvor.png"]
+    assert not KeptPhoto.objects.filter(form_key=sent["form_key"]).exists()
+    resent = client.post("/appeal/", sent | {"kept_photos": "1", "photo": [photo("dvor.png")]})
+    assert resent.status_code == 200 and '<dd id="receipt-photos">2</dd>' in resent.content.decode()
+    assert appeal.attachments.count() == 2  # nothing twice
+
+
+def test_a_kept_photo_ticked_off_is_dropped_and_three_is_the_most_in_all(petropavlovsk, media):
+    client, sent = citizen("ru"), form(description="")
+    first = client.post("/appeal/", sent | {"photo": [photo("1.png"), photo("2.png")]}).content.decode()
+    (one, first_token), (two, _second) = kept_listed(first)
+    assert (one, two) == ("1.png", "2.png")
+    too_many = client.post("/appeal/", sent | {"kept_photos": "1", "photo": [photo("3.png"), photo("4.png")]})
+    text = too_many.content.decode()
+    code, message = field_error(text, "photo")
+    assert too_many.status_code == 400 and code == "too_many" and "не больше 3" in message
+    assert [name for name, _ in kept_listed(text)] == ["1.png", "2.png"] and 'id="photos-lost"' in text
+
+    dropped = client.post(
+        "/appeal/", sent | {"kept_photos": "1", "drop_photo": first_token, "photo": [photo("3.png")]}
+    )
+    text = dropped.content.decode()
+    assert dropped.status_code == 400 and [name for name, _ in kept_listed(text)] == ["2.png", "3.png"]
+    assert "Ещё фото (необязательно, до 1)" in text
+    full = client.post("/appeal/", sent | {"kept_photos": "1", "photo": [photo("4.png")]}).content.decode()
+    assert "Чтобы добавить фото, сначала уберите сохранённое (всего до 3)" in full
+    done = client.post("/appeal/", sent | {"description": "Холодно", "kept_photos": "1"})
+    appeal = Appeal.objects.get(number=receipt_number(done.content.decode()))
+    assert [a.original_name for a in appeal.attachments.order_by("id")] == ["2.png", "3.png", "4.png"]
+
+
+def test_a_pin_that_is_not_a_place_keeps_the_photos_too(petropavlovsk, media):
+    page = citizen().post("/appeal/", form(latitude="abc") | {"photo": [photo("pin.png")]})
+    text = page.content.decode()
+    assert page.status_code == 400 and field_error(text, "location")[0] == "invalid_location"
+    assert [name for name, _ in kept_listed(text)] == ["pin.png"]
+
+
+@pytest.mark.parametrize(("language", "words"), [("kk", "Бұл жаңа форма"), ("ru", "Это новая форма")])
+def test_a_new_form_after_a_changed_re_send_says_its_photos_are_not_kept(
+    petropavlovsk, media, language, words
+):
+    client, sent = citizen(language), form()
+    assert client.post("/appeal/", sent).status_code == 201
+    changed = client.post("/appeal/", sent | {"description": "Другой текст", "photo": [photo()]})
+    text = changed.content.decode()
+    assert changed.status_code == 400 and 'data-code="idempotency_conflict"' in text
+    assert 'id="photos-lost" data-renewed' in text and words in text and kept_listed(text) == []
+    assert not KeptPhoto.objects.filter(form_key=sent["form_key"]).exists()
+
+
+def test_past_the_addresss_budget_the_photos_are_to_be_chosen_again(petropavlovsk, media, settings):
+    settings.APPEALS_PORTAL_KEPT_PHOTOS_PER_ADDRESS = 1
+    client = citizen("ru")
+    assert (
+        len(kept_listed(client.post("/appeal/", form(phone="") | {"photo": [photo()]}).content.decode())) == 1
+    )
+    spent = client.post("/appeal/", form(phone="") | {"photo": [photo()]}).content.decode()
+    assert kept_listed(spent) == [] and "фото не сохраняются: выберите их ещё раз" in spent
+
+
+def test_another_forms_key_neither_lists_nor_drops_nor_takes_a_kept_photo(petropavlovsk, media):
+    client, mine = citizen(), form(phone="")
+    ((_, token),) = kept_listed(
+        client.post("/appeal/", mine | {"photo": [photo("mine.png")]}).content.decode()
+    )
+    other = form(phone="")
+    page = client.post("/appeal/", other | {"kept_photos": "1", "drop_photo": token}).content.decode()
+    assert kept_listed(page) == [] and token not in page
+    sent = client.post("/appeal/", other | {"phone": a_phone(), "kept_photos": "1"})
+    appeal = Appeal.objects.get(number=receipt_number(sent.content.decode()))
+    assert not appeal.attachments.exists()
+    assert KeptPhoto.objects.filter(form_key=mine["form_key"], token=token).exists()
+
+
+def test_a_refusal_and_a_sending_with_kept_photos_cost_a_fixed_number_of_queries(petropavlovsk, media):
+    client = citizen()
+    client.post("/appeal/", form())  # the akimat, its catalogue and the akimats once a process
+    sent = form(phone="")
+    # The appeal's savepoint rolled back when intake refused (three), the schema's path, and the
+    # keeping: a savepoint's two around the key's lock, the key's kept rows, their insert.
+    with exact_queries(3 + 1 + 2 + 1 + 1 + 1):
+        client.post("/appeal/", sent | {"photo": [photo(), photo()]})
+    # The sending: the kept rows, a savepoint's two, intake's five, each photo a row and its event,
+    # the kept rows' removal (read, then deleted), the receipt's count of photos.
+    with exact_queries(1 + 2 + 5 + 2 * 2 + 2 + 1):
+        page = client.post("/appeal/", sent | {"phone": a_phone(), "kept_photos": "1"})
+    assert page.status_code == 201

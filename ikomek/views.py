@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django_tenants.utils import get_public_schema_name
 
 from consoles.access import home_url
+from consoles.language import linked_url
 from tenants.models import Akimat
 
 
@@ -21,6 +22,7 @@ def region_home(request: HttpRequest) -> HttpResponse:
     port = request.get_port()
     suffix = "" if port in ("80", "443") else f":{port}"
     links = [
-        (akimat, f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}/") for akimat in akimats
+        (akimat, linked_url(f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}/"))
+        for akimat in akimats
     ]
     return render(request, "ikomek/region_home.html", {"region": request.tenant, "links": links})

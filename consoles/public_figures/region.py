@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_tenants.utils import get_public_schema_name
 
+from consoles.language import linked_url
 from consoles.public_figures.views import DAYS, days_asked, percent
 from regional.kpis import Kpis, Period, kpis_by_scope
 from tenants.models import Akimat
@@ -41,7 +42,7 @@ def region_figures_page(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "akimat": akimat,
-            "url": f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}/figures/",
+            "url": linked_url(f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}/figures/"),
             "kpis": kpis[akimat.schema_name],
             "percent": percent(kpis[akimat.schema_name]),
         }

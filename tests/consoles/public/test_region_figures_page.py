@@ -32,3 +32,20 @@ def test_the_regions_landing_speaks_one_language_and_leads_to_the_figures(tenant
     assert "petropavlovsk.localhost" in russian and "sandbox.localhost" not in russian
     assert "CC BY 4.0" in russian  # the boundaries' credit line stays
     assert "(ӘАОЖ 591" in kazakh and "(КАТО 591" in russian and "KATO" not in kazakh + russian
+
+
+def test_a_link_to_an_akimats_host_carries_the_language_and_the_host_keeps_it(tenants):
+    """A cookie is one host's: the region's links say the screen's language to the akimat's host."""
+    landing = anyone("kk").get("/").content.decode()
+    assert 'href="http://petropavlovsk.localhost/?lang=kk"' in landing
+    figures = anyone("kk").get("/figures/").content.decode()
+    assert 'href="http://petropavlovsk.localhost/figures/?lang=kk"' in figures
+
+    citizen = Client(HTTP_HOST="petropavlovsk.localhost", HTTP_ACCEPT_LANGUAGE="ru")
+    arrived = citizen.get("/figures/?lang=kk")
+    assert arrived.cookies["django_language"].value == "kk"
+    assert "109 желісінің көрсеткіштері" in arrived.content.decode()
+    # The next page on this host, without the parameter, stays in Kazakh; a bad value changes nothing.
+    assert "109 желісінің көрсеткіштері" in citizen.get("/figures/").content.decode()
+    ignored = citizen.get("/figures/?lang=en")
+    assert "django_language" not in ignored.cookies and "желісінің" in ignored.content.decode()

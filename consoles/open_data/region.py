@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from django_tenants.utils import get_public_schema_name
 
 from appeals.kpi_definitions import ALMATY
+from consoles.language import linked_url
 from consoles.open_data import formats
 from consoles.open_data.datasets import LICENCE, LICENCE_URL, REGION_APPEALS
 from consoles.open_data.downloads import refused, seconds_fresh, streamed, unknown_file
@@ -50,7 +51,15 @@ def region_open_data_page(request: HttpRequest) -> HttpResponse:
     month, refusal = asked(request.GET.get("month"), first)
     context = {
         "datasets": (REGION_APPEALS,),
-        "akimats": [(akimat, _site(request, akimat)) for akimat in akimats],
+        # The akimat's page in the screen's language (its host keeps its own cookie); a file has none.
+        "akimats": [
+            (
+                akimat,
+                linked_url(f"{_site(request, akimat)}/open-data/?month={month.label}"),
+                f"{_site(request, akimat)}/open-data/appeals.csv?month={month.label}",
+            )
+            for akimat in akimats
+        ],
         "month": month,
         "months": offered(first),
         "first": first,

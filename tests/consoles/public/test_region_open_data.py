@@ -104,7 +104,8 @@ def test_the_page_links_each_akimat_and_says_a_bad_month(tenants, sandbox, langu
     text = page.content.decode()
     assert page.status_code == 200 and f'<html lang="{language}">' in text
     month = current().label
-    assert f'href="http://petropavlovsk.localhost/open-data/?month={month}"' in text
+    assert f'href="http://petropavlovsk.localhost/open-data/?month={month}&amp;lang={language}"' in text
+    assert f'href="http://petropavlovsk.localhost/open-data/appeals.csv?month={month}"' in text
     assert f'href="appeals.csv?month={month}"' in text and 'data-column="akimat"' in text
     assert f'data-akimat="{sandbox.slug}"' not in text
     assert 'href="/open-data/"' in anyone(language).get("/").content.decode()

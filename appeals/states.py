@@ -41,6 +41,10 @@ ACTIVE_STATUSES = frozenset(
 # The service answered; the operator owes the citizen a call.
 AWAITING_CALLBACK = frozenset({Status.DONE, Status.NOT_DONE, Status.REJECTED})
 TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED, Status.TRANSFERRED})
+# What of the lifecycle the public sees (appeals.reads.public; the region's open data reads the
+# same from its read model): being worked, or answered; never cancelled, with 112 or transferred.
+PUBLIC_OPEN_STATUSES = ACTIVE_STATUSES
+PUBLIC_CLOSED_STATUSES = frozenset(AWAITING_CALLBACK | {Status.CITIZEN_INFORMED, Status.CLOSED})
 # Statuses from which an appeal can still be forwarded to 112 (before anyone answered it).
 FORWARDABLE_STATUSES = frozenset(
     {Status.RECEIVED, Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.language import switch_language
 from consoles import home
+from consoles.open_data import views as open_data
 from consoles.portal import views as portal
 from consoles.public_figures.views import figures_csv, figures_page
 from consoles.public_outages.views import outages_page
@@ -19,6 +20,8 @@ urlpatterns = [
     path("outages/", outages_page, name="outages"),  # the public outages, anonymous
     path("figures/", figures_page, name="figures"),  # the public figures and queue, anonymous
     path("figures/figures.csv", figures_csv, name="figures-csv"),
+    path("open-data/", open_data.open_data_page, name="open-data"),  # the open datasets, anonymous
+    path("open-data/<slug:name>.<slug:extension>", open_data.download, name="open-data-file"),
     path("console/", include("consoles.operator.urls")),
     path("console/", include("consoles.lawyer.urls")),
     path("console/", include("consoles.settings.urls")),

@@ -12,10 +12,10 @@ from django.db.models import F, FloatField, Func, Q, QuerySet
 
 from accounts.personal_data import building_of, mask_in_text
 from appeals.models import Appeal
-from appeals.states import ACTIVE_STATUSES, AWAITING_CALLBACK, Status
+from appeals.states import PUBLIC_CLOSED_STATUSES, PUBLIC_OPEN_STATUSES
 
-OPEN = frozenset(ACTIVE_STATUSES)
-CLOSED = frozenset(AWAITING_CALLBACK | {Status.CITIZEN_INFORMED, Status.CLOSED})
+OPEN = frozenset(PUBLIC_OPEN_STATUSES)
+CLOSED = PUBLIC_CLOSED_STATUSES
 FIELDS = (
     "number",
     "status",

@@ -25,6 +25,8 @@ def directives(response) -> dict[str, list[str]]:
         ("petropavlovsk.localhost", "/appeal/"),
         ("petropavlovsk.localhost", "/figures/"),
         ("localhost", "/figures/"),
+        ("petropavlovsk.localhost", "/open-data/"),
+        ("localhost", "/open-data/"),
         ("petropavlovsk.localhost", "/track/"),
     ],
 )

@@ -1,0 +1,99 @@
+"""The region's open data (`/open-data/` on the regional host, anonymous; decision 111): each
+akimat's datasets linked, and the region's appeals of a month from the read model
+(`regional.open_data`), never the sandbox (decision 79). A download is four SQL statements
+whatever the number of appeals: the akimats, the first day, the categories' names, the facts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_tenants.utils import get_public_schema_name
+
+from appeals.kpi_definitions import ALMATY
+from consoles.language import linked_url
+from consoles.open_data import formats
+from consoles.open_data.datasets import LICENCE, LICENCE_URL, REGION_APPEALS
+from consoles.open_data.downloads import refused, seconds_fresh, streamed, unknown_file
+from consoles.open_data.months import Month, asked, earliest, offered
+from regional import open_data as reads
+from tenants.models import Akimat
+
+FILES = {"appeals": ("csv", "json")}
+
+
+def _akimats() -> list[Akimat]:
+    # The sandbox is the integrators' (decision 79), never part of the region's data.
+    return list(
+        Akimat.objects.in_region()
+        .exclude(schema_name=get_public_schema_name())
+        .filter(is_active=True)
+        .order_by("kato")
+    )
+
+
+def _first_month(akimats: list[Akimat]) -> Month:
+    return earliest(reads.first_day(), *(akimat.created_at for akimat in akimats))
+
+
+def _site(request: HttpRequest, akimat: Akimat) -> str:
+    port = request.get_port()
+    suffix = "" if port in ("80", "443") else f":{port}"
+    return f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}"
+
+
+@require_GET
+def region_open_data_page(request: HttpRequest) -> HttpResponse:
+    akimats = _akimats()
+    first = _first_month(akimats)
+    month, refusal = asked(request.GET.get("month"), first)
+    context = {
+        "datasets": (REGION_APPEALS,),
+        # The akimat's page in the screen's language (its host keeps its own cookie); a file has none.
+        "akimats": [
+            (
+                akimat,
+                linked_url(f"{_site(request, akimat)}/open-data/?month={month.label}"),
+                f"{_site(request, akimat)}/open-data/appeals.csv?month={month.label}",
+            )
+            for akimat in akimats
+        ],
+        "month": month,
+        "months": offered(first),
+        "first": first,
+        "refusal": refusal,
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "regional": True,
+        "language_next": request.get_full_path() if refusal is None else "/open-data/",
+    }
+    return render(request, "consoles/open_data/page.html", context, status=400 if refusal else 200)
+
+
+@require_GET
+def region_download(request: HttpRequest, name: str, extension: str) -> HttpResponse:
+    unknown = unknown_file(name, extension, FILES)
+    if unknown is not None:
+        return unknown
+    akimats = _akimats()
+    month, refusal = asked(request.GET.get("month"), _first_month(akimats))
+    if refusal is not None:
+        return refused(refusal)
+    named = [(a.schema_name, a.slug, a.name_kk, a.name_ru) for a in akimats]
+    rows = reads.month_appeals(named, month.first, month.after)
+    if extension == "csv":
+        pieces = formats.csv_pieces(reads.COLUMNS, rows)
+    else:
+        about = {
+            "dataset": "appeals",
+            "region": request.tenant.slug,
+            "month": month.label,
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "made_at": timezone.now().astimezone(ALMATY).isoformat(timespec="seconds"),
+            "dictionary": f"{request.scheme}://{request.get_host()}/open-data/",
+        }
+        pieces = formats.json_pieces(about, "appeals", rows)
+    return streamed(pieces, extension, f"region-appeals-{month.label}.{extension}", seconds_fresh(month))

@@ -3,8 +3,10 @@ from the read model, by the public rule the akimats apply (`appeals.states`' pub
 with what the read model holds: no address, point or organisation (it never had them).
 
 Emergencies are never public. The read model keeps no emergency flag, so an appeal is left out
-when its category is the shipped catalogue's emergency group or under it, or when it ever reached
-the 112 register (an akimat's own emergency category, once an operator forwarded it).
+when its category is the shipped catalogue's emergency group or under it, when it ever reached
+the 112 register (an akimat's own emergency category, once an operator forwarded it), and while it
+is only received: an emergency waits there for an operator to confirm its forward (decision 100),
+and one 112 sent back as no emergency is there again until an operator registers it.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from django.db.models import CharField, Exists, Min, OuterRef, Q
 from django.db.models.functions import Cast
 
 from appeals import kpi_definitions as rules
-from appeals.states import PUBLIC_CLOSED_STATUSES, PUBLIC_OPEN_STATUSES
+from appeals.states import PUBLIC_CLOSED_STATUSES, PUBLIC_OPEN_STATUSES, Status
 from federation.emergency_112.models import Incident
 from regional.models import ALL, AppealFact, CategoryLabel, DailyTally
 
 CHUNK = 2000
 EMERGENCY_GROUP = "emergency"  # the shipped catalogue's group of categories forwarded to 112
-PUBLIC = sorted(PUBLIC_OPEN_STATUSES | PUBLIC_CLOSED_STATUSES)
+# An operator has registered it (see the module's note on emergencies).
+PUBLIC = sorted((PUBLIC_OPEN_STATUSES | PUBLIC_CLOSED_STATUSES) - {Status.RECEIVED})
 
 COLUMNS = (
     "akimat",

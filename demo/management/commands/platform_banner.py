@@ -26,7 +26,7 @@ class Command(BaseCommand):
             lines.append(f"  {akimat.name_en:<28} http://{akimat.slug}.{base}:{port}/{label}")
         lines.append(
             "  On each akimat's host: /appeal/ (citizens send), /track/ (follow), /figures/ (public figures),"
-            " /open311/v2/requests.json (Open311)"
+            " /open-data/ (datasets), /open311/v2/requests.json (Open311)"
         )
         lines.append(f"  Health: http://{base}:{port}/healthz   Readiness: http://{base}:{port}/readyz")
         if settings.KEYCLOAK_URL:

@@ -3,12 +3,12 @@ their console, everyone else gets the list of the akimats' hosts."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_tenants.utils import get_public_schema_name
 
 from consoles.access import home_url
+from consoles.hosts import akimat_site
 from consoles.language import linked_url
 from tenants.models import Akimat
 
@@ -19,10 +19,5 @@ def region_home(request: HttpRequest) -> HttpResponse:
         return redirect(target)
     # The sandbox is the integrators' (graphql/README.md), not a 109 line of the region.
     akimats = Akimat.objects.in_region().exclude(schema_name=get_public_schema_name()).filter(is_active=True)
-    port = request.get_port()
-    suffix = "" if port in ("80", "443") else f":{port}"
-    links = [
-        (akimat, linked_url(f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}/"))
-        for akimat in akimats
-    ]
+    links = [(akimat, linked_url(f"{akimat_site(request, akimat.slug)}/")) for akimat in akimats]
     return render(request, "ikomek/region_home.html", {"region": request.tenant, "links": links})

@@ -5,19 +5,19 @@ whatever the number of appeals: the akimats, the first day, the categories' name
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_tenants.utils import get_public_schema_name
 
 from appeals.kpi_definitions import ALMATY
+from consoles.hosts import akimat_site
 from consoles.language import linked_url
 from consoles.open_data import formats
 from consoles.open_data.datasets import LICENCE, LICENCE_URL, REGION_APPEALS
 from consoles.open_data.downloads import refused, seconds_fresh, streamed, unknown_file
-from consoles.open_data.months import Month, asked, earliest, offered
+from consoles.open_data.months import Month, asked, earliest
+from consoles.open_data.views import render_page
 from regional import open_data as reads
 from tenants.models import Akimat
 
@@ -38,38 +38,22 @@ def _first_month(akimats: list[Akimat]) -> Month:
     return earliest(reads.first_day(), *(akimat.created_at for akimat in akimats))
 
 
-def _site(request: HttpRequest, akimat: Akimat) -> str:
-    port = request.get_port()
-    suffix = "" if port in ("80", "443") else f":{port}"
-    return f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}"
-
-
 @require_GET
 def region_open_data_page(request: HttpRequest) -> HttpResponse:
     akimats = _akimats()
-    first = _first_month(akimats)
-    month, refusal = asked(request.GET.get("month"), first)
-    context = {
-        "datasets": (REGION_APPEALS,),
+
+    def links(month: Month) -> list[tuple[object, str, str]]:
         # The akimat's page in the screen's language (its host keeps its own cookie); a file has none.
-        "akimats": [
+        return [
             (
                 akimat,
-                linked_url(f"{_site(request, akimat)}/open-data/?month={month.label}"),
-                f"{_site(request, akimat)}/open-data/appeals.csv?month={month.label}",
+                linked_url(f"{akimat_site(request, akimat.slug)}/open-data/?month={month.label}"),
+                f"{akimat_site(request, akimat.slug)}/open-data/appeals.csv?month={month.label}",
             )
             for akimat in akimats
-        ],
-        "month": month,
-        "months": offered(first),
-        "first": first,
-        "refusal": refusal,
-        "licence": LICENCE,
-        "licence_url": LICENCE_URL,
-        "regional": True,
-        "language_next": request.get_full_path() if refusal is None else "/open-data/",
-    }
-    return render(request, "consoles/open_data/page.html", context, status=400 if refusal else 200)
+        ]
+
+    return render_page(request, _first_month(akimats), (REGION_APPEALS,), links)
 
 
 @require_GET

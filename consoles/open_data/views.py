@@ -5,7 +5,7 @@ a month's appeals are streamed, in two SQL statements whatever their number."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -47,22 +47,33 @@ def head(request: HttpRequest, dataset: str, month: Month | None) -> dict[str, o
     }
 
 
-@require_GET
-def open_data_page(request: HttpRequest) -> HttpResponse:
-    first = first_month(request)
+def render_page(
+    request: HttpRequest,
+    first: Month,
+    datasets: tuple,
+    akimats: Callable[[Month], list[tuple[object, str, str]]] | None = None,
+) -> HttpResponse:
+    """The open data page for the month asked (400 with the reason for a month it cannot give); the
+    region's lists each akimat's page and file for that month (`akimats`)."""
     month, refusal = asked(request.GET.get("month"), first)
     context = {
-        "datasets": AKIMAT_DATASETS,
+        "datasets": datasets,
         "month": month,
         "months": offered(first),
         "first": first,
         "refusal": refusal,
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
-        "regional": False,
+        "regional": akimats is not None,
+        "akimats": akimats(month) if akimats is not None else [],
         "language_next": request.get_full_path() if refusal is None else "/open-data/",
     }
     return render(request, "consoles/open_data/page.html", context, status=400 if refusal else 200)
+
+
+@require_GET
+def open_data_page(request: HttpRequest) -> HttpResponse:
+    return render_page(request, first_month(request), AKIMAT_DATASETS)
 
 
 @require_GET

@@ -5,12 +5,12 @@ leading to that akimat's page. The sandbox is no part of the region."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_tenants.utils import get_public_schema_name
 
+from consoles.hosts import akimat_site
 from consoles.language import linked_url
 from consoles.public_figures.views import DAYS, days_asked, percent
 from regional.kpis import Kpis, Period, kpis_by_scope
@@ -37,12 +37,10 @@ def region_figures_page(request: HttpRequest) -> HttpResponse:
         .order_by("kato")
     )
     kpis = kpis_by_scope([a.schema_name for a in akimats], None, period)
-    port = request.get_port()
-    suffix = "" if port in ("80", "443") else f":{port}"
     rows = [
         {
             "akimat": akimat,
-            "url": linked_url(f"{request.scheme}://{akimat.slug}.{settings.BASE_DOMAIN}{suffix}/figures/"),
+            "url": linked_url(f"{akimat_site(request, akimat.slug)}/figures/"),
             "kpis": kpis[akimat.schema_name],
             "percent": percent(kpis[akimat.schema_name]),
         }

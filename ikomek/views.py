@@ -19,5 +19,5 @@ def region_home(request: HttpRequest) -> HttpResponse:
         return redirect(target)
     # The sandbox is the integrators' (graphql/README.md), not a 109 line of the region.
     akimats = Akimat.objects.in_region().exclude(schema_name=get_public_schema_name()).filter(is_active=True)
-    links = [(akimat, linked_url(f"{akimat_site(request, akimat.slug)}/")) for akimat in akimats]
+    links = [(akimat, linked_url(f"{akimat_site(akimat.slug)}/")) for akimat in akimats]
     return render(request, "ikomek/region_home.html", {"region": request.tenant, "links": links})

@@ -47,8 +47,8 @@ def region_open_data_page(request: HttpRequest) -> HttpResponse:
         return [
             (
                 akimat,
-                linked_url(f"{akimat_site(request, akimat.slug)}/open-data/?month={month.label}"),
-                f"{akimat_site(request, akimat.slug)}/open-data/appeals.csv?month={month.label}",
+                linked_url(f"{akimat_site(akimat.slug)}/open-data/?month={month.label}"),
+                f"{akimat_site(akimat.slug)}/open-data/appeals.csv?month={month.label}",
             )
             for akimat in akimats
         ]

@@ -40,7 +40,7 @@ def region_figures_page(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "akimat": akimat,
-            "url": linked_url(f"{akimat_site(request, akimat.slug)}/figures/"),
+            "url": linked_url(f"{akimat_site(akimat.slug)}/figures/"),
             "kpis": kpis[akimat.schema_name],
             "percent": percent(kpis[akimat.schema_name]),
         }

@@ -11,6 +11,7 @@ the same everywhere; the development realm adds, through Keycloak's partial impo
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django_tenants.utils import schema_context
+from keycloak import KeycloakAdmin
 
 from accounts import keycloak_realm as realm
 from accounts.keycloak_admin import master_admin, provisioner
@@ -32,8 +34,8 @@ DEV_CLIENT_ID = "ikomek-dev-cli"
 TENANT_ROLES = (Role.OPERATOR, Role.EXECUTOR, Role.SUPERVISOR, Role.ANALYST, Role.LAWYER, Role.AKIM)
 REGIONAL_DEMO_ROLES = (Role.REGIONAL_VIEWER, Role.REGIONAL_ADMIN, Role.DISPATCHER_112, Role.PLATFORM_ADMIN)
 
-# The demo people's names: as the region's own staff are called, the same person on every run (by
-# their place in the list of demo users). Their role is said beside the name on the consoles.
+# The demo people's names: as the region's staff are called, the same person on every run whatever
+# the akimats seeded (by their akimat and role). Their role is said beside the name on the consoles.
 _WOMEN = ("Айгерим", "Гульнара", "Динара", "Асель", "Сауле", "Мадина", "Жанар", "Алия", "Ольга", "Назира")
 _MEN = ("Ерлан", "Нурлан", "Бауыржан", "Асхат", "Данияр", "Марат", "Серик", "Арман", "Сергей", "Тимур")
 # A family name's men's form; the women's adds a letter (Садыков, Садыкова).
@@ -52,13 +54,18 @@ _FAMILIES = (
     "Ковалёв",
     "Абенов",
 )
+_ROLES = (*TENANT_ROLES, *REGIONAL_DEMO_ROLES)
 
 
-def demo_person(index: int) -> tuple[str, str]:
-    """The index-th demo person's first and family name (women and men in turn)."""
-    woman = index % 2 == 0
-    first = (_WOMEN if woman else _MEN)[(index // 2) % len(_WOMEN)]
-    family = _FAMILIES[(index * 7) % len(_FAMILIES)]
+def demo_person(role: Role, tenant: str | None) -> tuple[str, str]:
+    """The first and family name of the akimat's (None: the region's) demo person in this role;
+    the people of one akimat have different first names."""
+    seed = zlib.crc32((tenant or "region").encode())
+    place = _ROLES.index(role)
+    # Bits of the seed chosen so that the region's 94 demo people all have different names.
+    woman = ((seed >> 18) + place) % 2 == 0
+    first = (_WOMEN if woman else _MEN)[((seed >> 9) + place) % len(_WOMEN)]
+    family = _FAMILIES[((seed >> 12) + 3 * place) % len(_FAMILIES)]
     return first, f"{family}а" if woman else family
 
 
@@ -76,15 +83,14 @@ class DemoUser:
     role: Role
     tenant: str | None  # None: regional
     organisation: str | None = None
-    index: int = 0  # the place in the list of demo users: their name
 
     @property
     def first_name(self) -> str:
-        return demo_person(self.index)[0]
+        return demo_person(self.role, self.tenant)[0]
 
     @property
     def last_name(self) -> str:
-        return demo_person(self.index)[1]
+        return demo_person(self.role, self.tenant)[1]
 
     @property
     def email(self) -> str:
@@ -98,18 +104,14 @@ def demo_username(role: Role, tenant: str | None) -> str:
 def demo_users(
     tenant_slugs: Sequence[str], organisation_of: OrganisationOf = no_organisation
 ) -> list[DemoUser]:
-    places = [(role, slug) for slug in tenant_slugs for role in TENANT_ROLES]
-    places += [(role, None) for role in REGIONAL_DEMO_ROLES]
-    return [
+    users = [
         DemoUser(
-            demo_username(role, slug),
-            role,
-            slug,
-            organisation_of(slug) if slug and role is Role.EXECUTOR else None,
-            index,
+            demo_username(role, slug), role, slug, organisation_of(slug) if role is Role.EXECUTOR else None
         )
-        for index, (role, slug) in enumerate(places)
+        for slug in tenant_slugs
+        for role in TENANT_ROLES
     ]
+    return users + [DemoUser(demo_username(role, None), role, None) for role in REGIONAL_DEMO_ROLES]
 
 
 def _refuse_in_production() -> None:
@@ -155,8 +157,25 @@ def apply_dev_realm(tenant_slugs: Sequence[str], organisation_of: OrganisationOf
         "clients": [dev_client()],
         "users": [_keycloak_user(user) for user in demo_users(tenant_slugs, organisation_of)],
     }
-    result = master_admin().partial_import_realm(settings.KEYCLOAK_REALM, payload)
-    return f"dev realm: {result.get('added', 0)} added, {result.get('skipped', 0)} already there"
+    admin = master_admin()
+    result = admin.partial_import_realm(settings.KEYCLOAK_REALM, payload)
+    renamed = _renamed(admin, demo_users(tenant_slugs, organisation_of))
+    return f"dev realm: {result.get('added', 0)} added, {result.get('skipped', 0)} already there" + (
+        f", {renamed} renamed" if renamed else ""
+    )
+
+
+def _renamed(admin: KeycloakAdmin, users: Sequence[DemoUser]) -> int:
+    """Demo users made before their names changed (decision 110) take today's: the import skips
+    users that exist, and a development realm outlives many `make run`s."""
+    wanted = {user.username: (user.first_name, user.last_name) for user in users}
+    renamed = 0
+    for existing in admin.get_users({"briefRepresentation": "true"}):
+        name = wanted.get(existing.get("username", ""))
+        if name is not None and (existing.get("firstName"), existing.get("lastName")) != name:
+            admin.update_user(existing["id"], {"firstName": name[0], "lastName": name[1]})
+            renamed += 1
+    return renamed
 
 
 def create_local_demo_users(
@@ -179,6 +198,9 @@ def create_local_demo_users(
                         "email": demo.email,
                     },
                 )
+                if (user.first_name, user.last_name) != (demo.first_name, demo.last_name):
+                    user.first_name, user.last_name = demo.first_name, demo.last_name  # decision 110
+                    user.save(update_fields=["first_name", "last_name"])
                 user.groups.add(Group.objects.get_or_create(name=demo.role.value)[0])
                 if demo.organisation:
                     StaffProfile.objects.update_or_create(

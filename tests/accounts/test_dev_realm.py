@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from accounts.keycloak_admin import master_admin, provisioner
-from demo.dev_realm import DEMO_PASSWORD, apply_dev_realm
+from accounts.roles import Role
+from demo.dev_realm import DEMO_PASSWORD, apply_dev_realm, demo_person
 from demo.identity import seed
 from tenants.models import Akimat
 from tests.accounts.conftest import claims_of
@@ -77,3 +78,15 @@ def test_rotating_an_integrators_secret_retires_the_old_one(tenants, keycloak, c
     assert token_with(new).status_code == 200
     with pytest.raises(CommandError, match="no client integrator-nowhere"):
         call_command("rotate_integrator_secret", "nowhere")
+
+
+def test_a_demo_user_made_under_an_older_name_takes_todays(tenants, keycloak):
+    """The import skips users that exist, and a development realm outlives many `make run`s."""
+    user_id = keycloak.get_user_id("analyst.petropavlovsk")
+    keycloak.update_user(user_id, {"firstName": "Аналитик", "lastName": "Petropavlovsk"})
+    line = apply_dev_realm(["petropavlovsk"])
+    assert line.endswith(", 1 renamed")
+    person = keycloak.get_user(user_id)
+    first, last = demo_person(Role.ANALYST, "petropavlovsk")
+    assert (person["firstName"], person["lastName"]) == (first, last) and first != "Аналитик"
+    assert not apply_dev_realm(["petropavlovsk"]).endswith("renamed")

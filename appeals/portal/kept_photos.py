@@ -64,6 +64,10 @@ def keep(
                 [f"portal-kept:{connection.schema_name}:{form_key}"],
             )
         kept = list(KeptPhoto.objects.filter(form_key=form_key))
+        # A reloaded refused page or a double tap sends the same files again: kept once.
+        photos = distinct(photos, {photo.sha256 for photo in kept})
+        if not photos:
+            return kept
         if len(kept) + len(photos) > most or not _within_budget(requester, len(photos)):
             return None
         written: list[KeptPhoto] = []
@@ -89,6 +93,17 @@ def keep(
             _delete_files([photo.file.name for photo in written])
             raise
     return kept + written
+
+
+def distinct(photos: list[CheckedUpload], known: set[str]) -> list[CheckedUpload]:
+    """The photos whose content is not among `known` digests nor repeated among themselves."""
+    seen = set(known)
+    fresh = []
+    for photo in photos:
+        if photo.sha256 not in seen:
+            seen.add(photo.sha256)
+            fresh.append(photo)
+    return fresh
 
 
 def _within_budget(requester: Requester, photos: int) -> bool:

@@ -179,9 +179,12 @@ def _photos_of(appeal: CitizenAppeal) -> tuple[list[KeptPhoto], list[CheckedUplo
         else []
     )
     try:
-        if kept and len(appeal.photos) > MAX_PHOTOS - len(kept):
+        checked = checked_uploads(appeal.photos, most=MAX_PHOTOS, field="photo")
+        # A photo chosen twice, or again although kept (a reload of the refused page): once.
+        photos = kept_photos.distinct(checked, {photo.sha256 for photo in kept})
+        if kept and len(photos) > MAX_PHOTOS - len(kept):
             raise AppealError(Problem("photo", "too_many", TOO_MANY_WITH_KEPT % {"max_photos": MAX_PHOTOS}))
-        return kept, checked_uploads(appeal.photos, most=MAX_PHOTOS - len(kept), field="photo")
+        return kept, photos
     except AppealError as error:
         raise FormRefused(error, FormPhotos(kept, lost=bool(appeal.photos))) from error
 

@@ -40,8 +40,13 @@ def media(settings, tmp_path) -> Path:
     return tmp_path
 
 
-def photo(name: str = "dvor.png", content: bytes = PNG) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="image/png")
+def photo(name: str = "dvor.png", content: bytes | None = None) -> SimpleUploadedFile:
+    """A photo whose bytes are its own (photos are told apart by content), PNG's length."""
+    return SimpleUploadedFile(name, png(name) if content is None else content, content_type="image/png")
+
+
+def png(name: str) -> bytes:
+    return PNG[:-24] + name.encode().ljust(24, b"\0")[:24]
 
 
 def somebody() -> Requester:
@@ -87,7 +92,7 @@ def test_a_form_refused_for_its_phone_keeps_its_photos_and_the_next_sending_stor
     assert kept_of(key) == [("1.png", len(PNG)), ("2.jpg", len(JPEG))]
     files = [p.file.name for p in first.photos.kept]
     assert all(name.startswith("portal-kept/petropavlovsk/") for name in files)  # not an attachment's folder
-    assert [(media / name).read_bytes() for name in files] == [PNG, JPEG]
+    assert [(media / name).read_bytes() for name in files] == [png("1.png"), JPEG]
 
     second = a_form(key, photos=[photo("3.png")], kept_photos_listed=True)
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,13 +104,36 @@ def test_a_form_refused_for_its_phone_keeps_its_photos_and_the_next_sending_stor
         ("2.jpg", "image/jpeg", len(JPEG)),
         ("3.png", "image/png", len(PNG)),
     ]
-    assert [(media / a.file.name).read_bytes() for a in stored] == [PNG, JPEG, PNG]
+    assert [(media / a.file.name).read_bytes() for a in stored] == [png("1.png"), JPEG, png("3.png")]
     assert {e.actor_role for e in result.appeal.events.filter(kind="attachment_added")} == {"citizen"}
     assert kept_of(key) == [] and not any((media / name).exists() for name in files)  # removed once committed
 
     again = submit(replace(second, photos=[photo("3.png")]), citizen)  # its answer lost: sent again
     assert not again.created and again.appeal.number == result.appeal.number
     assert result.appeal.attachments.count() == 3  # nothing twice
+
+
+def test_a_refused_form_sent_again_keeps_each_photo_once(
+    petropavlovsk, media, django_capture_on_commit_callbacks
+):
+    """A reload of the refused page, or a double tap, posts the same files again (walk of 7 Dec)."""
+    citizen, key = somebody(), new_form_key()
+    sent = a_form(key, phone="000", photos=[photo("red.png"), photo("blue.png")])
+    refused(sent, citizen)
+    again = refused(replace(sent, photos=[photo("red.png"), photo("blue.png")]), citizen)
+    assert [p.original_name for p in again.photos.kept] == ["red.png", "blue.png"] and not again.photos.lost
+    assert kept_of(key) == [("red.png", len(PNG)), ("blue.png", len(PNG))]
+    # The kept ones chosen again with the fixed form, and the same photo chosen twice: once each.
+    fixed = a_form(
+        key, kept_photos_listed=True, photos=[photo("red.png"), photo("green.png"), photo("green.png")]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = submit(fixed, citizen)
+    assert sorted(a.original_name for a in result.appeal.attachments.all()) == [
+        "blue.png",
+        "green.png",
+        "red.png",
+    ]
 
 
 def test_a_ticked_photo_is_dropped_and_the_rest_go_with_the_form(
@@ -171,8 +199,8 @@ def test_a_renewed_form_drops_what_its_key_kept_and_says_so(
 def test_the_budget_of_one_address_bounds_what_is_kept(petropavlovsk, media, settings):
     settings.APPEALS_PORTAL_KEPT_PHOTOS_PER_ADDRESS = 3
     citizen = somebody()
-    assert len(refused(a_form(phone="", photos=[photo(), photo()]), citizen).photos.kept) == 2
-    spent = refused(a_form(phone="", photos=[photo(), photo()]), citizen)  # 4 > 3: none of them
+    assert len(refused(a_form(phone="", photos=[photo("a.png"), photo("b.png")]), citizen).photos.kept) == 2
+    spent = refused(a_form(phone="", photos=[photo("a.png"), photo("b.png")]), citizen)  # 4 > 3: none of them
     assert spent.photos.lost and spent.photos.kept == []
     assert len(refused(a_form(phone="", photos=[photo()]), citizen).photos.kept) == 1  # the third
     assert refused(a_form(phone="", photos=[photo()]), citizen).photos.lost
@@ -260,7 +288,7 @@ def test_a_sending_without_kept_photos_asks_nothing_of_them(petropavlovsk, media
 def test_a_sending_with_kept_photos_costs_their_read_and_removal(petropavlovsk, media):
     citizen, key = somebody(), new_form_key()
     submit(a_form(), somebody())  # the catalogue and the akimats once a process
-    refused(a_form(key, phone="", photos=[photo(), photo()]), citizen)
+    refused(a_form(key, phone="", photos=[photo("a.png"), photo("b.png")]), citizen)
     # The kept rows; a savepoint's two around the appeal; intake's five as without photos; each
     # photo a row and its event; the kept rows' removal (Django reads what it deletes: two).
     with exact_queries(1 + 2 + 5 + 2 * 2 + 2) as captured:

@@ -174,7 +174,8 @@ APPEALS = Dataset(
     _("Appeals of a month"),
     _(
         "One row per appeal received in the month, as the public may see it: topic, status, organisation "
-        "responsible, place and timings. Never who sent it, their words, or an emergency."
+        "responsible, place and timings. Never who sent it, their words, or an emergency. Repeats linked "
+        "to an appeal and cancelled appeals are not rows, so there are fewer rows than the figures' received."
     ),
     MONTHLY_CHANGES,
     (
@@ -216,7 +217,9 @@ REGION_APPEALS = Dataset(
     _("Appeals of a month in the region"),
     _(
         "One row per appeal received in the month at any akimat of the region, as the public may see it, "
-        "from the region's consolidated data: no address, place or organisation."
+        "from the region's consolidated data: no address, place or organisation. An appeal is listed here "
+        "once an operator registered it (before, it may still be an emergency waiting to go to 112); the "
+        "akimat's own file lists it from the start."
     ),
     MONTHLY_CHANGES,
     (File("appeals.csv", "CSV", True), File("appeals.json", "JSON", True)),

@@ -23,7 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from appeals.catalogue.cache import active_category, category_groups
 from appeals.errors import AppealError, Problem
+from appeals.portal.kept_photos import without_dropped
 from appeals.portal.submission import (
+    FORM_KEY,
     MAX_PHOTOS,
     CitizenAppeal,
     FormPhotos,
@@ -155,6 +157,11 @@ def _refused(
 @require_http_methods(["GET", "POST"])
 def submit_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
+        # The same form again after the language switch (`?form=`, portal.js): its kept photos
+        # listed; what was typed the browser puts back.
+        key = request.GET.get("form", "")
+        if FORM_KEY.fullmatch(key):
+            return _form(request, {}, form_key=key, photos=FormPhotos(without_dropped(key, ()), lost=False))
         return _form(request, {})
     try:
         request.POST  # noqa: B018 - parsed here to answer a body that cannot be parsed in our own words

@@ -5,7 +5,26 @@
   "use strict";
   var script = document.currentScript;
   var form = document.querySelector("form.portal");
-  if (!form || typeof L === "undefined") return;
+  if (!form) return;
+  // The language switch reloads the page: what was typed goes with it (sessionStorage, this tab
+  // only) and the form keeps its key, so its kept photos stay listed (`?form=`).
+  var DRAFT = "ikomek-portal-draft", TYPED = ["description", "address", "name", "phone", "category", "latitude", "longitude"];
+  var switcher = document.querySelector("form.lang");
+  if (switcher) switcher.addEventListener("submit", function () {
+    var draft = { key: form.elements.form_key.value };
+    TYPED.forEach(function (name) { if (form.elements[name]) draft[name] = form.elements[name].value; });
+    sessionStorage.setItem(DRAFT, JSON.stringify(draft));
+    switcher.elements.next.value = "/appeal/?form=" + encodeURIComponent(draft.key);
+  });
+  var draft = JSON.parse(sessionStorage.getItem(DRAFT) || "null");
+  sessionStorage.removeItem(DRAFT);
+  if (draft && draft.key === form.elements.form_key.value) {
+    TYPED.forEach(function (name) {
+      var field = form.elements[name];
+      if (field && !field.value && draft[name]) field.value = draft[name];
+    });
+  }
+  if (typeof L === "undefined") return;
   document.getElementById("map").hidden = false;
   document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
   var said = document.getElementById("where");

@@ -1,6 +1,7 @@
 """A citizen sends an appeal from a phone on the akimat's `/appeal/` page in a real browser
 (decision 100): comes from the public page, picks a topic and describes the problem, forgets the
-phone (refused next to the field, in the screen's language, nothing typed lost), puts the place on
+phone (refused next to the field, in the screen's language, nothing typed lost; the language
+switched there and back keeps the form), puts the place on
 the map (Kazakh: the phone's own position; Russian: a tap on the map), adds a photo (kept with the
 form through the refusal and listed by name, decision 109), sends it again with the photo it kept,
 gets the number and the access code, and follows the appeal with them. Once in Kazakh, once in
@@ -111,6 +112,15 @@ def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committe
         expect(page.locator("#kept-photos .kept-name")).to_have_text([PHOTO["name"]])
         expect(page.locator("#kept-photos")).to_contain_text(words["kept"])
         expect(page.locator("#photos-lost")).to_have_count(0)
+        expect(page.locator("label[for=photo]")).to_have_text(words["more"])
+        # The language switched there and back: the same form, what was typed and the kept photo.
+        described = page.locator("#description").input_value()
+        for shown in ("ru" if language == "kk" else "kk", language):
+            page.locator("#lang-switch").click()
+            expect(page.locator("html")).to_have_attribute("lang", shown)
+            expect(page.locator("#description")).to_have_value(described)
+            expect(page.locator("#kept-photos .kept-name")).to_have_text([PHOTO["name"]])
+            assert page.locator("#latitude").input_value() != "" and page.locator("#address").input_value()
         expect(page.locator("label[for=photo]")).to_have_text(words["more"])
         page.set_input_files("#photo", files=[PHOTO, PHOTO, PHOTO])  # three more than two: said at once
         expect(page.locator("#photo-chosen")).to_have_text(words["too_many"])

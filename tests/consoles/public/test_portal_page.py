@@ -432,3 +432,16 @@ def test_a_refusal_and_a_sending_with_kept_photos_cost_a_fixed_number_of_queries
     with exact_queries(1 + 2 + 5 + 2 * 2 + 2 + 1):
         page = client.post("/appeal/", sent | {"phone": a_phone(), "kept_photos": "1"})
     assert page.status_code == 201
+
+
+def test_the_form_asked_by_its_key_lists_what_it_kept_and_keeps_its_key(petropavlovsk):
+    """After the language switch (portal.js asks `/appeal/?form=<key>`): the same form, its kept
+    photos listed; a key that is not one gives a new form."""
+    client = citizen("ru")
+    sent = form(phone="12")
+    key = sent["form_key"]
+    assert client.post("/appeal/", sent | {"photo": [photo("a.png")]}).status_code == 400
+    again = citizen("kk").get(f"/appeal/?form={key}").content.decode()
+    assert f'name="form_key" value="{key}"' in again and '<span class="kept-name">a.png</span>' in again
+    fresh = citizen("kk").get("/appeal/?form=web-nope").content.decode()
+    assert 'value="web-nope"' not in fresh and "kept-name" not in fresh

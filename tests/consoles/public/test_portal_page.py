@@ -361,6 +361,8 @@ def test_a_kept_photo_ticked_off_is_dropped_and_three_is_the_most_in_all(petropa
     code, message = field_error(text, "photo")
     assert too_many.status_code == 400 and code == "too_many" and "не больше 3" in message
     assert [name for name, _ in kept_listed(text)] == ["1.png", "2.png"] and 'id="photos-lost"' in text
+    # Only the new ones are to be chosen again (the page said "not kept" beside the kept list).
+    assert "выбранные в этот раз, не сохранены" in text and "фото не сохраняются" not in text
 
     dropped = client.post(
         "/appeal/", sent | {"kept_photos": "1", "drop_photo": first_token, "photo": [photo("3.png")]}

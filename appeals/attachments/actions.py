@@ -111,7 +111,11 @@ def checked_uploads(uploads: list[UploadedFile], *, most: int, field: str = "fil
         upload.seek(0)
         kind, problem = check_upload(upload.size, head)
         if problem:
-            problems.append(Problem(field, problem.code, problem.message))
+            # Named: of the files chosen on a phone, the citizen must know which one to leave out.
+            name = (upload.name or "")[-80:]
+            kk, _, ru = str(problem.message).partition(" / ")
+            said = f"{name}: {kk} / {name}: {ru or kk}" if name else str(problem.message)
+            problems.append(Problem(field, problem.code, said))
             continue
         digest = hashlib.sha256()
         for chunk in upload.chunks():

@@ -5,9 +5,7 @@ roles that see it. Refusals in the API's one envelope."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 from collections.abc import Iterator
 
@@ -21,7 +19,7 @@ from apierrors.envelope import error_response, errors_response
 from appeals.errors import AppealError
 from appeals.reads.export import FIELDS, PERSONAL_FIELDS, ExportPeriod, export_rows
 from appeals.rules.access import reach
-from appeals.web.spreadsheet import safe_cell
+from appeals.web.spreadsheet import csv_stream
 
 NOT_A_DAY = _("{field} must be a day: 2026-12-01.")
 
@@ -42,15 +40,7 @@ def _ndjson(rows: Iterator[dict[str, object]]) -> Iterator[bytes]:
 
 
 def _csv(rows: Iterator[dict[str, object]], columns: tuple[str, ...]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns)
-    writer.writeheader()
-    yield ("\ufeff" + buffer.getvalue()).encode()  # the BOM: spreadsheets read it as UTF-8
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow({name: safe_cell(value) for name, value in row.items()})
-        yield buffer.getvalue().encode()
+    return csv_stream(columns, ([row.get(name) for name in columns] for row in rows))
 
 
 @require_GET

@@ -6,12 +6,10 @@ few dozen writes, and never whole in memory."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 
-from appeals.web.spreadsheet import safe_cell
+from appeals.web.spreadsheet import csv_stream
 
 PIECE = 500  # rows per piece of the answer
 
@@ -21,21 +19,11 @@ def _cell(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return safe_cell(value)
+    return value
 
 
 def csv_pieces(columns: tuple[str, ...], rows: Iterable[Mapping[str, object]]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # the BOM: spreadsheets read the file as UTF-8
-    writer.writerow(columns)
-    for count, row in enumerate(rows, 1):
-        writer.writerow([_cell(row[name]) for name in columns])
-        if count % PIECE == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
+    return csv_stream(columns, ([_cell(row[name]) for name in columns] for row in rows), PIECE)
 
 
 def _dumps(value: object) -> str:

@@ -100,11 +100,11 @@ class CheckedUpload:
     sha256: str
 
 
-def checked_uploads(uploads: list[UploadedFile], *, most: int, field: str = "file") -> list[CheckedUpload]:
-    """Files sent with a new appeal (the citizens' portal), checked before the appeal is made:
-    every problem at once under `field`, or the files with their kind and digest."""
-    if len(uploads) > most:
-        raise AppealError.of(field, "too_many", f"Ең көбі {most} файл / не больше {most} файлов")
+def checked_uploads(
+    uploads: list[UploadedFile], *, field: str = "file"
+) -> tuple[list[CheckedUpload], list[Problem]]:
+    """Files sent with a new appeal (the citizens' portal), checked before the appeal is made: the
+    good ones with their kind and digest, and a problem under `field` for each bad one, named."""
     checked, problems = [], []
     for upload in uploads:
         head = upload.read(16)
@@ -122,9 +122,7 @@ def checked_uploads(uploads: list[UploadedFile], *, most: int, field: str = "fil
             digest.update(chunk)
         upload.seek(0)
         checked.append(CheckedUpload(upload, kind, digest.hexdigest()))
-    if problems:
-        raise AppealError(*problems[:1])  # one message for the input: its first file's problem
-    return checked
+    return checked, problems
 
 
 def store_sent_with(actor: Principal, appeal: Appeal, files: list[CheckedUpload]) -> None:

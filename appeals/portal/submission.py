@@ -4,8 +4,9 @@ It is the same intake as the 109 line's (validation, repeat check, the region's 
 - the channel `web` and a citizen as the actor (no role: nothing else is open to it);
 - never registered at once: an operator reads and classifies it;
 - up to MAX_PHOTOS photos (the attachments' own checks: by content, 10 MB), stored in the appeal's
-  transaction; refused photos refuse the form before anything is made; a form refused for anything
-  else keeps its photos for its key, and its next sending takes them (appeals.portal.kept_photos);
+  transaction; a bad photo refuses the form (named, with every other problem of the form); a
+  refused form keeps its good photos for its key, and its next sending takes them
+  (appeals.portal.kept_photos);
 - an emergency category is never forwarded to 112 from here: it waits at the head of the
   operators' list for a person to confirm (appeals.rules.emergency_intake), and the citizen is
   told to call 112 when life is at risk;
@@ -24,7 +25,7 @@ import logging
 import re
 import uuid
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -32,7 +33,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.principal import Principal, service_principal
-from appeals.actions.intake import AppealInput, IntakeResult, record_intake
+from appeals.actions.intake import AppealInput, IntakeResult, intake_problems, record_intake
 from appeals.attachments.actions import CheckedUpload, checked_uploads, store_sent_with
 from appeals.errors import AppealError, Problem
 from appeals.models import Appeal, Channel, KeptPhoto
@@ -47,6 +48,7 @@ HOUR = 3600
 DAY = 24 * HOUR
 FORM_KEY = re.compile(r"web-[0-9a-f]{32}")
 NOT_A_FORM = _("The form did not arrive whole. Please send it again.")
+TOO_MANY = _("Too many photos: at most %(max_photos)s in one appeal.")
 TOO_MANY_WITH_KEPT = _("Too many photos: at most %(max_photos)s in all, kept ones included.")
 # Refusals after which the page shows a new form: what the old key kept is not the new one's.
 RENEWING = ("idempotency_conflict", "not_a_form")
@@ -148,26 +150,47 @@ def _reserved(counted: list[Counter], form_key: str) -> bool:
 def submit(appeal: CitizenAppeal, requester: Requester, *, actor: Principal = CITIZEN) -> IntakeResult:
     """Record a citizen's appeal (received, for an operator to classify), or refuse it with every
     problem named (FormRefused). A re-sent form returns its first appeal (`created` False)."""
-    kept, photos = _photos_of(appeal)
+    chosen = _photos_of(appeal)
+    if chosen.problems:  # a bad photo: said with the other fields' problems, the good photos kept
+        problems = [*chosen.problems, *intake_problems(_input(appeal))]
+        raise _refused(appeal, AppealError(*problems), requester, chosen)
     try:
-        return _record(appeal, requester, actor, kept, photos)
+        return _record(appeal, requester, actor, chosen.kept, chosen.fresh)
     except AppealError as error:
-        raise _refused(appeal.form_key, error, requester, kept, photos) from error
+        raise _refused(appeal, error, requester, chosen) from error
 
 
 def refuse(appeal: CitizenAppeal, error: AppealError, requester: Requester) -> FormRefused:
-    """A refusal the caller found before sending (a place that is not a number): the form's photos
-    are kept as for any other refusal."""
+    """A refusal the caller found before sending (a place that is not a number): said with every
+    other problem of the form, whose photos are kept as for any other refusal."""
     try:
-        kept, photos = _photos_of(appeal)
-    except FormRefused as refused:  # a bad key or photo too: every problem said
+        chosen = _photos_of(appeal)
+    except FormRefused as refused:  # a bad key too: every problem said
         return FormRefused(AppealError(*error.problems, *refused.problems), refused.photos)
-    return _refused(appeal.form_key, error, requester, kept, photos)
+    unplaced = replace(_input(appeal), longitude=None, latitude=None)  # the place is `error`'s
+    problems = [*error.problems, *chosen.problems, *intake_problems(unplaced)]
+    return _refused(appeal, AppealError(*problems), requester, chosen)
 
 
-def _photos_of(appeal: CitizenAppeal) -> tuple[list[KeptPhoto], list[CheckedUpload]]:
+@dataclass(frozen=True)
+class ChosenPhotos:
+    """A sending's photos: those kept for its form, its own that passed the checks, and why the
+    others did not (a problem each)."""
+
+    kept: list[KeptPhoto]  # kept for the form's key, those ticked off removed
+    fresh: list[CheckedUpload]  # this sending's good photos, each content once
+    problems: list[Problem]
+    dropped: bool = False  # this sending's photos all left out (too many): to choose again
+
+
+def _too_many(kept: list[KeptPhoto]) -> Problem:
+    said = TOO_MANY_WITH_KEPT if kept else TOO_MANY
+    return Problem("photo", "too_many", said % {"max_photos": MAX_PHOTOS})
+
+
+def _photos_of(appeal: CitizenAppeal) -> ChosenPhotos:
     """The photos kept for the form (those ticked off removed) and the new ones, checked; a
-    malformed key or a bad photo refuses the form, the new photos then not kept."""
+    malformed key refuses the form at once, its photos not kept."""
     if not FORM_KEY.fullmatch(appeal.form_key or ""):
         lost = bool(appeal.photos) or appeal.kept_photos_listed
         raise FormRefused(
@@ -178,35 +201,46 @@ def _photos_of(appeal: CitizenAppeal) -> tuple[list[KeptPhoto], list[CheckedUplo
         if appeal.kept_photos_listed
         else []
     )
-    try:
-        checked = checked_uploads(appeal.photos, most=MAX_PHOTOS, field="photo")
-        # A photo chosen twice, or again although kept (a reload of the refused page): once.
-        photos = kept_photos.distinct(checked, {photo.sha256 for photo in kept})
-        if kept and len(photos) > MAX_PHOTOS - len(kept):
-            raise AppealError(Problem("photo", "too_many", TOO_MANY_WITH_KEPT % {"max_photos": MAX_PHOTOS}))
-        return kept, photos
-    except AppealError as error:
-        raise FormRefused(error, FormPhotos(kept, lost=bool(appeal.photos))) from error
+    if len(appeal.photos) > MAX_PHOTOS:  # refused before any is read
+        return ChosenPhotos(kept, [], [_too_many(kept)], dropped=True)
+    checked, problems = checked_uploads(appeal.photos, field="photo")
+    # A photo chosen twice, or again although kept (a reload of the refused page): once.
+    fresh = kept_photos.distinct(checked, {photo.sha256 for photo in kept})
+    if len(fresh) > MAX_PHOTOS - len(kept):
+        return ChosenPhotos(kept, [], [*problems, _too_many(kept)], dropped=True)
+    return ChosenPhotos(kept, fresh, problems)
 
 
 def _refused(
-    form_key: str,
-    error: AppealError,
-    requester: Requester,
-    kept: list[KeptPhoto],
-    photos: list[CheckedUpload],
+    appeal: CitizenAppeal, error: AppealError, requester: Requester, chosen: ChosenPhotos
 ) -> FormRefused:
-    """The refusal, with the new photos kept for the form's key when they may be."""
+    """The refusal, with the new good photos kept for the form's key when they may be."""
     if any(problem.code in RENEWING for problem in error.problems):
-        if kept:
-            kept_photos.remove(kept)
-        return FormRefused(error, FormPhotos([], lost=bool(kept or photos), renewed=True))
-    if not photos:
-        return FormRefused(error, FormPhotos(kept, lost=False))
-    now_kept = kept_photos.keep(form_key, photos, requester, most=MAX_PHOTOS)
+        if chosen.kept:
+            kept_photos.remove(chosen.kept)
+        lost = bool(chosen.kept or chosen.fresh or chosen.dropped)
+        return FormRefused(error, FormPhotos([], lost=lost, renewed=True))
+    if not chosen.fresh:
+        return FormRefused(error, FormPhotos(chosen.kept, lost=chosen.dropped))
+    now_kept = kept_photos.keep(appeal.form_key, chosen.fresh, requester, most=MAX_PHOTOS)
     if now_kept is None:
-        return FormRefused(error, FormPhotos(kept, lost=True))
+        return FormRefused(error, FormPhotos(chosen.kept, lost=True))
     return FormRefused(error, FormPhotos(now_kept, lost=False))
+
+
+def _input(appeal: CitizenAppeal) -> AppealInput:
+    return AppealInput(
+        channel=Channel.WEB,
+        description=appeal.description,
+        applicant_phone=appeal.phone,
+        applicant_name=appeal.name,
+        address=appeal.address,
+        category_code=appeal.category_code,
+        longitude=appeal.longitude,
+        latitude=appeal.latitude,
+        language=appeal.language,
+        client_key=appeal.form_key,
+    )
 
 
 def _record(
@@ -219,18 +253,7 @@ def _record(
     phone, _problem = normalise_phone(appeal.phone)
     counted = counters(requester, phone)
     reserved = _reserved(counted, appeal.form_key)
-    data = AppealInput(
-        channel=Channel.WEB,
-        description=appeal.description,
-        applicant_phone=appeal.phone,
-        applicant_name=appeal.name,
-        address=appeal.address,
-        category_code=appeal.category_code,
-        longitude=appeal.longitude,
-        latitude=appeal.latitude,
-        language=appeal.language,
-        client_key=appeal.form_key,
-    )
+    data = _input(appeal)
     created = False
     try:
         # The appeal and its photos together, or neither; without photos intake's own transaction

@@ -98,6 +98,20 @@ def _refusals(error: AppealError) -> list[Refusal]:
     return found
 
 
+def _by_field(refusals: list[Refusal]) -> dict[str, Refusal]:
+    """One refusal per field, beside it: several (two bad photos) said together, the first's code."""
+    found: dict[str, Refusal] = {}
+    for refusal in refusals:
+        if refusal.field is None:
+            continue
+        first = found.get(refusal.field)
+        if first is None:
+            found[refusal.field] = refusal
+        elif refusal.message not in first.message:
+            found[refusal.field] = Refusal(first.code, f"{first.message} {refusal.message}", refusal.field)
+    return found
+
+
 def _form(
     request: HttpRequest,
     typed: dict[str, str],
@@ -114,7 +128,7 @@ def _form(
         "typed": typed,
         "groups": category_groups(),
         "form_key": form_key or new_form_key(),
-        "errors": {r.field: r for r in refusals if r.field},
+        "errors": _by_field(refusals),
         "general": [r for r in refusals if not r.field],
         # Listed by name and size only: the page never shows a kept image (decision 109).
         "kept_photos": kept,

@@ -32,16 +32,28 @@
   var photo = document.getElementById("photo"), chosen = document.getElementById("photo-chosen");
   photo.classList.add("visually-hidden");
   document.getElementById("photo-pick").addEventListener("click", function () { photo.click(); });
-  // Photos kept from a refused sending count against the form's maximum, unless ticked off.
-  var kept = form.querySelectorAll('input[name="drop_photo"]');
+  // Photos kept from a refused sending count against the form's maximum, unless ticked off: the
+  // label says what is left, and a form with too many is not sent (the server would refuse it).
+  var kept = form.querySelectorAll('input[name="drop_photo"]'), label = form.querySelector('label[for="photo"]');
+  function allowed() {
+    var left = parseInt(script.dataset.max, 10) - kept.length;
+    kept.forEach(function (box) { if (box.checked) left += 1; });
+    return left;
+  }
+  function tooMany() { return photo.files.length > allowed(); }
   function sayChosen() {
-    var allowed = parseInt(script.dataset.max, 10) - kept.length;
-    kept.forEach(function (box) { if (box.checked) allowed += 1; });
-    if (photo.files.length > allowed) chosen.textContent = script.dataset.tooMany;
+    if (kept.length) label.textContent = allowed() ? script.dataset.more.replace("%n", allowed()) : script.dataset.full;
+    if (tooMany()) chosen.textContent = kept.length ? script.dataset.tooMany : script.dataset.tooManyAlone;
     else chosen.textContent = photo.files.length ? script.dataset.chosen + " " + photo.files.length : script.dataset.none;
   }
   photo.addEventListener("change", sayChosen);
   kept.forEach(function (box) { box.addEventListener("change", sayChosen); });
+  form.addEventListener("submit", function (event) {
+    if (!tooMany()) return;
+    event.preventDefault();
+    sayChosen();
+    document.getElementById("photo-pick").focus();
+  });
   // An emergency topic: say at once to call 112 (the form reaches 112 only through an operator).
   var topic = document.getElementById("category"), urgent = document.getElementById("emergency-topic");
   function checkTopic() { urgent.hidden = !topic.selectedOptions[0] || !topic.selectedOptions[0].hasAttribute("data-emergency"); }

@@ -29,6 +29,7 @@ WORDS = {
         "received": "Қабылданды",
         "kept": "Осы формамен сақталды",
         "more": "Тағы фотосуреттер (міндетті емес, 2 дейін)",
+        "more_3": "Тағы фотосуреттер (міндетті емес, 3 дейін)",
         "too_many": "Фотосуреттер тым көп: сақталғандарымен қоса ең көбі 3.",
     },
     "ru": {
@@ -40,6 +41,7 @@ WORDS = {
         "received": "Принято",
         "kept": "Сохранены с этой формой",
         "more": "Ещё фото (необязательно, до 2)",
+        "more_3": "Ещё фото (необязательно, до 3)",
         "too_many": "Слишком много фото: всего не больше 3, вместе с сохранёнными.",
     },
 }
@@ -122,13 +124,18 @@ def test_a_citizen_sends_an_appeal_from_a_phone_and_follows_it(browser, committe
             expect(page.locator("#kept-photos .kept-name")).to_have_text([PHOTO["name"]])
             assert page.locator("#latitude").input_value() != "" and page.locator("#address").input_value()
         expect(page.locator("label[for=photo]")).to_have_text(words["more"])
+        page.locator("#phone").type(phone.replace("+7", "8 "))
         page.set_input_files("#photo", files=[PHOTO, PHOTO, PHOTO])  # three more than two: said at once
         expect(page.locator("#photo-chosen")).to_have_text(words["too_many"])
+        page.locator("form.portal button:not([type])").click()  # not sent: the server would refuse it
+        expect(page.locator("#photo-pick")).to_be_focused()
+        expect(page.locator("#kept-photos .kept-name")).to_have_text([PHOTO["name"]])
         page.locator("#kept-photos input[name=drop_photo]").check()  # one kept left out: three fit
         expect(page.locator("#photo-chosen")).to_contain_text("3")
+        expect(page.locator("label[for=photo]")).to_have_text(words["more_3"])
         page.locator("#kept-photos input[name=drop_photo]").uncheck()
+        expect(page.locator("label[for=photo]")).to_have_text(words["more"])
         page.set_input_files("#photo", files=[])
-        page.locator("#phone").type(phone.replace("+7", "8 "))
         page.locator("form.portal button:not([type])").click()
         expect(page.locator("h1")).to_have_text(words["sent"])
         number = int(page.locator("#receipt-number").inner_text())

@@ -175,6 +175,17 @@ def test_a_refused_form_says_why_next_to_the_field_and_keeps_what_was_typed(
     assert not Appeal.objects.filter(client_key=sent["form_key"]).exists()
 
 
+def test_a_pin_that_is_not_a_number_is_said_with_every_other_problem(petropavlovsk):
+    page = citizen("kk").post("/appeal/", form(latitude="abc", phone="12", description=" "))
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert [field_error(text, name)[0] for name in ("location", "phone", "description")] == [
+        "invalid_location",
+        "invalid_phone",
+        "required",
+    ]
+
+
 @pytest.mark.parametrize("key", ["", "web-xyz", "anything", "web-" + "A" * 32])
 def test_a_form_without_its_own_key_is_refused_as_not_whole(petropavlovsk, key):
     page = citizen().post("/appeal/", form(form_key=key))
@@ -288,22 +299,46 @@ def test_photos_come_with_the_appeal_once(petropavlovsk):
 
 
 @pytest.mark.parametrize(
-    ("photos", "code"),
+    ("bad", "code"),
     [
-        ([photo("note.txt", b"just some text, not a photo")], "unsupported_type"),
-        ([photo("empty.png", b"")], "empty"),
-        ([photo(f"{n}.png") for n in range(4)], "too_many"),
+        (photo("note.txt", b"just some text, not a photo"), "unsupported_type"),
+        (photo("empty.png", b""), "empty"),
     ],
 )
-def test_a_bad_photo_refuses_the_form_and_says_to_choose_again(petropavlovsk, photos, code):
-    sent = form()
-    page = citizen("ru").post("/appeal/", sent | {"photo": photos})
+def test_a_bad_photo_is_named_with_every_other_problem_and_the_good_kept(petropavlovsk, media, bad, code):
+    """The citizen hears everything to mend at once, and does not choose the good photo again."""
+    sent = form(phone="12")
+    page = citizen("ru").post("/appeal/", sent | {"photo": [bad, photo("dvor.png")]})
     text = page.content.decode()
     refused, message = field_error(text, "photo")
     assert page.status_code == 400 and refused == code
-    if code != "too_many":  # the file is named, in the screen's language only
-        assert message.startswith(f"{photos[0].name}: ") and " / " not in message
-    assert 'id="photos-lost"' in text and sent["description"] in text
+    assert message.startswith(f"{bad.name}: ") and " / " not in message  # in the screen's language only
+    assert field_error(text, "phone")[0] == "invalid_phone"  # not left for a second refusal
+    assert [name for name, _token in kept_listed(text)] == ["dvor.png"]
+    assert 'id="photos-lost"' not in text and sent["description"] in text
+    assert not Appeal.objects.filter(client_key=sent["form_key"]).exists()
+
+
+def test_two_bad_photos_are_both_named(petropavlovsk, media):
+    page = citizen("kk").post("/appeal/", form() | {"photo": [photo("a.txt", b"text"), photo("b.png", b"")]})
+    refused, message = field_error(page.content.decode(), "photo")
+    assert page.status_code == 400 and refused == "unsupported_type"
+    assert message.startswith("a.txt: ") and " b.png: " in message
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("kk", "Фотосуреттер тым көп: бір өтініште ең көбі 3."),
+        ("ru", "Слишком много фото: не больше 3 в одном обращении."),
+    ],
+)
+def test_too_many_photos_at_once_are_said_in_the_portals_words(petropavlovsk, media, language, said):
+    sent = form()
+    page = citizen(language).post("/appeal/", sent | {"photo": [photo(f"{n}.png") for n in range(4)]})
+    text = page.content.decode()
+    assert page.status_code == 400 and field_error(text, "photo") == ("too_many", said)
+    assert 'id="photos-lost"' in text and kept_listed(text) == [] and sent["description"] in text
     assert not Appeal.objects.filter(client_key=sent["form_key"]).exists()
 
 

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from appeals.attachments.actions import CheckedUpload
 from appeals.attachments.files import FileKind
 from appeals.models import KeptPhoto
-from appeals.tracking.limits import Counter, CountersUnavailable, Requester, reserve_units
+from appeals.tracking.limits import Counter, CountersUnavailable, Requester, refund_units, reserve_units
 
 log = logging.getLogger(__name__)
 
@@ -137,11 +137,16 @@ def opened(kept: list[KeptPhoto]) -> Iterator[list[CheckedUpload]]:
         yield found
 
 
-def remove(photos: list[KeptPhoto]) -> None:
-    """Remove kept photos: their rows in the caller's transaction, their files once it commits."""
+def remove(photos: list[KeptPhoto], *, used_by: Requester | None = None) -> None:
+    """Remove kept photos: their rows in the caller's transaction, their files once it commits.
+    Photos a sending took (`used_by` its sender) give their units back to that address's budget:
+    the budget bounds what refusals make us hold, and these are now the appeal's own."""
     KeptPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
     names = [photo.file.name for photo in photos]
     transaction.on_commit(lambda: _delete_files(names))
+    if used_by is not None:
+        counter = budget_counter(used_by)
+        transaction.on_commit(lambda: refund_units(counter, len(names)))
 
 
 def _delete_files(names: list[str]) -> None:

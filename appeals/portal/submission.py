@@ -265,7 +265,7 @@ def _record(
                 with kept_photos.opened(kept) as carried:
                     store_sent_with(actor, result.appeal, carried + photos)
             if kept:  # with the appeal's commit (a re-sent form's: they were kept after it)
-                kept_photos.remove(kept)
+                kept_photos.remove(kept, used_by=requester)
     finally:
         if reserved and not created:
             refund(counted)

@@ -60,6 +60,13 @@ if redis.call('PTTL', KEYS[1]) < 0 then
 end
 return {0, 0}
 """
+# Units given back at once, never below nothing nor bringing back an expired counter.
+_REFUND_UNITS = """
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('DECRBY', KEYS[1], ARGV[1]) <= 0 then
+  redis.call('DEL', KEYS[1])
+end
+return 0
+"""
 
 
 class CountersUnavailable(Exception):
@@ -144,6 +151,7 @@ def _scripts(url: str) -> tuple[Script, Script, Script]:
         client.register_script(_RESERVE),
         client.register_script(_REFUND),
         client.register_script(_RESERVE_UNITS),
+        client.register_script(_REFUND_UNITS),
     )
 
 
@@ -174,6 +182,14 @@ def reserve_units(counter: Counter, units: int) -> Blocked | None:
     if index == 0:
         return None
     return Blocked(counter, math.ceil(pttl / 1000) if pttl > 0 else counter.window_seconds)
+
+
+def refund_units(counter: Counter, units: int) -> None:
+    """Give back `units` that `reserve_units` took; a failure only leaves them counted until expiry."""
+    try:
+        _scripts(_url())[3](keys=[counter.key], args=[units])
+    except redis.RedisError:
+        log.warning("tracking counter not refunded", exc_info=True)
 
 
 def refund(counters: Sequence[Counter]) -> None:

@@ -212,6 +212,21 @@ def test_the_budget_of_one_address_bounds_what_is_kept(petropavlovsk, media, set
     assert len(refused(a_form(phone="", photos=[photo()]), somebody()).photos.kept) == 1  # another address
 
 
+def test_photos_a_sending_took_give_their_units_back(
+    petropavlovsk, media, settings, django_capture_on_commit_callbacks
+):
+    """The budget bounds what refusals make us hold: a sent form's photos are the appeal's now, so
+    the next citizen behind the same address (a carrier's shared one) can have theirs kept."""
+    settings.APPEALS_PORTAL_KEPT_PHOTOS_PER_ADDRESS = 3
+    citizen, key = somebody(), new_form_key()
+    first = refused(a_form(key, phone="", photos=[photo("a.png"), photo("b.png")]), citizen)
+    assert len(first.photos.kept) == 2
+    assert refused(a_form(phone="", photos=[photo("c.png"), photo("d.png")]), citizen).photos.lost  # 4 > 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert submit(a_form(key, kept_photos_listed=True), citizen).appeal.attachments.count() == 2
+    assert len(refused(a_form(phone="", photos=[photo("c.png"), photo("d.png")]), citizen).photos.kept) == 2
+
+
 @pytest.mark.slow
 def test_with_redis_down_nothing_is_kept_and_the_page_says_to_choose_again(petropavlovsk, media, tmp_path):
     with private_redis(tmp_path) as (url, process), override_settings(APPEALS_TRACKING_REDIS_URL=url):

@@ -547,9 +547,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 # The image collects them at build time into its read-only /app/static (infra/image).
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / ".local" / "static")))
-# Browser libraries from npm (platform/assets/package-lock.json), installed by `ensure_assets`.
+# Browser libraries from npm (platform/assets/package-lock.json), installed by `ensure_assets`:
+# the static prefix each is served under, and its folder (the image copies only the files the
+# templates name, infra/image/build).
 ASSETS_DIR = Path(env.str("IKOMEK_ASSETS_DIR", default=str(BASE_DIR / ".local" / "assets" / "node_modules")))
-STATICFILES_DIRS = [("leaflet.vectorgrid", ASSETS_DIR / "leaflet.vectorgrid" / "dist")]
+BROWSER_LIBRARIES = {
+    "leaflet.vectorgrid": "leaflet.vectorgrid/dist",
+    # GraphiQL and what it runs on (ikomek/templates/graphene/graphiql.html, decision 113)
+    "graphiql": "graphiql",
+    "graphiql-explorer": "@graphiql/plugin-explorer/dist",
+    "graphql-ws": "graphql-ws/umd",
+    "react": "react/umd",
+    "react-dom": "react-dom/umd",
+    "whatwg-fetch": "whatwg-fetch/dist",
+}
+STATICFILES_DIRS = [(prefix, ASSETS_DIR / folder) for prefix, folder in BROWSER_LIBRARIES.items()]
 # Outside production WhiteNoise serves the apps' static files directly (no collectstatic needed for
 # a test server); production serves the collected, compressed files only.
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -108,6 +109,27 @@ def deliver(pk: int, mail: object, now: datetime.datetime) -> bool:
     return True
 
 
+class _OpenedWhenNeeded:
+    """The run's one mail connection, opened at its first message: notices nobody has an address
+    for send nothing, and a connection opened for nothing is an empty file of the file backend."""
+
+    def __init__(self) -> None:
+        self._connection: BaseEmailBackend | None = None
+
+    def send_messages(self, messages: list[EmailMessage]) -> int:
+        if self._connection is None:
+            self._connection = get_connection(fail_silently=False)
+            self._connection.open()
+        return self._connection.send_messages(messages) or 0
+
+    def __enter__(self) -> _OpenedWhenNeeded:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
 def deliver_pending(limit: int = BATCH) -> int:
     """Send what no e-mail has carried yet, oldest first; stops at the first failing send."""
     pending = list(
@@ -118,8 +140,9 @@ def deliver_pending(limit: int = BATCH) -> int:
     if not pending:
         return 0
     sent = 0
+    mail = _OpenedWhenNeeded()
     try:
-        with get_connection(fail_silently=False) as mail:
+        with mail:
             for pk in pending:
                 sent += deliver(pk, mail, timezone.now())
     except Exception:

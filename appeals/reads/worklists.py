@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 from enum import StrEnum
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
-from appeals.models import Appeal
+from appeals.models import Appeal, EmergencyForward
+from appeals.models.emergency import EmergencyStatus
 from appeals.rules.applicants import normalise_phone
 from appeals.states import ACTIVE_STATUSES, Status
 
@@ -24,9 +25,26 @@ class Worklist(StrEnum):
     DUE_SOON = "due_soon"
 
 
+def _returned_by_112() -> Exists:
+    return Exists(EmergencyForward.objects.filter(appeal=OuterRef("pk"), status=EmergencyStatus.REJECTED))
+
+
+def _awaits_112() -> Q:
+    """An emergency nobody has sent on to 112 yet (an integrator's, a citizen's): waiting for a
+    person to confirm the forward. One 112 sent back as no emergency waits to be classified instead."""
+    return Q(category__is_emergency=True, status=Status.RECEIVED) & ~Q(_returned_by_112())
+
+
 def _rows() -> QuerySet[Appeal]:
-    return Appeal.objects.select_related("category", "organisation").defer(
-        "description", "location", "resolution"
+    return (
+        Appeal.objects.select_related("category", "organisation")
+        .defer("description", "location", "resolution")
+        .annotate(
+            awaits_112=ExpressionWrapper(_awaits_112(), output_field=BooleanField()),
+            returned_by_112=ExpressionWrapper(
+                Q(status=Status.RECEIVED) & Q(_returned_by_112()), output_field=BooleanField()
+            ),
+        )
     )
 
 
@@ -35,7 +53,7 @@ def worklist(kind: Worklist, now: datetime.datetime | None = None) -> QuerySet[A
     rows = _rows()
     if kind is Worklist.NEW:
         # An emergency still here waits for a person to send it on to 112 (an integrator's): first.
-        waiting_emergency = Case(When(category__is_emergency=True, then=0), default=1)
+        waiting_emergency = Case(When(_awaits_112(), then=0), default=1)
         return rows.filter(status=Status.RECEIVED).order_by(waiting_emergency, "received_at", "id")
     if kind is Worklist.REGISTERED:
         return rows.filter(status=Status.REGISTERED).order_by("received_at", "id")

@@ -2,7 +2,8 @@
 at once): a text that starts like a formula (`=`, `+`, `-`, `@`, a tab or a carriage return) is
 kept as text by a leading apostrophe (OWASP's "CSV injection"), since citizens and integrators
 write the names, addresses and descriptions in them. Numbers and phone numbers (`+7 705 ...`,
-`-3`) stay as they are: a spreadsheet reads them as numbers at worst, never as a call."""
+`-3`) stay as they are: a spreadsheet reads them as numbers at worst, never as a call. A yes or
+no is `true` or `false` in every file, as in JSON."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ _NUMBER = re.compile(r"[+-]?\d[\d\s().-]*")
 
 
 def safe_cell(value: object) -> object:
+    if isinstance(value, bool):  # as JSON and the open data write it, not Python's "True"
+        return "true" if value else "false"
     if not isinstance(value, str) or not value.startswith(_FORMULA_START) or _NUMBER.fullmatch(value):
         return value
     return "'" + value

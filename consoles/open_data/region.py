@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_tenants.utils import get_public_schema_name
 
 from appeals.kpi_definitions import ALMATY
@@ -38,7 +38,7 @@ def _first_month(akimats: list[Akimat]) -> Month:
     return earliest(reads.first_day(), *(akimat.created_at for akimat in akimats))
 
 
-@require_GET
+@require_safe
 def region_open_data_page(request: HttpRequest) -> HttpResponse:
     akimats = _akimats()
 
@@ -56,7 +56,7 @@ def region_open_data_page(request: HttpRequest) -> HttpResponse:
     return render_page(request, _first_month(akimats), (REGION_APPEALS,), links)
 
 
-@require_GET
+@require_safe
 def region_download(request: HttpRequest, name: str, extension: str) -> HttpResponse:
     unknown = unknown_file(name, extension, FILES)
     if unknown is not None:

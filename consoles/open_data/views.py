@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from appeals.reads import open_data as reads
 from consoles.open_data import formats
@@ -71,12 +71,12 @@ def render_page(
     return render(request, "consoles/open_data/page.html", context, status=400 if refusal else 200)
 
 
-@require_GET
+@require_safe
 def open_data_page(request: HttpRequest) -> HttpResponse:
     return render_page(request, first_month(request), AKIMAT_DATASETS)
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, name: str, extension: str) -> HttpResponse:
     unknown = unknown_file(name, extension, FILES)
     if unknown is not None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import Operation
 from citymap.imports.service import import_city_objects
+from citymap.models import ObjectKind
 from consoles.access import console_page
 
 # Larger than any city's file in the demo (3,500 buildings: 1.3 MB); the service stops at 200,000 rows.
@@ -21,7 +23,13 @@ ROWS_SHOWN = 500
 @require_http_methods(["GET", "POST"])
 @console_page(Operation.CATALOGUE_MANAGE)
 def city_map(request: HttpRequest) -> HttpResponse:
-    context: dict[str, object] = {"section": "city_map", "report": None, "refusal": ""}
+    context: dict[str, object] = {
+        "section": "city_map",
+        "report": None,
+        "refusal": "",
+        "kinds": ObjectKind.choices,
+        "organisations_url": reverse("consoles:settings_organisations"),
+    }
     if request.method == "GET":
         return render(request, "consoles/settings/city_map.html", context)
     upload = request.FILES.get("file")

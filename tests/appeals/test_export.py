@@ -65,6 +65,7 @@ def test_a_supervisor_gets_personal_data_and_the_csv(petropavlovsk):
     table = list(csv.DictReader(io.StringIO(body(answer).lstrip("\ufeff"))))
     row = next(r for r in table if r["number"] == str(appeal.number))
     assert row["applicant_phone"] == PHONE and row["description"]
+    assert row["overdue"] == "false"  # a yes or no as JSON and the open data write it
 
 
 def test_a_cell_that_would_run_as_a_formula_is_kept_as_text(petropavlovsk):

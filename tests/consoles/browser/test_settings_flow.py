@@ -188,6 +188,11 @@ def test_a_supervisor_changes_an_sla_and_an_area_and_the_next_appeal_follows(
         page.goto(host_url(SLUG, f"/console/settings/categories/{code}/"))
         assert too_wide(page) == []  # nothing makes the phone scroll sideways
         screenshot(page, f"settings-category-phone-{language}")
+        for path in ("/console/settings/exchange/", "/console/settings/city-map/"):
+            page.goto(host_url(SLUG, path))  # the exchange's address, the map file's columns
+            if path.endswith("city-map/"):
+                page.locator("#map-format summary").click()
+            assert too_wide(page) == [], path
     finally:
         page.context.close()
         undo(code, area_name, master_admin().get_user_id(username))

@@ -253,3 +253,11 @@ def test_a_proxy_may_keep_a_file_for_a_while(petropavlovsk):
     # Nothing of the visitor is set; a proxy keeps a copy per language and cookie (Django's locale and
     # session middleware say so on every answer), so scripts, which send neither, share one.
     assert not now.cookies and now["Vary"] == "Accept-Language, Cookie"
+
+
+@pytest.mark.parametrize("path", ["/open-data/", "/open-data/appeals.csv", "/open-data/catalogue.json"])
+def test_a_link_checker_may_ask_with_head(petropavlovsk, path):
+    """HEAD is how link checkers and download managers probe a published address."""
+    got, asked = citizen().get(path), citizen().head(path)
+    assert asked.status_code == 200 and asked["Content-Type"] == got["Content-Type"]
+    assert citizen().post(path).status_code == 405

@@ -124,3 +124,10 @@ def test_the_page_links_each_akimat_and_says_a_bad_month(tenants, sandbox, langu
     download = anyone(language).get(f"/open-data/appeals.csv?month={future}")
     assert download.status_code == 400 and words in download.content.decode()
     assert anyone(language).get("/open-data/appeals.geojson").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/open-data/", "/open-data/appeals.csv"])
+def test_a_link_checker_may_ask_the_region_with_head(tenants, path):
+    client = Client(HTTP_HOST="localhost")
+    asked = client.head(path)
+    assert asked.status_code == 200 and asked["Content-Type"] == client.get(path)["Content-Type"]

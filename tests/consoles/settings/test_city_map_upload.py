@@ -4,7 +4,10 @@ person's language; only supervisors."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from citymap.models import MapObject
@@ -56,3 +59,19 @@ def test_no_file_is_a_clear_error(supervisor):
 def test_only_those_who_manage_the_catalogue(inside):
     assert client_of("operator", "ru", name="op-map").get("/console/settings/city-map/").status_code == 403
     assert client_of("supervisor", "kk", name="sup-map").get("/console/settings/city-map/").status_code == 200
+
+
+@pytest.mark.parametrize(("language", "said"), [("kk", "Файлдың бағандары"), ("ru", "Столбцы файла")])
+def test_the_page_says_the_files_columns_and_its_example_imports(language, said):
+    """A supervisor reads the format on the page itself (no path into the code's repository) and
+    the example it offers is a file the import takes."""
+    client = client_of("supervisor", language, name=f"sup-format-{language}")
+    text = client.get("/console/settings/city-map/").content.decode()
+    assert said in text and "docs/" not in text and "boiler_house" in text
+    example = re.search(r'<a href="([^"]+city-map-example[^"]*\.csv)" download>', text).group(1)
+    assert example.startswith("/static/")
+    content = (settings.BASE_DIR / "consoles" / "static" / "consoles" / "city-map-example.csv").read_bytes()
+    answer = upload(client, content, name="example.csv")
+    assert answer.status_code == 200 and 'id="import-done"' in answer.content.decode()
+    made = set(MapObject.objects.values_list("kind", "external_id"))
+    assert made == {("boiler_house", "bh-2"), ("building", "b-101")}

@@ -9,9 +9,11 @@ import json
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.roles import Role
 from appeals import actions
+from appeals.actions import EmergencyUpdate
 from appeals.errors import AppealError
 from appeals.models import Appeal, EmergencyForward, EmergencyStatus
 from appeals.reads.worklists import Worklist, worklist
@@ -132,6 +134,28 @@ def test_an_integrators_emergency_waits_for_an_operator_at_the_head_of_the_new_l
     actions.forward_to_112(OPERATOR, appeal.number, services=["103"], note="")  # the operator confirms
     appeal.refresh_from_db()
     assert appeal.status == "forwarded_112" and len(forwards_of(appeal)) == 1
+
+
+def test_an_emergency_112_sent_back_waits_to_be_classified_not_to_be_forwarded(petropavlovsk):
+    """112 said it is no emergency: the queue no longer asks to confirm a forward, it says 112 sent
+    it back, and the appeal waits in its turn (the head of the list is for the unforwarded)."""
+    earlier = intake()
+    returned = intake(category="public-order")
+    at = timezone.now()
+    dispatcher = principal(Role.DISPATCHER_112, name="dispatcher", tenant=None)
+    update = EmergencyUpdate(status="rejected", incident_id="urn:x", at=at, rejection_note="участковому")
+    actions.apply_112_status(dispatcher, returned.number, update)
+    returned.refresh_from_db()
+    assert returned.status == "received"
+    [row] = [a for a in worklist(Worklist.NEW) if a.number == returned.number]
+    assert row.returned_by_112 and not row.awaits_112
+    new = [a.number for a in worklist(Worklist.NEW)]
+    assert new.index(earlier.number) < new.index(returned.number)  # received first, listed first
+    client = logged_in(user_with_roles("returned-operator", "operator"))
+    client.cookies["django_language"] = "ru"
+    page = client.get("/console/queues/").content.decode()
+    row_html = page[page.index(f">{returned.number}</a>") :].split("</tr>")[0]
+    assert 'class="badge emergency"' not in row_html and "112 вернул: не экстренный" in row_html
 
 
 def test_an_integrator_the_region_allowed_forwards_at_intake(petropavlovsk, settings):

@@ -2,7 +2,8 @@
 answered for API requests in the API's one envelope (apierrors.envelope), in the caller's
 language and naming nothing internal; browsers get Django's views with our pages
 (`ikomek/templates/404.html`, `400.html`, `403.html`, `403_csrf.html`, `500.html`: one language,
-the screen's). Wired as the URLconfs' handlers and settings.CSRF_FAILURE_VIEW."""
+the screen's), and a signed-in person's console address its console's own 404 or 403 in the
+console's frame (`consoles.error_pages`). Wired as the URLconfs' handlers and settings.CSRF_FAILURE_VIEW."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.views import csrf, defaults
 
 from apierrors.envelope import error_response
 from apierrors.paths import is_api_request
+from consoles import error_pages
 
 CSRF_FAILED = _(
     "A request with a session cookie must carry the CSRF token of our pages (header X-CSRFToken); "
@@ -62,13 +64,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
         return error_response(request, 403, "forbidden", FORBIDDEN)
-    return defaults.permission_denied(request, exception)
+    return error_pages.refused(request) or defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
         return error_response(request, 404, "not_found", NOT_FOUND)
-    return defaults.page_not_found(request, exception)
+    return error_pages.not_found(request) or defaults.page_not_found(request, exception)
 
 
 def database_down(error: BaseException | None) -> bool:

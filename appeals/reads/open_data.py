@@ -19,7 +19,7 @@ from django.db.models import F, FloatField, Func, Min
 
 from appeals import kpi_definitions as rules
 from appeals.models import Appeal, Category, Organisation
-from appeals.reads.kpis import NONE, Dimension, Figures, Period, overview
+from appeals.reads.kpis import NONE, Dimension, Figures, Overview, Period, overview
 from appeals.reads.public import public_appeals, shown_address
 
 CHUNK = 2000  # rows per fetch of the server-side cursor
@@ -187,7 +187,12 @@ def month_figures(first: datetime.date, last: datetime.date) -> list[dict[str, o
     """The dashboard's figures of the days `first` to `last`: the total, then per category and per
     organisation, busiest first (two statements: grouped, named). Not per person: a person's
     figures are the akimat's business. Nothing of "now" (open, overdue): a month's file stays true."""
-    summary = overview(Period.of(first, last))
+    return figure_rows(overview(Period.of(first, last)))
+
+
+def figure_rows(summary: Overview) -> list[dict[str, object]]:
+    """The figures file's rows of an overview: the public figures page shows a month by these
+    same rows, so the page and the file of a month cannot disagree."""
     rows = [_figure_row("total", "", "", "", summary.figures)]
     for kind, dimension in (("category", Dimension.CATEGORY), ("organisation", Dimension.ORGANISATION)):
         for row in summary.rows[dimension]:

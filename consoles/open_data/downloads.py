@@ -10,7 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_response_headers
 from django.utils.translation import gettext
 
-from consoles.open_data.months import Month, current
+from consoles.months import Month, current
 
 CURRENT_MONTH_SECONDS = 300  # the month still gets appeals and answers
 SETTLED_SECONDS = 3600  # an earlier month, the catalogue: statuses and edits still come, seldom

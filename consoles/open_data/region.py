@@ -13,10 +13,10 @@ from django_tenants.utils import get_public_schema_name
 from appeals.kpi_definitions import ALMATY
 from consoles.hosts import akimat_site
 from consoles.language import linked_url
+from consoles.months import Month, asked, earliest
 from consoles.open_data import formats
 from consoles.open_data.datasets import LICENCE, LICENCE_URL, REGION_APPEALS
 from consoles.open_data.downloads import refused, seconds_fresh, streamed, unknown_file
-from consoles.open_data.months import Month, asked, earliest
 from consoles.open_data.views import render_page
 from regional import open_data as reads
 from tenants.models import Akimat

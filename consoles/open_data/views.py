@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from appeals.reads import open_data as reads
+from consoles.months import Month, akimat_first, asked, offered, today
 from consoles.open_data import formats
 from consoles.open_data.datasets import AKIMAT_DATASETS, LICENCE, LICENCE_URL
 from consoles.open_data.downloads import refused, seconds_fresh, streamed, unknown_file
-from consoles.open_data.months import Month, asked, earliest, offered, today
 
 # Each file: its dataset, whether it takes ?month=.
 FILES: dict[str, tuple[str, ...]] = {
@@ -30,8 +30,7 @@ MONTHLY = ("appeals", "figures")
 
 
 def first_month(request: HttpRequest) -> Month:
-    """The akimat's first month: its onboarding or its first appeal, whichever came first."""
-    return earliest(request.tenant.created_at, reads.first_received())
+    return akimat_first(request.tenant)
 
 
 def head(request: HttpRequest, dataset: str, month: Month | None) -> dict[str, object]:

@@ -43,11 +43,12 @@ def test_a_page_that_is_not_there_says_so_in_the_screens_language(tenants, langu
 
 
 def test_a_signed_in_person_asking_for_an_appeal_that_is_not_there_gets_the_page(tenants):
+    # In the console's own frame (tests/consoles/test_console_error_pages.py).
     with tenant_context(tenants["petropavlovsk"]):
         client = logged_in(user_with_roles("error-page-supervisor", "supervisor"))
         client.cookies["django_language"] = "kk"
         answer = client.get("/console/appeals/999999/", HTTP_ACCEPT="text/html")
-    assert answer.status_code == 404 and "<h1>Бет табылмады</h1>" in answer.content.decode()
+    assert answer.status_code == 404 and "<h1>№999999 өтініш табылмады</h1>" in answer.content.decode()
 
 
 @pytest.mark.parametrize(("language", "said"), [("kk", "Форманың мерзімі өтті"), ("ru", "Форма устарела")])

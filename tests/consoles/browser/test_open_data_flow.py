@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from consoles.open_data.months import current
+from consoles.months import current
 from testkit.browser import PHONE, broken_words, host_url, screenshot, too_wide
 from tests.consoles.browser.own import appeal_at, own_spot, unique_phone
 

@@ -1,20 +1,31 @@
 """Anyone opens the akimat's and the region's public figures on a phone (decision 102): from the
 public page, in Kazakh and in Russian; the totals, both tables and the queue fit the screen without
 a word broken over two lines, the period changes with a tap, and the CSV link downloads the same
-period's figures."""
+period's figures; a calendar month is chosen from the list and links its open data figures file."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
+from consoles.months import current
 from testkit.browser import PHONE, broken_words, host_url, screenshot, too_wide
 from tests.consoles.browser.own import appeal_at, own_spot
 
 SLUG = "petropavlovsk"
 WORDS = {
-    "kk": {"figures": "109 желісінің көрсеткіштері", "week": "Соңғы 7 күн"},
-    "ru": {"figures": "Показатели линии 109", "week": "Последние 7 дней"},
+    "kk": {
+        "figures": "109 желісінің көрсеткіштері",
+        "week": "Соңғы 7 күн",
+        "month": "айы",
+        "show": "Көрсету",
+    },
+    "ru": {
+        "figures": "Показатели линии 109",
+        "week": "Последние 7 дней",
+        "month": "Месяц",
+        "show": "Показать",
+    },
 }
 
 
@@ -43,6 +54,20 @@ def test_anyone_reads_the_figures_on_a_phone(browser, committed_db, onboarded, l
             page.locator('a[href*="figures.csv"]').click()
         assert download.value.suggested_filename.startswith(f"{SLUG}-figures-")
         assert download.value.path().read_text(encoding="utf-8").startswith("kind,code,name_kk,name_ru")
+
+        month = current().label
+        page.select_option("#month", month)
+        page.get_by_role("button", name=words["show"]).click()
+        page.wait_for_url(f"**/figures/?month={month}")
+        expect(page.locator("main > p").first).to_contain_text(f"{words['month']}")
+        expect(page.locator("main > p").first).to_contain_text(month)
+        assert int(page.locator('[data-figure="received"]').first.inner_text()) >= 1
+        screenshot(page, f"public-figures-month-{language}")
+        assert too_wide(page) == []
+        assert broken_words(page, ".figures th, .figures td") == []
+        with page.expect_download() as download:
+            page.locator(f'a[href="/open-data/figures.csv?month={month}"]').click()
+        assert download.value.suggested_filename == f"{SLUG}-figures-{month}.csv"
     finally:
         context.close()
 

@@ -17,8 +17,8 @@ from django.test import Client
 from appeals.kpi_definitions import ALMATY, day_start
 from appeals.models import Appeal
 from appeals.reads.open_data import APPEAL_COLUMNS, CATEGORY_COLUMNS, FIGURE_COLUMNS, ORGANISATION_COLUMNS
+from consoles.months import current
 from consoles.open_data.datasets import DESCRIBED
-from consoles.open_data.months import current
 from testkit.queries import exact_queries
 from tests.appeals.conftest import appeal_in, intake
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.keycloak_realm import web_origin
-from consoles.open_data.months import current
+from consoles.months import current
 from federation.emergency_112.models import Incident
 from regional.read_model import apply_states
 from tenants.models import Akimat

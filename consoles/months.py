@@ -1,17 +1,23 @@
-"""Which month of appeals a visitor may ask for (decision 111): `?month=YYYY-MM`, by default the
-current month in Almaty, from the month the akimat's (or the region's) data starts to the current
-one. Anything else is refused with the reason, in the screen's language."""
+"""Which month a visitor may ask for (decision 111), of the open data's files and of the public
+figures page: `?month=YYYY-MM`, by default the current month in Almaty, from the month the akimat's
+(or the region's) data starts to the current one. Anything else is refused with the reason, in the
+screen's language."""
 
 from __future__ import annotations
 
 import datetime
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from appeals.kpi_definitions import ALMATY
+from appeals.reads.open_data import first_received
+
+if TYPE_CHECKING:
+    from tenants.models import Akimat
 
 OFFERED = 12  # months listed on the page
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -56,6 +62,12 @@ def earliest(*moments: datetime.datetime | datetime.date | None) -> Month:
     first appeal), the current month when none is known."""
     days = [m.astimezone(ALMATY).date() if isinstance(m, datetime.datetime) else m for m in moments if m]
     return Month.of(min(days)) if days else current()
+
+
+def akimat_first(tenant: Akimat) -> Month:
+    """The akimat's first month: its onboarding or its first appeal, whichever came first (history
+    loaded from a former system counts)."""
+    return earliest(tenant.created_at, first_received())
 
 
 def offered(first: Month) -> list[Month]:

@@ -65,7 +65,12 @@ def not_found(request: HttpRequest) -> HttpResponse | None:
     """The console's 404 page, or None when the address is not a signed-in person's console."""
     if not in_console(request):
         return None
-    context = {"back": back_to(request), "number": asked_appeal(request)}
+    context = {
+        "back": back_to(request),
+        "number": asked_appeal(request),
+        # An executor sees their organisation's appeals only: the likelier reason is that one.
+        "organisation": bool(request.principal.organisation),
+    }
     return render(request, "consoles/not_found.html", context, status=404)
 
 

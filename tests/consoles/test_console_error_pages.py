@@ -92,6 +92,8 @@ def test_the_way_back_is_the_persons_own_first_page(akimat):
     text = client.get("/console/executor/appeals/999999/").content.decode()
     assert "<h1>Обращение №999999 не найдено</h1>" in text
     assert '<a href="/console/executor/" id="back">Вернуться в раздел «Мои задания»</a>' in text
+    # Another organisation's appeal is the likelier reason, not another akimat.
+    assert "относится к другой организации" in text and "другому акимату" not in text
 
 
 def test_public_addresses_and_strangers_keep_the_plain_page(akimat):

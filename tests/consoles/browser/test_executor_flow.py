@@ -91,6 +91,11 @@ def test_executor_on_a_phone_closes_an_appeal_with_a_photo(
     # two of the rows hold buttons of at least 44 px (a finger's target).
     header = page.locator("header.top").bounding_box()
     assert header["height"] < 150, header
+    # The person and their role are read whole on the phone (cut short, the role never showed).
+    person = page.locator("header.top .person")
+    assert person.evaluate("e => e.scrollWidth <= e.clientWidth") and person.locator(".roles").is_visible()
+    roles = person.locator(".roles").bounding_box()
+    assert roles["x"] + roles["width"] <= PHONE["width"], roles
     for link in page.locator("header.top nav a, header.top .bell a").all():
         assert link.bounding_box()["height"] >= 44, link.inner_text()  # they were 19 px
 

@@ -31,6 +31,7 @@ class Operation(StrEnum):
     VIOLATION_MANAGE = "violation.manage"
     REGIONAL_VIEW = "regional.view"
     REGIONAL_ESCALATION_DECIDE = "regional.escalation.decide"
+    REGIONAL_RULES_MANAGE = "regional.rules.manage"  # the region's escalation rules (its settings)
     EMERGENCY_HANDLE = "emergency.handle"  # 112 dispatcher inbox
     EMERGENCY_ALARMS_VIEW = "emergency.alarms_view"  # the 112 watchdog's alarms about the akimat's appeals
     TENANT_ADMIN = "tenant.admin"  # onboarding, deactivation
@@ -71,7 +72,9 @@ MATRIX: dict[Role, frozenset[Operation]] = {
     ),
     Role.AKIM: frozenset({_O.APPEAL_VIEW, _O.REPORTS_VIEW, _O.VIOLATION_VIEW}),
     Role.REGIONAL_VIEWER: frozenset({_O.REGIONAL_VIEW}),
-    Role.REGIONAL_ADMIN: frozenset({_O.REGIONAL_VIEW, _O.REGIONAL_ESCALATION_DECIDE, _O.TENANT_ADMIN}),
+    Role.REGIONAL_ADMIN: frozenset(
+        {_O.REGIONAL_VIEW, _O.REGIONAL_ESCALATION_DECIDE, _O.REGIONAL_RULES_MANAGE, _O.TENANT_ADMIN}
+    ),
     Role.DISPATCHER_112: frozenset({_O.EMERGENCY_HANDLE}),
     Role.INTEGRATOR: frozenset({_O.APPEAL_CREATE, _O.APPEAL_VIEW, _O.WEBHOOK_MANAGE}),
     Role.PLATFORM_ADMIN: frozenset({_O.TENANT_ADMIN, _O.FEDERATION_ADMIN, _O.REGIONAL_VIEW}),
@@ -108,6 +111,7 @@ ACTIONS: dict[Operation, Promise] = {
     _O.VIOLATION_MANAGE: _("manage violations"),
     _O.REGIONAL_VIEW: _("read the region's figures"),
     _O.REGIONAL_ESCALATION_DECIDE: _("decide the region's escalations"),
+    _O.REGIONAL_RULES_MANAGE: _("manage the region's escalation rules"),
     _O.EMERGENCY_HANDLE: _("handle 112 forwards"),
     _O.EMERGENCY_ALARMS_VIEW: _("read the 112 alarms"),
     _O.TENANT_ADMIN: _("administer akimats"),

@@ -81,6 +81,7 @@ NAV = (
 # The regional host's pages (public schema): the region's console and the 112 dispatchers' inbox.
 REGION_NAV = (
     NavItem("/region/", _("Region"), Operation.REGIONAL_VIEW),
+    NavItem("/region/escalation-rules/", _("Escalation rules"), Operation.REGIONAL_RULES_MANAGE),
     NavItem("/112/", _("112 incidents"), Operation.EMERGENCY_HANDLE),
 )
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EscalationsConfig(AppConfig):
@@ -6,7 +7,7 @@ class EscalationsConfig(AppConfig):
 
     name = "federation.escalations"
     label = "escalations"
-    verbose_name = "Escalations to the region"
+    verbose_name = _("Escalations to the region")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
@@ -15,7 +16,7 @@ class EscalationsConfig(AppConfig):
         from appeals.events import register_listener
         from federation.escalations import kinds, listener, rules
 
-        register_admin_app(self.label, Operation.REGIONAL_ESCALATION_DECIDE)
+        register_admin_app(self.label, Operation.REGIONAL_RULES_MANAGE)
         kinds.register_kinds()
         rules.connect_invalidation()
         register_listener(listener.on_appeal_event)

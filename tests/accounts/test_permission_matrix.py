@@ -70,6 +70,7 @@ violation.view              .  .  x  .  x  x  .  .  .   .  .
 violation.manage            .  .  .  .  x  .  .  .  .   .  .
 regional.view               .  .  .  .  .  .  x  x  .   .  x
 regional.escalation.decide  .  .  .  .  .  .  .  x  .   .  .
+regional.rules.manage       .  .  .  .  .  .  .  x  .   .  .
 emergency.handle            .  .  .  .  .  .  .  .  x   .  .
 emergency.alarms_view       .  .  x  .  .  .  .  .  .   .  .
 tenant.admin                .  .  .  .  .  .  .  x  .   .  x

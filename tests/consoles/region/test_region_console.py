@@ -74,7 +74,9 @@ def test_the_viewer_sees_every_akimat_beside_the_region_in_one_language_and_no_d
         assert f'data-akimat="{tenant.slug}"' in html and tenant.name_kk in html
         assert tenant.name_ru not in html  # one language on the screen
     esil_row = re.search(r'<tr data-akimat="esil">(.*?)</tr>', html, re.S).group(1)
-    cells = re.findall(r'<td class="n[^"]*">([^<]*)</td>', esil_row)
+    cells = re.findall(r'<td data-label="([^"]+)" class="n[^"]*">([^<]*)</td>', esil_row)
+    assert cells[0][0] == "Қабылданды" and cells[5][0] == "Қазір мерзімі өткен"  # named on a phone
+    cells = [value for _label, value in cells]
     assert cells[0] == "4" and cells[5] == "1"  # received, overdue now (seed_known's figures)
     assert cells[1] == "33,3"  # on time: 1 of 3 answered, written the Kazakh way
     assert "Облыс бойынша өтініштер" in html and "Подрядчик не выходит на связь" in html

@@ -14,7 +14,7 @@ from django.utils import timezone
 from federation.emergency_112.actions import receive_incident
 from federation.emergency_112.documents import Priority, build_request_for_service
 from federation.emergency_112.models import Incident
-from testkit.browser import screenshot
+from testkit.browser import PHONE, screenshot, too_wide
 from testkit.emergency_factories import make_input
 from tests.consoles.browser.conftest import choose_language, sign_in, tab_to
 
@@ -100,9 +100,15 @@ def test_the_dispatcher_takes_incidents_live_from_the_keyboard(
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, first.unit, second.state) == ("dispatched", "ПЧ-2, АЦ-40", "received")
+    # On a phone the table's headers are hidden: the lone priority number says what it is.
+    page.set_viewport_size(PHONE)
+    label = row.locator("td.prio").evaluate("e => getComputedStyle(e, '::before').content")
+    assert label == f'"{PRIORITY[language]}"'
+    assert too_wide(page) == []
     page.context.close()
 
 
+PRIORITY = {"kk": "Басымдық", "ru": "Приоритет"}
 LATE = {"kk": "60 с астам қабылданбады", "ru": "Не принято дольше 60 с"}
 LATE_SAID = {"kk": "Уақытында қабылданбады", "ru": "Не принято вовремя"}
 

@@ -53,7 +53,7 @@ def test_anyone_reads_the_figures_on_a_phone(browser, committed_db, onboarded, l
         with page.expect_download() as download:
             page.locator('a[href*="figures.csv"]').click()
         assert download.value.suggested_filename.startswith(f"{SLUG}-figures-")
-        assert download.value.path().read_text(encoding="utf-8").startswith("kind,code,name_kk,name_ru")
+        assert download.value.path().read_text(encoding="utf-8-sig").startswith("kind,code,name_kk,name_ru")
 
         month = current().label
         page.select_option("#month", month)

@@ -10,9 +10,9 @@ SHIPPED = {"*": "default", "regional-objects": "inter-district roads, main pipel
 def clear_shipped_notes(apps, schema_editor):
     if schema_editor.connection.schema_name != "public":
         return  # a shared app: its tables live in the public schema only
-    rule = apps.get_model("escalations", "EscalationRule")
+    EscalationRule = apps.get_model("escalations", "EscalationRule")  # noqa: N806 - the linter's name
     for category, note in SHIPPED.items():
-        rule.objects.filter(category=category, note=note).update(note="")
+        EscalationRule.objects.filter(category=category, note=note).update(note="")
 
 
 class Migration(migrations.Migration):

@@ -29,10 +29,11 @@ def test_graphiql_loads_its_libraries_from_the_platform_and_they_are_the_pinned_
     client = Client(HTTP_HOST=HOST)
     page = client.get("/graphql/", HTTP_ACCEPT="text/html")
     html = page.content.decode()
-    assert page.status_code == 200 and "GRAPHENE_SETTINGS" in html
+    assert page.status_code == 200 and "graphiql-settings.js" in html
+    assert "<style" not in html and "<script>" not in html  # nothing inline: what a page policy refuses
     assert "cdn." not in html and "https://" not in html
     loaded = re.findall(r'<(?:script src|link href)="([^"]+)"', html)
-    assert len(loaded) == len(PINNED) + 1  # and graphene-django's own graphiql.js
+    assert len(loaded) == len(PINNED) + 3  # and our style and settings, graphene-django's graphiql.js
     for url in loaded:
         assert url.startswith("/static/"), url
         answer = client.get(url)

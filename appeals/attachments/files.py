@@ -44,6 +44,8 @@ def check_upload(size: int, head: bytes) -> tuple[FileKind | None, Problem | Non
     kind = sniff(head)
     if kind is None:
         return None, Problem(
-            "file", "unsupported_type", "Тек фото (JPEG, PNG, WebP, HEIC) немесе PDF / Только фото или PDF"
+            "file",
+            "unsupported_type",
+            "Тек фото (JPEG, PNG, WebP, HEIC) немесе PDF / Только фото (JPEG, PNG, WebP, HEIC) или PDF",
         )
     return kind, None

@@ -58,7 +58,9 @@ def _triggers(rule: EscalationRule) -> list[str]:
         said.append(gettext("Unanswered after %(n)s SLA periods") % {"n": rule.overdue_multiple})
     if rule.not_done_times:
         said.append(gettext("Reported not done: %(n)s times") % {"n": rule.not_done_times})
-    if not said:
+    if not said and rule.category == EVERY_CATEGORY:
+        said.append(gettext("Never by itself: no category without a rule of its own goes to the region"))
+    elif not said:
         said.append(gettext("Never by itself: kept out of the group's and the other categories' rules"))
     return said
 

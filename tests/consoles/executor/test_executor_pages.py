@@ -103,7 +103,11 @@ def test_a_refused_photo_keeps_the_comment_and_leaves_the_appeal_in_progress(ins
     )
     text = answer.content.decode()
     assert answer.status_code == 400
-    assert 'id="photos-error"' in text and "Только фото или PDF" in text and "Тек фото" not in text
+    assert (
+        'id="photos-error"' in text
+        and "Только фото (JPEG, PNG, WebP, HEIC) или PDF" in text
+        and "Тек фото" not in text
+    )
     assert "Мой текст</textarea>" in text  # nothing typed is lost
     assert Appeal.objects.get(pk=appeal.pk).status == "in_progress"
 

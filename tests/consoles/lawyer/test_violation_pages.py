@@ -33,6 +33,9 @@ def test_the_register_lists_violations_by_state_in_the_chosen_language(head):
 
     russian = client_of("lawyer", "ru", name="lawyer-b").get("/console/violations/").content.decode()
     assert "Реестр нарушений" in russian and "повторное нарушение" in russian
+    # On a phone the headers are hidden: the hours late and the person's count say what they are.
+    for label in ("Просрочено, часов", "У лица за 12 месяцев", "Срок", "Выявлено"):
+        assert f'data-label="{label}"' in russian, label
 
 
 def test_the_register_filters_by_organisation(head):

@@ -183,6 +183,12 @@ def test_a_rule_with_no_trigger_keeps_its_category_out_of_the_others(admin):
     rule = rules.rule_for(_category("snow"), "housing")
     assert rule.category == "snow"  # before the group's and the "*" rule, and it fires on nothing
     assert (rule.overdue_multiple, rule.not_done_times, rule.regional_scope) == (None, None, False)
+    # The "*" rule emptied: said for what it is, every category without a rule of its own.
+    EscalationRule.objects.filter(category="*").update(overdue_multiple=None, not_done_times=None)
+    assert (
+        "Өздігінен ешқашан: өз ережесі жоқ бірде-бір санат облысқа жіберілмейді"
+        in page.get(URL).content.decode()
+    )
 
 
 def _category(code: str):

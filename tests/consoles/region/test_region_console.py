@@ -81,6 +81,8 @@ def test_the_viewer_sees_every_akimat_beside_the_region_in_one_language_and_no_d
     assert cells[1] == "33,3"  # on time: 1 of 3 answered, written the Kazakh way
     assert "Облыс бойынша өтініштер" in html and "Подрядчик не выходит на связь" in html
     assert "Кезекте" in html and "В очереди" not in html  # the escalation's state, Kazakh half
+    assert 'data-label="Эскалация"><span class="state"' in html  # the queue's cells named on a phone
+    assert 'data-label="Себеп"' in html and 'data-label="Өтініш қазір"' in html
     assert "3 мерзім өтті, жауап жоқ" in html and "без ответа" not in html  # a rule's reason, halved
     assert "/region/escalations/" not in html  # a viewer does not decide
     assert viewer.post("/region/escalations/1/accept/").status_code == 403

@@ -44,6 +44,8 @@ def test_the_list_speaks_the_screens_language(supervisor):
     assert kazakh.status_code == 200
     assert "Жылумен жабдықтау" in text and "Отопление" not in text
     assert 'data-category="heating"' in text
+    # On a phone the headers are hidden: each number says what it is.
+    assert 'data-label="Мерзім, сағат"' in text and 'data-label="Мерзімге дейін ескерту, сағат"' in text
     assert client_of("supervisor", "ru", name="sup-ru").get("/console/settings/").status_code == 302
 
 

@@ -26,6 +26,7 @@ API: dict[str, str] = {
     "idempotency_conflict": "clientKey reused for a different request; `appealNumber`: the first appeal.",
     "no_route": "No routing rule names an organisation for this category and place: choose one.",
     "not_in_organisation": "The person named does not work for that organisation.",
+    "already_assigned": "The appeal is already being worked by that organisation and person.",
     "not_a_contact": "A call-back outcome that is not a contact was recorded as one.",
     "same_appeal": "An appeal cannot be a repeat of itself.",
     "original_closed": "The original appeal is closed: a repeat cannot be linked to it.",

@@ -72,6 +72,18 @@ def register_appeal(
     return appeal
 
 
+def is_same_assignment(
+    appeal: Appeal, organisation: Organisation, assignee: ResponsiblePerson | None
+) -> bool:
+    """The appeal is already with this organisation and person and being worked: assigning it
+    again would only repeat the history's line and the organisation's e-mail."""
+    return (
+        appeal.status in (Status.ASSIGNED, Status.IN_PROGRESS)
+        and appeal.organisation_id == organisation.pk
+        and appeal.assignee_id == (assignee.pk if assignee is not None else None)
+    )
+
+
 def assign_locked(
     actor: Principal,
     appeal: Appeal,
@@ -114,6 +126,12 @@ def assign_locked(
                 "not_in_organisation",
                 f"{assignee_id}: бұл ұйымның қызметкері емес / не сотрудник организации {organisation.code}",
             )
+    if is_same_assignment(appeal, organisation, assignee):
+        raise AppealError.of(
+            "organisation",
+            "already_assigned",
+            "Өтініш осы ұйымға осылай тапсырылған / Обращение уже передано этой организации так же",
+        )
     previous = appeal.organisation.code if appeal.organisation_id else None
     appeal.organisation = organisation
     appeal.assignee = assignee

@@ -140,10 +140,19 @@ def by_112(actor: Principal, number: int, name: str) -> None:
         apply_transition(actor, locked_appeal(number), name, comment="112")
 
 
+def _assign(actor: Principal, number: int) -> Appeal:
+    """Assigned (again: to another organisation; as it already is, it is refused, the test below)."""
+    appeal = Appeal.objects.get(number=number)
+    if appeal.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+        other = Organisation.objects.filter(is_active=True).exclude(pk=appeal.organisation_id).first()
+        return actions.assign_appeal(actor, number, organisation_code=other.code)
+    return actions.assign_appeal(actor, number)
+
+
 # Each transition as its action, done by `actor` with valid arguments.
 CALLS = {
     "register": lambda actor, n: actions.register_appeal(actor, n),
-    "assign": lambda actor, n: actions.assign_appeal(actor, n),
+    "assign": _assign,
     "start_work": lambda actor, n: actions.start_work(actor, n),
     "mark_done": lambda actor, n: actions.mark_done(actor, n, resolution="Сделано"),
     "mark_not_done": lambda actor, n: actions.mark_not_done(actor, n, reason="Нет материалов"),
@@ -382,3 +391,14 @@ def test_history_reads_back_in_order_with_actor_and_role(petropavlovsk):
     assert history[0][:3] == ("created", "", "received")
     roles = {role for *_, role in history}
     assert {"operator", "executor"} <= roles
+
+
+@pytest.mark.parametrize("source", ["assigned", "in_progress"])
+def test_assigning_again_as_it_already_is_is_refused(petropavlovsk, source):
+    """The same organisation and person again would only repeat the history and the e-mail."""
+    appeal = appeal_in(source)
+    events = AppealEvent.objects.filter(appeal=appeal).count()
+    with pytest.raises(AppealError) as refused:
+        actions.assign_appeal(OPERATOR, appeal.number, organisation_code=appeal.organisation.code)
+    assert [(p.field, p.code) for p in refused.value.problems] == [("organisation", "already_assigned")]
+    assert AppealEvent.objects.filter(appeal=appeal).count() == events

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from enum import StrEnum
 
-from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, When
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from appeals.models import Appeal, EmergencyForward
@@ -53,8 +53,7 @@ def worklist(kind: Worklist, now: datetime.datetime | None = None) -> QuerySet[A
     rows = _rows()
     if kind is Worklist.NEW:
         # An emergency still here waits for a person to send it on to 112 (an integrator's): first.
-        waiting_emergency = Case(When(_awaits_112(), then=0), default=1)
-        return rows.filter(status=Status.RECEIVED).order_by(waiting_emergency, "received_at", "id")
+        return rows.filter(status=Status.RECEIVED).order_by(F("awaits_112").desc(), "received_at", "id")
     if kind is Worklist.REGISTERED:
         return rows.filter(status=Status.REGISTERED).order_by("received_at", "id")
     if kind is Worklist.OVERDUE:

@@ -22,7 +22,7 @@ from appeals.kpi_definitions import ALMATY
 from appeals.reads.kpis import NONE, Dimension, Figures, Overview, Period, Row, overview
 from appeals.reads.open_data import figure_rows
 from appeals.reads.public import open_queue
-from appeals.web.spreadsheet import SafeWriter
+from appeals.web.spreadsheet import csv_stream
 from consoles.months import Month, akimat_first, asked, offered, today
 from consoles.text import local
 from regional.kpis import Kpis
@@ -163,10 +163,8 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
     if asked_for.refusal is not None:
         return HttpResponse(asked_for.refusal, status=400, content_type="text/plain; charset=utf-8")
     period = asked_for.period
-    response = HttpResponse("\ufeff", content_type="text/csv; charset=utf-8")  # a BOM, as every CSV
+    rows = csv_stream(CSV_COLUMNS, _csv_rows(overview(period)))  # the BOM and safe cells, as every CSV
+    response = HttpResponse(b"".join(rows), content_type="text/csv; charset=utf-8")
     name = f"{request.tenant.slug}-figures-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = SafeWriter(response)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_csv_rows(overview(period)))
     return response

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Operation, can, refusal
@@ -26,7 +28,8 @@ def console_page(operation: Operation) -> Callable[[View], View]:
             if not principal.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not can(principal, operation):
-                return render(request, "consoles/refused.html", {"operation": operation}, status=403)
+                context = {"operation": operation, "back": back_to(request)}
+                return render(request, "consoles/refused.html", context, status=403)
             return view(request, *args, **kwargs)
 
         guarded.console_operation = operation  # type: ignore[attr-defined]
@@ -110,3 +113,26 @@ def home_url(principal: Principal, *, regional: bool = False) -> str | None:
         items = navigation(principal, regional=True)
         return items[0].url if items else None
     return next((url for url, operation in LANDING if can(principal, operation)), None)
+
+
+@dataclass(frozen=True)
+class Back:
+    """Where a refusal or a "not found" leads back to: the person's first console page, named as
+    their navigation names it (an operator's queues, an executor's assignments)."""
+
+    url: str
+    label: str | Promise | None  # None: the home page
+
+
+def regional_host(request: HttpRequest) -> bool:
+    tenant = getattr(request, "tenant", None)
+    return tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
+
+
+def back_to(request: HttpRequest) -> Back:
+    regional = regional_host(request)
+    landing = home_url(request.principal, regional=regional)
+    for item in navigation(request.principal, regional=regional):
+        if item.url == landing:
+            return Back(item.url, item.label)
+    return Back("/", None)

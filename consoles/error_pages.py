@@ -7,32 +7,14 @@ handlers (`ikomek.api_failures`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.functional import Promise
 
-from consoles.access import home_url, navigation
+from consoles.access import back_to, regional_host
 
 # The consoles' addresses on an akimat's host and on the regional host (public schema).
 AKIMAT_CONSOLE_PREFIXES = ("/console/",)
 REGION_CONSOLE_PREFIXES = ("/region/", "/112/")
-
-
-@dataclass(frozen=True)
-class Back:
-    """Where the page leads back to: the person's first console page, named as their navigation
-    names it (an operator's queues, an executor's assignments)."""
-
-    url: str
-    label: str | Promise | None  # None: the home page
-
-
-def _regional(request: HttpRequest) -> bool:
-    tenant = getattr(request, "tenant", None)
-    return tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
 
 
 def in_console(request: HttpRequest) -> bool:
@@ -40,17 +22,8 @@ def in_console(request: HttpRequest) -> bool:
     principal = getattr(request, "principal", None)
     if principal is None or not principal.is_authenticated:
         return False
-    prefixes = REGION_CONSOLE_PREFIXES if _regional(request) else AKIMAT_CONSOLE_PREFIXES
+    prefixes = REGION_CONSOLE_PREFIXES if regional_host(request) else AKIMAT_CONSOLE_PREFIXES
     return request.path.startswith(prefixes)
-
-
-def back_to(request: HttpRequest) -> Back:
-    regional = _regional(request)
-    landing = home_url(request.principal, regional=regional)
-    for item in navigation(request.principal, regional=regional):
-        if item.url == landing:
-            return Back(item.url, item.label)
-    return Back("/", None)
 
 
 def asked_appeal(request: HttpRequest) -> int | None:

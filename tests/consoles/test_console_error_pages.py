@@ -126,3 +126,25 @@ def test_a_refusal_raised_on_a_console_address_keeps_the_console(akimat, languag
     text = answer.content.decode()
     assert answer.status_code == 403 and f"<h1>{said}</h1>" in text
     framed(text, akimat, language)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_page_the_roles_do_not_open_leads_back_to_the_persons_first_page(akimat, language):
+    """`console_page`'s own refusal (the page exists, the roles do not open it) has the same way
+    back as the 404: an executor who opens the operator's queues goes back to their assignments."""
+    executor = user_with_roles(f"refused-executor-{language}", "executor", organisation="heat-network")
+    client = logged_in(executor)
+    client.cookies["django_language"] = language
+    answer = client.get("/console/queues/")
+    text = answer.content.decode()
+    back = {"kk": "«Менің тапсырмаларым» бөліміне оралу", "ru": "Вернуться в раздел «Мои задания»"}[language]
+    assert answer.status_code == 403 and "<h1>" in text
+    assert f'<a href="/console/executor/" id="back">{back}</a>' in text
+
+
+def test_a_regional_page_the_roles_do_not_open_leads_back_to_the_region(tenants):
+    client = regional_client("refused-viewer", "regional_viewer")
+    client.cookies["django_language"] = "ru"
+    answer = client.get("/region/escalation-rules/")
+    assert answer.status_code == 403
+    assert '<a href="/region/" id="back">Вернуться в раздел «Область»</a>' in answer.content.decode()

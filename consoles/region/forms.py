@@ -8,11 +8,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from consoles.field_errors import DescribedErrors
 from regional import kpis
 from regional.console import PERIOD_DAYS
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(DescribedErrors):
     days = forms.TypedChoiceField(
         label=_("Period"),
         coerce=int,

@@ -93,7 +93,7 @@ def test_the_regional_admin_reads_the_figures_and_decides_an_escalation(browser,
     # A wrong period in the address: the field's error in the person's language, never a 500.
     answer = page.goto(host_url(None, "/region/?days=31"))
     assert answer.status == 400
-    assert page.locator("#id_days_error").inner_text() == words["period"]
+    assert page.locator("#id_days-error").inner_text() == words["period"]
     screenshot(page, f"region-period-error-{language}")
     page.select_option("#id_days", "7")
     page.locator("form.filters button").click()

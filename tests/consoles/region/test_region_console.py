@@ -101,7 +101,9 @@ def test_a_wrong_period_is_a_field_error_in_the_persons_language(viewer, languag
         response = speaking(viewer, language).get(f"/region/?days={wrong}")
         html = response.content.decode()
         assert response.status_code == 400, wrong
-        assert 'id="id_days_error"' in html and 'aria-describedby="id_days_error"' in html and words in html
+        # The id every console form gives a field's error (consoles/field_errors.py), pointed at.
+        assert 'id="id_days-error"' in html and 'aria-describedby="id_days-error"' in html and words in html
+        assert 'aria-invalid="true"' in html and "id_days_error" not in html
         assert 'id="kpis"' not in html
     chosen = speaking(viewer, language).get("/region/?days=90").content.decode()
     assert '<option value="90" selected>' in chosen

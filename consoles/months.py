@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from appeals.kpi_definitions import ALMATY
@@ -46,7 +47,13 @@ class Month:
 
     @property
     def label(self) -> str:
+        """As the address and the files write it: 2026-11."""
         return f"{self.first:%Y-%m}"
+
+    @property
+    def name(self) -> str:
+        """As a person reads it, in the screen's language: "Ноябрь 2026", "Қараша 2026"."""
+        return date_format(self.first, "F Y")
 
 
 def today() -> datetime.date:

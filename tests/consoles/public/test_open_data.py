@@ -233,6 +233,27 @@ def test_the_page_lists_each_dataset_with_its_dictionary_in_one_language(petropa
     assert 'href="/open-data/"' in citizen(language).get("/figures/").content.decode()
 
 
+# A month as a reader says it, as the public figures name it (their select, their heading).
+MONTH_NAMES = {
+    "kk": "Қаңтар Ақпан Наурыз Сәуір Мамыр Маусым Шілде Тамыз Қыркүйек Қазан Қараша Желтоқсан",
+    "ru": "Январь Февраль Март Апрель Май Июнь Июль Август Сентябрь Октябрь Ноябрь Декабрь",
+}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_page_names_its_months_as_the_public_figures_do(petropavlovsk, language):
+    """What a person reads says "Ноябрь 2026"; the addresses and the files keep 2026-11."""
+    month = current()
+    named = f"{MONTH_NAMES[language].split()[month.first.month - 1]} {month.first.year}"
+    text = citizen(language).get("/open-data/").content.decode()
+    assert f'<option value="{month.label}" selected>{named}</option>' in text
+    assert f'<span class="hint">CSV, {named}</span>' in text  # beside each month's file
+    assert f'href="appeals.csv?month={month.label}"' in text
+    assert f">{month.label}<" not in text and f", {month.label}<" not in text
+    figures = citizen(language).get(f"/figures/?month={month.label}").content.decode()
+    assert f'<option value="{month.label}" selected>{named}</option>' in figures
+
+
 def test_the_dictionary_describes_every_column_in_order():
     for columns, dictionary in DESCRIBED.items():
         assert tuple(column.name for column in dictionary) == columns

@@ -7,13 +7,14 @@ person's language with the text kept, and a fixed number of queries whatever the
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import Role
+from appeals.kpi_definitions import ALMATY
 from federation.emergency_112 import watchdog
 from federation.emergency_112.actions import acknowledge_incident, receive_incident, reject_incident
 from federation.emergency_112.documents import CallerInput, Priority, build_request_for_service
@@ -108,6 +109,22 @@ def test_open_incidents_by_priority_then_longest_waiting_the_newest_on_top(tenan
     assert "Открытые происшествия: 4" in section(html, "open")
     finished = section(html, "finished")
     assert numbers(finished) == ["DONE"] and 'class="p1 finished"' in finished and "ложный вызов" in finished
+
+
+def test_a_row_says_when_it_arrived_with_the_year(tenants):
+    """An incident still open from last year (or read back in January) is not taken for this
+    year's: the arrival is the date with the year and the time, in Almaty."""
+    old = receive(tenants, appeal_number="LAST-YEAR", priority=Priority.HIGHEST)
+    today = receive(tenants, appeal_number="THIS-YEAR", priority=Priority.HIGHEST)
+    last_year = timezone.now().astimezone(ALMATY).year - 1
+    arrived = datetime(last_year, 12, 31, 23, 58, 7, tzinfo=ALMATY)
+    Incident.objects.filter(pk=old.pk).update(received_at=arrived, awaiting_ack_since=arrived)
+    html = section(dispatcher().get("/112/").content.decode(), "open")
+    row = html[html.index('data-number="LAST-YEAR"') :].split("</tr>")[0]
+    assert f">31.12.{last_year} 23:58:07</time>" in row
+    now = timezone.localtime(Incident.objects.get(pk=today.pk).received_at, ALMATY)
+    row = html[html.index('data-number="THIS-YEAR"') :].split("</tr>")[0]
+    assert f">{now:%d.%m.%Y %H:%M:%S}</time>" in row
 
 
 def test_open_incidents_are_paged_and_every_list_takes_the_filters(tenants):

@@ -1,5 +1,6 @@
 """The operator's queues on a phone (390x844): no list makes the page scroll sideways, whatever its
-rows hold (a channel's badge, an emergency's badge, a long address), in Kazakh and in Russian."""
+rows hold (a channel's badge, an emergency's badge, a long address), in Kazakh and in Russian; the
+two dates say which is which, and the emergency's badge is the badge alone."""
 
 from __future__ import annotations
 
@@ -27,6 +28,18 @@ WIDTHS = """() => ({
     .filter(e => e.getBoundingClientRect().right > window.innerWidth)
     .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
 })"""
+# What a row shows on the phone: the label drawn before each date cell (columns 2 and 6), and the
+# emergency badge's left border (the appeal page's `.emergency` section drew a blue strip there).
+ROW = """number => {
+  const row = document.querySelector(`table.rows a[href="/console/appeals/${number}/"]`).closest('tr');
+  const said = cell => getComputedStyle(cell, '::before').content;
+  const badge = row.querySelector('.badge.emergency');
+  return {
+    received: said(row.cells[1]), deadline: said(row.cells[5]),
+    badge: badge && getComputedStyle(badge).borderLeftWidth,
+  };
+}"""
+LABELS = {"kk": ('"Қабылданды"', '"Мерзімі"'), "ru": ('"Поступило"', '"Срок"')}
 
 
 def received(spot: tuple[float, float], *, category: str, channel: str, address: str) -> int:
@@ -73,5 +86,10 @@ def test_no_queue_scrolls_sideways_on_a_phone(browser, committed_db, onboarded, 
             for number in numbers:
                 expect(page.locator(f'table.rows a[href="/console/appeals/{number}/"]')).to_be_visible()
             screenshot(page, f"operator-queues-phone-{language}")
+            emergency, other = (page.evaluate(ROW, number) for number in numbers)
+            labels = LABELS[language]
+            assert (emergency["received"], emergency["deadline"]) == labels, emergency
+            assert (other["received"], other["deadline"]) == labels, other
+            assert emergency["badge"] == "0px" and other["badge"] is None
         widths = page.evaluate(WIDTHS)
         assert widths["scroll"] <= widths["inner"], (name, widths)

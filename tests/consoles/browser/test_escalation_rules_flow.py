@@ -2,7 +2,8 @@
 signs in on the regional host through Keycloak, opens the rules from the header, adds a rule (first
 refused beside its field, the focus on it), sees it listed in the screen's language, and deletes it
 after the confirmation; nothing on these pages or on the region's console makes the phone scroll
-sideways, and the console's figures are named on the phone. Once in Kazakh, once in Russian."""
+sideways, the console's figures are named on the phone, and a rule's change, switch and delete are
+each a 44 px target for a thumb. Once in Kazakh, once in Russian."""
 
 from __future__ import annotations
 
@@ -73,6 +74,10 @@ def test_the_regional_admin_adds_a_rule_on_a_phone(browser, person, committed_db
         row = page.locator(f'tr[data-rule="{code}"]')
         assert words["name"] in row.inner_text() and words["overdue"] in row.inner_text()
         assert too_wide(page) == []
+        # A thumb's target (44 px, WCAG 2.5.5), as the row's button already is on a phone.
+        for action in ('a:not([href$="/delete/"])', "button", 'a[href$="/delete/"]'):
+            box = row.locator(f"td.actions {action}").bounding_box()
+            assert box is not None and box["height"] >= 44, (action, box)
         screenshot(page, f"region-rules-{language}")
 
         row.locator('a[href$="/delete/"]').click()

@@ -1,7 +1,7 @@
 """Which month a visitor may ask for (decision 111), of the open data's files and of the public
-figures page: `?month=YYYY-MM`, by default the current month in Almaty, from the month the akimat's
-(or the region's) data starts to the current one. Anything else is refused with the reason, in the
-screen's language."""
+figures pages (an akimat's and the region's): `?month=YYYY-MM`, by default the current month in
+Almaty, from the month the akimat's (or the region's) data starts to the current one. Anything else
+is refused with the reason, in the screen's language."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from appeals.kpi_definitions import ALMATY
 from appeals.reads.open_data import first_received
+from regional.open_data import first_day
 
 if TYPE_CHECKING:
     from tenants.models import Akimat
@@ -75,6 +76,12 @@ def akimat_first(tenant: Akimat) -> Month:
     """The akimat's first month: its onboarding or its first appeal, whichever came first (history
     loaded from a former system counts)."""
     return earliest(tenant.created_at, first_received())
+
+
+def region_first(akimats: list[Akimat]) -> Month:
+    """The region's first month: the first day its read model counted an appeal on, or its akimats'
+    earliest onboarding, whichever came first."""
+    return earliest(first_day(), *(akimat.created_at for akimat in akimats))
 
 
 def offered(first: Month) -> list[Month]:

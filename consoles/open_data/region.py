@@ -13,7 +13,7 @@ from django_tenants.utils import get_public_schema_name
 from appeals.kpi_definitions import ALMATY
 from consoles.hosts import akimat_site
 from consoles.language import linked_url
-from consoles.months import Month, asked, earliest
+from consoles.months import Month, asked, region_first
 from consoles.open_data import formats
 from consoles.open_data.datasets import LICENCE, LICENCE_URL, REGION_APPEALS
 from consoles.open_data.downloads import refused, seconds_fresh, streamed, unknown_file
@@ -34,10 +34,6 @@ def _akimats() -> list[Akimat]:
     )
 
 
-def _first_month(akimats: list[Akimat]) -> Month:
-    return earliest(reads.first_day(), *(akimat.created_at for akimat in akimats))
-
-
 @require_safe
 def region_open_data_page(request: HttpRequest) -> HttpResponse:
     akimats = _akimats()
@@ -53,7 +49,7 @@ def region_open_data_page(request: HttpRequest) -> HttpResponse:
             for akimat in akimats
         ]
 
-    return render_page(request, _first_month(akimats), (REGION_APPEALS,), links)
+    return render_page(request, region_first(akimats), (REGION_APPEALS,), links)
 
 
 @require_safe
@@ -62,7 +58,7 @@ def region_download(request: HttpRequest, name: str, extension: str) -> HttpResp
     if unknown is not None:
         return unknown
     akimats = _akimats()
-    month, refusal = asked(request.GET.get("month"), _first_month(akimats))
+    month, refusal = asked(request.GET.get("month"), region_first(akimats))
     if refusal is not None:
         return refused(refusal)
     named = [(a.schema_name, a.slug, a.name_kk, a.name_ru) for a in akimats]

@@ -1,7 +1,8 @@
 """The region's public figures (`/figures/` on the regional host, anonymous; decision 102): each
-akimat's 109 line over the last 7, 30 or 90 days side by side with their total, from the region's
-read model (`regional.kpis`, the same definitions as each akimat's own page), each row
-leading to that akimat's page. The sandbox is no part of the region."""
+akimat's 109 line over the last 7, 30 or 90 days or in a calendar month (`?month=YYYY-MM`, asked as
+an akimat's page asks it: `consoles.months`) side by side with their total, from the region's read
+model (`regional.kpis`, the same definitions as each akimat's own page; its tallies are by day, so
+a month is its days), each row leading to that akimat's page. The sandbox is no part of the region."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django_tenants.utils import get_public_schema_name
 
 from consoles.hosts import akimat_site
 from consoles.language import linked_url
+from consoles.months import Month, asked, offered, region_first, today
 from consoles.public_figures.views import DAYS, days_asked, percent
 from regional.kpis import Kpis, Period, kpis_by_scope
 from tenants.models import Akimat
@@ -28,14 +30,20 @@ def _sum(parts: list[Kpis]) -> Kpis:
 
 @require_GET
 def region_figures_page(request: HttpRequest) -> HttpResponse:
-    start, end, refusal = days_asked(request)
-    period = Period.of(start, end)
     akimats = list(
         Akimat.objects.in_region()
         .exclude(schema_name=get_public_schema_name())
         .filter(is_active=True)
         .order_by("kato")
     )
+    first = region_first(akimats)
+    month: Month | None = None
+    if "month" in request.GET:
+        month, refusal = asked(request.GET.get("month"), first)
+        period = Period.of(month.first, min(month.last, today()))
+    else:
+        start, end, refusal = days_asked(request)
+        period = Period.of(start, end)
     kpis = kpis_by_scope([a.schema_name for a in akimats], None, period)
     rows = [
         {
@@ -49,7 +57,9 @@ def region_figures_page(request: HttpRequest) -> HttpResponse:
     total = _sum(list(kpis.values()))
     context = {
         "period": period,
-        "days": (period.end - period.start).days + 1,
+        "days": None if month else (period.end - period.start).days + 1,
+        "month": month,
+        "months": offered(first),
         "choices": DAYS,
         "refusal": refusal,
         "total": total,

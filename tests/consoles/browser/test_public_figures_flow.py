@@ -86,5 +86,13 @@ def test_the_regions_figures_fit_a_phone_without_breaking_words(browser, committ
         screenshot(page, f"public-figures-region-{language}")
         assert too_wide(page) == []
         assert broken_words(page, ".figures th, .figures td") == []
+        # A calendar month, chosen from the list as on an akimat's page: it fits the phone too.
+        month = current().label
+        page.select_option("#month", month)
+        page.locator("form.month button").click()
+        page.wait_for_url(f"**/figures/?month={month}")
+        expect(page.locator('dd[data-figure="closed"]')).to_be_visible()
+        assert too_wide(page) == []
+        assert broken_words(page, ".figures th, .figures td") == []
     finally:
         context.close()

@@ -1,12 +1,21 @@
 """The region's public figures `/figures/` on the regional host (decision 102): a bad period is
-said, the cost is fixed, and the region's landing speaks one language and leads there. That an
+said, the cost is fixed, a calendar month is offered by name and counts its days of the read model,
+and the region's landing speaks one language and leads there. That an
 appeal counts once it reached the region: tests/regional/test_public_figures.py (it commits)."""
 
 from __future__ import annotations
 
+import datetime
+import re
+
+from django.db.models import F
 from django.test import Client
+from django.utils import translation
+from django.utils.formats import date_format
 
 from accounts.keycloak_realm import web_origin
+from consoles.months import current
+from regional.models import ALL, DailyTally
 from testkit.queries import exact_queries
 
 
@@ -21,8 +30,65 @@ def test_a_bad_period_is_said_and_the_cost_is_fixed(tenants):
     assert refused.status_code == 400 and "7, 30 или 90" in refused.content.decode()
     client = anyone()
     client.get("/figures/?days=90")
-    with exact_queries(4):  # the akimats, then the read model's period, snapshot and escalations
+    # The akimats, the read model's first day (the months offered), its period, snapshot, escalations.
+    with exact_queries(5):
         assert client.get("/figures/?days=90").status_code == 200
+    with exact_queries(5):
+        assert client.get(f"/figures/?month={current().label}").status_code == 200
+
+
+def figures(text: str, slug: str) -> list[str]:
+    row = re.search(rf'<tr data-akimat="{slug}">.*?</tr>', text, re.DOTALL)
+    assert row, slug
+    return re.findall(r"<td>([^<]*)</td>", row.group())
+
+
+def counted(schema: str, day: datetime.date, **added: int) -> None:
+    """The read model's tally of a day for the akimat and the region, with `added` on top."""
+    for scope in (schema, ALL):
+        DailyTally.objects.get_or_create(scope=scope, category=ALL, day=day)
+        DailyTally.objects.filter(scope=scope, category=ALL, day=day).update(
+            **{name: F(name) + value for name, value in added.items()}
+        )
+
+
+def test_a_calendar_month_counts_its_days_of_the_read_model(tenants):
+    """Last month's 10th: in last month's figures (closed in place of overdue now, as an akimat's
+    month), not in this month's; the month named in the screen's language, as an akimat's page."""
+    last = current().previous
+    client = anyone()
+    before = figures(client.get(f"/figures/?month={last.label}").content.decode(), "petropavlovsk")
+    this_before = figures(client.get(f"/figures/?month={current().label}").content.decode(), "petropavlovsk")
+    day = last.first + datetime.timedelta(days=9)
+    counted(tenants["petropavlovsk"].schema_name, day, received=5, resolved=4, resolved_on_time=3, closed=2)
+
+    page = client.get(f"/figures/?month={last.label}")
+    text = page.content.decode()
+    received, answered, _, closed = figures(text, "petropavlovsk")
+    assert page.status_code == 200
+    assert (int(received), int(answered), int(closed)) == (
+        int(before[0]) + 5,
+        int(before[1]) + 4,
+        int(before[3]) + 2,
+    )
+    assert ">Закрыто</th>" in text and ">Просрочено сейчас</th>" not in text
+    with translation.override("ru"):
+        named = date_format(last.first, "F Y")
+    assert f'<option value="{last.label}" selected>{named}</option>' in text
+    assert f"{named}, {last.first:%d.%m.%Y} – {last.last:%d.%m.%Y}." in text
+    assert f'href="/open-data/?month={last.label}"' in text
+    this = figures(client.get(f"/figures/?month={current().label}").content.decode(), "petropavlovsk")
+    assert this == this_before
+    kazakh = anyone("kk").get(f"/figures/?month={last.label}").content.decode()
+    with translation.override("kk"):
+        assert f">{date_format(last.first, 'F Y')}</option>" in kazakh
+
+
+def test_a_month_not_offered_is_said_with_the_days_shown(tenants):
+    refused = anyone().get("/figures/?month=2001-01")
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "данных нет" in text
+    assert 'data-figure="received"' in text
 
 
 def test_the_regions_landing_speaks_one_language_and_leads_to_the_figures(tenants):

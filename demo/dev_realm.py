@@ -11,6 +11,7 @@ the same everywhere; the development realm adds, through Keycloak's partial impo
 
 from __future__ import annotations
 
+import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django_tenants.utils import schema_context
 from keycloak import KeycloakAdmin
+from keycloak.exceptions import KeycloakPostError
 
 from accounts import keycloak_realm as realm
 from accounts.keycloak_admin import master_admin, provisioner
@@ -152,17 +154,40 @@ def _keycloak_user(user: DemoUser) -> dict:
 def apply_dev_realm(tenant_slugs: Sequence[str], organisation_of: OrganisationOf = no_organisation) -> str:
     """Add the dev client and the demo users (the akimats' groups must exist: onboard first)."""
     _refuse_in_production()
-    payload = {
-        "ifResourceExists": "SKIP",
-        "clients": [dev_client()],
-        "users": [_keycloak_user(user) for user in demo_users(tenant_slugs, organisation_of)],
-    }
     admin = master_admin()
-    result = admin.partial_import_realm(settings.KEYCLOAK_REALM, payload)
+    users = [_keycloak_user(user) for user in demo_users(tenant_slugs, organisation_of)]
+    added = skipped = 0
+    for start in range(0, max(len(users), 1), IMPORT_CHUNK):
+        payload = {"ifResourceExists": "SKIP", "users": users[start : start + IMPORT_CHUNK]}
+        if start == 0:
+            payload["clients"] = [dev_client()]
+        result = _import(admin, payload)
+        added += result.get("added", 0)
+        skipped += result.get("skipped", 0)
     renamed = _renamed(admin, demo_users(tenant_slugs, organisation_of))
-    return f"dev realm: {result.get('added', 0)} added, {result.get('skipped', 0)} already there" + (
-        f", {renamed} renamed" if renamed else ""
-    )
+    return f"dev realm: {added} added, {skipped} already there" + (f", {renamed} renamed" if renamed else "")
+
+
+# People per partial import. Keycloak hashes each new password inside the import's transaction: all
+# of the demo's people in one call took longer than the admin client's timeout on a loaded machine,
+# and the client's retry then met the first import's lock.
+IMPORT_CHUNK = 10
+IMPORT_ATTEMPTS = 5
+
+
+def _import(admin: KeycloakAdmin, payload: dict) -> dict:
+    """One partial import, tried again while the development Keycloak's H2 answers 500 ("Timeout
+    trying to lock table": another import holds it). It is all-or-nothing and skips what exists, so
+    a second try adds only what the first did not."""
+    attempt = 1
+    while True:
+        try:
+            return admin.partial_import_realm(settings.KEYCLOAK_REALM, payload)
+        except KeycloakPostError as error:
+            if error.response_code != 500 or attempt >= IMPORT_ATTEMPTS:
+                raise
+        time.sleep(2 * attempt)
+        attempt += 1
 
 
 def _renamed(admin: KeycloakAdmin, users: Sequence[DemoUser]) -> int:

@@ -22,8 +22,8 @@ from accounts import keycloak_realm
 from accounts.keycloak_admin import master_admin, provisioner
 from accounts.provisioning import ensure_tenant_identity
 from accounts.tokens import verifier
-from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID
-from testkit.dev_realm import apply_dev_realm_patiently
+from demo.appeals import executor_organisation
+from demo.dev_realm import DEMO_PASSWORD, DEV_CLIENT_ID, apply_dev_realm
 from tests.conftest import SESSION_TENANTS
 
 
@@ -42,7 +42,7 @@ def keycloak(onboarded, django_db_blocker) -> KeycloakAdmin:
         # switch-off. Re-running the initializer is exactly how an akimat is restored.
         for tenant in onboarded.values():
             ensure_tenant_identity(tenant)
-    apply_dev_realm_patiently(SESSION_TENANTS)
+    apply_dev_realm(SESSION_TENANTS, executor_organisation)
     return master_admin()
 
 

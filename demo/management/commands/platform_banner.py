@@ -13,6 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--web-port", default="8000")
+        parser.add_argument("--logs", default="", help="where the workers' and the web's logs are")
 
     def handle(self, *args, **options):
         port = options["web_port"]
@@ -34,5 +35,8 @@ class Command(BaseCommand):
             lines.append(f"  Keycloak admin: {settings.KEYCLOAK_URL}/admin/  ({admin})")
         else:
             lines.append("  WARNING: Keycloak not configured; local development identity in use.")
+        if options["logs"]:
+            where = options["logs"]
+            lines.append(f"  Logs: workers, beat and web requests in {where}/, nginx in .local/dev/nginx/")
         lines += banner_lines(port)
         self.stdout.write("\n".join(lines) + "\n")

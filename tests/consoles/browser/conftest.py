@@ -18,9 +18,9 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, s
 
 from accounts.provisioning import ensure_tenant_identity
 from accounts.roles import Role
-from demo.dev_realm import DEMO_PASSWORD
+from demo.appeals import executor_organisation
+from demo.dev_realm import DEMO_PASSWORD, apply_dev_realm
 from testkit.browser import DESK, host_url, launch_chromium, web_server
-from testkit.dev_realm import apply_dev_realm_patiently
 from testkit.identities import keycloak_person
 from tests.conftest import SESSION_TENANTS
 
@@ -35,7 +35,7 @@ def web(onboarded, django_db_blocker, tmp_path_factory) -> Iterator[str]:
     with django_db_blocker.unblock():
         for tenant in onboarded.values():
             ensure_tenant_identity(tenant)
-    apply_dev_realm_patiently(SESSION_TENANTS)
+    apply_dev_realm(SESSION_TENANTS, executor_organisation)
     with web_server(tmp_path_factory.mktemp("web") / "gunicorn.log") as base:
         yield base
 

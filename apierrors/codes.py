@@ -72,8 +72,8 @@ API: dict[str, str] = {
     "invalid_url": "A webhook's address that is not an http(s) web address of at most 500 characters, "
     "or carries a user, password or fragment.",
     "https_required": "A webhook's address must be https (plain http only to 127.0.0.1 in development).",
-    "internal_address": "A webhook's address that resolves to an internal or loopback address "
-    "(checked outside development).",
+    "internal_address": "A webhook's address that is an internal or loopback address, in any spelling "
+    "(checked outside development; a name that resolves inside is refused at each delivery).",
     "invalid_event_types": "Event types that are not `appeal.created`, `appeal.status_changed`, "
     "`appeal.updated`, or none.",
     "integrators_only": "Only an integrator's own client makes its webhooks.",

@@ -2,13 +2,15 @@
 the loopback in development and tests (WEBHOOK_ALLOW_PLAIN_HTTP), where the receivers are stubs.
 
 An IP literal in a private, loopback or link-local range is refused in production: a webhook is no
-way to make the platform call into its own network. (A public name that resolves inside is the
-network's egress policy to stop; the name is not resolved here.)
+way to make the platform call into its own network. Here the name is not resolved (its answer may
+change by the time of a delivery): every delivery checks the address it connected to and refuses
+one that is not public before it sends a byte (`integrations.delivery`).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -56,5 +58,15 @@ def _internal(host: str) -> bool:
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return False
+        address = _legacy_ipv4(host)
+        if address is None:
+            return False
     return not address.is_global
+
+
+def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The forms the resolver also takes for an IPv4 address: `127.1`, `2130706433`, `0x7f.0.0.1`."""
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None

@@ -65,9 +65,16 @@ def send_document(*, endpoint_url: str, secret: str, body: bytes, message_id: st
 
 
 def post_signed(
-    endpoint_url: str, body: bytes, signed_headers: dict[str, str], limits: CallLimits
+    endpoint_url: str,
+    body: bytes,
+    signed_headers: dict[str, str],
+    limits: CallLimits,
+    *,
+    public_only: bool = False,
 ) -> SendOutcome:
-    """POST a signed JSON body within `limits`; the verdict on the answer (never raises for HTTP)."""
+    """POST a signed JSON body within `limits`; the verdict on the answer (never raises for HTTP).
+    `public_only`: an address that is not public is refused for good, nothing sent (an outside
+    party's endpoint; a 112 centre's CAD may well be on the region's own network)."""
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         # The answer's size is counted as it travels: no compression to expand behind our back.
@@ -78,7 +85,7 @@ def post_signed(
     seconds = limits.deadline_seconds
     limit = limits.max_response_bytes
     # A session per call: every connection is opened, and so watched, inside this deadline.
-    with deadline(seconds) as watch, DeadlineSession() as session:
+    with deadline(seconds, public_only=public_only) as watch, DeadlineSession() as session:
         try:
             # Redirects are not followed: a signed body goes only where the centre was registered.
             response = session.post(
@@ -87,6 +94,8 @@ def post_signed(
             with response:
                 answer, oversized = _read_at_most(response, limit)
         except requests.RequestException as error:
+            if watch.refused is not None:
+                return SendOutcome(Verdict.DEAD, None, f"refused: {watch.refused} is not a public address")
             if watch.expired:
                 return SendOutcome(Verdict.RETRY, None, f"deadline: no whole answer within {seconds:g} s")
             if isinstance(error, requests.Timeout):

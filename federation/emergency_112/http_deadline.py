@@ -4,10 +4,17 @@ requests' timeouts are per socket operation: a server that trickles a byte every
 the TLS handshake, the headers or the body) keeps a call alive for ever. Inside `deadline(seconds)`
 every connection the session opens is watched; when the time is up a watcher thread shuts its
 socket down, so the blocked read fails at once and the caller sees `Deadline.expired`.
+
+`deadline(seconds, public_only=True)` also refuses a connection whose far end is not a public
+address, before a byte is sent: a name is checked where it was resolved, at the connection, so
+neither a name that resolves inside nor one that changes its answer after a check gets through
+(`Deadline.refused` says which address). Through a proxy the far end is the proxy: its egress
+policy decides.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import time
@@ -23,10 +30,16 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 _current = threading.local()
 
 
+class InternalAddressRefused(OSError):
+    """The connection reached an address that is not public, where only public ones may be called."""
+
+
 class Deadline:
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, *, public_only: bool = False) -> None:
         self.seconds = seconds
+        self.public_only = public_only
         self.expired = False
+        self.refused: str | None = None  # the internal address a public-only call reached
         self._ends_at = time.monotonic() + seconds
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -62,9 +75,10 @@ class Deadline:
 
 
 @contextmanager
-def deadline(seconds: float) -> Iterator[Deadline]:
-    """Calls of a `DeadlineSession` made by this thread inside the block end after `seconds`."""
-    watch = Deadline(seconds)
+def deadline(seconds: float, *, public_only: bool = False) -> Iterator[Deadline]:
+    """Calls of a `DeadlineSession` made by this thread inside the block end after `seconds`; with
+    `public_only`, they reach public addresses only."""
+    watch = Deadline(seconds, public_only=public_only)
     _current.deadline = watch
     watch._watcher.start()
     try:
@@ -80,7 +94,18 @@ class _WatchedConnection:
         watch = getattr(_current, "deadline", None)
         if watch is not None:
             watch.watch(sock)
+            if watch.public_only and getattr(self, "proxy", None) is None:
+                _refuse_internal(sock, watch)
         return sock
+
+
+def _refuse_internal(sock: socket.socket, watch: Deadline) -> None:
+    peer = str(sock.getpeername()[0])
+    if ipaddress.ip_address(peer).is_global:
+        return
+    watch.refused = peer
+    sock.close()
+    raise InternalAddressRefused(f"{peer} is not a public address")
 
 
 class _HTTPConnection(_WatchedConnection, HTTPConnection):

@@ -8,8 +8,13 @@ own; the relay runs in this process (`deliver`), the receiver in a thread.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
+import threading
+import time
 from collections import defaultdict
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -220,6 +225,49 @@ def test_a_wrong_secret_is_refused_for_good_at_once(committed, receiver):
     deliver(message.pk)
     message.refresh_from_db()
     assert (message.state, message.attempts) == (MessageState.DEAD, 1) and "401" in message.last_error
+
+
+@pytest.fixture
+def listener_inside():
+    """A listening socket on the address this machine's own name resolves to (loopback or the
+    container's private one): a public-looking name that leads inside. It records what arrives."""
+    name = socket.gethostname()
+    address = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)[0][4][0]
+    assert not ipaddress.ip_address(address).is_global, f"{name} resolves to a public address here"
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    server = socket.create_server((address, 0), family=family)
+    received = bytearray()
+
+    def accept() -> None:
+        with suppress(OSError):
+            while True:
+                peer, _ = server.accept()
+                with peer:
+                    peer.settimeout(2)
+                    with suppress(OSError):
+                        while chunk := peer.recv(4096):
+                            received.extend(chunk)
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"https://{name}:{server.getsockname()[1]}/hooks", received
+    server.close()
+
+
+def test_a_name_that_leads_inside_is_refused_at_the_connection_with_nothing_sent(
+    committed, listener_inside, settings
+):
+    settings.WEBHOOK_ALLOW_PLAIN_HTTP = False
+    url, received = listener_inside
+    with tenant_context(committed):
+        subscriptions.create_webhook(INTEGRATOR, url=url, event_types=["appeal.created"])  # the name passes
+        intake(location=HOOKS_POINT)
+    (message,) = open_messages(committed)
+    deliver(message.pk)
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (MessageState.DEAD, 1)
+    assert "is not a public address" in message.last_error
+    time.sleep(0.3)  # what a sender would have written by now
+    assert bytes(received) == b""  # not even the TLS greeting
 
 
 def test_a_deleted_webhook_gets_nothing_more(committed, receiver):

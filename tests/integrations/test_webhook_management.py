@@ -79,6 +79,10 @@ def test_addresses_that_are_refused_in_development(integrator_client, url, code)
         ("https://10.1.2.3/hooks", "internal_address"),
         ("https://[::1]/hooks", "internal_address"),
         ("https://crm.localhost/hooks", "internal_address"),
+        # The resolver's other spellings of an IPv4 address.
+        ("https://127.1/hooks", "internal_address"),
+        ("https://2130706433/hooks", "internal_address"),
+        ("https://0x7f.0.0.1/hooks", "internal_address"),
     ],
 )
 def test_production_takes_only_https_to_public_hosts(integrator_client, settings, url, code):

@@ -8,7 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from appeals.models import Appeal, CallbackAttempt, Violation
+from appeals.models import Appeal, AppealEvent, CallbackAttempt, EventKind, Violation
 from appeals.states import AWAITING_CALLBACK
 
 # A person's violations within this period count towards a repeat offence.
@@ -35,6 +35,20 @@ def callback_queue() -> QuerySet[Appeal]:
 def callback_contacts(appeal: Appeal) -> list[Appeal]:
     """Who is to be called: the applicant, then the applicants of the repeats linked to it."""
     return [appeal, *appeal.repeats.order_by("received_at", "id")]
+
+
+def answered_at(appeal: Appeal) -> datetime.datetime | None:
+    """When the service gave the answer the appeal shows: `resolved_at` while it stands; after a
+    reopen (which clears it, the answer's text kept) the last move into an answered status, so the
+    operator still sees when the answer the citizen rejected was given."""
+    if appeal.resolved_at is not None:
+        return appeal.resolved_at
+    if not appeal.resolution:
+        return None  # never answered: no query
+    answers = AppealEvent.objects.filter(
+        appeal=appeal, kind=EventKind.TRANSITION, to_status__in=AWAITING_CALLBACK
+    )
+    return answers.order_by("-at", "-id").values_list("at", flat=True).first()
 
 
 def callback_attempts(appeal: Appeal) -> list[CallbackAttempt]:

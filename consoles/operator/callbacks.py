@@ -21,7 +21,7 @@ from accounts.personal_data import sees_personal_data
 from appeals import actions
 from appeals.errors import AppealError
 from appeals.models import Appeal, CallbackAttempt
-from appeals.reads.queues import callback_attempts, callback_contacts
+from appeals.reads.queues import answered_at, callback_attempts, callback_contacts
 from appeals.rules.access import reach
 from appeals.states import AWAITING_CALLBACK, Status
 from consoles.access import console_page
@@ -129,6 +129,7 @@ def _page(
     stray = [] if failed is None or shown else [e for errors in failed.errors.values() for e in errors]
     context = {
         "appeal": appeal,
+        "answered_at": answered_at(appeal),
         "status_label": pick(appeal.get_status_display()),
         "contacts": contacts,
         # A refused form of nobody on the page (a stale or altered one): its reasons go on top.

@@ -7,6 +7,7 @@ typed kept; a fixed number of SQL queries."""
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Iterator
 
 import pytest
@@ -15,10 +16,12 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from appeals import actions
-from appeals.models import Appeal, CallbackAttempt
+from appeals.models import Appeal, AppealEvent, CallbackAttempt
 from testkit.identities import logged_in, user_with_roles
 from testkit.queries import exact_queries
 from tests.appeals.conftest import OPERATOR, appeal_in, intake
+
+ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 
 
 @pytest.fixture
@@ -78,6 +81,20 @@ def test_not_satisfied_reopens_the_appeal_with_a_new_deadline(inside):
     assert "өтініш жаңа мерзіммен қайта ашылды" in text and 'data-status="reopened"' in text
     assert 'class="callback' not in text  # nothing more to record: it is back with the service
     assert "Батареялар әлі суық" in text  # in the calls made
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_after_a_reopen_the_page_still_says_when_the_rejected_answer_was_given(inside, language):
+    answered = appeal_in("done", phone="+77051230013")
+    done = AppealEvent.objects.get(appeal=answered, to_status="done").at
+    client = operator(language)
+    client.post(page_of(answered.number), {"contact": answered.number, "outcome": "not_satisfied"})
+    assert Appeal.objects.get(pk=answered.pk).resolved_at is None  # the reopen cleared it
+    text = client.get(f"{page_of(answered.number)}?result=reopened").content.decode()
+    word = {"kk": "Жауап берілді", "ru": "Отвечено"}[language]
+    shown = done.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M")
+    assert f"<dt>{word}</dt><dd>{shown}</dd>" in text
+    assert "Отопление восстановлено" in text  # the answer itself, beside its time
 
 
 def test_satisfied_informs_the_citizen(inside):

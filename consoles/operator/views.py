@@ -19,12 +19,13 @@ from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent, EventKind
 from appeals.reads import worklists
 from appeals.reads.emergency import emergency
-from appeals.reads.queues import callback_queue
+from appeals.reads.queues import callback_queue, uncalled_repeats
 from appeals.reads.transfers import proposed_akimat, transfer_chain
 from appeals.repeats.candidates import repeat_candidates
 from appeals.rules.access import reach
 from appeals.states import Status
 from consoles.access import console_page
+from consoles.operator.callbacks import numbers
 from consoles.operator.forms import IntakeForm
 from consoles.operator.step_options import code_of, step_options
 from consoles.operator.steps import STEPS, available_steps, refused_fields
@@ -117,6 +118,8 @@ def _page(
         # Whole for the roles that see personal data, else masked (the last two digits).
         "applicant_iin": personal_value(request.principal, PersonalField.IIN, appeal.applicant_iin),
         "proposed_to": _proposed_to(appeal),
+        # The close step warns while repeats' applicants are still to be called (it is not held back).
+        "uncalled": numbers(uncalled_repeats(appeal)) if any(t.name == "close" for t, step in steps) else "",
         "failed": failed,
         "errors": errors or [],
         "refused": refused or [],

@@ -154,6 +154,44 @@ def test_a_repeats_applicant_is_called_too(inside):
     assert Appeal.objects.get(pk=original.pk).status == "done"  # its own applicant still to call
 
 
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_closing_is_warned_about_while_a_repeats_applicant_is_not_called_yet(inside, language):
+    original = appeal_in("done", phone="+77051230014")
+    repeat = intake(phone="+77051230015")
+    actions.link_as_repeat(OPERATOR, repeat.number, original_number=original.number)
+    client = operator(language)
+    client.post(page_of(original.number), {"contact": original.number, "outcome": "satisfied"})
+    warning = {
+        "kk": f"Әлі қоңырау шалынбаған: №{repeat.number} қайталамаларының өтініш берушілері.",
+        "ru": f"Ещё не обзвонены: заявители повторов №{repeat.number}.",
+    }[language]
+    assert warning in client.get(page_of(original.number)).content.decode()
+    appeal_page = client.get(f"/console/appeals/{original.number}/").content.decode()
+    close = appeal_page.split('data-step="close"')[1].split("</form>")[0]
+    assert warning in close and f'href="{page_of(original.number)}"' in close
+
+    # Two unanswered calls still leave the repeat's applicant to call; a call that reaches them not.
+    for _ in range(2):
+        actions.record_callback(OPERATOR, original.number, reached=False, contact_number=repeat.number)
+    assert warning in client.get(page_of(original.number)).content.decode()
+    satisfied = {"reached": True, "satisfied": True}
+    actions.record_callback(OPERATOR, original.number, contact_number=repeat.number, **satisfied)
+    assert "data-uncalled" not in client.get(page_of(original.number)).content.decode()
+    assert "data-uncalled" not in client.get(f"/console/appeals/{original.number}/").content.decode()
+
+
+def test_a_warned_close_still_closes(inside):
+    original = appeal_in("done", phone="+77051230016")
+    repeat = intake(phone="+77051230017")
+    actions.link_as_repeat(OPERATOR, repeat.number, original_number=original.number)
+    actions.record_callback(OPERATOR, original.number, reached=True, satisfied=True)
+    client = operator()
+    assert "data-uncalled" in client.get(f"/console/appeals/{original.number}/").content.decode()
+    answer = client.post(f"/console/appeals/{original.number}/close", {"comment": ""})
+    assert answer.status_code == 302  # a warning, not a block (docs/consoles.md)
+    assert Appeal.objects.get(pk=original.pk).status == "closed"
+
+
 def test_a_call_recorded_meanwhile_by_someone_else_is_refused_with_the_reason(inside):
     answered = appeal_in("done", phone="+77051230009")
     actions.record_callback(OPERATOR, answered.number, reached=True, satisfied=True)

@@ -72,3 +72,11 @@ def transfer_chain(appeal: Appeal, events: Sequence[AppealEvent], here: Akimat) 
         ).only("slug", "name_kk", "name_ru")
     }
     return [link if link.akimat is not None else replace(link, akimat=names.get(link.slug)) for link in links]
+
+
+def proposed_akimat(appeal: Appeal) -> Akimat | None:
+    """The akimat the appeal's address lies in while a transfer there is proposed and not made (one
+    query, and only then); None otherwise or when the registry no longer knows its slug."""
+    if not appeal.transfer_proposal or appeal.transferred_to:
+        return None
+    return Akimat.objects.filter(slug=appeal.transfer_proposal).only("slug", "name_kk", "name_ru").first()

@@ -21,7 +21,7 @@ from accounts.personal_data import sees_personal_data
 from appeals import actions
 from appeals.errors import AppealError
 from appeals.models import Appeal, CallbackAttempt
-from appeals.reads.queues import callback_attempts, callback_contacts
+from appeals.reads.queues import answered_at, callback_attempts, callback_contacts, uncalled
 from appeals.rules.access import reach
 from appeals.states import AWAITING_CALLBACK, Status
 from consoles.access import console_page
@@ -118,6 +118,11 @@ def _contacts(appeal: Appeal, attempts: list[CallbackAttempt], failed: CallbackF
     return found
 
 
+def numbers(appeals: list[Appeal]) -> str:
+    """Appeals' numbers as a sentence lists them: "№5998, №6001"."""
+    return ", ".join(f"№{appeal.number}" for appeal in appeals)
+
+
 def _page(
     request: HttpRequest, appeal: Appeal, failed: CallbackForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -125,12 +130,17 @@ def _page(
     for attempt in attempts:
         attempt.outcome = _outcome(attempt)
     contacts = _contacts(appeal, attempts, failed)
+    repeats = [contact.appeal for contact in contacts if not contact.own]
+    # Said while the repeats' applicants are to be called (the appeal's closing does not wait).
+    waiting = uncalled(repeats, attempts) if appeal.status in REPEATS_CALLED else []
     shown = failed is not None and any(contact.form is failed for contact in contacts)
     stray = [] if failed is None or shown else [e for errors in failed.errors.values() for e in errors]
     context = {
         "appeal": appeal,
+        "answered_at": answered_at(appeal),
         "status_label": pick(appeal.get_status_display()),
         "contacts": contacts,
+        "uncalled": numbers(waiting),
         # A refused form of nobody on the page (a stale or altered one): its reasons go on top.
         "stray_errors": stray,
         "attempts": attempts,

@@ -12,23 +12,24 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Operation, can
-from accounts.personal_data import sees_personal_data
+from accounts.personal_data import PersonalField, personal_value, sees_personal_data
 from appeals import actions
 from appeals.catalogue.cache import active_category
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent, EventKind
 from appeals.reads import worklists
 from appeals.reads.emergency import emergency
-from appeals.reads.queues import callback_queue
-from appeals.reads.transfers import transfer_chain
+from appeals.reads.queues import callback_queue, uncalled_repeats
+from appeals.reads.transfers import proposed_akimat, transfer_chain
 from appeals.repeats.candidates import repeat_candidates
 from appeals.rules.access import reach
 from appeals.states import Status
 from consoles.access import console_page
+from consoles.operator.callbacks import numbers
 from consoles.operator.forms import IntakeForm
 from consoles.operator.step_options import code_of, step_options
 from consoles.operator.steps import STEPS, available_steps, refused_fields
-from consoles.text import pick
+from consoles.text import local, pick
 
 LISTS = (
     (worklists.Worklist.NEW, _("New")),
@@ -114,12 +115,23 @@ def _page(
         "emergency": emergency(appeal),
         "transfers": transfer_chain(appeal, events, request.tenant),
         "personal": sees_personal_data(request.principal),
+        # Whole for the roles that see personal data, else masked (the last two digits).
+        "applicant_iin": personal_value(request.principal, PersonalField.IIN, appeal.applicant_iin),
+        "proposed_to": _proposed_to(appeal),
+        # The close step warns while repeats' applicants are still to be called (it is not held back).
+        "uncalled": numbers(uncalled_repeats(appeal)) if any(t.name == "close" for t, step in steps) else "",
         "failed": failed,
         "errors": errors or [],
         "refused": refused or [],
         "typed": typed or ({"akimat": appeal.transfer_proposal} if appeal.transfer_proposal else {}),
     }
     return render(request, "consoles/operator/appeal.html", context, status=status)
+
+
+def _proposed_to(appeal: Appeal) -> str:
+    """The proposed akimat by its name in the screen's language (its slug if the registry lost it)."""
+    akimat = proposed_akimat(appeal)
+    return local(akimat) if akimat is not None else appeal.transfer_proposal
 
 
 @console_page(Operation.APPEAL_VIEW)

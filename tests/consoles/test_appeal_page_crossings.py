@@ -241,9 +241,13 @@ def test_a_proposed_transfer_is_filled_in_and_its_notice_goes_once_transferred(i
     proposed = intake(location=(69.30, 54.80), category="cold-water")  # in Kyzylzhar District
     proposed.refresh_from_db()
     assert proposed.transfer_proposal == "kyzylzhar"
+    # The proposed akimat by its name in the screen's language, not its slug.
+    kazakh = operator("kk").get(f"/console/appeals/{proposed.number}/").content.decode()
+    assert "Мекенжай басқа әкімдікте (Қызылжар ауданы): беру ұсынылады." in kazakh
     client = operator("ru")
     html = client.get(f"/console/appeals/{proposed.number}/").content.decode()
     assert 'class="proposal"' in html
+    assert "Адрес на территории другого акимата (Кызылжарский район): предложена передача." in html
     field = 'id="transfer-akimat" name="akimat" list="transfer-akimat-options" autocomplete="off"'
     assert f'{field} value="kyzylzhar"' in html
     assert 'id="register-category" name="category" value' not in html  # only the transfer's field

@@ -7,6 +7,7 @@ typed kept; a fixed number of SQL queries."""
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Iterator
 
 import pytest
@@ -15,10 +16,12 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from appeals import actions
-from appeals.models import Appeal, CallbackAttempt
+from appeals.models import Appeal, AppealEvent, CallbackAttempt
 from testkit.identities import logged_in, user_with_roles
 from testkit.queries import exact_queries
 from tests.appeals.conftest import OPERATOR, appeal_in, intake
+
+ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 
 
 @pytest.fixture
@@ -80,6 +83,20 @@ def test_not_satisfied_reopens_the_appeal_with_a_new_deadline(inside):
     assert "Батареялар әлі суық" in text  # in the calls made
 
 
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_after_a_reopen_the_page_still_says_when_the_rejected_answer_was_given(inside, language):
+    answered = appeal_in("done", phone="+77051230013")
+    done = AppealEvent.objects.get(appeal=answered, to_status="done").at
+    client = operator(language)
+    client.post(page_of(answered.number), {"contact": answered.number, "outcome": "not_satisfied"})
+    assert Appeal.objects.get(pk=answered.pk).resolved_at is None  # the reopen cleared it
+    text = client.get(f"{page_of(answered.number)}?result=reopened").content.decode()
+    word = {"kk": "Жауап берілді", "ru": "Отвечено"}[language]
+    shown = done.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M")
+    assert f"<dt>{word}</dt><dd>{shown}</dd>" in text
+    assert "Отопление восстановлено" in text  # the answer itself, beside its time
+
+
 def test_satisfied_informs_the_citizen(inside):
     answered = appeal_in("not_done", phone="+77051230003")
     answer = operator().post(page_of(answered.number), {"contact": answered.number, "outcome": "satisfied"})
@@ -135,6 +152,44 @@ def test_a_repeats_applicant_is_called_too(inside):
     assert answer.status_code == 302
     assert CallbackAttempt.objects.get(appeal=original).contact_id == repeat.pk
     assert Appeal.objects.get(pk=original.pk).status == "done"  # its own applicant still to call
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_closing_is_warned_about_while_a_repeats_applicant_is_not_called_yet(inside, language):
+    original = appeal_in("done", phone="+77051230014")
+    repeat = intake(phone="+77051230015")
+    actions.link_as_repeat(OPERATOR, repeat.number, original_number=original.number)
+    client = operator(language)
+    client.post(page_of(original.number), {"contact": original.number, "outcome": "satisfied"})
+    warning = {
+        "kk": f"Әлі қоңырау шалынбаған: №{repeat.number} қайталамаларының өтініш берушілері.",
+        "ru": f"Ещё не обзвонены: заявители повторов №{repeat.number}.",
+    }[language]
+    assert warning in client.get(page_of(original.number)).content.decode()
+    appeal_page = client.get(f"/console/appeals/{original.number}/").content.decode()
+    close = appeal_page.split('data-step="close"')[1].split("</form>")[0]
+    assert warning in close and f'href="{page_of(original.number)}"' in close
+
+    # Two unanswered calls still leave the repeat's applicant to call; a call that reaches them not.
+    for _ in range(2):
+        actions.record_callback(OPERATOR, original.number, reached=False, contact_number=repeat.number)
+    assert warning in client.get(page_of(original.number)).content.decode()
+    satisfied = {"reached": True, "satisfied": True}
+    actions.record_callback(OPERATOR, original.number, contact_number=repeat.number, **satisfied)
+    assert "data-uncalled" not in client.get(page_of(original.number)).content.decode()
+    assert "data-uncalled" not in client.get(f"/console/appeals/{original.number}/").content.decode()
+
+
+def test_a_warned_close_still_closes(inside):
+    original = appeal_in("done", phone="+77051230016")
+    repeat = intake(phone="+77051230017")
+    actions.link_as_repeat(OPERATOR, repeat.number, original_number=original.number)
+    actions.record_callback(OPERATOR, original.number, reached=True, satisfied=True)
+    client = operator()
+    assert "data-uncalled" in client.get(f"/console/appeals/{original.number}/").content.decode()
+    answer = client.post(f"/console/appeals/{original.number}/close", {"comment": ""})
+    assert answer.status_code == 302  # a warning, not a block (docs/consoles.md)
+    assert Appeal.objects.get(pk=original.pk).status == "closed"
 
 
 def test_a_call_recorded_meanwhile_by_someone_else_is_refused_with_the_reason(inside):

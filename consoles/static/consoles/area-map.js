@@ -22,6 +22,12 @@
     });
   }
 
+  function textElement(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function polygonsOf(geometry) {
     if (!geometry) { return []; }
     if (geometry.type === "Polygon") { return [geometry.coordinates]; }
@@ -47,7 +53,8 @@
     if (others && others.features.length) {
       L.geoJSON(others, {
         style: { color: "#4a5561", weight: 1, dashArray: "4 3", fillOpacity: 0.08 },
-        onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.label); }
+        // The label holds the supervisor's area name: Leaflet puts a string in as HTML, an element as is.
+        onEachFeature: function (feature, layer) { layer.bindTooltip(textElement(feature.properties.label)); }
       }).addTo(map);
     }
     if (outline.getBounds().isValid()) { map.fitBounds(outline.getBounds(), { padding: [12, 12] }); }

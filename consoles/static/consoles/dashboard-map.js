@@ -20,6 +20,16 @@
     };
   }
 
+  // Built as elements, not an HTML string: what it shows is never read as markup.
+  function popup(word, number, stateName) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = "/console/appeals/" + encodeURIComponent(number) + "/";
+    link.textContent = word + " №" + number;
+    box.append(link, document.createElement("br"), stateName);
+    return box;
+  }
+
   function draw() {
     var box = document.getElementById("dashboard-map");
     if (map) { map.remove(); map = null; }
@@ -59,9 +69,7 @@
           var number = p[0], state = p[3];
           L.circleMarker([p[2], p[1]], {
             radius: 5, weight: 1, color: "#ffffff", fillColor: COLOURS[state] || COLOURS.answered, fillOpacity: 0.85
-          }).bindPopup(
-            '<a href="/console/appeals/' + number + '/">' + (labels.appeal || "") + " №" + number + "</a><br>" + (labels[state] || state)
-          ).addTo(dots);
+          }).bindPopup(popup(labels.appeal || "", number, labels[state] || state)).addTo(dots);
         });
         var count = document.querySelector(".map-count");
         if (count) {

@@ -35,6 +35,13 @@
     if (draft.placeId && form.elements.object_key.value) placeId = draft.placeId;
   }
   var placeId = "";
+  // This script is deferred, after htmx's; htmx starts on DOMContentLoaded (its listener was added
+  // first): what a restored or refused form asks of htmx waits for that, or it is lost (no
+  // `from:body` listener yet) or throws, and the rest of this setup never ran (walk 10).
+  function afterHtmx(run) {
+    if (document.readyState === "complete") run();
+    else document.addEventListener("DOMContentLoaded", run);
+  }
   // A page the server answered with errors shows what was posted: that wins over an older draft.
   if (!form.querySelector(".error")) restore();
   else placeFromDraft();
@@ -132,7 +139,7 @@
   });
   if (form.elements.latitude.value && form.elements.longitude.value) {
     place(parseFloat(form.elements.latitude.value), parseFloat(form.elements.longitude.value));
-    if (code.value) document.body.dispatchEvent(new Event("repeats-check"));  // a restored draft
+    if (code.value) afterHtmx(function () { document.body.dispatchEvent(new Event("repeats-check")); });  // a restored draft
   }
 
   // Address: the map's search (typos, either language); a picked object fills the address, the pin
@@ -166,7 +173,7 @@
     placeId = "";
     showPlace();
   });
-  if (placeId) showPlace();  // a restored draft
+  if (placeId) afterHtmx(showPlace);  // a restored draft, or a refused form's picked object
   // The call became an appeal linked to an outage: this form must not make a second one.
   document.body.addEventListener("call-linked", function () {
     try { localStorage.removeItem(draftKey); } catch (e) { /* private mode */ }

@@ -10,13 +10,17 @@ import uuid
 import redis
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from accounts.roles import Role
 from appeals import actions
 from appeals.actions import AppealInput
+from appeals.events import SYSTEM
 from appeals.models import Appeal, Organisation
+from citymap.imports.service import import_city_objects
+from citymap.models import AppealObject, MapObject, Outage, OutageBuilding, OutageLink, Street
 from testkit.identities import principal
+from tests.citymap.city import feature, geojson
 
 
 def unique_phone() -> str:
@@ -47,6 +51,38 @@ def own_organisation(slug: str, kind: str = "utility") -> str:
             name_ru=f"Тестовая организация {code[-4:]}",
         )
     return code
+
+
+def own_house(tenant: object, spot: tuple[float, float], organisation: str, house: str) -> int:
+    """A house of the test's own on Сәкен Сейфуллин көшесі, imported through the map's service."""
+    content = geojson(
+        [
+            feature(
+                {"type": "Point", "coordinates": list(spot)},
+                kind="building",
+                external_id=f"browser-{uuid.uuid4().hex[:10]}",
+                street_ru="ул. Сакена Сейфуллина",
+                street_kk="Сәкен Сейфуллин көшесі",
+                house=house,
+                organisation=organisation,
+            )
+        ]
+    )
+    with tenant_context(tenant):  # the import checks the akimat's boundary
+        report = import_city_objects(SYSTEM, content, filename="house.geojson")
+        assert report.imported, report
+        return MapObject.objects.get(street__name_ru__contains="Сейфуллина", house=house).pk
+
+
+def remove_map(slug: str, building_id: int) -> None:
+    with schema_context(slug):
+        outages = Outage.objects.filter(buildings__building_id=building_id)
+        OutageLink.objects.filter(outage__in=outages).delete()
+        OutageBuilding.objects.filter(outage__in=outages).delete()
+        Outage.objects.filter(pk__in=list(outages.values_list("pk", flat=True))).delete()
+        AppealObject.objects.filter(map_object_id=building_id).delete()
+        MapObject.objects.filter(pk=building_id).delete()
+        Street.objects.filter(buildings__isnull=True).delete()
 
 
 def appeal_at(

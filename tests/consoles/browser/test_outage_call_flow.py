@@ -10,19 +10,16 @@ import uuid
 
 import pytest
 from django.utils import timezone
-from django_tenants.utils import schema_context, tenant_context
+from django_tenants.utils import schema_context
 
 from accounts.roles import Role
-from appeals.events import SYSTEM
 from appeals.models import Appeal
-from citymap.imports.service import import_city_objects
-from citymap.models import AppealObject, MapObject, Outage, OutageBuilding, OutageLink, Street
+from citymap.models import OutageLink
 from citymap.outages.actions import CallInput, OutageInput, declare_outage, link_call
 from testkit.browser import screenshot
 from testkit.identities import principal
-from tests.citymap.city import feature, geojson
 from tests.consoles.browser.conftest import sign_in
-from tests.consoles.browser.own import own_organisation, own_spot, unique_phone
+from tests.consoles.browser.own import own_house, own_organisation, own_spot, remove_map, unique_phone
 
 WORDS = {
     "kk": {
@@ -37,38 +34,6 @@ WORDS = {
     },
 }
 OPERATOR = principal(Role.OPERATOR, name="outage-browser")
-
-
-def own_house(tenant: object, spot: tuple[float, float], organisation: str, house: str) -> int:
-    """A house of the test's own on Сәкен Сейфуллин көшесі, imported through the map's service."""
-    content = geojson(
-        [
-            feature(
-                {"type": "Point", "coordinates": list(spot)},
-                kind="building",
-                external_id=f"browser-{uuid.uuid4().hex[:10]}",
-                street_ru="ул. Сакена Сейфуллина",
-                street_kk="Сәкен Сейфуллин көшесі",
-                house=house,
-                organisation=organisation,
-            )
-        ]
-    )
-    with tenant_context(tenant):  # the import checks the akimat's boundary
-        report = import_city_objects(SYSTEM, content, filename="house.geojson")
-        assert report.imported, report
-        return MapObject.objects.get(street__name_ru__contains="Сейфуллина", house=house).pk
-
-
-def remove_map(slug: str, building_id: int) -> None:
-    with schema_context(slug):
-        outages = Outage.objects.filter(buildings__building_id=building_id)
-        OutageLink.objects.filter(outage__in=outages).delete()
-        OutageBuilding.objects.filter(outage__in=outages).delete()
-        Outage.objects.filter(pk__in=list(outages.values_list("pk", flat=True))).delete()
-        AppealObject.objects.filter(map_object_id=building_id).delete()
-        MapObject.objects.filter(pk=building_id).delete()
-        Street.objects.filter(buildings__isnull=True).delete()
 
 
 @pytest.mark.browser

@@ -44,7 +44,8 @@ def link_as_repeat(actor: Principal, number: int, *, original_number: int, comme
             raise AppealError.of(
                 "originalNumber",
                 "original_closed",
-                f"№{original.number} жабық / закрыто ({original.status}): новое обращение оставьте отдельным",
+                f"№{original.number} жабық: жаңа өтінішті бөлек қалдырыңыз"
+                f" / №{original.number} закрыто: новое обращение оставьте отдельным",
             )
         if appeal.repeat_count:
             raise AppealError.of(

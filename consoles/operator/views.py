@@ -213,6 +213,14 @@ def intake(request: HttpRequest) -> HttpResponse:
         form.add_problems(error.problems)
         return _refused_intake(request, form)
     appeal = result.appeal
+    original = _number(request.POST.get("repeat_of"))
+    if original is not None and result.created and appeal.status in REPEAT_STATUSES:
+        # Saved as a repeat of a candidate the form showed: linked before any work order goes out.
+        try:
+            actions.link_as_repeat(request.principal, appeal.number, original_number=original)
+        except AppealError as error:  # e.g. closed meanwhile: an appeal of its own, for the operator
+            return _page(request, appeal, failed="repeat", errors=error.problems, status=400)
+        return redirect("consoles:appeal", number=appeal.number)
     if result.created and appeal.status == Status.REGISTERED and not appeal.transfer_proposal:
         # Phone intake: classified while talking, so it goes on to the service routing names. With
         # no rule for the place, it waits registered for the operator to choose (the page says so).

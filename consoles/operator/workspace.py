@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import Operation
+from accounts.permissions import Operation, can
 from appeals.catalogue.cache import active_category, search_categories
 from appeals.reads.calls import calls_since, earlier_appeals, latest_call_id
 from appeals.repeats.candidates import repeat_candidates
@@ -65,7 +65,10 @@ def repeats(request: HttpRequest) -> HttpResponse:
     lon, lat = _float(request.GET.get("longitude")), _float(request.GET.get("latitude"))
     point = Point(lon, lat, srid=4326) if lon is not None and lat is not None else None
     found = repeat_candidates(category, point) if category is not None else []
-    return render(request, "consoles/operator/_repeats.html", {"candidates": found[:5]})
+    # The call may be saved as a repeat of one at once (no second work order), by those who link
+    # repeats; an emergency goes to 112 whatever else was reported there.
+    may_link = can(request.principal, Operation.APPEAL_ROUTE) and not (category and category.is_emergency)
+    return render(request, "consoles/operator/_repeats.html", {"candidates": found[:5], "may_link": may_link})
 
 
 @require_GET

@@ -108,3 +108,44 @@ def test_a_call_becomes_a_routed_appeal_linked_as_a_repeat(
         linked = Appeal.objects.get(number=number)
         assert linked.parent_id == earlier.pk
     page.context.close()
+
+
+@pytest.mark.browser
+def test_a_second_call_is_saved_as_a_repeat_from_the_form_and_goes_to_nobody(
+    browser, committed_db, onboarded, person
+):
+    near = own_spot(onboarded["petropavlovsk"])
+    with schema_context("petropavlovsk"):
+        first = actions.create_appeal(
+            principal(Role.OPERATOR, name="first"),
+            AppealInput(
+                channel="landline",
+                description="Батарея суық / Холодные батареи",
+                applicant_phone=unique_phone(),
+                longitude=near[0],
+                latitude=near[1],
+                category_code="heating",
+                register=True,
+            ),
+        ).appeal
+
+    page = sign_in(browser, person(Role.OPERATOR), language="ru")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(page.url.split("/console/")[0] + "/console/intake/")
+    page.fill("#id_phone", unique_phone())
+    page.fill("#category-search", WORDS["ru"]["search"])
+    page.locator('button.choice[data-code="heating"]').click()
+    page.evaluate(
+        "([lat, lon]) => window.ikomekIntakeMap.fire('click', {latlng: L.latLng(lat, lon)})",
+        [near[1] + 0.0002, near[0]],
+    )
+    page.fill("#id_description", "Во всём подъезде холодно")
+    client_key = page.input_value("#id_client_key")
+    page.get_by_role("button", name=f"Сохранить как повтор №{first.number}").click()
+    page.wait_for_url("**/console/appeals/*/")
+    with schema_context("petropavlovsk"):
+        saved = Appeal.objects.get(client_key=client_key)
+        assert saved.parent_id == first.pk and saved.status == "cancelled" and saved.organisation_id is None
+    assert page.url.endswith(f"/console/appeals/{saved.number}/") and errors == []
+    page.context.close()

@@ -160,6 +160,7 @@ STAFF: dict[str, str] = {
     "unauthenticated": "No credentials: sign in or send a token (hotspot tiles, exports, Open311's reports).",
     "not_a_form": "Citizens' portal: a form without its own key or a body that is not a form.",
     "too_many_appeals": "Citizens' portal: the address's or the phone's appeals for the hour or the day.",
+    "not_a_photo": "Executor's report, citizens' portal: a file that is not a JPEG, PNG, WebP or HEIC photo.",
 }
 
 ALL: dict[str, str] = API | AUTH | STAFF

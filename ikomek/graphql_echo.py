@@ -16,7 +16,10 @@ from graphql import GraphQLError
 _AT = re.compile(r"^Variable '\$(?P<name>\w+)' got invalid value .*? at '(?P<path>[^']+)'$", re.DOTALL)
 _WHOLE = re.compile(r"^Variable '\$(?P<name>\w+)' got invalid value ", re.DOTALL)
 _REPRESENT = re.compile(r"(cannot represent[^:]*?)(?: value)?: .*$", re.DOTALL)
-_ENUM = re.compile(r"^Value .* does not exist in '(?P<enum>\w+)' enum\.", re.DOTALL)
+_ENUM = re.compile(
+    r"^(?:Value .* does not exist in '(?P<enum>\w+)' enum\.|Enum '(?P<other>\w+)' cannot represent )",
+    re.DOTALL,
+)
 SHORTEST_ECHO = 4  # shorter strings ("KK", "1") are schema words as often as input
 
 
@@ -24,7 +27,7 @@ def _reason(text: str) -> str:
     text = _REPRESENT.sub(r"\1 value.", text)
     enum = _ENUM.match(text)
     if enum:
-        return f"The value is not one of the {enum['enum']} enum's values."
+        return f"The value is not one of the {enum['enum'] or enum['other']} enum's values."
     return text
 
 

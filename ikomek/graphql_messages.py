@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from graphql import GraphQLEnumType, GraphQLSchema
 
 from apierrors.language import in_language
 
@@ -63,6 +64,11 @@ PATTERNS: tuple[tuple[re.Pattern[str], Promise], ...] = tuple(
             _("The variable ${name} is declared but not used."),
         ),
         (
+            rf"^The value is not one of the (?P<enum>{_NAME}) enum's values: "
+            rf"(?P<values>{_NAME}(?:, {_NAME})*)\.$",
+            _("The value is not one of {enum}'s values: {values}."),
+        ),
+        (
             rf"^The value is not one of the (?P<enum>{_NAME}) enum's values\.$",
             _("The value is not one of {enum}'s values."),
         ),
@@ -105,6 +111,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], Promise], ...] = tuple(
         ),
     )
 )
+_NOT_IN_ENUM = re.compile(rf"The value is not one of the (?P<enum>{_NAME}) enum's values\.$")
 # "$input.channel: <reason>": the place in the variables, then what is wrong there.
 _PLACE = re.compile(r"^(?P<place>\$[\w.\[\]]+): (?P<reason>.*)$", re.DOTALL)
 
@@ -120,6 +127,17 @@ def _said(english: str, error: Any) -> Promise | None:
         if found:
             return format_lazy(message, **found.groupdict())
     return None
+
+
+def with_enum_values(english: str, schema: GraphQLSchema) -> str:
+    """The enum's values after its name, so that a refused value says what to send instead (the
+    echo of the input is gone by now; the values are the schema's words, not the caller's)."""
+    found = _NOT_IN_ENUM.search(english)
+    enum = schema.get_type(found["enum"]) if found else None
+    if not isinstance(enum, GraphQLEnumType):
+        return english
+    values = ", ".join(name for name, value in enum.values.items() if not value.deprecation_reason)
+    return f"{english[:-1]}: {values}."
 
 
 def in_callers_language(english: str, error: Any, language: str | None) -> tuple[str, str | None]:

@@ -69,7 +69,7 @@ from ikomek.api_failures import (
 )
 from ikomek.graphql_echo import without_echo
 from ikomek.graphql_inputs import StorableTextRule, variables_refusal
-from ikomek.graphql_messages import in_callers_language
+from ikomek.graphql_messages import in_callers_language, with_enum_values
 from ikomek.schema import regional_schema, schema
 
 log = logging.getLogger(__name__)
@@ -285,6 +285,7 @@ class LimitedGraphQLView(GraphQLView):
                 formatted["message"] = in_language(error.message, language)
                 return formatted
             english, field = without_echo(error, formatted["message"], self._variables())
+            english = with_enum_values(english, self.schema.graphql_schema)
             formatted["message"], detail = in_callers_language(english, error, language)
             if field:
                 extensions["field"] = field

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import graphene
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from appeals.api.errors import bad_input, graphql_error
 from appeals.api.pagination import Ordering, Page, page_size
@@ -15,6 +16,10 @@ from appeals.models import Appeal
 from appeals.reads.changes import changed_since, parse_since, position_of
 
 FEED_ORDER = Ordering("change_xid", descending=False, kind="int")
+NOT_AFTER = _(
+    "changedSince pages by its own cursor: send the page's endCursor as changedSince, not as after."
+)
+NOT_ORDERED = _("changedSince gives the appeals in the order they changed: it takes no orderBy.")
 
 
 @dataclass
@@ -27,9 +32,9 @@ def page_of_changes(
     appeals: QuerySet[Appeal], since: str, first: int | None, *, after: str | None, order_by: object
 ) -> ChangePage:
     if after:
-        raise bad_input("after", "not_with_changed_since", "changedSince: endCursor of the page before")
+        raise bad_input("after", "not_with_changed_since", NOT_AFTER)
     if order_by:
-        raise bad_input("orderBy", "not_with_changed_since", "changedSince pages in the order of the changes")
+        raise bad_input("orderBy", "not_with_changed_since", NOT_ORDERED)
     try:
         feed = changed_since(appeals, parse_since(since))
     except AppealError as error:

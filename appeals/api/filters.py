@@ -8,6 +8,7 @@ import graphene
 from django.contrib.gis.geos import Polygon
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, Now
+from django.utils.translation import gettext_lazy as _
 
 from appeals.api.enums import AppealChannel, AppealStatus, value_of
 from appeals.api.errors import bad_input, graphql_error
@@ -18,6 +19,8 @@ from appeals.models.appeal import DEADLINE_KEY
 from appeals.rules.applicants import normalise_phone
 from appeals.rules.moments import storable_moment
 from appeals.states import Status
+
+PHONE_SEARCH_FORBIDDEN = _("Searching by phone needs the right to see personal data.")
 
 
 class BoundingBox(graphene.InputObjectType):
@@ -113,9 +116,7 @@ def filtered(
         queryset = queryset.filter(channel__in=[value_of(c) for c in spec.channel])
     if spec.phone:
         if not may_see_personal_data:
-            raise bad_input(
-                "filter.phone", "forbidden", "searching by phone needs the right to see personal data"
-            )
+            raise bad_input("filter.phone", "forbidden", PHONE_SEARCH_FORBIDDEN)
         phone, problem = normalise_phone(spec.phone, field="filter.phone")
         if problem:
             raise bad_input(problem.field, problem.code, problem.message)

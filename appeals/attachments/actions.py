@@ -1,4 +1,5 @@
-"""Adding a photo or a PDF to an appeal (by a person, or carried over with a transferred appeal)."""
+"""Adding a photo or a PDF to an appeal (by a person, or carried over with a transferred appeal);
+photos only where the file is a photo of the place or of the work."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 
 from accounts.permissions import Operation, can
 from accounts.principal import Principal
-from appeals.attachments.files import FileKind, check_upload
+from appeals.attachments.files import FileKind, check_upload, named_by_kind
 from appeals.errors import AppealError, Problem
 from appeals.events import record_event
 from appeals.models import Appeal, Attachment, EventKind
@@ -35,16 +38,18 @@ class Added:
 
 
 def add_attachment(
-    actor: Principal, number: int, upload: UploadedFile, *, client_key: str = ""
+    actor: Principal, number: int, upload: UploadedFile, *, client_key: str = "", photo: bool = False
 ) -> Attachment:
-    return add_attachment_once(actor, number, upload, client_key=client_key).attachment
+    return add_attachment_once(actor, number, upload, client_key=client_key, photo=photo).attachment
 
 
 def add_attachment_once(
-    actor: Principal, number: int, upload: UploadedFile, *, client_key: str = ""
+    actor: Principal, number: int, upload: UploadedFile, *, client_key: str = "", photo: bool = False
 ) -> Added:
     """Add a file; with a `client_key`, a resend of the same file (its first answer lost on a weak
-    connection) returns the one stored the first time instead of storing it twice."""
+    connection) returns the one stored the first time instead of storing it twice. `photo`: a
+    photo of the work (the executor's report), so a file that is no picture is refused
+    (`not_a_photo`); without it a PDF is taken too."""
     client_key = (client_key or "").strip()
     if len(client_key) > CLIENT_KEY_MAX or not client_key.isprintable():
         raise AppealError.of(
@@ -57,7 +62,7 @@ def add_attachment_once(
         raise AppealError.of(None, "forbidden", "Файл қосуға рұқсат жоқ / Нет права прикладывать файлы")
     head = upload.read(16)
     upload.seek(0)
-    kind, problem = check_upload(upload.size, head)
+    kind, problem = check_upload(upload.size, head, photo=photo)
     if problem:
         raise AppealError(problem)
     digest = hashlib.sha256()
@@ -101,21 +106,20 @@ class CheckedUpload:
 
 
 def checked_uploads(
-    uploads: list[UploadedFile], *, field: str = "file"
+    uploads: list[UploadedFile], *, field: str = "file", photo: bool = False
 ) -> tuple[list[CheckedUpload], list[Problem]]:
     """Files sent with a new appeal (the citizens' portal), checked before the appeal is made: the
-    good ones with their kind and digest, and a problem under `field` for each bad one, named."""
+    good ones with their kind and digest, and a problem under `field` for each bad one, named.
+    `photo`: pictures only, as `add_attachment_once`."""
     checked, problems = [], []
     for upload in uploads:
         head = upload.read(16)
         upload.seek(0)
-        kind, problem = check_upload(upload.size, head)
+        kind, problem = check_upload(upload.size, head, photo=photo)
         if problem:
             # Named: of the files chosen on a phone, the citizen must know which one to leave out.
             name = (upload.name or "")[-80:]
-            kk, _, ru = str(problem.message).partition(" / ")
-            said = f"{name}: {kk} / {name}: {ru or kk}" if name else str(problem.message)
-            problems.append(Problem(field, problem.code, said))
+            problems.append(Problem(field, problem.code, _named(name, problem.message)))
             continue
         digest = hashlib.sha256()
         for chunk in upload.chunks():
@@ -123,6 +127,15 @@ def checked_uploads(
         upload.seek(0)
         checked.append(CheckedUpload(upload, kind, digest.hexdigest()))
     return checked, problems
+
+
+def _named(name: str, message: str | Promise) -> str | Promise:
+    if not name:
+        return message
+    if isinstance(message, Promise):  # gettext: said in the screen's language when shown
+        return format_lazy("{name}: {message}", name=name, message=message)
+    kk, _, ru = str(message).partition(" / ")
+    return f"{name}: {kk} / {name}: {ru or kk}"
 
 
 def store_sent_with(actor: Principal, appeal: Appeal, files: list[CheckedUpload]) -> None:
@@ -197,7 +210,7 @@ def _store(
         extension=kind.extension,
         content_type=kind.content_type,
         size=size,
-        original_name=name[-200:],
+        original_name=named_by_kind(name, kind)[-200:],
         sha256=sha256,
         uploaded_by=uploaded_by[:200],
         client_key=client_key,

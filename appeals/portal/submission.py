@@ -203,7 +203,7 @@ def _photos_of(appeal: CitizenAppeal) -> ChosenPhotos:
     )
     if len(appeal.photos) > MAX_PHOTOS:  # refused before any is read
         return ChosenPhotos(kept, [], [_too_many(kept)], dropped=True)
-    checked, problems = checked_uploads(appeal.photos, field="photo")
+    checked, problems = checked_uploads(appeal.photos, field="photo", photo=True)
     # A photo chosen twice, or again although kept (a reload of the refused page): once.
     fresh = kept_photos.distinct(checked, {photo.sha256 for photo in kept})
     if len(fresh) > MAX_PHOTOS - len(kept):

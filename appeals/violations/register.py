@@ -38,9 +38,14 @@ def open_violation(appeal: Appeal, now: datetime.datetime) -> tuple[Violation | 
             actor_subject=SYSTEM.subject,
             actor_name=SYSTEM.display_name,
             actor_role="system",
-            comment=f"№{appeal.number}: мерзімі өтті / срок нарушен",
+            comment=opened_comment(appeal.number),
         )
     return violation, created
+
+
+def opened_comment(number: int) -> str:
+    """The opening entry of a violation's history, both languages: each screen shows its half."""
+    return f"№{number}: мерзімі өтті / срок нарушен"
 
 
 def settle_on_resolution(appeal: Appeal, resolved_at: datetime.datetime) -> Violation | None:

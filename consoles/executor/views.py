@@ -135,7 +135,7 @@ def finish(request: HttpRequest, number: int) -> HttpResponse:
         return _page(request, appeal, form, status=400)
     for photo in request.FILES.getlist("photos"):
         try:
-            add_attachment_once(request.principal, appeal.number, photo)
+            add_attachment_once(request.principal, appeal.number, photo, photo=True)
         except AppealError as error:
             form.add_problems(error.problems)
     if form.photo_errors:
@@ -177,7 +177,11 @@ def photo(request: HttpRequest, number: int) -> JsonResponse:
         return _json_errors(error.problems, 403)
     try:
         added = add_attachment_once(
-            request.principal, appeal.number, upload, client_key=request.POST.get("client_key", "")
+            request.principal,
+            appeal.number,
+            upload,
+            client_key=request.POST.get("client_key", ""),
+            photo=True,
         )
     except AppealError as error:
         forbidden = any(p.code == "forbidden" for p in error.problems)

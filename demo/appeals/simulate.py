@@ -533,7 +533,8 @@ class Simulator:
             status="open",
         )
         violation.events.append(
-            Event(overdue_at, "", (*SYSTEM, "system"), to_status="open", comment="срок нарушен")
+            # Its comment names the appeal's number, known when written (demo.appeals.writer).
+            Event(overdue_at, "", (*SYSTEM, "system"), to_status="open")
         )
         self._violation_progress(violation)
         appeal.violations.append(violation)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import connection
 from psycopg.types.json import Jsonb
 
+from appeals.violations.register import opened_comment
 from demo.appeals.simulate import DemoAppeal, Event
 
 APPEAL_COLUMNS = (
@@ -147,11 +148,12 @@ def write(appeals: list[DemoAppeal]) -> dict[str, int]:
                     ]
                 )
         with raw.copy(COPY_VIOLATION_EVENTS) as copy:
-            for (_, v), pk in zip(violations, violation_ids, strict=True):
+            for (appeal, v), pk in zip(violations, violation_ids, strict=True):
                 for event in v.events:
-                    copy.write_row(
-                        [pk, event.from_status, event.to_status, *event.actor, event.at, event.comment]
-                    )
+                    # The opening entry as the real register writes it (appeals.violations.register).
+                    opening = not event.from_status and event.to_status == "open"
+                    comment = opened_comment(numbers[appeal.index]) if opening else event.comment
+                    copy.write_row([pk, event.from_status, event.to_status, *event.actor, event.at, comment])
         counts["violations"] = len(violations)
     return counts
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from appeals.models import Attachment
+from testkit.files import PDF as REAL_PDF
 from testkit.identities import logged_in, user_with_roles
 from tests.appeals.conftest import intake
 
@@ -41,6 +42,23 @@ def test_a_photo_is_stored_under_the_tenant_and_served_back(petropavlovsk, opera
     download = operator_client.get(response.json()["url"])
     assert download.status_code == 200 and b"".join(download.streaming_content) == JPEG
     assert download["Content-Type"] == "image/jpeg" and download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_document_is_taken_here_and_listed_by_its_real_kind(petropavlovsk, operator_client, media):
+    """The API takes documents as well as photos: a PDF sent as notimage.png is stored as the PDF
+    it is, under a name that says so, and so never shown among the photos as a picture."""
+    appeal = intake()
+    response = upload(operator_client, appeal.number, "notimage.png", REAL_PDF)
+    assert response.status_code == 201 and response.json()["contentType"] == "application/pdf"
+    upload(operator_client, appeal.number, "photo.png", JPEG)
+    upload(operator_client, appeal.number, "act.PDF", REAL_PDF)
+    upload(operator_client, appeal.number, "scan", REAL_PDF)
+    assert sorted(Attachment.objects.filter(appeal=appeal).values_list("original_name", "content_type")) == [
+        ("act.PDF", "application/pdf"),
+        ("notimage.pdf", "application/pdf"),
+        ("photo.jpg", "image/jpeg"),
+        ("scan.pdf", "application/pdf"),
+    ]
 
 
 def test_another_akimat_cannot_read_it(petropavlovsk, operator_client, media, tenants):

@@ -132,9 +132,15 @@ def test_what_is_no_position_is_refused(petropavlovsk, operator_client, since, c
 
 def test_the_feed_takes_neither_after_nor_an_order(petropavlovsk, operator_client):
     query = 'query ($a: String) { appeals(changedSince: "", after: $a) { edges { cursor } } }'
-    refusal(gql(operator_client, query, {"a": "x"}), "not_with_changed_since", "after")
+    said = refusal(
+        gql(operator_client, query, {"a": "x"}, HTTP_ACCEPT_LANGUAGE="ru"), "not_with_changed_since", "after"
+    )["message"]
+    assert said.startswith("changedSince листает по своему курсору: передайте endCursor страницы")
     query = '{ appeals(changedSince: "", orderBy: NUMBER_ASC) { edges { cursor } } }'
-    refusal(gql(operator_client, query), "not_with_changed_since", "orderBy")
+    said = refusal(
+        gql(operator_client, query, HTTP_ACCEPT_LANGUAGE="kk"), "not_with_changed_since", "orderBy"
+    )["message"]
+    assert said == "changedSince өтініштерді өзгерген ретімен береді: orderBy қабылданбайды."
 
 
 def test_a_page_costs_a_fixed_number_of_queries_and_walks_the_feed_index(petropavlovsk, operator_client):

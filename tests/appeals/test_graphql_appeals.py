@@ -312,8 +312,18 @@ def test_personal_data_is_masked_for_roles_without_the_right(operator_client, an
         "applicantIin": "••••••••••" + VALID_IIN[-2:],
         "personalDataMasked": True,
     }
-    # Nor can the analyst search by phone.
-    refusal(gql(analyst_client, LIST, {"filter": {"phone": "+77051234567"}}), "forbidden", "filter.phone")
+    # Nor can the analyst search by phone, told so in its language.
+    by_phone = {"filter": {"phone": "+77051234567"}}
+    said = {
+        language: refusal(
+            gql(analyst_client, LIST, by_phone, HTTP_ACCEPT_LANGUAGE=language), "forbidden", "filter.phone"
+        )["message"]
+        for language in ("ru", "kk")
+    }
+    assert said == {
+        "ru": "Для поиска по телефону нужно право видеть персональные данные.",
+        "kk": "Телефон нөмірі бойынша іздеу үшін дербес деректерді көру құқығы керек.",
+    }
 
 
 def test_reading_needs_a_role(anonymous_client):

@@ -173,7 +173,7 @@ def test_a_photo_refused_by_the_checks_is_never_kept_the_good_one_is(petropavlov
     # Said with the form's other problem (no phone), not one refusal after another.
     assert sorted((p.field, p.code) for p in bad.problems) == [
         ("applicantPhone", "required"),
-        ("photo", "unsupported_type"),
+        ("photo", "not_a_photo"),
     ]
     assert not bad.photos.lost and [p.original_name for p in bad.photos.kept] == ["ok.png"]
     assert [name for name, _size in kept_of(key)] == ["ok.png"]

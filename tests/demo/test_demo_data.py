@@ -11,8 +11,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from appeals.models import Appeal, AppealEvent, CallbackAttempt, Category, Violation
+from appeals.models import Appeal, AppealEvent, CallbackAttempt, Category, Violation, ViolationEvent
 from appeals.states import ACTIVE_STATUSES
+from appeals.violations.register import opened_comment
 from demo.appeals import executor_organisation, seed_tenant
 
 
@@ -35,6 +36,15 @@ def test_a_seeded_city_looks_like_the_109_line(tenants):
         assert appeals.filter(status="closed").count() > total * 0.3
         assert appeals.filter(received_at__lt=now - datetime.timedelta(days=90)).exists()
         assert Violation.objects.filter(appeal__in=appeals).exists()
+        # A violation's history opens as the real register writes it, both halves (a screen picks its own).
+        openings = ViolationEvent.objects.filter(
+            violation__appeal__in=appeals, from_status="", to_status="open"
+        )
+        said = {
+            (e.comment, opened_comment(e.violation.appeal.number))
+            for e in openings.select_related("violation__appeal")
+        }
+        assert said and all(comment == expected for comment, expected in said)
         assert CallbackAttempt.objects.filter(appeal__in=appeals).exists()
 
         # Every point lies inside the tenant's real boundary.

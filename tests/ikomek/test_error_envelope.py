@@ -93,15 +93,53 @@ def test_a_variable_of_the_wrong_type_is_refused_without_echoing_the_input(tenan
         ("invalid_request", "$i.applicantName"),
     }
     messages = {e["extensions"]["field"]: e["message"] for e in errors}
-    assert messages["$i.channel"] == "$i.channel: The value is not one of the AppealChannel enum's values."
+    values = "LANDLINE, MOBILE, WEB, MOBILE_APP, API, WALK_IN"  # what to send instead
+    assert (
+        messages["$i.channel"]
+        == f"$i.channel: The value is not one of the AppealChannel enum's values: {values}."
+    )
     assert messages["$i.applicantName"] == "$i.applicantName: String cannot represent a non string value."
     kazakh = Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="kk").post(
         "/graphql/", {"query": query, "variables": variables}, content_type="application/json"
     )
     said = {e["extensions"]["field"]: e["message"] for e in kazakh.json()["errors"]}
-    assert said["$i.channel"] == "$i.channel: Мән AppealChannel тізіміндегі мәндердің бірі емес."
+    assert said["$i.channel"] == (
+        f"$i.channel: Мән AppealChannel тізіміндегі мәндердің бірі емес; рұқсат етілген мәндер: {values}."
+    )
     assert said["$i.applicantName"] == "$i.applicantName: Мән String типіне сай емес."
     assert "77051239876" not in kazakh.content.decode()
+    russian = Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="ru").post(
+        "/graphql/",
+        {"query": query, "variables": {"i": {**variables["i"], "channel": "PHONE"}}},
+        content_type="application/json",
+    )
+    said = {e["extensions"]["field"]: e["message"] for e in russian.json()["errors"]}
+    assert (
+        said["$i.channel"]
+        == f"$i.channel: Значение не входит в перечень AppealChannel; допустимые значения: {values}."
+    )
+
+
+def test_an_enum_value_written_into_the_query_or_sent_as_a_number_lists_the_values_too(tenants):
+    values = "LANDLINE, MOBILE, WEB, MOBILE_APP, API, WALK_IN"
+    create = (
+        'mutation%s { createAppeal(input: {channel: %s, description: "x", applicantPhone: "+77051234567"})'
+        " { created } }"
+    )
+    for declared, channel, variables in (
+        ("", "PHONE", {}),
+        ("", '"WEB"', {}),
+        ("($c: AppealChannel!)", "$c", {"c": 3}),
+    ):
+        response = Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="kk").post(
+            "/graphql/",
+            {"query": create % (declared, channel), "variables": variables},
+            content_type="application/json",
+        )
+        said = [e["message"] for e in response.json()["errors"] if "AppealChannel" in e["message"]]
+        assert said and said[0].endswith(
+            f"Мән AppealChannel тізіміндегі мәндердің бірі емес; рұқсат етілген мәндер: {values}."
+        ), response.json()
 
 
 def test_a_scalar_refused_in_the_document_does_not_echo_it_either(tenants):

@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 
 from appeals import actions
 from appeals.models import Appeal, Attachment, Organisation
+from testkit.files import PDF
 from testkit.identities import logged_in, user_with_roles
 from testkit.queries import exact_queries
 from tests.appeals.conftest import HOUSING, OPERATOR, appeal_in
@@ -105,10 +106,37 @@ def test_a_refused_photo_keeps_the_comment_and_leaves_the_appeal_in_progress(ins
     assert answer.status_code == 400
     assert (
         'id="photos-error"' in text
-        and "Только фото (JPEG, PNG, WebP, HEIC) или PDF" in text
-        and "Тек фото" not in text
+        and "Файл не фотография: только JPEG, PNG, WebP или HEIC." in text
+        and "Файл фото емес" not in text
     )
     assert "Мой текст</textarea>" in text  # nothing typed is lost
+    assert Appeal.objects.get(pk=appeal.pk).status == "in_progress"
+
+
+def test_a_document_sent_as_a_photo_is_refused_by_its_content(inside):
+    """The camera input takes any file a phone offers: a PDF named notimage.png is no photo of the
+    work, in the report (no script) and from the upload queue alike."""
+    appeal = appeal_in("in_progress")
+    report = executor("kk").post(
+        f"/console/executor/appeals/{appeal.number}/finish",
+        {"outcome": "mark_done", "comment": "Жөнделді", "photos": [photo("notimage.png", PDF)]},
+    )
+    text = report.content.decode()
+    assert report.status_code == 400 and 'id="photos-error"' in text
+    assert "Файл фото емес: тек JPEG, PNG, WebP немесе HEIC." in text and "фотография" not in text
+    queued = executor("ru").post(
+        f"/console/executor/appeals/{appeal.number}/photos",
+        {"file": photo("notimage.png", PDF), "client_key": "k"},
+    )
+    assert queued.status_code == 400  # for good: the queue stops resending it
+    assert queued.json()["errors"] == [
+        {
+            "field": "file",
+            "code": "not_a_photo",
+            "message": "Файл не фотография: только JPEG, PNG, WebP или HEIC.",
+        }
+    ]
+    assert not Attachment.objects.filter(appeal=appeal).exists()
     assert Appeal.objects.get(pk=appeal.pk).status == "in_progress"
 
 
@@ -133,9 +161,9 @@ def test_the_photo_endpoint_refuses_for_good_in_the_screens_language(inside):
     url = f"/console/executor/appeals/{appeal.number}/photos"
     refused = executor("kk").post(url, {"file": photo("x.txt", b"not a photo"), "client_key": "k"})
     assert refused.status_code == 400
-    assert refused.json()["errors"][0]["code"] == "unsupported_type"
-    assert refused.json()["errors"][0]["message"].startswith("Тек фото")
-    assert "Только" not in refused.json()["errors"][0]["message"]
+    assert refused.json()["errors"][0]["code"] == "not_a_photo"
+    assert refused.json()["errors"][0]["message"].startswith("Файл фото емес")
+    assert "только" not in refused.json()["errors"][0]["message"]
     other = elsewhere()
     not_ours = executor("ru").post(
         f"/console/executor/appeals/{other.number}/photos", {"file": photo(), "client_key": "k"}

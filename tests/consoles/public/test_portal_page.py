@@ -19,6 +19,7 @@ from appeals.models import Appeal, EmergencyForward, KeptPhoto
 from appeals.portal.submission import new_form_key
 from appeals.reads.worklists import Worklist, worklist
 from appeals.tracking.access_code import readable
+from testkit.files import PDF
 from testkit.identities import logged_in, user_with_roles
 from testkit.processes import private_redis
 from testkit.queries import exact_queries
@@ -301,7 +302,8 @@ def test_photos_come_with_the_appeal_once(petropavlovsk):
 @pytest.mark.parametrize(
     ("bad", "code"),
     [
-        (photo("note.txt", b"just some text, not a photo"), "unsupported_type"),
+        (photo("note.txt", b"just some text, not a photo"), "not_a_photo"),
+        (photo("notimage.png", PDF), "not_a_photo"),  # a document, whatever its name
         (photo("empty.png", b""), "empty"),
     ],
 )
@@ -322,8 +324,8 @@ def test_a_bad_photo_is_named_with_every_other_problem_and_the_good_kept(petropa
 def test_two_bad_photos_are_both_named(petropavlovsk, media):
     page = citizen("kk").post("/appeal/", form() | {"photo": [photo("a.txt", b"text"), photo("b.png", b"")]})
     refused, message = field_error(page.content.decode(), "photo")
-    assert page.status_code == 400 and refused == "unsupported_type"
-    assert message.startswith("a.txt: ") and " b.png: " in message
+    assert page.status_code == 400 and refused == "not_a_photo"
+    assert message.startswith("a.txt: Файл фото емес: тек JPEG") and " b.png: " in message
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,11 @@ which then opens caller ID; the old one works until revoked; the log never holds
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from appeals.actions.telephony import exchange_secret_matches, set_exchange_secret
 from appeals.models import CatalogueChange, ExchangeCredential
@@ -53,6 +56,17 @@ def test_the_secret_is_masked_rotated_once_in_full_and_revoked(supervisor):
         "created",
         "updated",
     ]
+
+
+def test_the_label_carries_almaty_time_as_the_made_column_does(supervisor):
+    supervisor.post("/console/settings/exchange/rotate")
+    credential = ExchangeCredential.objects.get()
+    stamp = credential.label.removeprefix("exchange-").rsplit("-", 1)[0]
+    labelled = datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=ZoneInfo("Asia/Almaty"))
+    # In UTC the label would be five hours behind the column's time.
+    assert abs(labelled - credential.created_at) < timedelta(minutes=1)
+    made = timezone.localtime(credential.created_at)
+    assert f"{made:%d.%m.%Y %H:%M}" in supervisor.get("/console/settings/exchange/").content.decode()
 
 
 def test_only_the_supervisor_rotates(inside):

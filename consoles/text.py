@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 
+from appeals.rules.text import typed_half
+
 
 def language() -> str:
     """The screen's language: kk or ru."""
@@ -26,23 +28,10 @@ def pick(bilingual: str) -> str:
     return halves[0] if language() == "kk" else halves[1]
 
 
-# Letters Kazakh writes and Russian does not: a typed text's Kazakh half has one of them.
-KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
-
-
 def pick_typed(text: str) -> str:
     """The screen's half of a text someone typed in both languages, "kk / ru" or "ru / kk" (an
-    outage's cause): the half with Kazakh's own letters is the Kazakh one. Any other text whole, as
-    typed: "Порыв трубы / замена задвижки" is one Russian text, never two halves."""
-    halves = str(text).split(" / ")
-    if len(halves) != 2 or _kazakh(halves[0]) == _kazakh(halves[1]):
-        return str(text)
-    kazakh, russian = halves if _kazakh(halves[0]) else reversed(halves)
-    return kazakh if language() == "kk" else russian
-
-
-def _kazakh(text: str) -> bool:
-    return any(letter in KAZAKH_LETTERS for letter in text)
+    outage's cause; `appeals.rules.text.typed_half`). Any other text whole, as typed."""
+    return typed_half(text, language())
 
 
 def local(obj: object, field: str = "name") -> str:

@@ -49,3 +49,22 @@ def too_long(field: str | None, limit: int) -> Problem:
 def ascii_digits(text: str) -> bool:
     """Only 0-9: `str.isdigit` also accepts "²" and other scripts' digits, which `int()` may refuse."""
     return text.isascii() and text.isdigit()
+
+
+# Letters Kazakh writes and Russian does not: a typed text's Kazakh half has one of them.
+KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def has_kazakh_letters(text: str) -> bool:
+    return any(letter in KAZAKH_LETTERS for letter in text)
+
+
+def typed_half(text: str, language: str) -> str:
+    """A text someone typed in both languages, "kk / ru" or "ru / kk" (an outage's cause), in one of
+    them: the half with Kazakh's own letters is the Kazakh one. Any other text whole, as typed:
+    "Порыв трубы / замена задвижки" is one Russian text, never two halves."""
+    halves = str(text).split(" / ")
+    if len(halves) != 2 or has_kazakh_letters(halves[0]) == has_kazakh_letters(halves[1]):
+        return str(text)
+    kazakh, russian = halves if has_kazakh_letters(halves[0]) else reversed(halves)
+    return kazakh if language == "kk" else russian

@@ -26,6 +26,7 @@ from appeals.events import SYSTEM
 from appeals.models import Appeal, Category, Organisation, ResponsiblePerson
 from appeals.rules.calendar import ALMATY
 from appeals.rules.moments import in_utc
+from appeals.rules.text import typed_half
 from appeals.states import ACTIVE_STATUSES, Status
 from citymap.access import authorise
 from citymap.errors import CityMapError, Problem, in_both_languages, say
@@ -223,13 +224,14 @@ def _locked_outage(outage_id: int) -> Outage:
 
 def call_description(outage: Outage, language: str) -> str:
     """What a call about the outage says when the caller said nothing more: the platform's words in
-    the call's language (the screen's when the call names none), the cause as it was typed."""
+    the call's language (the screen's when the call names none), the cause as it was typed (its half
+    in that language when it was typed in both)."""
     if language not in ("kk", "ru"):
         language = "kk" if translation.get_language() == "kk" else "ru"
     kazakh, _, russian = str(OutageKind(outage.kind).label).partition(" / ")
     with translation.override(language):
         kind = kazakh if language == "kk" else russian or kazakh
-        return str(say(m.CALL_DESCRIPTION, kind=kind, cause=outage.cause))
+        return str(say(m.CALL_DESCRIPTION, kind=kind, cause=typed_half(outage.cause, language)))
 
 
 def _new_call(actor: Principal, outage: Outage, call: CallInput) -> Appeal:

@@ -170,6 +170,21 @@ def test_calls_are_linked_with_no_new_work_order_and_called_back_when_it_ends(ci
     assert refused.value.problems[0].code == "outage_ended"
 
 
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [("ru", "Порыв теплотрассы Т-2-1", "жарылуы"), ("kk", "Т-2-1 жылу трассасының жарылуы", "Порыв")],
+)
+def test_a_call_takes_the_half_of_a_cause_typed_in_both_languages_in_its_own(city, language, said, not_said):
+    outage = heating_outage(city, cause="Т-2-1 жылу трассасының жарылуы / Порыв теплотрассы Т-2-1")
+    linked = link_call(
+        OPERATOR,
+        outage.pk,
+        call=CallInput(phone="8 705 111 0010", language=language, building_id=city["building:abaya-5"].pk),
+    )
+    description = linked.appeal.description
+    assert said in description and not_said not in description and " / " not in description
+
+
 def test_a_lead_answered_meanwhile_is_not_reused(city):
     outage = heating_outage(city)
     first = intake(phone="+77051110011")

@@ -285,7 +285,8 @@ class AppealLifecycle(RuleBasedStateMachine):
             self.transitions.append((name, self.status, target))
             self.status = target
             if name == "assign":
-                self.organisation = HOUSING
+                # Housing by the routing rule, or another organisation on a reassignment (_assign).
+                self.organisation = self.appeal.organisation.code
         if refused is not None:
             # Nothing at all was written: no transition, no other event either.
             assert AppealEvent.objects.filter(appeal=self.appeal).count() == self.events

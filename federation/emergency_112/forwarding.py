@@ -20,6 +20,7 @@ from appeals.emergency.actions import Trigger
 from appeals.errors import AppealError
 from appeals.models import Appeal, AppealEvent, EventKind
 from appeals.models import Priority as AppealPriority
+from appeals.rules.text import has_kazakh_letters
 from federation.emergency_112.documents import (
     CallerInput,
     IncidentInput,
@@ -47,8 +48,6 @@ MAP_POINT_ACCURACY_M = 50.0
 NO_ADDRESS = "Мекенжай айтылмады / Адрес не назван"
 NO_NAME = "Аты айтылмады / Имя не названо"
 NO_CATEGORY = ("Төтенше жағдай", "Экстренный случай")
-# Letters Kazakh has and Russian has not: the caller's language when the appeal does not say it.
-KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 AGENT_ID = re.compile(r"[^A-Za-z0-9._-]+")
 # EIDO notes are escaped HTML of at most 4000 characters (the schema's limit).
 NOTES_LIMIT = 4000
@@ -124,7 +123,7 @@ def caller_language(appeal: Appeal) -> str:
     """The language the operator recorded; else a guess from the description's letters."""
     if appeal.applicant_language:
         return appeal.applicant_language
-    return "kk" if KAZAKH_LETTERS.search(appeal.description) else "ru"
+    return "kk" if has_kazakh_letters(appeal.description) else "ru"
 
 
 def incident_input(appeal: Appeal, event: AppealEvent) -> IncidentInput:
